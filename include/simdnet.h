@@ -1,0 +1,246 @@
+/*
+ * simdnet.h - the public C API of libsimdnet.
+ *
+ * simdnet trains fully connected sigmoid networks (default 784-32-32-10) with
+ * an L2 cost and AdaGrad, exactly as the tutorial described in REFERENCE.md,
+ * on SIMD kernels picked at run time.
+ *
+ * Conventions
+ *  - Every function that can fail returns 0 on success and -1 on failure,
+ *    and fills the sn_error it was given (which may be NULL) with a message
+ *    that names what went wrong. The library never prints and never exits.
+ *  - Objects are plain structs owned by the caller; *_free() releases what the
+ *    library allocated inside them and leaves them zeroed. Freeing a zeroed
+ *    struct is a no-op.
+ *  - Parameters live in one flat float32 buffer: for each layer l, its weights
+ *    W(l) row-major [n_l][n_(l-1)] (row = output neuron), then its biases b(l).
+ */
+#ifndef SIMDNET_H
+#define SIMDNET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SN_VERSION_STRING "0.1.0"
+
+/* Largest number of layer sizes (input layer included) a network may have. */
+#define SN_MAX_LAYERS 16
+/* Largest width of a single layer. */
+#define SN_MAX_WIDTH (1u << 20)
+/* Largest total number of parameters (weights + biases): 1 GiB of float32. */
+#define SN_MAX_PARAMS ((size_t)1 << 28)
+
+/* ------------------------------------------------------------------ errors */
+
+typedef struct sn_error {
+    char msg[512];
+} sn_error;
+
+/* ------------------------------------------------------------------ data */
+
+/* A labelled image set, pixels kept as uint8 (scaled by 1/255 where used). */
+typedef struct sn_dataset {
+    size_t count;        /* number of samples */
+    size_t rows, cols;   /* image shape (28 x 28 for MNIST) */
+    size_t input_size;   /* rows * cols */
+    uint8_t *pixels;     /* count * input_size bytes, sample-major */
+    uint8_t *labels;     /* count bytes */
+} sn_dataset;
+
+typedef enum sn_split { SN_SPLIT_TRAIN = 0, SN_SPLIT_TEST = 1 } sn_split;
+
+/* Reads one IDX images file and one IDX labels file, each raw or gzip
+ * compressed (detected from the content, not the name). Checks magic
+ * numbers, dimensions, exact sizes, count agreement, and that every label is
+ * below max_label (pass 10 for MNIST; 0 means no check). */
+int sn_dataset_read_idx(sn_dataset *ds, const char *images_path,
+                        const char *labels_path, unsigned max_label,
+                        sn_error *err);
+
+/* Finds the standard MNIST file names for a split in dir, preferring
+ * "<name>.gz" and falling back to the raw "<name>", and reads them. */
+int sn_dataset_load(sn_dataset *ds, const char *dir, sn_split split,
+                    unsigned max_label, sn_error *err);
+
+void sn_dataset_free(sn_dataset *ds);
+
+/* ------------------------------------------------------------------ kernels */
+
+/* A kernel set (one per ISA). Its layout is private to the library; see
+ * kernels/kernels.h for the table itself. */
+typedef struct sn_kernels sn_kernels;
+
+typedef enum sn_isa {
+    SN_ISA_SCALAR = 0,
+    SN_ISA_AVX2 = 1,   /* AVX2 + FMA */
+    SN_ISA_AVX512 = 2, /* AVX-512 F, VL, DQ, BW */
+    SN_ISA_NEON = 3,   /* AArch64 Advanced SIMD */
+    SN_ISA_COUNT
+} sn_isa;
+
+const char *sn_isa_name(sn_isa isa);
+/* Parses "scalar", "avx2", "avx512" or "neon"; -1 with a message if unknown. */
+int sn_isa_parse(const char *name, sn_isa *isa, sn_error *err);
+/* Whether this binary contains the kernels of isa. */
+int sn_isa_built(sn_isa isa);
+/* Whether this CPU (and its OS) can run isa. Detected once, then cached. */
+int sn_isa_supported(sn_isa isa);
+/* The best ISA that is both built and supported. */
+sn_isa sn_isa_best(void);
+
+/* Selects the kernel set for a run: the ISA named by `name` if not NULL,
+ * else the one named by the environment variable SIMDNET_ISA if set, else
+ * the best. Naming an ISA that was not built or that this CPU cannot run is
+ * an error, never a silent fallback. */
+int sn_kernels_select(const char *name, const sn_kernels **kernels,
+                      sn_error *err);
+const sn_kernels *sn_kernels_for(sn_isa isa); /* NULL if not usable */
+sn_isa sn_kernels_isa(const sn_kernels *kernels);
+
+/* A short description of the CPU's SIMD features, e.g. "sse2 avx2 fma avx512f". */
+const char *sn_cpu_features(void);
+/* The CPU model name, or "unknown". */
+const char *sn_cpu_model(void);
+
+/* ------------------------------------------------------------------ network */
+
+typedef struct sn_net {
+    size_t nlayers;                    /* weight layers (sizes has nlayers+1) */
+    size_t sizes[SN_MAX_LAYERS];       /* neurons per layer, input first */
+    size_t w_off[SN_MAX_LAYERS];       /* offset of W(l+1) in params */
+    size_t b_off[SN_MAX_LAYERS];       /* offset of b(l+1) in params */
+    size_t nparams;                    /* weights + biases */
+    float *params;                     /* 64-byte aligned, nparams floats */
+} sn_net;
+
+/* Checks a list of layer sizes (at least 2, each 1..SN_MAX_WIDTH, total
+ * parameters at most SN_MAX_PARAMS) and allocates a zeroed network. */
+int sn_net_create(sn_net *net, const size_t *sizes, size_t nsizes,
+                  sn_error *err);
+void sn_net_free(sn_net *net);
+
+/* Checks sizes as sn_net_create does and computes the layer offsets and the
+ * parameter count, without allocating. */
+int sn_net_shape(const size_t *sizes, size_t nsizes, size_t *w_off,
+                 size_t *b_off, size_t *nparams, sn_error *err);
+
+/* The tutorial's initialisation: every weight uniform in [-1, 1) from the
+ * PRNG seeded with seed, every bias 0. Same seed, same weights, everywhere. */
+void sn_net_init_uniform(sn_net *net, uint64_t seed);
+
+/* Parses "784,32,32,10" into sizes; -1 with a message naming the bad item. */
+int sn_parse_layers(const char *text, size_t *sizes, size_t *nsizes,
+                    sn_error *err);
+
+/* Formats sizes as "784-32-32-10" into buf. */
+void sn_format_layers(const sn_net *net, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ PRNG */
+
+/* PCG32 (O'Neill, pcg-random.org: XSH RR 64/32 with the default
+ * multiplier and increment 1442695040888963407), seeded by running the seed
+ * through one step of splitmix64. Small, fast, documented, and easy to
+ * reproduce in any language; tools/reference.py implements the same. */
+typedef struct sn_rng {
+    uint64_t state;
+} sn_rng;
+
+void sn_rng_seed(sn_rng *rng, uint64_t seed);
+uint32_t sn_rng_u32(sn_rng *rng);
+/* Uniform in [-1, 1): (u32 >> 8) * 2^-23 - 1, exact in float32. */
+float sn_rng_uniform_pm1(sn_rng *rng);
+/* Uniform integer in [0, n) without modulo bias (n >= 1). */
+uint32_t sn_rng_below(sn_rng *rng, uint32_t n);
+
+/* ------------------------------------------------------------------ training */
+
+typedef enum sn_optimizer { SN_OPT_ADAGRAD = 0, SN_OPT_SGD = 1 } sn_optimizer;
+
+/* Progress of an epoch, reported after each batch. Return non-zero from the
+ * callback to stop training after that batch (sn_train_epoch then fails with
+ * "interrupted"). */
+typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
+                              size_t nbatches, float batch_cost);
+
+typedef struct sn_train_config {
+    size_t batch;             /* samples per batch (default 100) */
+    float lr;                 /* learning rate (default 0.1) */
+    float eps;                /* AdaGrad epsilon, inside the sqrt (1e-8) */
+    sn_optimizer optimizer;   /* default AdaGrad */
+    int threads;              /* 0: OpenMP's default */
+    int shuffle;              /* 0: file order (the tutorial) */
+    uint64_t shuffle_seed;    /* seed of the per-epoch shuffle */
+    const sn_kernels *kernels;/* NULL: sn_kernels_select(NULL, ...) */
+    sn_progress_fn progress;  /* may be NULL */
+    void *progress_user;
+} sn_train_config;
+
+/* The tutorial's settings: batch 100, lr 0.1, eps 1e-8, AdaGrad, no shuffle. */
+sn_train_config sn_train_config_default(void);
+
+/* Training state: AdaGrad accumulators, per-thread gradient buffers and
+ * activations. Opaque; create it once per network and run epochs on it. */
+typedef struct sn_trainer sn_trainer;
+
+int sn_trainer_create(sn_trainer **trainer, sn_net *net,
+                      const sn_train_config *cfg, sn_error *err);
+void sn_trainer_free(sn_trainer *trainer);
+/* Threads the trainer really uses. */
+int sn_trainer_threads(const sn_trainer *trainer);
+
+typedef struct sn_epoch_stats {
+    double mean_cost;   /* mean over the epoch's samples of C = sum (a-y)^2 */
+    size_t samples;
+    size_t batches;
+} sn_epoch_stats;
+
+/* Trains one epoch (epoch counts from 0; it seeds the shuffle). If costs is
+ * not NULL it receives the mean cost of every batch (ceil(count/batch)
+ * values). The data set's input size must match the first layer and every
+ * label must be below the output size. */
+int sn_train_epoch(sn_trainer *trainer, const sn_dataset *train, size_t epoch,
+                   float *costs, sn_epoch_stats *stats, sn_error *err);
+
+/* Trains on samples [first, first+n) of ds as one batch (file order), for
+ * tests and tools that step batch by batch. */
+int sn_train_batch(sn_trainer *trainer, const sn_dataset *ds, size_t first,
+                   size_t n, float *cost, sn_error *err);
+
+/* ------------------------------------------------------------------ evaluation */
+
+typedef struct sn_eval_result {
+    size_t count;
+    size_t correct;
+    double accuracy;      /* correct / count, 0..1 */
+    double mean_cost;     /* mean of C = sum (a-y)^2 */
+    size_t classes;       /* output size; confusion is classes x classes */
+    size_t *confusion;    /* [true][predicted], caller frees with sn_eval_free */
+} sn_eval_result;
+
+/* Predicted class = argmax of the output layer, first index on ties. */
+int sn_evaluate(const sn_net *net, const sn_kernels *kernels,
+                const sn_dataset *ds, int threads, sn_eval_result *res,
+                sn_error *err);
+void sn_eval_free(sn_eval_result *res);
+
+/* Runs one sample forward; out receives the output layer (sizes[nlayers]). */
+int sn_predict(const sn_net *net, const sn_kernels *kernels,
+               const uint8_t *pixels, float *out, sn_error *err);
+
+/* ------------------------------------------------------------------ models */
+
+/* Saves net in the format of docs/model-format.md, atomically: a temporary
+ * file in the same folder, flushed, then renamed over path. */
+int sn_model_save(const sn_net *net, const char *path, sn_error *err);
+/* Loads a model, refusing a bad magic, version, size or checksum. */
+int sn_model_load(sn_net *net, const char *path, sn_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMDNET_H */

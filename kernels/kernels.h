@@ -1,0 +1,125 @@
+/*
+ * kernels.h - the kernel table: every compute leaf of simdnet, one function
+ * type per operation, one implementation per operation and ISA.
+ *
+ * Kernels are leaves: arrays in, arrays out; they know nothing of networks,
+ * files or threads. Matrices are row-major. Unless a kernel says otherwise,
+ * pointers need no alignment and outputs must not alias inputs.
+ *
+ * Naming: operation `op` for ISA `isa` is the function sn_<op>_<isa>, defined
+ * in kernels/<isa>/<op>_<isa>.c, tested by the "<op>" tests of
+ * tests/test_kernels.c and benchmarked as "<op>/<isa>/..." in bench/.
+ */
+#ifndef SN_KERNELS_H
+#define SN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* y[i] = 1 / (1 + exp(-x[i])). y may equal x (in place). NaN in, NaN out;
+ * saturates to [0, 1] without overflow for inputs of any magnitude. */
+typedef void sn_sigmoid_fn(size_t n, const float *x, float *y);
+
+/* y = W x + b; W is [rows][cols]. b may be NULL (no bias). */
+typedef void sn_gemv_fn(size_t rows, size_t cols, const float *w,
+                        const float *x, const float *b, float *y);
+
+/* y = W (scale * x) + b with x as uint8 (pixels); b may be NULL. */
+typedef void sn_gemv_u8_fn(size_t rows, size_t cols, const float *w,
+                           const uint8_t *x, float scale, const float *b,
+                           float *y);
+
+/* y = W^T d; W is [rows][cols], d has rows values, y has cols values. */
+typedef void sn_gemv_t_fn(size_t rows, size_t cols, const float *w,
+                          const float *d, float *y);
+
+/* dW += d x^T; dW is [rows][cols], d has rows values, x has cols values. */
+typedef void sn_ger_fn(size_t rows, size_t cols, const float *d,
+                       const float *x, float *dw);
+
+/* dW += d (scale * x)^T with x as uint8 (pixels). */
+typedef void sn_ger_u8_fn(size_t rows, size_t cols, const float *d,
+                          const uint8_t *x, float scale, float *dw);
+
+/* delta[i] = dcda[i] * a[i] * (1 - a[i]): the sigmoid's backward step written
+ * with the stored activation. delta may equal dcda (in place). */
+typedef void sn_sigmoid_backward_fn(size_t n, const float *dcda,
+                                    const float *a, float *delta);
+
+/* y[i] += x[i]: bias gradients and the reduction of per-thread buffers. */
+typedef void sn_vadd_fn(size_t n, const float *x, float *y);
+
+/* AdaGrad with epsilon inside the square root, on the batch gradient
+ * g = gscale * gsum (gscale = 1 / batch size):
+ *   G[i] += g*g;  p[i] -= lr * g / sqrt(G[i] + eps). */
+typedef void sn_adagrad_fn(size_t n, float *p, float *G, const float *gsum,
+                           float gscale, float lr, float eps);
+
+/* Plain gradient descent: p[i] -= lr * (gscale * gsum[i]). */
+typedef void sn_sgd_fn(size_t n, float *p, const float *gsum, float gscale,
+                       float lr);
+
+/*
+ * The registry. SN_KERNEL_OPS lists every operation once; it generates the
+ * table's fields, the per-ISA declarations and the per-ISA tables, and the
+ * tests and benchmarks walk the same list. Adding an operation is one line
+ * here plus one file per ISA.
+ */
+#define SN_KERNEL_OPS(X, isa)                                                  \
+    X(sigmoid, isa)                                                            \
+    X(gemv, isa)                                                               \
+    X(gemv_u8, isa)                                                            \
+    X(gemv_t, isa)                                                             \
+    X(ger, isa)                                                                \
+    X(ger_u8, isa)                                                             \
+    X(sigmoid_backward, isa)                                                   \
+    X(vadd, isa)                                                               \
+    X(adagrad, isa)                                                            \
+    X(sgd, isa)
+
+#define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
+#define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;
+#define SN_KERNEL_ENTRY_(op, isa) .op = sn_##op##_##isa,
+
+struct sn_kernels {
+    const char *isa_name;
+    int isa; /* sn_isa */
+    SN_KERNEL_OPS(SN_KERNEL_FIELD_, unused)
+};
+
+/* Declares every kernel of one ISA: SN_DECLARE_ISA_KERNELS(avx2). */
+#define SN_DECLARE_ISA_KERNELS(isa) SN_KERNEL_OPS(SN_KERNEL_DECLARE_, isa)
+
+/* A table initialiser for one ISA: SN_KERNEL_TABLE(avx2, SN_ISA_AVX2). */
+#define SN_KERNEL_TABLE(name_, id_)                                            \
+    {.isa_name = #name_, .isa = (id_), SN_KERNEL_OPS(SN_KERNEL_ENTRY_, name_)}
+
+/* The ISAs, in order of preference (worst first); each line:
+ * X(name, sn_isa id, SN_BUILT_<NAME> macro value). meson defines
+ * SN_BUILT_AVX2 etc. to 1 for each per-ISA library it links. */
+#ifndef SN_BUILT_AVX2
+#define SN_BUILT_AVX2 0
+#endif
+#ifndef SN_BUILT_AVX512
+#define SN_BUILT_AVX512 0
+#endif
+#ifndef SN_BUILT_NEON
+#define SN_BUILT_NEON 0
+#endif
+
+SN_DECLARE_ISA_KERNELS(scalar)
+#if SN_BUILT_AVX2
+SN_DECLARE_ISA_KERNELS(avx2)
+#endif
+#if SN_BUILT_AVX512
+SN_DECLARE_ISA_KERNELS(avx512)
+#endif
+#if SN_BUILT_NEON
+SN_DECLARE_ISA_KERNELS(neon)
+#endif
+
+/* Every op's name, in table order, for tests and benchmarks. */
+#define SN_KERNEL_NAME_(op, isa) #op,
+#define SN_KERNEL_OP_NAMES {SN_KERNEL_OPS(SN_KERNEL_NAME_, unused)}
+
+#endif /* SN_KERNELS_H */

@@ -1,0 +1,23 @@
+/* alloc.h - aligned, zeroed allocations with overflow-checked sizes. */
+#ifndef SN_ALLOC_H
+#define SN_ALLOC_H
+
+#include <stddef.h>
+
+/* Cache line and widest vector: every buffer starts on a 64-byte line, so
+ * per-thread buffers never share a line and AVX-512 loads never split one. */
+#define SN_ALIGN 64
+
+/* Zeroed, SN_ALIGN-aligned array of n elements of size bytes; NULL if the
+ * size overflows or memory is short. Free with sn_free. */
+void *sn_alloc_array(size_t n, size_t size);
+void sn_free(void *p);
+
+/* n rounded up to a whole number of cache lines' worth of floats. */
+static inline size_t sn_pad_floats(size_t n)
+{
+    const size_t per_line = SN_ALIGN / sizeof(float);
+    return (n + per_line - 1) / per_line * per_line;
+}
+
+#endif

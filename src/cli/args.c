@@ -1,0 +1,113 @@
+/* args.c - strict flag values, data and kernel lookup for the commands. */
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "simdnet %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_parse_long(const char *cmd, const char *flag, const char *text,
+                   long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno == ERANGE || v < min ||
+        v > max) {
+        cli_error(cmd, "%s: expected an integer from %ld to %ld, got '%s'",
+                  flag, min, max, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *flag, const char *text,
+                  unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end != '\0' || errno == ERANGE) {
+        cli_error(cmd, "%s: expected a non-negative integer below 2^64, "
+                       "got '%s'", flag, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_float(const char *cmd, const char *flag, const char *text,
+                    double min, double max, float *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (*text == '\0' || *end != '\0' || !isfinite(v) || v < min || v > max) {
+        cli_error(cmd, "%s: expected a number from %g to %g, got '%s'", flag,
+                  min, max, text);
+        return -1;
+    }
+    *out = (float)v;
+    return 0;
+}
+
+const char *cli_data_dir(const char *flag_value)
+{
+    if (flag_value)
+        return flag_value;
+    const char *env = getenv("SIMDNET_DATA");
+    return env && *env ? env : "./data/mnist";
+}
+
+int cli_load_split(const char *cmd, const char *dir, sn_split split,
+                   unsigned max_label, sn_dataset *ds)
+{
+    sn_error err;
+    if (sn_dataset_load(ds, dir, split, max_label, &err) == 0)
+        return 0;
+    cli_error(cmd, "%s", err.msg);
+    fprintf(stderr, "  Get MNIST with tools/fetch-mnist.sh %s, or point "
+                    "--data or SIMDNET_DATA at a folder that holds it.\n",
+            dir);
+    return -1;
+}
+
+int cli_select_kernels(const char *cmd, const char *isa,
+                       const sn_kernels **kernels)
+{
+    sn_error err;
+    if (sn_kernels_select(isa, kernels, &err) == 0)
+        return 0;
+    cli_error(cmd, "%s", err.msg);
+    return -1;
+}
+
+int cli_default_threads(void)
+{
+    return omp_get_max_threads();
+}
+
+void cli_format_si(double v, char *buf, size_t len)
+{
+    if (v >= 1e9)
+        snprintf(buf, len, "%.2fG", v / 1e9);
+    else if (v >= 1e6)
+        snprintf(buf, len, "%.2fM", v / 1e6);
+    else if (v >= 1e3)
+        snprintf(buf, len, "%.1fk", v / 1e3);
+    else
+        snprintf(buf, len, "%.0f", v);
+}

@@ -1,0 +1,68 @@
+/* cli.h - what the simdnet commands share: errors, flag values, data. */
+#ifndef SN_CLI_H
+#define SN_CLI_H
+
+#include <stdio.h>
+
+#include "simdnet.h"
+
+/* Exit statuses: 0 success, 1 the work failed, 2 the command line was wrong. */
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+/* "simdnet <cmd>: <message>" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* Strict number parsing for flag values: the whole text must be a number in
+ * [min, max]; otherwise an error naming the flag and the value is printed
+ * and -1 returned. */
+int cli_parse_long(const char *cmd, const char *flag, const char *text,
+                   long min, long max, long *out);
+int cli_parse_u64(const char *cmd, const char *flag, const char *text,
+                  unsigned long long *out);
+int cli_parse_float(const char *cmd, const char *flag, const char *text,
+                    double min, double max, float *out);
+
+/* --data, else $SIMDNET_DATA, else ./data/mnist. */
+const char *cli_data_dir(const char *flag_value);
+
+/* Loads a split, printing a helpful error (where it looked, how to get the
+ * files) on failure. */
+int cli_load_split(const char *cmd, const char *dir, sn_split split,
+                   unsigned max_label, sn_dataset *ds);
+
+/* Picks the kernels (--isa, else SIMDNET_ISA, else the best), printing the
+ * error on failure. */
+int cli_select_kernels(const char *cmd, const char *isa,
+                       const sn_kernels **kernels);
+
+/* Thread count to use when --threads is not given. */
+int cli_default_threads(void);
+
+/* "1.46M" style formatting of a rate. */
+void cli_format_si(double v, char *buf, size_t len);
+
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+/* A one-line progress bar redrawn on a terminal; silent otherwise. */
+typedef struct cli_progress {
+    FILE *out;
+    int enabled;
+    double last_draw;
+    double start;
+    const char *label;
+} cli_progress;
+
+void cli_progress_begin(cli_progress *p, FILE *out, const char *label);
+void cli_progress_update(cli_progress *p, size_t done, size_t total);
+void cli_progress_end(cli_progress *p);
+double cli_now(void);
+
+#endif

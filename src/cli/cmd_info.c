@@ -1,0 +1,58 @@
+/* cmd_info.c - `simdnet info`: what this machine offers and what would run. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const CMD = "info";
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"isa", required_argument, 0, 'i'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *isa = NULL;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': isa = optarg; break;
+        case 'h':
+            puts("usage: simdnet info [--isa NAME]\n\n"
+                 "Shows the CPU, its SIMD features, the kernel sets built into\n"
+                 "this binary, which one would be selected, and the threads.");
+            return 0;
+        case ':': cli_error(CMD, "%s needs a value", argv[optind - 1]); return EXIT_USAGE;
+        default:
+            cli_error(CMD, "unknown option '%s'", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    printf("simdnet   %s\n", SN_VERSION_STRING);
+    printf("cpu       %s\n", sn_cpu_model());
+    printf("features  %s\n", sn_cpu_features());
+    printf("kernels   ");
+    for (int i = 0; i < SN_ISA_COUNT; i++) {
+        const sn_isa k = (sn_isa)i;
+        printf("%s%s (%s)", i ? ", " : "", sn_isa_name(k),
+               !sn_isa_built(k) ? "not built"
+               : sn_isa_supported(k) ? "available" : "built, CPU lacks it");
+    }
+    printf("\n");
+    const sn_kernels *kernels;
+    if (cli_select_kernels(CMD, isa, &kernels) != 0)
+        return EXIT_USAGE;
+    const char *env = isa ? NULL : getenv("SIMDNET_ISA");
+    printf("selected  %s (%s)\n", sn_isa_name(sn_kernels_isa(kernels)),
+           isa ? "--isa" : env && *env ? "SIMDNET_ISA" : "best available");
+    printf("threads   %d\n", cli_default_threads());
+    return 0;
+}

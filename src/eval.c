@@ -1,0 +1,123 @@
+/* eval.c - accuracy, mean cost and confusion matrix on a data set. */
+#include <omp.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "layers.h"
+#include "registry.h"
+
+static size_t argmax_first(size_t n, const float *a)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (a[i] > a[best])
+            best = i;
+    }
+    return best;
+}
+
+int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
+                int threads, sn_eval_result *res, sn_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (!k && sn_kernels_select(NULL, &k, err) != 0)
+        return -1;
+    if (ds->input_size != net->sizes[0])
+        return sn_set_error(err, "the data's samples have %zu inputs but the "
+                                 "network's first layer has %zu",
+                            ds->input_size, net->sizes[0]);
+    const size_t classes = net->sizes[net->nlayers];
+    for (size_t i = 0; i < ds->count; i++) {
+        if (ds->labels[i] >= classes)
+            return sn_set_error(err, "sample %zu has label %u but the output "
+                                     "layer has only %zu neurons", i,
+                                ds->labels[i], classes);
+    }
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    if (classes > 4096)
+        return sn_set_error(err, "evaluation supports at most 4096 classes");
+
+    /* Per-thread confusion counts and costs, combined in thread order so the
+     * mean cost is reproducible for a given thread count. */
+    const size_t cells = classes * classes;
+    size_t *conf = sn_alloc_array((size_t)threads * cells, sizeof(size_t));
+    double *costs = sn_alloc_array((size_t)threads, sizeof(double));
+    int failed = 0;
+    if (!conf || !costs) {
+        sn_free(conf);
+        sn_free(costs);
+        return sn_set_error(err, "out of memory for evaluation");
+    }
+    int nt_used = 1;
+#pragma omp parallel num_threads(threads)
+    {
+        const int id = omp_get_thread_num();
+        const int nt = omp_get_num_threads();
+        sn_activations a;
+        if (sn_activations_create(&a, net, NULL) != 0) {
+#pragma omp atomic write
+            failed = 1;
+        } else {
+            const size_t lo = ds->count * (size_t)id / (size_t)nt;
+            const size_t hi = ds->count * (size_t)(id + 1) / (size_t)nt;
+            size_t *my = conf + (size_t)id * cells;
+            double c = 0.0;
+            const float *out = NULL;
+            for (size_t i = lo; i < hi; i++) {
+                net_forward(k, net, ds->pixels + i * ds->input_size, &a);
+                out = a.act[net->nlayers - 1];
+                c += l2_cost(classes, out, ds->labels[i]);
+                my[(size_t)ds->labels[i] * classes + argmax_first(classes, out)]++;
+            }
+            costs[id] = c;
+            sn_activations_free(&a);
+        }
+        if (id == 0)
+            nt_used = nt;
+    }
+    if (failed) {
+        sn_free(conf);
+        sn_free(costs);
+        return sn_set_error(err, "out of memory for evaluation");
+    }
+    double cost = 0.0;
+    for (int j = 0; j < nt_used; j++) {
+        cost += costs[j];
+        if (j > 0) {
+            for (size_t c = 0; c < cells; c++)
+                conf[c] += conf[(size_t)j * cells + c];
+        }
+    }
+    sn_free(costs);
+    res->count = ds->count;
+    res->classes = classes;
+    res->confusion = conf; /* the first cells entries hold the sum */
+    for (size_t c = 0; c < classes; c++)
+        res->correct += conf[c * classes + c];
+    res->accuracy = ds->count ? (double)res->correct / (double)ds->count : 0.0;
+    res->mean_cost = ds->count ? cost / (double)ds->count : 0.0;
+    return 0;
+}
+
+void sn_eval_free(sn_eval_result *res)
+{
+    sn_free(res->confusion);
+    memset(res, 0, sizeof *res);
+}
+
+int sn_predict(const sn_net *net, const sn_kernels *k, const uint8_t *pixels,
+               float *out, sn_error *err)
+{
+    if (!k && sn_kernels_select(NULL, &k, err) != 0)
+        return -1;
+    sn_activations a;
+    if (sn_activations_create(&a, net, err) != 0)
+        return -1;
+    net_forward(k, net, pixels, &a);
+    memcpy(out, a.act[net->nlayers - 1],
+           net->sizes[net->nlayers] * sizeof(float));
+    sn_activations_free(&a);
+    return 0;
+}

@@ -1,0 +1,196 @@
+/* model.c - saving and loading networks; the format is docs/model-format.md. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "error.h"
+#include "simdnet.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "model.c assumes a little-endian host (float32 written as stored)"
+#endif
+
+static const char model_magic[8] = {'S', 'I', 'M', 'D', 'N', 'E', 'T', 'M'};
+enum { MODEL_VERSION = 1 };
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+/* Writes n bytes and folds them into the running CRC. */
+static int write_crc(FILE *f, const void *buf, size_t n, uLong *crc)
+{
+    *crc = crc32_z(*crc, buf, n);
+    return fwrite(buf, 1, n, f) == n ? 0 : -1;
+}
+
+int sn_model_save(const sn_net *net, const char *path, sn_error *err)
+{
+    unsigned char head[8 + 4 + 4 + 4 * SN_MAX_LAYERS + 8];
+    const size_t nsizes = net->nlayers + 1;
+    memcpy(head, model_magic, 8);
+    put_u32(head + 8, MODEL_VERSION);
+    put_u32(head + 12, (uint32_t)nsizes);
+    for (size_t i = 0; i < nsizes; i++)
+        put_u32(head + 16 + 4 * i, (uint32_t)net->sizes[i]);
+    unsigned char *np = head + 16 + 4 * nsizes;
+    put_u32(np, (uint32_t)net->nparams);
+    put_u32(np + 4, (uint32_t)((uint64_t)net->nparams >> 32));
+    const size_t head_len = 24 + 4 * nsizes;
+
+    /* The temporary file lives next to the target so rename() is atomic. */
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return sn_set_error(err, "%s: out of memory", path);
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        sn_set_error(err, "%s: cannot create a temporary file next to it: %s",
+                     path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        sn_set_error(err, "%s: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    uLong crc = crc32_z(0L, Z_NULL, 0);
+    unsigned char tail[4];
+    int bad = write_crc(f, head, head_len, &crc) != 0 ||
+              write_crc(f, net->params, net->nparams * sizeof(float), &crc) != 0;
+    put_u32(tail, (uint32_t)crc);
+    bad = bad || fwrite(tail, 1, 4, f) != 4 || fflush(f) != 0 ||
+          fsync(fileno(f)) != 0;
+    int saved_errno = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        saved_errno = errno;
+    }
+    if (bad || rename(tmp, path) != 0) {
+        if (!bad)
+            saved_errno = errno;
+        unlink(tmp);
+        free(tmp);
+        return sn_set_error(err, "%s: cannot write the model: %s", path,
+                            strerror(saved_errno));
+    }
+    free(tmp);
+    return 0;
+}
+
+int sn_model_load(sn_net *net, const char *path, sn_error *err)
+{
+    memset(net, 0, sizeof *net);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sn_set_error(err, "%s: cannot open the model: %s", path,
+                            strerror(errno));
+    unsigned char head[8 + 4 + 4 + 4 * SN_MAX_LAYERS + 8];
+    int rc = -1;
+    sn_net tmp = {0};
+    uLong crc = crc32_z(0L, Z_NULL, 0);
+
+    if (fread(head, 1, 16, f) != 16) {
+        sn_set_error(err, "%s: not a simdnet model (shorter than its header)",
+                     path);
+        goto out;
+    }
+    if (memcmp(head, model_magic, 8) != 0) {
+        sn_set_error(err, "%s: not a simdnet model (bad magic)", path);
+        goto out;
+    }
+    const uint32_t version = get_u32(head + 8);
+    if (version != MODEL_VERSION) {
+        sn_set_error(err, "%s: model version %u, this simdnet reads version %d",
+                     path, version, MODEL_VERSION);
+        goto out;
+    }
+    const uint32_t nsizes = get_u32(head + 12);
+    if (nsizes < 2 || nsizes > SN_MAX_LAYERS) {
+        sn_set_error(err, "%s: corrupt model: %u layer sizes (expected 2 to %d)",
+                     path, nsizes, SN_MAX_LAYERS);
+        goto out;
+    }
+    const size_t head_len = 24 + 4 * (size_t)nsizes;
+    if (fread(head + 16, 1, head_len - 16, f) != head_len - 16) {
+        sn_set_error(err, "%s: truncated model (header cut short)", path);
+        goto out;
+    }
+    size_t sizes[SN_MAX_LAYERS];
+    for (uint32_t i = 0; i < nsizes; i++)
+        sizes[i] = get_u32(head + 16 + 4 * i);
+    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], need;
+    if (sn_net_shape(sizes, nsizes, w_off, b_off, &need, err) != 0) {
+        sn_prefix_error(err, "%s: corrupt model: ", path);
+        goto out;
+    }
+    const unsigned char *np = head + 16 + 4 * nsizes;
+    const uint64_t nparams = get_u32(np) | (uint64_t)get_u32(np + 4) << 32;
+    if (nparams != need) {
+        sn_set_error(err, "%s: corrupt model: it declares %llu parameters, "
+                          "its layer sizes need %zu", path,
+                     (unsigned long long)nparams, need);
+        goto out;
+    }
+    /* Allocate only what the file's length can justify. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (uint64_t)st.st_size != head_len + need * sizeof(float) + 4) {
+        sn_set_error(err, "%s: %s model: %lld bytes, its header needs %zu",
+                     path, (uint64_t)st.st_size < head_len + need * 4 + 4
+                               ? "truncated" : "corrupt",
+                     (long long)st.st_size, head_len + need * sizeof(float) + 4);
+        goto out;
+    }
+    if (sn_net_create(&tmp, sizes, nsizes, err) != 0) {
+        sn_prefix_error(err, "%s: ", path);
+        goto out;
+    }
+    crc = crc32_z(crc, head, head_len);
+    const size_t bytes = tmp.nparams * sizeof(float);
+    if (fread(tmp.params, 1, bytes, f) != bytes) {
+        sn_set_error(err, "%s: truncated model (parameters cut short)", path);
+        goto out;
+    }
+    crc = crc32_z(crc, (const unsigned char *)tmp.params, bytes);
+    unsigned char tail[5];
+    size_t got = fread(tail, 1, 5, f);
+    if (got < 4) {
+        sn_set_error(err, "%s: truncated model (checksum missing)", path);
+        goto out;
+    }
+    if (got > 4) {
+        sn_set_error(err, "%s: corrupt model: bytes after the checksum", path);
+        goto out;
+    }
+    if (get_u32(tail) != (uint32_t)crc) {
+        sn_set_error(err, "%s: corrupt model: checksum mismatch", path);
+        goto out;
+    }
+    *net = tmp;
+    memset(&tmp, 0, sizeof tmp);
+    rc = 0;
+out:
+    sn_net_free(&tmp);
+    fclose(f);
+    return rc;
+}
