@@ -160,9 +160,20 @@ uint32_t sn_rng_below(sn_rng *rng, uint32_t n);
 
 typedef enum sn_optimizer { SN_OPT_ADAGRAD = 0, SN_OPT_SGD = 1 } sn_optimizer;
 
-/* Progress of an epoch, reported after each batch. Return non-zero from the
- * callback to stop training after that batch (sn_train_epoch then fails with
- * "interrupted"). */
+/* How a batch is computed; both give the same results up to float rounding.
+ *  SN_ENGINE_SPARSE: the first layer runs over each sample's nonzero pixels
+ *    only, with its weights kept transposed (the fast default).
+ *  SN_ENGINE_PER_SAMPLE: dense per-sample gemv and outer products through
+ *    the kernel table, the reference path. */
+typedef enum sn_engine_kind {
+    SN_ENGINE_PER_SAMPLE = 0,
+    SN_ENGINE_SPARSE = 1,
+} sn_engine_kind;
+
+/* Progress of an epoch, reported after each batch from the thread that
+ * called sn_train_epoch, while the other threads wait: keep it short. Return
+ * non-zero to stop training after that batch (sn_train_epoch then fails
+ * with "interrupted"). */
 typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
                               size_t nbatches, float batch_cost);
 
@@ -175,6 +186,9 @@ typedef struct sn_train_config {
     int shuffle;              /* 0: file order (the tutorial) */
     uint64_t shuffle_seed;    /* seed of the per-epoch shuffle */
     const sn_kernels *kernels;/* NULL: sn_kernels_select(NULL, ...) */
+    sn_engine_kind engine;    /* default SN_ENGINE_SPARSE */
+    int dense_input;          /* sparse engine: visit zero pixels too (to
+                                 measure what skipping them buys) */
     sn_progress_fn progress;  /* may be NULL */
     void *progress_user;
 } sn_train_config;
@@ -191,6 +205,8 @@ int sn_trainer_create(sn_trainer **trainer, sn_net *net,
 void sn_trainer_free(sn_trainer *trainer);
 /* Threads the trainer really uses. */
 int sn_trainer_threads(const sn_trainer *trainer);
+/* The engine's name: "sparse" or "per-sample". */
+const char *sn_trainer_engine(const sn_trainer *trainer);
 
 typedef struct sn_epoch_stats {
     double mean_cost;   /* mean over the epoch's samples of C = sum (a-y)^2 */
@@ -238,6 +254,51 @@ int sn_predict(const sn_net *net, const sn_kernels *kernels,
 int sn_model_save(const sn_net *net, const char *path, sn_error *err);
 /* Loads a model, refusing a bad magic, version, size or checksum. */
 int sn_model_load(sn_net *net, const char *path, sn_error *err);
+
+/* ------------------------------------------------------------------ machine */
+
+/* The cores and caches this process may use, read once with hwloc: cores
+ * are physical cores with at least one hardware thread in the process's
+ * CPU set (its affinity mask), so hyperthreads are not counted twice. */
+typedef struct sn_topology {
+    int from_hwloc;     /* 1 if hwloc read the topology; 0: see note */
+    int cores;          /* physical cores available to the process */
+    int pus;            /* hardware threads (PUs) available to the process */
+    size_t l1d, l2, l3; /* bytes, one instance of each level; 0 if unknown */
+    char note[256];     /* why hwloc failed and what is used instead, or "" */
+} sn_topology;
+
+/* The topology, read on the first call (thread-safe) and then cached. Never
+ * NULL: when hwloc fails, from_hwloc is 0, cores and pus are OpenMP's
+ * default thread count and note says so, for the caller to show once. */
+const sn_topology *sn_topology_get(void);
+
+/* The default thread count: one per physical core, or OpenMP's default
+ * when the topology is unknown. */
+int sn_default_threads(void);
+
+/* Binds the threads of an OpenMP parallel region of `threads` threads one
+ * per physical core (thread i on core i mod cores), by running such a region
+ * now. OpenMP keeps the same threads for later regions of the same size, so
+ * call it with the trainer's thread count before training. It binds the
+ * calling thread too (it is thread 0). Fails, with the reason, when the
+ * topology is unknown or the OS refuses. */
+int sn_bind_threads(int threads, sn_error *err);
+
+/* Writes where sn_bind_threads(threads) would put each thread, e.g.
+ * "thread 0 -> core 0 (PU 0), thread 1 -> core 1 (PU 1)". */
+void sn_bind_describe(int threads, char *buf, size_t len);
+
+/* The fp32 peak of isa on this machine, measured: each of `threads`
+ * threads runs a register-only loop of independent fused multiply-adds
+ * (separate multiplies and adds for scalar) for about `seconds`, best of a
+ * few tries. Returns FLOP/s, or 0 if this CPU cannot run isa. */
+double sn_peak_flops(sn_isa isa, int threads, double seconds);
+
+/* The loop behind sn_peak_flops: `rounds` rounds on the calling thread.
+ * Returns the floating-point operations done (0 if this CPU cannot run
+ * isa); for benchmarks that time it themselves. */
+double sn_peak_loop(sn_isa isa, uint64_t rounds);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,23 @@ typedef void sn_ger_u8_fn(size_t rows, size_t cols, const float *d,
 typedef void sn_sigmoid_backward_fn(size_t n, const float *dcda,
                                     const float *a, float *delta);
 
+/* The indices and values (scale * x[i]) of the nonzero bytes of x, in
+ * increasing order; returns their count. idx and val need room for n + 16
+ * entries: a SIMD version may store a whole vector past the count. */
+typedef size_t sn_nonzero_u8_fn(size_t n, const uint8_t *x, float scale,
+                                uint32_t *idx, float *val);
+
+/* y = b + sum_j val[j] * WT[idx[j]][0..m): a sparse input (from nonzero_u8)
+ * through a transposed weight matrix WT [cols][m]. b may be NULL. */
+typedef void sn_gemv_sparse_fn(size_t m, size_t nnz, const uint32_t *idx,
+                               const float *val, const float *wt,
+                               const float *b, float *y);
+
+/* dWT[idx[j]][0..m) += val[j] * d for every j: the outer product of d and a
+ * sparse input, accumulated into a transposed gradient [cols][m]. */
+typedef void sn_ger_sparse_fn(size_t m, size_t nnz, const uint32_t *idx,
+                              const float *val, const float *d, float *dwt);
+
 /* y[i] += x[i]: bias gradients and the reduction of per-thread buffers. */
 typedef void sn_vadd_fn(size_t n, const float *x, float *y);
 
@@ -72,6 +89,9 @@ typedef void sn_sgd_fn(size_t n, float *p, const float *gsum, float gscale,
     X(gemv_t, isa)                                                             \
     X(ger, isa)                                                                \
     X(ger_u8, isa)                                                             \
+    X(nonzero_u8, isa)                                                         \
+    X(gemv_sparse, isa)                                                        \
+    X(ger_sparse, isa)                                                         \
     X(sigmoid_backward, isa)                                                   \
     X(vadd, isa)                                                               \
     X(adagrad, isa)                                                            \

@@ -86,22 +86,18 @@ float l2_cost_forward_backward(size_t n, const float *a, unsigned label,
     return l2_cost(n, a, label);
 }
 
-void net_forward(const sn_kernels *k, const sn_net *net, const uint8_t *x,
-                 sn_activations *a)
+void net_forward_upper(const sn_kernels *k, const sn_net *net,
+                       sn_activations *a)
 {
     const float *p = net->params;
-    layer_forward_u8(k, net->sizes[1], net->sizes[0], p + net->w_off[0],
-                     p + net->b_off[0], x, a->act[0]);
     for (size_t l = 1; l < net->nlayers; l++)
         layer_forward(k, net->sizes[l + 1], net->sizes[l], p + net->w_off[l],
                       p + net->b_off[l], a->act[l - 1], a->act[l]);
 }
 
-float net_forward_backward(const sn_kernels *k, const sn_net *net,
-                           const uint8_t *x, unsigned label, sn_activations *a,
-                           float *grad)
+float net_backward_upper(const sn_kernels *k, const sn_net *net,
+                         unsigned label, sn_activations *a, float *grad)
 {
-    net_forward(k, net, x, a);
     const size_t L = net->nlayers;
     const float cost = l2_cost_forward_backward(net->sizes[L], a->act[L - 1],
                                                 label, a->dcda[L - 1]);
@@ -111,6 +107,24 @@ float net_forward_backward(const sn_kernels *k, const sn_net *net,
                        a->act[l - 1], a->act[l], a->dcda[l],
                        grad + net->w_off[l], grad + net->b_off[l],
                        a->dcda[l - 1]);
+    return cost;
+}
+
+void net_forward(const sn_kernels *k, const sn_net *net, const uint8_t *x,
+                 sn_activations *a)
+{
+    const float *p = net->params;
+    layer_forward_u8(k, net->sizes[1], net->sizes[0], p + net->w_off[0],
+                     p + net->b_off[0], x, a->act[0]);
+    net_forward_upper(k, net, a);
+}
+
+float net_forward_backward(const sn_kernels *k, const sn_net *net,
+                           const uint8_t *x, unsigned label, sn_activations *a,
+                           float *grad)
+{
+    net_forward(k, net, x, a);
+    const float cost = net_backward_upper(k, net, label, a, grad);
     layer_backward_u8(k, net->sizes[1], net->sizes[0], x, a->act[0],
                       a->dcda[0], grad + net->w_off[0], grad + net->b_off[0]);
     return cost;

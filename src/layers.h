@@ -49,6 +49,14 @@ float l2_cost(size_t n, const float *a, unsigned label);
 /* The whole network on one sample: fills a->act. */
 void net_forward(const sn_kernels *k, const sn_net *net, const uint8_t *x,
                  sn_activations *a);
+/* Layers 2..L forward from a->act[0] (the first layer's output). */
+void net_forward_upper(const sn_kernels *k, const sn_net *net,
+                       sn_activations *a);
+/* The cost of the forward pass in a, and backward through layers L..2,
+ * adding their gradients to grad and leaving dC/da of the first layer's
+ * outputs in a->dcda[0]. Returns the sample's cost. */
+float net_backward_upper(const sn_kernels *k, const sn_net *net,
+                         unsigned label, sn_activations *a, float *grad);
 /* Forward and backward on one sample, adding its gradient to grad (same
  * layout as net->params). Returns the sample's cost. */
 float net_forward_backward(const sn_kernels *k, const sn_net *net,

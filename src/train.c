@@ -3,12 +3,13 @@
  *
  * The samples of a batch are split into one contiguous slice per OpenMP
  * thread. Each thread runs its samples forward and backward in order,
- * adding their gradients into its own buffer (cache-line aligned and padded,
- * so no two threads share a line). Then every thread takes a slice of the
- * parameters, sums the per-thread buffers into buffer 0 in thread order and
- * applies the optimiser step to that slice. The order of every floating-point
- * sum depends only on the thread count, so a fixed seed, thread count and
- * kernel set give bit-identical weights.
+ * adding their gradients into its own buffers (cache-line aligned and
+ * padded, so no two threads share a line). Then every thread takes a share
+ * of the parameters, sums the per-thread buffers into buffer 0 in thread
+ * order and applies the optimiser step to that share. The order of every
+ * floating-point sum depends only on the thread count, so a fixed seed,
+ * thread count and kernel set give bit-identical weights. What a batch
+ * computes, and how, is the engine's (engine.h).
  */
 #include <math.h>
 #include <omp.h>
@@ -30,6 +31,8 @@ sn_train_config sn_train_config_default(void)
         .threads = 0,
         .shuffle = 0,
         .shuffle_seed = 0,
+        .engine = SN_ENGINE_SPARSE,
+        .dense_input = 0,
         .kernels = NULL,
         .progress = NULL,
         .progress_user = NULL,
@@ -50,6 +53,8 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
                                  "got %g", (double)cfg->lr);
     if (!isfinite(cfg->eps) || cfg->eps < 0.0f)
         return sn_set_error(err, "epsilon must be a non-negative number");
+    if ((unsigned)cfg->engine > SN_ENGINE_SPARSE)
+        return sn_set_error(err, "unknown engine %d", (int)cfg->engine);
     if (cfg->threads < 0 || cfg->threads > SN_MAX_THREADS)
         return sn_set_error(err, "threads must be 0 (automatic) to %d, got %d",
                             SN_MAX_THREADS, cfg->threads);
@@ -69,10 +74,13 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
         t->threads = SN_MAX_THREADS;
     t->grad_stride = sn_pad_floats(net->nparams);
 
+    t->engine = cfg->engine == SN_ENGINE_PER_SAMPLE ? &sn_engine_per_sample
+                                                    : &sn_engine_sparse;
     t->accum = sn_alloc_array(net->nparams, sizeof(float));
     t->grads = sn_alloc_array((size_t)t->threads, t->grad_stride * sizeof(float));
     t->acts = sn_alloc_array((size_t)t->threads, sizeof *t->acts);
-    if (!t->accum || !t->grads || !t->acts) {
+    t->costs = sn_alloc_array((size_t)t->threads, sizeof *t->costs);
+    if (!t->accum || !t->grads || !t->acts || !t->costs) {
         sn_trainer_free(t);
         return sn_set_error(err, "out of memory for %d threads' gradient "
                                  "buffers (%zu parameters)", cfg->threads,
@@ -84,6 +92,10 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
             return -1;
         }
     }
+    if (t->engine->create(t, err) != 0) {
+        sn_trainer_free(t);
+        return -1;
+    }
     *out = t;
     return 0;
 }
@@ -92,6 +104,8 @@ void sn_trainer_free(sn_trainer *t)
 {
     if (!t)
         return;
+    if (t->engine)
+        t->engine->destroy(t);
     if (t->acts) {
         for (int i = 0; i < t->threads; i++)
             sn_activations_free(&t->acts[i]);
@@ -99,6 +113,7 @@ void sn_trainer_free(sn_trainer *t)
     sn_free(t->acts);
     sn_free(t->grads);
     sn_free(t->accum);
+    sn_free(t->costs);
     sn_free(t->order);
     sn_free(t);
 }
@@ -113,9 +128,9 @@ const sn_kernels *sn_trainer_kernels(const sn_trainer *t)
     return t->cfg.kernels;
 }
 
-float *sn_trainer_accumulators(sn_trainer *t)
+const char *sn_trainer_engine(const sn_trainer *t)
 {
-    return t->accum;
+    return t->engine->name;
 }
 
 static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
@@ -137,67 +152,106 @@ static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
     return 0;
 }
 
-/* The parameter slice [lo, hi) that thread `id` of `n` reduces and updates,
- * cut on cache lines so no two threads write the same line. */
-static void param_slice(size_t nparams, int id, int n, size_t *lo, size_t *hi)
+void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi)
 {
-    const size_t lines = sn_pad_floats(nparams) / (SN_ALIGN / sizeof(float));
     const size_t per_line = SN_ALIGN / sizeof(float);
-    size_t a = lines * (size_t)id / (size_t)n * per_line;
-    size_t b = lines * (size_t)(id + 1) / (size_t)n * per_line;
-    *lo = a < nparams ? a : nparams;
-    *hi = b < nparams ? b : nparams;
+    const size_t lines = (n + per_line - 1) / per_line;
+    const size_t a = lines * (size_t)id / (size_t)nt * per_line;
+    const size_t b = lines * (size_t)(id + 1) / (size_t)nt * per_line;
+    *lo = a < n ? a : n;
+    *hi = b < n ? b : n;
 }
 
-/* One batch: samples idx[0..n) (or first..first+n when idx is NULL). */
-static float train_batch(sn_trainer *t, const sn_dataset *ds,
-                         const uint32_t *idx, size_t first, size_t n)
+void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
+                        float *params, float *accum, size_t batch_size)
 {
-    const sn_net *net = t->net;
     const sn_kernels *k = t->cfg.kernels;
-    const size_t stride = t->grad_stride;
-    const size_t nparams = net->nparams;
-    const size_t in = ds->input_size;
-    const float gscale = 1.0f / (float)n;
-    double cost[SN_MAX_THREADS];
-    int nt_used = 1;
+    float *sum = t->grads + off;
+    for (int j = 1; j < nt; j++)
+        k->vadd(len, t->grads + (size_t)j * t->grad_stride + off, sum);
+    const float gscale = 1.0f / (float)batch_size;
+    if (t->cfg.optimizer == SN_OPT_ADAGRAD)
+        k->adagrad(len, params, accum, sum, gscale, t->cfg.lr, t->cfg.eps);
+    else
+        k->sgd(len, params, sum, gscale, t->cfg.lr);
+}
 
+/* How a run of batches ended. */
+typedef struct run_result {
+    size_t done;        /* batches applied */
+    double cost_sum;    /* sum over applied batches of mean cost * size */
+    float bad_cost;     /* the non-finite batch cost that stopped it */
+    int failed;         /* 1: non-finite cost, 2: stopped by the callback */
+} run_result;
+
+/*
+ * Batches of `bs` samples from `first` (through `order` if shuffled), all in
+ * one parallel region. Per batch, every thread runs its slice of samples;
+ * after a barrier every thread sums the per-thread costs in the same order,
+ * so all agree on whether the batch is finite, and updates its share of the
+ * parameters; a second barrier ends the batch. Thread 0 (the caller's)
+ * reports progress between the two barriers.
+ */
+static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
+                              const uint32_t *order, size_t first,
+                              size_t count, size_t epoch, float *costs)
+{
+    const sn_engine *e = t->engine;
+    const size_t bs = t->cfg.batch;
+    const size_t nbatches = (count + bs - 1) / bs;
+    run_result r = {0};
+    int stop = 0;
+
+    e->begin(t);
 #pragma omp parallel num_threads(t->threads)
     {
         const int id = omp_get_thread_num();
         const int nt = omp_get_num_threads();
-        float *grad = t->grads + (size_t)id * stride;
-        sn_activations *acts = &t->acts[id];
-        const size_t lo = n * (size_t)id / (size_t)nt;
-        const size_t hi = n * (size_t)(id + 1) / (size_t)nt;
-        double c = 0.0;
-
-        memset(grad, 0, nparams * sizeof(float));
-        for (size_t i = lo; i < hi; i++) {
-            const size_t s = idx ? idx[i] : first + i;
-            c += net_forward_backward(k, net, ds->pixels + s * in,
-                                      ds->labels[s], acts, grad);
-        }
-        cost[id] = c;
-        if (id == 0)
-            nt_used = nt;
+        for (size_t b = 0; b < nbatches; b++) {
+            const size_t b0 = first + b * bs;
+            const size_t n = count - b * bs < bs ? count - b * bs : bs;
+            const size_t lo = n * (size_t)id / (size_t)nt;
+            const size_t hi = n * (size_t)(id + 1) / (size_t)nt;
+            t->costs[id].cost = e->samples(t, id, ds, order, b0, lo, hi);
 #pragma omp barrier
-        size_t p0, p1;
-        param_slice(nparams, id, nt, &p0, &p1);
-        float *sum = t->grads;
-        for (int j = 1; j < nt; j++)
-            k->vadd(p1 - p0, t->grads + (size_t)j * stride + p0, sum + p0);
-        if (t->cfg.optimizer == SN_OPT_ADAGRAD)
-            k->adagrad(p1 - p0, net->params + p0, t->accum + p0, sum + p0,
-                       gscale, t->cfg.lr, t->cfg.eps);
-        else
-            k->sgd(p1 - p0, net->params + p0, sum + p0, gscale, t->cfg.lr);
+            double c = 0.0;
+            for (int j = 0; j < nt; j++)
+                c += t->costs[j].cost;
+            const float batch_cost = (float)(c / (double)n);
+            if (!isfinite(batch_cost)) {
+                /* All threads see the same value and leave together,
+                 * before any update: the weights stay the last good ones. */
+                if (id == 0) {
+                    r.failed = 1;
+                    r.bad_cost = batch_cost;
+                }
+                break;
+            }
+            e->update(t, id, nt, n);
+            if (id == 0) {
+                r.done = b + 1;
+                r.cost_sum += (double)batch_cost * (double)n;
+                if (costs)
+                    costs[b] = batch_cost;
+                if (t->cfg.progress &&
+                    t->cfg.progress(t->cfg.progress_user, epoch, b + 1,
+                                    nbatches, batch_cost)) {
+#pragma omp atomic write
+                    stop = 1;
+                }
+            }
+#pragma omp barrier
+            int leave;
+#pragma omp atomic read
+            leave = stop;
+            if (leave)
+                break;
+        }
     }
-
-    double total = 0.0;
-    for (int j = 0; j < nt_used; j++)
-        total += cost[j];
-    return (float)(total / (double)n);
+    e->end(t);
+    if (stop && !r.failed)
+        r.failed = 2;
+    return r;
 }
 
 /* The epoch's sample order when shuffling: Fisher-Yates on the PCG32 stream
@@ -235,7 +289,16 @@ int sn_train_batch(sn_trainer *t, const sn_dataset *ds, size_t first,
     if (n == 0 || first > ds->count || n > ds->count - first)
         return sn_set_error(err, "batch [%zu, %zu) is outside the data set's "
                                  "%zu samples", first, first + n, ds->count);
-    float c = train_batch(t, ds, NULL, first, n);
+    /* One batch of n: a run whose batch size is n. */
+    const size_t saved = t->cfg.batch;
+    t->cfg.batch = n;
+    float c = 0.0f;
+    run_result r = run_batches(t, ds, NULL, first, n, 0, &c);
+    t->cfg.batch = saved;
+    if (r.failed == 1)
+        return sn_set_error(err, "the cost became %s on batch [%zu, %zu)",
+                            isnan(r.bad_cost) ? "NaN" : "infinite", first,
+                            first + n);
     if (cost)
         *cost = c;
     return 0;
@@ -251,29 +314,20 @@ int sn_train_epoch(sn_trainer *t, const sn_dataset *ds, size_t epoch,
     if (t->cfg.shuffle && make_order(t, ds->count, epoch, err) != 0)
         return -1;
 
-    const size_t bs = t->cfg.batch;
-    const size_t nbatches = (ds->count + bs - 1) / bs;
-    double cost_sum = 0.0;
-    for (size_t b = 0; b < nbatches; b++) {
-        const size_t first = b * bs;
-        const size_t n = ds->count - first < bs ? ds->count - first : bs;
-        const uint32_t *idx = t->cfg.shuffle ? t->order + first : NULL;
-        const float c = train_batch(t, ds, idx, first, n);
-        cost_sum += (double)c * (double)n;
-        if (costs)
-            costs[b] = c;
-        if (!isfinite(c))
-            return sn_set_error(err, "the cost became %s at epoch %zu, batch "
-                                     "%zu of %zu (learning rate too large?)",
-                                isnan(c) ? "NaN" : "infinite", epoch + 1, b + 1,
-                                nbatches);
-        if (t->cfg.progress &&
-            t->cfg.progress(t->cfg.progress_user, epoch, b + 1, nbatches, c))
-            return sn_set_error(err, "interrupted at epoch %zu, batch %zu",
-                                epoch + 1, b + 1);
-    }
+    const size_t nbatches = (ds->count + t->cfg.batch - 1) / t->cfg.batch;
+    run_result r = run_batches(t, ds, t->cfg.shuffle ? t->order : NULL, 0,
+                               ds->count, epoch, costs);
+    if (r.failed == 1)
+        return sn_set_error(err, "the cost became %s at epoch %zu, batch %zu "
+                                 "of %zu (learning rate too large?); the "
+                                 "weights are those before that batch",
+                            isnan(r.bad_cost) ? "NaN" : "infinite", epoch + 1,
+                            r.done + 1, nbatches);
+    if (r.failed == 2)
+        return sn_set_error(err, "interrupted at epoch %zu after batch %zu of "
+                                 "%zu", epoch + 1, r.done, nbatches);
     if (stats) {
-        stats->mean_cost = cost_sum / (double)ds->count;
+        stats->mean_cost = r.cost_sum / (double)ds->count;
         stats->samples = ds->count;
         stats->batches = nbatches;
     }

@@ -2,25 +2,34 @@
 #ifndef SN_TRAINER_H
 #define SN_TRAINER_H
 
+#include "engine.h"
 #include "layers.h"
 #include "simdnet.h"
 
 /* Upper bound on OpenMP threads a trainer uses (buffers are per thread). */
 #define SN_MAX_THREADS 1024
 
+/* Per-thread values the driver reads after a barrier, a cache line apart. */
+typedef struct sn_thread_cost {
+    double cost;
+    char pad[64 - sizeof(double)];
+} sn_thread_cost;
+
 struct sn_trainer {
     sn_net *net;
-    sn_train_config cfg;     /* cfg.kernels is always set */
+    sn_train_config cfg;       /* cfg.kernels is always set */
+    const sn_engine *engine;
+    void *engine_state;
     int threads;
-    float *accum;            /* AdaGrad's running sum of g^2, per parameter */
-    size_t grad_stride;      /* floats between per-thread gradient buffers */
-    float *grads;            /* threads x grad_stride, each line-aligned */
-    sn_activations *acts;    /* one per thread */
-    uint32_t *order;         /* this epoch's sample order when shuffling */
+    float *accum;              /* AdaGrad's running sum of g^2, per parameter */
+    size_t grad_stride;        /* floats between per-thread gradient buffers */
+    float *grads;              /* threads x grad_stride, each line-aligned */
+    sn_activations *acts;      /* one per thread */
+    sn_thread_cost *costs;     /* one per thread */
+    uint32_t *order;           /* this epoch's sample order when shuffling */
     size_t order_len;
 };
 
 const sn_kernels *sn_trainer_kernels(const sn_trainer *t);
-float *sn_trainer_accumulators(sn_trainer *t);
 
 #endif

@@ -111,3 +111,17 @@ void cli_format_si(double v, char *buf, size_t len)
     else
         snprintf(buf, len, "%.0f", v);
 }
+
+int cli_parse_engine(const char *cmd, const char *text, sn_engine_kind *out)
+{
+    if (!strcmp(text, "sparse"))
+        *out = SN_ENGINE_SPARSE;
+    else if (!strcmp(text, "per-sample"))
+        *out = SN_ENGINE_PER_SAMPLE;
+    else {
+        cli_error(cmd, "--engine: expected sparse or per-sample, got '%s'",
+                  text);
+        return -1;
+    }
+    return 0;
+}

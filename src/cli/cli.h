@@ -28,6 +28,9 @@ int cli_parse_u64(const char *cmd, const char *flag, const char *text,
 int cli_parse_float(const char *cmd, const char *flag, const char *text,
                     double min, double max, float *out);
 
+/* "sparse" or "per-sample". */
+int cli_parse_engine(const char *cmd, const char *text, sn_engine_kind *out);
+
 /* --data, else $SIMDNET_DATA, else ./data/mnist. */
 const char *cli_data_dir(const char *flag_value);
 

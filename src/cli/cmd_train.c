@@ -29,6 +29,9 @@ static void train_usage(FILE *out)
         "  --threads N        OpenMP threads (default: all the machine offers)\n"
         "  --isa NAME         kernel set: scalar, avx2, avx512, neon\n"
         "                     (default $SIMDNET_ISA, else the best this CPU runs)\n"
+        "  --engine NAME      sparse (default): the first layer over nonzero pixels\n"
+        "                     only; per-sample: dense per-sample kernels\n"
+        "  --dense            sparse engine: visit zero pixels too (for comparison)\n"
         "  --init FILE        start from a saved model instead of random weights\n"
         "  --save FILE        save the trained model (atomically)\n"
         "  --costs FILE       write the mean cost of every batch as CSV\n"
@@ -38,6 +41,8 @@ static void train_usage(FILE *out)
 
 typedef struct train_args {
     const char *data, *layers, *isa, *init, *save, *costs;
+    sn_engine_kind engine;
+    int dense;
     long epochs, batch, threads;
     unsigned long long seed;
     float lr;
@@ -48,7 +53,8 @@ typedef struct train_args {
 static int parse_args(int argc, char **argv, train_args *a)
 {
     enum { O_DATA = 256, O_LAYERS, O_EPOCHS, O_BATCH, O_LR, O_OPT, O_SEED,
-           O_SHUFFLE, O_THREADS, O_ISA, O_INIT, O_SAVE, O_COSTS };
+           O_SHUFFLE, O_THREADS, O_ISA, O_INIT, O_SAVE, O_COSTS, O_ENGINE,
+           O_DENSE };
     static const struct option opts[] = {
         {"data", required_argument, 0, O_DATA},
         {"layers", required_argument, 0, O_LAYERS},
@@ -63,11 +69,13 @@ static int parse_args(int argc, char **argv, train_args *a)
         {"init", required_argument, 0, O_INIT},
         {"save", required_argument, 0, O_SAVE},
         {"costs", required_argument, 0, O_COSTS},
+        {"engine", required_argument, 0, O_ENGINE},
+        {"dense", no_argument, 0, O_DENSE},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     *a = (train_args){.epochs = 5, .batch = 100, .lr = 0.1f,
-                      .optimizer = SN_OPT_ADAGRAD};
+                      .optimizer = SN_OPT_ADAGRAD, .engine = SN_ENGINE_SPARSE};
     opterr = 0;
     optind = 1;
     int c;
@@ -105,6 +113,11 @@ static int parse_args(int argc, char **argv, train_args *a)
         case O_INIT: a->init = optarg; break;
         case O_SAVE: a->save = optarg; break;
         case O_COSTS: a->costs = optarg; break;
+        case O_ENGINE:
+            if (cli_parse_engine(CMD, optarg, &a->engine) != 0)
+                bad = -1;
+            break;
+        case O_DENSE: a->dense = 1; break;
         case 'h': train_usage(stdout); exit(0);
         case ':':
             cli_error(CMD, "%s needs a value", argv[optind - 1]);
@@ -255,6 +268,8 @@ int cmd_train(int argc, char **argv)
     cfg.shuffle = a.shuffle;
     cfg.shuffle_seed = a.seed;
     cfg.kernels = kernels;
+    cfg.engine = a.engine;
+    cfg.dense_input = a.dense;
     cfg.progress = on_batch;
     cfg.progress_user = &ctx;
     if (sn_trainer_create(&trainer, &net, &cfg, &err) != 0) {
@@ -283,8 +298,9 @@ int cmd_train(int argc, char **argv)
     printf("training  %s lr %g, batch %ld, %ld epochs, %s\n",
            a.optimizer == SN_OPT_ADAGRAD ? "AdaGrad" : "SGD", (double)a.lr,
            a.batch, a.epochs, a.shuffle ? "shuffled" : "file order");
-    printf("compute   %s kernels, %d threads\n",
-           sn_isa_name(sn_kernels_isa(kernels)), sn_trainer_threads(trainer));
+    printf("compute   %s kernels, %d threads, %s engine%s\n",
+           sn_isa_name(sn_kernels_isa(kernels)), sn_trainer_threads(trainer),
+           sn_trainer_engine(trainer), a.dense ? " (dense input)" : "");
     fflush(stdout);
 
     sn_eval_result res = {0};

@@ -1,0 +1,53 @@
+/*
+ * engine.h - how a batch is computed. The driver in train.c owns batches,
+ * threads, barriers and costs; an engine owns the arithmetic of one batch in
+ * two phases, each run by every thread on its own share:
+ *
+ *   samples: forward and backward over the thread's slice of the batch,
+ *            gradients into the thread's own buffers; returns the summed cost.
+ *   update:  after a barrier, the thread's share of the parameters: sum the
+ *            per-thread gradients in thread order, apply the optimiser, and
+ *            leave the buffers ready for the next batch.
+ *
+ * Every floating-point sum has an order fixed by the thread count alone, so
+ * runs are bit-identical for a fixed seed, thread count and kernel set.
+ */
+#ifndef SN_ENGINE_H
+#define SN_ENGINE_H
+
+#include "simdnet.h"
+
+typedef struct sn_engine {
+    const char *name;
+    int (*create)(sn_trainer *t, sn_error *err); /* engine state */
+    void (*destroy)(sn_trainer *t);
+    void (*begin)(sn_trainer *t);  /* net->params into the working layout */
+    void (*end)(sn_trainer *t);    /* and back, at the end of a call */
+    double (*samples)(sn_trainer *t, int id, const sn_dataset *ds,
+                      const uint32_t *order, size_t first, size_t lo,
+                      size_t hi);
+    void (*update)(sn_trainer *t, int id, int nt, size_t batch_size);
+} sn_engine;
+
+extern const sn_engine sn_engine_per_sample;
+extern const sn_engine sn_engine_sparse;
+
+/* The sample at position i of a batch starting at `first`: through the
+ * shuffled order if there is one. */
+static inline size_t sn_batch_sample(const uint32_t *order, size_t first,
+                                     size_t i)
+{
+    return order ? order[first + i] : first + i;
+}
+
+/* The part [lo, hi) of n items that thread id of nt handles, cut on cache
+ * lines of floats so that no two threads write the same line. */
+void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi);
+
+/* Sums the per-thread gradients at [off, off + len) of the gradient
+ * buffers into buffer 0, in thread order, and applies the configured
+ * optimiser to the len parameters at params with accumulators at accum. */
+void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
+                        float *params, float *accum, size_t batch_size);
+
+#endif

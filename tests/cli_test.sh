@@ -1,0 +1,132 @@
+#!/bin/sh
+# cli_test.sh - the simdnet command line: bad flags and bad data end in a clear
+# message and a non-zero exit; good runs are reproducible and say what ran.
+# Needs $SIMDNET_EXE (set by meson) and python3 (to write small IDX files).
+set -u
+exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
+tmp=$(mktemp -d /tmp/simdnet-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
+
+# expect_fail DESCRIPTION NEEDLE ARGS...: non-zero exit, NEEDLE in stderr,
+# and no crash (a signal gives a status above 128).
+expect_fail() {
+    desc=$1 needle=$2
+    shift 2
+    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qF -- "$needle" "$tmp/err"; then
+        ok "$desc (exit $rc)"
+    else
+        not_ok "$desc: exit $rc, expected non-zero and '$needle' on stderr"
+    fi
+}
+
+# expect_ok DESCRIPTION NEEDLE ARGS...: exit 0 and NEEDLE on stdout.
+expect_ok() {
+    desc=$1 needle=$2
+    shift 2
+    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -eq 0 ] && grep -qF -- "$needle" "$tmp/out"; then
+        ok "$desc"
+    else
+        not_ok "$desc: exit $rc, expected 0 and '$needle' on stdout"
+    fi
+}
+
+# A small data set in MNIST's file layout: 300 train and 100 test images of
+# 7x7 pixels, labels 0-9, learnable (ink at pixels congruent to the label).
+python3 - "$tmp/data" <<'PY'
+import os, random, struct, sys
+d = sys.argv[1]; os.makedirs(d)
+rng = random.Random(5)
+def write(name, n):
+    labels = [rng.randrange(10) for _ in range(n)]
+    pix = bytearray()
+    for l in labels:
+        pix += bytes(rng.randrange(1, 256) if (j % 10 == l and rng.random() < .7) else 0 for j in range(49))
+    open(f"{d}/{name}-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, n, 7, 7) + pix)
+    open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, n) + bytes(labels))
+write("train", 300); write("t10k", 100)
+PY
+data="$tmp/data"
+small="--data $data --layers 49,16,10"
+
+# --- help and usage
+expect_ok "simdnet --help" "commands:" --help
+for c in train eval info; do expect_ok "simdnet $c --help" "usage: simdnet $c" $c --help; done
+expect_fail "no command" "usage:"
+expect_fail "unknown command" "unknown command 'trian'" trian
+
+# --- bad flags
+expect_fail "--layers 784,0,10" "--layers" train $small --layers 784,0,10
+expect_fail "--layers with a non-number" "not a positive integer" train $small --layers 784,abc
+expect_fail "--batch 0" "--batch: expected an integer from 1" train $small --batch 0
+expect_fail "--epochs -1" "--epochs: expected an integer from 1" train $small --epochs -1
+expect_fail "--epochs 3x" "got '3x'" train $small --epochs 3x
+expect_fail "--threads 100000" "--threads: expected an integer from 1 to 1024" train $small --threads 100000
+expect_fail "--lr nan" "--lr: expected a number" train $small --lr nan
+expect_fail "--lr -1" "--lr: expected a number" train $small --lr -1
+expect_fail "--optimizer adam" "expected adagrad or sgd" train $small --optimizer adam
+expect_fail "--seed -3" "--seed" train $small --seed -3
+expect_fail "unknown flag" "unknown option '--frobnicate'" train --frobnicate
+expect_fail "flag without value" "--epochs needs a value" train --epochs
+expect_fail "stray argument" "unexpected argument 'extra'" train $small extra
+expect_fail "--layers needing terabytes" "parameters" train $small --layers 49,1048576,1048576,10
+expect_fail "--isa bogus" "unknown ISA 'bogus'" train $small --isa bogus
+case $(uname -m) in
+x86_64) expect_fail "--isa neon on x86-64" "neon" train $small --isa neon ;;
+aarch64) expect_fail "--isa avx2 on aarch64" "avx2" train $small --isa avx2 ;;
+esac
+SIMDNET_ISA=bogus "$exe" info >"$tmp/out" 2>"$tmp/err"
+if [ $? -ne 0 ] && grep -q "SIMDNET_ISA" "$tmp/err"; then ok "SIMDNET_ISA=bogus is an error naming the variable"; else not_ok "SIMDNET_ISA=bogus"; fi
+
+# --- bad data
+expect_fail "missing data folder" "/nonexistent" train --data /nonexistent
+expect_fail "missing data says how to get it" "fetch-mnist.sh" train --data /nonexistent
+mkdir "$tmp/trunc" && cp "$data"/* "$tmp/trunc/"
+head -c 1000 "$data/train-images-idx3-ubyte" >"$tmp/trunc/train-images-idx3-ubyte"
+expect_fail "truncated images file" "truncated" train --data "$tmp/trunc" --layers 49,16,10
+expect_fail "input size not matching the first layer" "first layer" train $small --layers 784,16,10
+expect_fail "labels beyond the output layer" "label" train --data "$data" --layers 49,16,5
+
+# --- good runs: what ran is printed; same seed, same bytes
+SIMDNET_ISA=scalar "$exe" train $small --epochs 2 --seed 3 --threads 2 --save "$tmp/a.model" --costs "$tmp/costs.csv" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q "scalar kernels, 2 threads" "$tmp/out" && grep -q "^epoch 2/2  cost .* test .*%  .* s  .* samples/s" "$tmp/out" && grep -q "^final test accuracy: [0-9]*\.[0-9][0-9]%" "$tmp/out"; then
+    ok "train prints configuration, kernels, epochs and final accuracy"
+else
+    not_ok "train output"
+fi
+"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --save "$tmp/b.model" >"$tmp/out" 2>"$tmp/err"
+if cmp -s "$tmp/a.model" "$tmp/b.model"; then ok "same seed and threads: byte-identical models"; else not_ok "same seed and threads gave different models"; fi
+if [ "$(wc -l <"$tmp/costs.csv")" -eq $((1 + 2 * 3)) ] && head -1 "$tmp/costs.csv" | grep -q "^epoch,batch,cost$"; then
+    ok "--costs writes one CSV line per batch"
+else
+    not_ok "--costs CSV has $(wc -l <"$tmp/costs.csv") lines"
+fi
+"$exe" train $small --epochs 1 --seed 3 --threads 1 --save "$tmp/c.model" >"$tmp/out" 2>&1
+if ! cmp -s "$tmp/a.model" "$tmp/c.model"; then ok "a different epoch count gives a different model"; else not_ok "models should differ"; fi
+expect_ok "train prints no progress bar when piped" "epoch 1/1" train $small --epochs 1
+if grep -q "$(printf '\r')" "$tmp/out"; then not_ok "carriage returns in piped output"; else ok "piped output has no carriage returns"; fi
+
+expect_ok "eval reports accuracy" "accuracy" eval --model "$tmp/a.model" --data "$data"
+grep -q "confusion matrix" "$tmp/out" && ok "eval prints the confusion matrix" || not_ok "eval confusion matrix"
+expect_ok "--init continues from a saved model" "network   49-16-10" train --data "$data" --init "$tmp/a.model" --epochs 1
+expect_fail "--init with other --layers" "has layers 49-16-10" train --data "$data" --init "$tmp/a.model" --layers 49,8,10
+head -c 100 "$tmp/a.model" >"$tmp/cut.model"
+expect_fail "eval of a truncated model" "truncated" eval --model "$tmp/cut.model" --data "$data"
+expect_fail "eval without --model" "--model FILE is required" eval --data "$data"
+expect_fail "--save into a missing folder" "/nonexistent/m.model" train $small --epochs 1 --save /nonexistent/m.model
+
+expect_ok "info shows the selected kernels" "selected" info
+expect_ok "info --isa scalar" "selected  scalar (--isa)" info --isa scalar
+SIMDNET_ISA=scalar "$exe" info >"$tmp/out" 2>"$tmp/err"
+grep -q "selected  scalar (SIMDNET_ISA)" "$tmp/out" && ok "SIMDNET_ISA is honoured" || not_ok "SIMDNET_ISA ignored"
+
+echo "1..$n"
+[ $fails -eq 0 ]
