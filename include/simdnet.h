@@ -207,6 +207,10 @@ void sn_trainer_free(sn_trainer *trainer);
 int sn_trainer_threads(const sn_trainer *trainer);
 /* The engine's name: "sparse" or "per-sample". */
 const char *sn_trainer_engine(const sn_trainer *trainer);
+/* AdaGrad's accumulators (the running sums of g^2), net->nparams floats in
+ * the layout of net->params: for checkpoints. */
+void sn_trainer_get_accum(const sn_trainer *trainer, float *dst);
+void sn_trainer_set_accum(sn_trainer *trainer, const float *src);
 
 typedef struct sn_epoch_stats {
     double mean_cost;   /* mean over the epoch's samples of C = sum (a-y)^2 */

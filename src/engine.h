@@ -27,6 +27,9 @@ typedef struct sn_engine {
                       const uint32_t *order, size_t first, size_t lo,
                       size_t hi);
     void (*update)(sn_trainer *t, int id, int nt, size_t batch_size);
+    /* Whether the engine keeps the first layer's part of the AdaGrad
+     * accumulator transposed ([inputs][width]) in t->accum. */
+    int accum_w1_transposed;
 } sn_engine;
 
 extern const sn_engine sn_engine_per_sample;

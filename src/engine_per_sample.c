@@ -55,4 +55,5 @@ const sn_engine sn_engine_per_sample = {
     .end = per_sample_nothing,
     .samples = per_sample_samples,
     .update = per_sample_update,
+    .accum_w1_transposed = 0,
 };

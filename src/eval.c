@@ -40,23 +40,32 @@ int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
         return sn_set_error(err, "evaluation supports at most 4096 classes");
 
     /* Per-thread confusion counts and costs, combined in thread order so the
-     * mean cost is reproducible for a given thread count. */
+     * mean cost is reproducible for a given thread count. The first layer
+     * runs over each sample's nonzero pixels with W1 transposed, as the
+     * sparse training engine does. */
     const size_t cells = classes * classes;
+    const size_t n0 = net->sizes[0], n1 = net->sizes[1];
+    const size_t list = n0 + 16; /* nonzero_u8's room past the count */
     size_t *conf = sn_alloc_array((size_t)threads * cells, sizeof(size_t));
     double *costs = sn_alloc_array((size_t)threads, sizeof(double));
+    float *wt = sn_alloc_array(n0 * n1, sizeof(float));
     int failed = 0;
-    if (!conf || !costs) {
+    if (!conf || !costs || !wt) {
         sn_free(conf);
         sn_free(costs);
+        sn_free(wt);
         return sn_set_error(err, "out of memory for evaluation");
     }
+    sn_transpose(n1, n0, net->params + net->w_off[0], wt);
     int nt_used = 1;
 #pragma omp parallel num_threads(threads)
     {
         const int id = omp_get_thread_num();
         const int nt = omp_get_num_threads();
         sn_activations a;
-        if (sn_activations_create(&a, net, NULL) != 0) {
+        uint32_t *idx = sn_alloc_array(list, sizeof *idx);
+        float *val = sn_alloc_array(list, sizeof *val);
+        if (!idx || !val || sn_activations_create(&a, net, NULL) != 0) {
 #pragma omp atomic write
             failed = 1;
         } else {
@@ -65,8 +74,13 @@ int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
             size_t *my = conf + (size_t)id * cells;
             double c = 0.0;
             const float *out = NULL;
+            const float *b1 = net->params + net->b_off[0];
             for (size_t i = lo; i < hi; i++) {
-                net_forward(k, net, ds->pixels + i * ds->input_size, &a);
+                const uint8_t *x = ds->pixels + i * ds->input_size;
+                const size_t nnz = k->nonzero_u8(n0, x, SN_PIXEL_SCALE, idx,
+                                                 val, NULL);
+                layer_forward_sparse(k, n1, nnz, idx, val, wt, b1, a.act[0]);
+                net_forward_upper(k, net, &a);
                 out = a.act[net->nlayers - 1];
                 c += l2_cost(classes, out, ds->labels[i]);
                 my[(size_t)ds->labels[i] * classes + argmax_first(classes, out)]++;
@@ -74,9 +88,12 @@ int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
             costs[id] = c;
             sn_activations_free(&a);
         }
+        sn_free(idx);
+        sn_free(val);
         if (id == 0)
             nt_used = nt;
     }
+    sn_free(wt);
     if (failed) {
         sn_free(conf);
         sn_free(costs);

@@ -46,6 +46,21 @@ void layer_forward_u8(const sn_kernels *k, size_t n_out, size_t n_in,
     k->sigmoid(n_out, out, out);
 }
 
+void layer_forward_sparse(const sn_kernels *k, size_t n_out, size_t nnz,
+                          const uint32_t *idx, const float *val,
+                          const float *wt, const float *b, float *out)
+{
+    k->gemv_sparse(n_out, nnz, idx, val, wt, b, out);
+    k->sigmoid(n_out, out, out);
+}
+
+void sn_transpose(size_t rows, size_t cols, const float *src, float *dst)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            dst[c * rows + r] = src[r * cols + c];
+}
+
 void layer_backward(const sn_kernels *k, size_t n_out, size_t n_in,
                     const float *w, const float *in, const float *out,
                     float *dcda_out, float *dw, float *db, float *dcda_in)

@@ -30,6 +30,15 @@ void layer_forward_u8(const sn_kernels *k, size_t n_out, size_t n_in,
                       const float *w, const float *b, const uint8_t *in,
                       float *out);
 
+/* out = sigmoid(W x + b) for a sparse input x (nnz indices and values, from
+ * nonzero_u8) with W given transposed, wt [n_in][n_out]. */
+void layer_forward_sparse(const sn_kernels *k, size_t n_out, size_t nnz,
+                          const uint32_t *idx, const float *val,
+                          const float *wt, const float *b, float *out);
+
+/* dst [cols][rows] = src [rows][cols] transposed. */
+void sn_transpose(size_t rows, size_t cols, const float *src, float *dst);
+
 /* Given dC/da of this layer's outputs (overwritten with delta), adds
  * delta in^T to dW and delta to db, and, if dcda_in is not NULL, writes
  * dC/da of the inputs, W^T delta. */

@@ -133,6 +133,24 @@ const char *sn_trainer_engine(const sn_trainer *t)
     return t->engine->name;
 }
 
+void sn_trainer_get_accum(const sn_trainer *t, float *dst)
+{
+    const sn_net *net = t->net;
+    memcpy(dst, t->accum, net->nparams * sizeof(float));
+    if (t->engine->accum_w1_transposed)
+        sn_transpose(net->sizes[0], net->sizes[1], t->accum + net->w_off[0],
+                     dst + net->w_off[0]);
+}
+
+void sn_trainer_set_accum(sn_trainer *t, const float *src)
+{
+    const sn_net *net = t->net;
+    memcpy(t->accum, src, net->nparams * sizeof(float));
+    if (t->engine->accum_w1_transposed)
+        sn_transpose(net->sizes[1], net->sizes[0], src + net->w_off[0],
+                     t->accum + net->w_off[0]);
+}
+
 static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
                          sn_error *err)
 {

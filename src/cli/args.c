@@ -97,7 +97,15 @@ int cli_select_kernels(const char *cmd, const char *isa,
 
 int cli_default_threads(void)
 {
-    return omp_get_max_threads();
+    /* One thread per physical core (hwloc). Without a topology the library
+     * falls back to OpenMP's default and says why: tell the user, once. */
+    static int told;
+    const sn_topology *t = sn_topology_get();
+    if (!t->from_hwloc && !told) {
+        fprintf(stderr, "simdnet: %s\n", t->note);
+        told = 1;
+    }
+    return t->cores;
 }
 
 void cli_format_si(double v, char *buf, size_t len)

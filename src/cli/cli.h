@@ -53,6 +53,7 @@ void cli_format_si(double v, char *buf, size_t len);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 /* A one-line progress bar redrawn on a terminal; silent otherwise. */
 typedef struct cli_progress {
