@@ -1,21 +1,42 @@
-/* nonzero_u8, NEON: 16 bytes tested at once (vmaxvq), so all-zero chunks,
- * most of an MNIST image's border, cost one test; the others are walked. */
+/*
+ * nonzero_u8, NEON: 16 bytes tested at once. An all-zero chunk (most of an
+ * MNIST image's border) costs one compare; the others become a 16-bit mask
+ * (NEON has no movemask: each nonzero byte keeps its own bit weight and the
+ * two halves are summed across), which feeds the seen bitmap in one OR and
+ * is walked bit by bit. Values are (float)x * scale, the oracle's single
+ * rounding.
+ */
 #include "neon_util.h"
 
+/* Bit k set where byte k of px is nonzero. */
+static inline uint32_t nonzero_mask16(uint8x16_t px)
+{
+    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128,
+                                        1, 2, 4, 8, 16, 32, 64, 128};
+    const uint8x16_t bits = vandq_u8(vtstq_u8(px, px), vld1q_u8(weights));
+    return (uint32_t)vaddv_u8(vget_low_u8(bits)) |
+           (uint32_t)vaddv_u8(vget_high_u8(bits)) << 8;
+}
+
 size_t sn_nonzero_u8_neon(size_t n, const uint8_t *x, float scale,
-                          uint32_t *idx, float *val)
+                          uint32_t *idx, float *val, uint64_t *seen)
 {
     size_t count = 0;
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        if (sn_u8x16_is_zero_neon(vld1q_u8(x + i)))
+        const uint8x16_t px = vld1q_u8(x + i);
+        if (sn_u8x16_is_zero_neon(px))
             continue;
-        for (size_t k = i; k < i + 16; k++) {
-            if (x[k] != 0) {
-                idx[count] = (uint32_t)k;
-                val[count] = (float)x[k] * scale;
-                count++;
-            }
+        uint32_t nz = nonzero_mask16(px);
+        /* i is a multiple of 16, so the 16 bits never straddle two words. */
+        if (seen)
+            seen[i / 64] |= (uint64_t)nz << (i % 64);
+        while (nz) {
+            const unsigned k = (unsigned)__builtin_ctz(nz);
+            idx[count] = (uint32_t)(i + k);
+            val[count] = (float)x[i + k] * scale;
+            count++;
+            nz &= nz - 1;
         }
     }
     for (; i < n; i++) {
@@ -23,6 +44,8 @@ size_t sn_nonzero_u8_neon(size_t n, const uint8_t *x, float scale,
             idx[count] = (uint32_t)i;
             val[count] = (float)x[i] * scale;
             count++;
+            if (seen)
+                seen[i / 64] |= (uint64_t)1 << (i % 64);
         }
     }
     return count;
