@@ -48,9 +48,11 @@ typedef void sn_sigmoid_backward_fn(size_t n, const float *dcda,
 
 /* The indices and values (scale * x[i]) of the nonzero bytes of x, in
  * increasing order; returns their count. idx and val need room for n + 16
- * entries: a SIMD version may store a whole vector past the count. */
+ * entries: a SIMD version may store a whole vector past the count. If seen
+ * is not NULL, bit i % 64 of seen[i / 64] is set for every nonzero x[i]
+ * (the others are left as they are): a bitmap of pixels used by a batch. */
 typedef size_t sn_nonzero_u8_fn(size_t n, const uint8_t *x, float scale,
-                                uint32_t *idx, float *val);
+                                uint32_t *idx, float *val, uint64_t *seen);
 
 /* y = b + sum_j val[j] * WT[idx[j]][0..m): a sparse input (from nonzero_u8)
  * through a transposed weight matrix WT [cols][m]. b may be NULL. */
@@ -62,6 +64,19 @@ typedef void sn_gemv_sparse_fn(size_t m, size_t nnz, const uint32_t *idx,
  * sparse input, accumulated into a transposed gradient [cols][m]. */
 typedef void sn_ger_sparse_fn(size_t m, size_t nnz, const uint32_t *idx,
                               const float *val, const float *d, float *dwt);
+
+/* C = A B + bias for a tile of samples: A [m][k], B [k][n], C [m][n], all
+ * row-major and dense; bias (n values, added to every row) may be NULL. With
+ * B = W^T this is a layer's forward pass for m samples; with B = W, the
+ * errors it passes back. */
+typedef void sn_gemm_fn(size_t m, size_t n, size_t k, const float *a,
+                        const float *b, const float *bias, float *c);
+
+/* C += A^T B: A [m][n], B [m][k], C [n][k]; the weight gradient of a tile
+ * of m samples (A: their deltas, B: the layer's inputs), summed over the
+ * tile before it is added to C. */
+typedef void sn_gemm_tn_fn(size_t m, size_t n, size_t k, const float *a,
+                           const float *b, float *c);
 
 /* y[i] += x[i]: bias gradients and the reduction of per-thread buffers. */
 typedef void sn_vadd_fn(size_t n, const float *x, float *y);
@@ -92,6 +107,8 @@ typedef void sn_sgd_fn(size_t n, float *p, const float *gsum, float gscale,
     X(nonzero_u8, isa)                                                         \
     X(gemv_sparse, isa)                                                        \
     X(ger_sparse, isa)                                                         \
+    X(gemm, isa)                                                               \
+    X(gemm_tn, isa)                                                            \
     X(sigmoid_backward, isa)                                                   \
     X(vadd, isa)                                                               \
     X(adagrad, isa)                                                            \
