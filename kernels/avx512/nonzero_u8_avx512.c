@@ -7,7 +7,7 @@
 #include "kernels.h"
 
 size_t sn_nonzero_u8_avx512(size_t n, const uint8_t *x, float scale,
-                            uint32_t *idx, float *val)
+                            uint32_t *idx, float *val, uint64_t *seen)
 {
     const __m512 vscale = _mm512_set1_ps(scale);
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
@@ -19,6 +19,8 @@ size_t sn_nonzero_u8_avx512(size_t n, const uint8_t *x, float scale,
                                        : (((__mmask64)1 << len) - 1);
         const __m512i block = _mm512_maskz_loadu_epi8(in, x + i);
         __mmask64 nz = _mm512_test_epi8_mask(block, block);
+        if (seen)
+            seen[i / 64] |= (uint64_t)nz;
         for (unsigned g = 0; nz != 0; g++, nz >>= 16) {
             const __mmask16 m = (__mmask16)nz;
             if (m == 0)

@@ -1,0 +1,1204 @@
+/*
+ * kernel_cases.c - every kernel set against the scalar oracle (see
+ * kernel_cases.h for the shape of a check, docs/kernels.md for the
+ * tolerances in one table).
+ *
+ * What every check covers:
+ *  - sizes: every length 0..67 plus longer ones for the vector kernels; for
+ *    the matrix kernels rows and cols each over an awkward set (0, 1, around
+ *    every power of two up to 67) and the network's own shapes;
+ *  - three placements of every buffer: 64-byte aligned, offset by one
+ *    element (1 float, 1 byte), and fenced: ending at an inaccessible page,
+ *    so that any access past the end crashes, even a read whose value the
+ *    kernel would discard;
+ *  - in place where the contract allows it (sigmoid y == x, sigmoid_backward
+ *    delta == dcda);
+ *  - guard values around every buffer: outputs must not be written out of
+ *    bounds. The guards are quiet NaNs (0xff bytes for pixels), so a kernel
+ *    that reads past an input and sums what it read also fails, on its
+ *    result;
+ *  - two kinds of values for the sums: random reals, compared against the
+ *    oracle with a rounding-error bound, and small integers, whose products
+ *    and sums are exact in float32 in any order, compared bit for bit. The
+ *    second catches a missing or doubled element however small.
+ * All values come from sn_rng with fixed seeds: a failure reproduces.
+ */
+#include "kernel_cases.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "registry.h"
+
+enum {
+    GUARD = 16, /* guard elements (at least 64 bytes) around every buffer */
+    ALIGN = 64, /* base alignment: a cache line, one AVX-512 vector */
+};
+
+/* A quiet NaN with a payload nobody computes: guards compare by bits. */
+#define GUARD_BITS 0x7fc0beefu
+#define GUARD_BYTE 0xffu
+
+static const uint64_t SEED = 20230915;
+
+/* ------------------------------------------------------------ reporting */
+
+static void fail(kc_report *rep, const char *fmt, ...)
+{
+    if (rep->failures++ == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(rep->first, sizeof rep->first, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static void report_clear(kc_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+}
+
+/* got must be within tol of want; NaN only where want is NaN. tol = 0
+ * demands equality (of value: -0 equals +0). */
+static void expect_near(kc_report *rep, const char *ctx, const char *name,
+                        size_t i, float got, float want, double tol)
+{
+    rep->checks++;
+    int ok;
+    if (isnan(want))
+        ok = isnan(got);
+    else
+        ok = got == want ||
+             (!isnan(got) && fabs((double)got - (double)want) <= tol);
+    if (!ok)
+        fail(rep, "%s: %s[%zu] = %.9g, expected %.9g (|diff| %.3g, tolerance %.3g)",
+             ctx, name, i, (double)got, (double)want,
+             fabs((double)got - (double)want), tol);
+}
+
+/* ------------------------------------------------------------ buffers */
+
+static void *alloc_or_die(size_t align, size_t bytes)
+{
+    bytes = (bytes + align - 1) / align * align;
+    void *p = aligned_alloc(align, bytes ? bytes : align);
+    if (!p) {
+        fprintf(stderr, "kernel_cases: out of memory (%zu bytes)\n", bytes);
+        abort();
+    }
+    return p;
+}
+
+/* Where a buffer lies. The fenced placement ends every buffer exactly at
+ * an inaccessible page, so that any access past its end, even a read whose
+ * value a kernel would never use, faults: the test crashes (Criterion
+ * reports a crash; kernel_check dies after naming the op it was on). */
+typedef enum placement {
+    PLACE_ALIGNED, /* 64-byte aligned, guards on both sides */
+    PLACE_OFFSET,  /* one element past a 64-byte boundary, guards around */
+    PLACE_FENCED,  /* guards before, an inaccessible page right after */
+    NPLACES
+} placement;
+
+static const char *place_name(placement place)
+{
+    static const char *const names[NPLACES] = {"aligned", "offset by one",
+                                               "fenced"};
+    return names[place];
+}
+
+/* Byte i of a guard area for elements of size bytes: 0xff for pixels, else
+ * the GUARD_BITS NaN over and over (little- or big-endian alike: the bytes
+ * are compared, not the values). */
+static unsigned char guard_byte(size_t size, size_t i)
+{
+    return size == 1 ? GUARD_BYTE
+                     : (unsigned char)(GUARD_BITS >> (8 * (i % 4)));
+}
+
+/* n elements of size bytes (1, 4 or 8; the offset placement moves them by
+ * one element), with guard elements around them. */
+typedef struct buf {
+    unsigned char *base;   /* the allocation */
+    unsigned char *p;      /* the elements */
+    size_t n, size;
+    size_t total;          /* bytes of base that hold elements or guards */
+    size_t fence;          /* bytes of the inaccessible page after them */
+} buf;
+
+static void *buf_make(buf *b, size_t n, size_t size, placement place)
+{
+    const size_t guard = GUARD * size < ALIGN ? ALIGN : GUARD * size;
+    const size_t bytes = n * size;
+    if (place == PLACE_FENCED) {
+        const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        const size_t used = (guard + bytes + page - 1) / page * page;
+        b->base = alloc_or_die(page, used + page);
+        b->total = used;
+        b->fence = page;
+        b->p = b->base + used - bytes;
+        if (mprotect(b->base + used, page, PROT_NONE) != 0) {
+            perror("kernel_cases: mprotect");
+            abort();
+        }
+    } else {
+        const size_t offset = place == PLACE_OFFSET ? size : 0;
+        b->total = guard + offset + bytes + guard;
+        b->base = alloc_or_die(ALIGN, b->total);
+        b->fence = 0;
+        b->p = b->base + guard + offset;
+    }
+    b->n = n;
+    b->size = size;
+    for (size_t i = 0; i < b->total; i++)
+        b->base[i] = guard_byte(size, i);
+    return b->p;
+}
+
+static float *fbuf_make(buf *b, size_t n, placement place)
+{
+    return buf_make(b, n, sizeof(float), place);
+}
+
+static uint8_t *bbuf_make(buf *b, size_t n, placement place)
+{
+    return buf_make(b, n, 1, place);
+}
+
+static uint32_t *ibuf_make(buf *b, size_t n, placement place)
+{
+    return buf_make(b, n, sizeof(uint32_t), place);
+}
+
+static uint64_t *qbuf_make(buf *b, size_t n, placement place)
+{
+    return buf_make(b, n, sizeof(uint64_t), place);
+}
+
+/* Every guard element must still hold its guard value. */
+static void check_guards(kc_report *rep, const char *ctx, const char *name,
+                         const buf *b)
+{
+    const size_t lo = (size_t)(b->p - b->base), hi = lo + b->n * b->size;
+    rep->checks++;
+    for (size_t i = 0; i < b->total; i++) {
+        if (i >= lo && i < hi)
+            continue;
+        if (b->base[i] != guard_byte(b->size, i)) {
+            /* The element (negative: before the buffer) and its byte. */
+            const ptrdiff_t at = (ptrdiff_t)i - (ptrdiff_t)lo;
+            const ptrdiff_t size = (ptrdiff_t)b->size;
+            const ptrdiff_t elem = at >= 0 ? at / size : -1 - (-1 - at) / size;
+            fail(rep, "%s: wrote %s[%td] (its byte %td is now 0x%02x), "
+                      "outside its %zu elements",
+                 ctx, name, elem, at - elem * size, b->base[i], b->n);
+            return;
+        }
+    }
+}
+
+static void buf_free(buf *b)
+{
+    if (b->fence &&
+        mprotect(b->base + b->total, b->fence, PROT_READ | PROT_WRITE) != 0) {
+        perror("kernel_cases: mprotect");
+        abort();
+    }
+    free(b->base);
+    b->base = b->p = NULL;
+}
+
+/* ------------------------------------------------------------ inputs */
+
+/* Random reals in [-1, 1), or (exact) integers in [-8, 8]: products of two
+ * such integers and sums of up to 2^16 of them are exact in float32. */
+static void fill(sn_rng *rng, float *v, size_t n, int exact)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = exact ? (float)((int)sn_rng_below(rng, 17) - 8)
+                     : sn_rng_uniform_pm1(rng);
+}
+
+/* Pixels like MNIST's: blank runs long enough to clear whole vector chunks
+ * (kernels may skip those) alternating with short strokes of ink 1..255
+ * that have zeros inside; about 80% of the bytes are exactly zero. */
+static void fill_pixels(sn_rng *rng, uint8_t *x, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        for (size_t z = sn_rng_below(rng, 48); z > 0 && i < n; z--)
+            x[i++] = 0;
+        for (size_t s = 1 + sn_rng_below(rng, 12); s > 0 && i < n; s--)
+            x[i++] = sn_rng_below(rng, 5) == 0
+                         ? 0
+                         : (uint8_t)(1 + sn_rng_below(rng, 255));
+    }
+}
+
+static const sn_kernels *oracle(void)
+{
+    return sn_kernels_get_built(SN_ISA_SCALAR);
+}
+
+/* Vector lengths: every length up to 67 (all tails of 4, 8 and 16 lanes,
+ * with and without a full vector or four before them) and some long ones. */
+static const size_t lengths_long[] = {127, 128, 129, 255, 256, 257, 1000, 1031};
+enum { LENGTH_DENSE = 68 };
+
+#define NLENGTHS (LENGTH_DENSE + sizeof lengths_long / sizeof lengths_long[0])
+
+static size_t length_at(size_t i)
+{
+    return i < LENGTH_DENSE ? i : lengths_long[i - LENGTH_DENSE];
+}
+
+/* Matrix dimensions: each used for rows and for cols. */
+static const size_t dims[] = {0,  1,  2,  3,  5,  7,  8,  9,  15,
+                              16, 17, 31, 32, 33, 63, 64, 65, 67};
+/* The network's shapes ([784,32,32,10] and the tutorial's [10,3,3,2]) and
+ * long rows that end in a tail. */
+static const size_t shapes[][2] = {{32, 784}, {32, 32}, {10, 32}, {10, 3},
+                                   {3, 10},   {7, 785}, {33, 799}};
+
+#define NDIMS (sizeof dims / sizeof dims[0])
+#define NSHAPES (sizeof shapes / sizeof shapes[0])
+
+typedef void shape_fn(const sn_kernels *k, kc_report *rep, size_t rows,
+                      size_t cols, placement place, int exact, sn_rng *rng);
+
+/* Runs fn over every shape, placement and kind of values. */
+static size_t for_each_shape(const sn_kernels *k, kc_report *rep,
+                             shape_fn *fn)
+{
+    report_clear(rep);
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED);
+    for (int place = 0; place < NPLACES; place++) {
+        for (int exact = 0; exact <= 1; exact++) {
+            for (size_t i = 0; i < NDIMS; i++)
+                for (size_t j = 0; j < NDIMS; j++)
+                    fn(k, rep, dims[i], dims[j], (placement)place, exact, &rng);
+            for (size_t i = 0; i < NSHAPES; i++)
+                fn(k, rep, shapes[i][0], shapes[i][1], (placement)place, exact,
+                   &rng);
+        }
+    }
+    return rep->failures;
+}
+
+typedef void length_fn(const sn_kernels *k, kc_report *rep, size_t n,
+                       placement place, sn_rng *rng);
+
+static size_t for_each_length(const sn_kernels *k, kc_report *rep,
+                              length_fn *fn)
+{
+    report_clear(rep);
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED);
+    for (int place = 0; place < NPLACES; place++)
+        for (size_t i = 0; i < NLENGTHS; i++)
+            fn(k, rep, length_at(i), (placement)place, &rng);
+    return rep->failures;
+}
+
+static void shape_context(char *ctx, size_t len, const sn_kernels *k,
+                          const char *op, size_t rows, size_t cols,
+                          placement place, int exact, const char *extra)
+{
+    snprintf(ctx, len, "%s/%s rows=%zu cols=%zu %s %s%s",
+             k->isa_name, op, rows, cols, place_name(place),
+             exact ? "integer values" : "random values", extra);
+}
+
+/* ------------------------------------------------------------ gemv */
+
+/*
+ * Tolerance of a dot product of n terms plus a bias. The oracle sums in
+ * order with a rounding per multiply and per add; a SIMD kernel sums in
+ * lanes, fuses multiplies into adds and may scale at the end. Each result
+ * is within gamma_n * sum|terms| of the exact value (Higham, "Accuracy and
+ * Stability of Numerical Algorithms", 3.1: gamma_n = n u / (1 - n u),
+ * u = FLT_EPSILON / 2), whatever the order, so the two differ by at most
+ * about (n + 4) * FLT_EPSILON * (sum |terms| + |bias|) with room for the
+ * bias add and a final scale. Integer values are exact in any order: there
+ * the tolerance is 0.
+ */
+static double dot_tolerance(size_t n, double abs_sum, int exact)
+{
+    return exact ? 0.0 : (double)(n + 4) * FLT_EPSILON * abs_sum;
+}
+
+static void gemv_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                       size_t cols, placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf W, X, B, Y, R;
+    float *w = fbuf_make(&W, rows * cols, place);
+    float *x = fbuf_make(&X, cols, place);
+    float *b = fbuf_make(&B, rows, place);
+    float *y = fbuf_make(&Y, rows, place);
+    float *yref = fbuf_make(&R, rows, place);
+    fill(rng, w, rows * cols, exact);
+    fill(rng, x, cols, exact);
+    fill(rng, b, rows, exact);
+    for (int bias = 0; bias <= 1; bias++) {
+        char ctx[200];
+        shape_context(ctx, sizeof ctx, k, "gemv", rows, cols, place, exact,
+                      bias ? ", bias" : ", no bias");
+        ref->gemv(rows, cols, w, x, bias ? b : NULL, yref);
+        k->gemv(rows, cols, w, x, bias ? b : NULL, y);
+        for (size_t r = 0; r < rows; r++) {
+            double abs_sum = bias ? fabs(b[r]) : 0.0;
+            for (size_t c = 0; c < cols; c++)
+                abs_sum += fabs((double)w[r * cols + c] * x[c]);
+            expect_near(rep, ctx, "y", r, y[r], yref[r],
+                        dot_tolerance(cols, abs_sum, exact));
+        }
+        check_guards(rep, ctx, "y", &Y);
+    }
+    buf_free(&W), buf_free(&X), buf_free(&B), buf_free(&Y), buf_free(&R);
+}
+
+size_t kc_check_gemv(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, gemv_shape);
+}
+
+/* gemv_u8: as gemv, the terms being w * (x * scale). Integer mode uses
+ * scale 0.5, so every term and sum is still exact (at most 784 * 8 * 127.5,
+ * on a grid of 0.5: 22 bits), whether a kernel scales each pixel or the
+ * finished sum. */
+static void gemv_u8_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                          size_t cols, placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf W, B, Y, R;
+    buf X;
+    float *w = fbuf_make(&W, rows * cols, place);
+    uint8_t *x = bbuf_make(&X, cols, place);
+    float *b = fbuf_make(&B, rows, place);
+    float *y = fbuf_make(&Y, rows, place);
+    float *yref = fbuf_make(&R, rows, place);
+    const float scale = exact ? 0.5f : 1.0f / 255.0f;
+    fill(rng, w, rows * cols, exact);
+    fill_pixels(rng, x, cols);
+    fill(rng, b, rows, exact);
+    for (int bias = 0; bias <= 1; bias++) {
+        char ctx[200];
+        shape_context(ctx, sizeof ctx, k, "gemv_u8", rows, cols, place,
+                      exact, bias ? ", bias" : ", no bias");
+        ref->gemv_u8(rows, cols, w, x, scale, bias ? b : NULL, yref);
+        k->gemv_u8(rows, cols, w, x, scale, bias ? b : NULL, y);
+        for (size_t r = 0; r < rows; r++) {
+            double abs_sum = bias ? fabs(b[r]) : 0.0;
+            for (size_t c = 0; c < cols; c++)
+                abs_sum += fabs((double)w[r * cols + c] * x[c] * scale);
+            expect_near(rep, ctx, "y", r, y[r], yref[r],
+                        dot_tolerance(cols, abs_sum, exact));
+        }
+        check_guards(rep, ctx, "y", &Y);
+    }
+    buf_free(&W), buf_free(&X), buf_free(&B), buf_free(&Y), buf_free(&R);
+}
+
+size_t kc_check_gemv_u8(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, gemv_u8_shape);
+}
+
+/* gemv_t: y[c] is a sum over the rows of w[r][c] * d[r]; same bound with
+ * n = rows. */
+static void gemv_t_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                         size_t cols, placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf W, D, Y, R;
+    float *w = fbuf_make(&W, rows * cols, place);
+    float *d = fbuf_make(&D, rows, place);
+    float *y = fbuf_make(&Y, cols, place);
+    float *yref = fbuf_make(&R, cols, place);
+    fill(rng, w, rows * cols, exact);
+    fill(rng, d, rows, exact);
+    /* y is output only: start it from garbage that must be overwritten. */
+    fill(rng, y, cols, 0);
+    char ctx[200];
+    shape_context(ctx, sizeof ctx, k, "gemv_t", rows, cols, place, exact, "");
+    ref->gemv_t(rows, cols, w, d, yref);
+    k->gemv_t(rows, cols, w, d, y);
+    for (size_t c = 0; c < cols; c++) {
+        double abs_sum = 0.0;
+        for (size_t r = 0; r < rows; r++)
+            abs_sum += fabs((double)w[r * cols + c] * d[r]);
+        expect_near(rep, ctx, "y", c, y[c], yref[c],
+                    dot_tolerance(rows, abs_sum, exact));
+    }
+    check_guards(rep, ctx, "y", &Y);
+    buf_free(&W), buf_free(&D), buf_free(&Y), buf_free(&R);
+}
+
+size_t kc_check_gemv_t(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, gemv_t_shape);
+}
+
+/* ------------------------------------------------------------ ger */
+
+/*
+ * ger: every element is dw + d * x, two roundings in the oracle, one if a
+ * kernel fuses them. Their difference is at most 3u (|dw| + |d x|), that is
+ * 1.5 FLT_EPSILON (|dw| + |d x|); we allow 2. ger_u8 has a third rounding (the pixel
+ * scale, which a kernel may apply to d instead of x): 3 FLT_EPSILON.
+ * Integer values: exact.
+ */
+static void ger_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                      size_t cols, placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf D, X, G, R, B;
+    float *d = fbuf_make(&D, rows, place);
+    float *x = fbuf_make(&X, cols, place);
+    float *dw = fbuf_make(&G, rows * cols, place);
+    float *dwref = fbuf_make(&R, rows * cols, place);
+    float *before = fbuf_make(&B, rows * cols, place);
+    fill(rng, d, rows, exact);
+    fill(rng, x, cols, exact);
+    fill(rng, dw, rows * cols, exact);
+    memcpy(dwref, dw, rows * cols * sizeof(float));
+    memcpy(before, dw, rows * cols * sizeof(float));
+    char ctx[200];
+    shape_context(ctx, sizeof ctx, k, "ger", rows, cols, place, exact, "");
+    ref->ger(rows, cols, d, x, dwref);
+    k->ger(rows, cols, d, x, dw);
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t c = 0; c < cols; c++) {
+            const size_t i = r * cols + c;
+            /* |dw before| ~ |dw after - d x|: the oracle's terms. */
+            const double terms = fabs((double)before[i]) +
+                                 fabs((double)d[r] * x[c]);
+            expect_near(rep, ctx, "dw", i, dw[i], dwref[i],
+                        exact ? 0.0 : 2.0 * FLT_EPSILON * terms);
+        }
+    }
+    check_guards(rep, ctx, "dw", &G);
+    buf_free(&D), buf_free(&X), buf_free(&G), buf_free(&R),
+        buf_free(&B);
+}
+
+size_t kc_check_ger(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, ger_shape);
+}
+
+static void ger_u8_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                         size_t cols, placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf D, G, R, B;
+    buf X;
+    float *d = fbuf_make(&D, rows, place);
+    uint8_t *x = bbuf_make(&X, cols, place);
+    float *dw = fbuf_make(&G, rows * cols, place);
+    float *dwref = fbuf_make(&R, rows * cols, place);
+    float *before = fbuf_make(&B, rows * cols, place);
+    const float scale = exact ? 0.5f : 1.0f / 255.0f;
+    fill(rng, d, rows, exact);
+    fill_pixels(rng, x, cols);
+    fill(rng, dw, rows * cols, exact);
+    memcpy(dwref, dw, rows * cols * sizeof(float));
+    memcpy(before, dw, rows * cols * sizeof(float));
+    char ctx[200];
+    shape_context(ctx, sizeof ctx, k, "ger_u8", rows, cols, place, exact, "");
+    ref->ger_u8(rows, cols, d, x, scale, dwref);
+    k->ger_u8(rows, cols, d, x, scale, dw);
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t c = 0; c < cols; c++) {
+            const size_t i = r * cols + c;
+            const double terms = fabs((double)before[i]) +
+                                 fabs((double)d[r] * x[c] * scale);
+            expect_near(rep, ctx, "dw", i, dw[i], dwref[i],
+                        exact ? 0.0 : 3.0 * FLT_EPSILON * terms);
+        }
+    }
+    check_guards(rep, ctx, "dw", &G);
+    buf_free(&D), buf_free(&X), buf_free(&G), buf_free(&R),
+        buf_free(&B);
+}
+
+size_t kc_check_ger_u8(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, ger_u8_shape);
+}
+
+/* ------------------------------------------------------------ sparse input */
+
+/*
+ * nonzero_u8 must find exactly the oracle's nonzero bytes, in order, with
+ * the same values (x * scale: one rounding, tolerance 0). Its outputs have
+ * room for n + 16 entries by contract: a kernel may write past the count
+ * but not past that. It runs without and with the seen bitmap, which starts
+ * from random bits: set bits must stay set, the nonzero pixels' bits be set
+ * and the rest left alone, word for word as the oracle does.
+ */
+static void nonzero_u8_run(const sn_kernels *k, kc_report *rep,
+                           const char *ctx, size_t n, const uint8_t *x,
+                           placement place, uint64_t *seed_bits)
+{
+    const sn_kernels *ref = oracle();
+    const size_t words = (n + 63) / 64;
+    buf I, IR, V, VR, S, SR;
+    uint32_t *idx = ibuf_make(&I, n + 16, place);
+    uint32_t *idxref = ibuf_make(&IR, n + 16, place);
+    float *val = fbuf_make(&V, n + 16, place);
+    float *valref = fbuf_make(&VR, n + 16, place);
+    uint64_t *seen = seed_bits ? qbuf_make(&S, words, place) : NULL;
+    uint64_t *seenref = seed_bits ? qbuf_make(&SR, words, place) : NULL;
+    if (seed_bits) {
+        memcpy(seen, seed_bits, words * sizeof *seen);
+        memcpy(seenref, seed_bits, words * sizeof *seen);
+    }
+    const float scale = 1.0f / 255.0f;
+    const size_t want = ref->nonzero_u8(n, x, scale, idxref, valref, seenref);
+    const size_t got = k->nonzero_u8(n, x, scale, idx, val, seen);
+    rep->checks++;
+    if (got != want) {
+        fail(rep, "%s: found %zu nonzero bytes, expected %zu", ctx, got, want);
+    } else {
+        for (size_t j = 0; j < want; j++) {
+            rep->checks++;
+            if (idx[j] != idxref[j])
+                fail(rep, "%s: idx[%zu] = %u, expected %u", ctx, j,
+                     (unsigned)idx[j], (unsigned)idxref[j]);
+            expect_near(rep, ctx, "val", j, val[j], valref[j], 0.0);
+        }
+    }
+    for (size_t w = 0; seed_bits && w < words; w++) {
+        rep->checks++;
+        if (seen[w] != seenref[w])
+            fail(rep, "%s: seen[%zu] = 0x%016llx, expected 0x%016llx", ctx, w,
+                 (unsigned long long)seen[w], (unsigned long long)seenref[w]);
+    }
+    check_guards(rep, ctx, "idx", &I);
+    check_guards(rep, ctx, "val", &V);
+    if (seed_bits) {
+        check_guards(rep, ctx, "seen", &S);
+        buf_free(&S), buf_free(&SR);
+    }
+    buf_free(&I), buf_free(&IR), buf_free(&V), buf_free(&VR);
+}
+
+static void nonzero_u8_length(const sn_kernels *k, kc_report *rep, size_t n,
+                              placement place, sn_rng *rng)
+{
+    static const char *const kinds[] = {"MNIST-like", "all zero", "all ink"};
+    for (size_t kind = 0; kind < 3; kind++) {
+        buf X;
+        uint8_t *x = bbuf_make(&X, n, place);
+        if (kind == 0)
+            fill_pixels(rng, x, n);
+        else
+            for (size_t i = 0; i < n; i++)
+                x[i] = kind == 1 ? 0 : (uint8_t)(1 + sn_rng_below(rng, 255));
+        const size_t words = (n + 63) / 64;
+        uint64_t *bits = alloc_or_die(ALIGN, (words + 1) * sizeof *bits);
+        for (size_t w = 0; w < words; w++)
+            bits[w] = (uint64_t)sn_rng_u32(rng) << 32 | sn_rng_u32(rng);
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "%s/nonzero_u8 n=%zu %s %s pixels",
+                 k->isa_name, n, place_name(place), kinds[kind]);
+        nonzero_u8_run(k, rep, ctx, n, x, place, NULL);
+        snprintf(ctx, sizeof ctx, "%s/nonzero_u8 n=%zu %s %s pixels, seen",
+                 k->isa_name, n, place_name(place), kinds[kind]);
+        nonzero_u8_run(k, rep, ctx, n, x, place, bits);
+        free(bits);
+        buf_free(&X);
+    }
+}
+
+size_t kc_check_nonzero_u8(const sn_kernels *k, kc_report *rep)
+{
+    for_each_length(k, rep, nonzero_u8_length);
+    /* One MNIST row of pixels more: the network's own length. */
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED + 1);
+    nonzero_u8_length(k, rep, 784, PLACE_FENCED, &rng);
+    return rep->failures;
+}
+
+/*
+ * The sparse pair works on a transposed matrix WT [cols][m] (one row per
+ * input) and a sparse input taken from MNIST-like pixels by the oracle's
+ * nonzero_u8. In the shapes of for_each_shape, rows is m (the outputs) and
+ * cols the input length.
+ *
+ * gemv_sparse: each y[r] is a sum of nnz terms plus a bias: the dot-product
+ * tolerance with n = nnz (integer mode: val = pixel * 0.5, exact).
+ */
+static size_t sparse_input(sn_rng *rng, size_t cols, int exact, uint32_t *idx,
+                           float *val)
+{
+    uint8_t *x = alloc_or_die(ALIGN, cols + 1);
+    fill_pixels(rng, x, cols);
+    const size_t nnz = oracle()->nonzero_u8(
+        cols, x, exact ? 0.5f : 1.0f / 255.0f, idx, val, NULL);
+    free(x);
+    return nnz;
+}
+
+static void gemv_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                              size_t cols, placement place, int exact,
+                              sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf I;
+    buf V, W, B, Y, R;
+    uint32_t *idx = ibuf_make(&I, cols + 16, place);
+    float *val = fbuf_make(&V, cols + 16, place);
+    float *wt = fbuf_make(&W, cols * m, place);
+    float *b = fbuf_make(&B, m, place);
+    float *y = fbuf_make(&Y, m, place);
+    float *yref = fbuf_make(&R, m, place);
+    const size_t nnz = sparse_input(rng, cols, exact, idx, val);
+    fill(rng, wt, cols * m, exact);
+    fill(rng, b, m, exact);
+    for (int bias = 0; bias <= 1; bias++) {
+        char ctx[200];
+        snprintf(ctx, sizeof ctx,
+                 "%s/gemv_sparse m=%zu cols=%zu nnz=%zu %s %s, %s",
+                 k->isa_name, m, cols, nnz, place_name(place),
+                 exact ? "integer values" : "random values",
+                 bias ? "bias" : "no bias");
+        fill(rng, y, m, 0); /* output only: garbage to overwrite */
+        ref->gemv_sparse(m, nnz, idx, val, wt, bias ? b : NULL, yref);
+        k->gemv_sparse(m, nnz, idx, val, wt, bias ? b : NULL, y);
+        for (size_t r = 0; r < m; r++) {
+            double abs_sum = bias ? fabs(b[r]) : 0.0;
+            for (size_t j = 0; j < nnz; j++)
+                abs_sum += fabs((double)val[j] * wt[(size_t)idx[j] * m + r]);
+            expect_near(rep, ctx, "y", r, y[r], yref[r],
+                        dot_tolerance(nnz, abs_sum, exact));
+        }
+        check_guards(rep, ctx, "y", &Y);
+    }
+    buf_free(&I), buf_free(&V), buf_free(&W), buf_free(&B),
+        buf_free(&Y), buf_free(&R);
+}
+
+size_t kc_check_gemv_sparse(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, gemv_sparse_shape);
+}
+
+/* ger_sparse: each touched element is dwt + val * d, as in ger: 2
+ * FLT_EPSILON (|dwt| + |val d|); the rows of inputs that are zero must not
+ * change at all. */
+static void ger_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                             size_t cols, placement place, int exact,
+                             sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf I;
+    buf V, D, G, R, B;
+    uint32_t *idx = ibuf_make(&I, cols + 16, place);
+    float *val = fbuf_make(&V, cols + 16, place);
+    float *d = fbuf_make(&D, m, place);
+    float *dwt = fbuf_make(&G, cols * m, place);
+    float *dwtref = fbuf_make(&R, cols * m, place);
+    float *before = fbuf_make(&B, cols * m, place);
+    const size_t nnz = sparse_input(rng, cols, exact, idx, val);
+    fill(rng, d, m, exact);
+    fill(rng, dwt, cols * m, exact);
+    memcpy(dwtref, dwt, cols * m * sizeof(float));
+    memcpy(before, dwt, cols * m * sizeof(float));
+    char ctx[200];
+    snprintf(ctx, sizeof ctx, "%s/ger_sparse m=%zu cols=%zu nnz=%zu %s %s",
+             k->isa_name, m, cols, nnz, place_name(place),
+             exact ? "integer values" : "random values");
+    ref->ger_sparse(m, nnz, idx, val, d, dwtref);
+    k->ger_sparse(m, nnz, idx, val, d, dwt);
+    for (size_t j = 0, c = 0; c < cols; c++) {
+        /* The value of input c, 0 where it is not in the list. */
+        double v = 0.0;
+        if (j < nnz && idx[j] == c)
+            v = val[j++];
+        for (size_t r = 0; r < m; r++) {
+            const size_t i = c * m + r;
+            const double terms = fabs((double)before[i]) + fabs(v * d[r]);
+            expect_near(rep, ctx, "dwt", i, dwt[i], dwtref[i],
+                        exact ? 0.0 : 2.0 * FLT_EPSILON * terms);
+        }
+    }
+    check_guards(rep, ctx, "dwt", &G);
+    buf_free(&I), buf_free(&V), buf_free(&D), buf_free(&G),
+        buf_free(&R), buf_free(&B);
+}
+
+size_t kc_check_ger_sparse(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, ger_sparse_shape);
+}
+
+/* ------------------------------------------------------------ gemm */
+
+/* Tiles of samples: the m of gemm and gemm_tn, around the 4 and 8 rows a
+ * kernel may block by; (n, k) run over dims x dims. */
+static const size_t tile_rows[] = {0, 1, 3, 4, 5, 8, 9, 17};
+/* The network's products for a tile of samples: forward through W1, W2, W3
+ * (B = W^T), errors back through W3 and W2 (B = W), the gradients; and a
+ * long row with tails. As (m, n, k). */
+static const size_t gemm_shapes[][3] = {
+    {16, 32, 784}, {100, 32, 784}, {16, 32, 32}, {16, 10, 32},
+    {16, 32, 10},  {16, 10, 3},    {7, 33, 785},
+};
+
+#define NTILES (sizeof tile_rows / sizeof tile_rows[0])
+#define NGEMM_SHAPES (sizeof gemm_shapes / sizeof gemm_shapes[0])
+
+typedef void gemm_shape_fn(const sn_kernels *k, kc_report *rep, size_t m,
+                           size_t n, size_t inner, placement place, int exact,
+                           sn_rng *rng);
+
+static size_t for_each_gemm_shape(const sn_kernels *k, kc_report *rep,
+                                  gemm_shape_fn *fn)
+{
+    report_clear(rep);
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED);
+    for (int place = 0; place < NPLACES; place++) {
+        for (int exact = 0; exact <= 1; exact++) {
+            for (size_t t = 0; t < NTILES; t++)
+                for (size_t i = 0; i < NDIMS; i++)
+                    for (size_t j = 0; j < NDIMS; j++)
+                        fn(k, rep, tile_rows[t], dims[i], dims[j],
+                           (placement)place, exact, &rng);
+            for (size_t i = 0; i < NGEMM_SHAPES; i++)
+                fn(k, rep, gemm_shapes[i][0], gemm_shapes[i][1],
+                   gemm_shapes[i][2], (placement)place, exact, &rng);
+        }
+    }
+    return rep->failures;
+}
+
+/* gemm: C = A B + bias; each c[i][j] is a dot product of length k plus a
+ * bias: the dot-product tolerance. C is output only and starts as garbage. */
+static void gemm_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                       size_t n, size_t inner, placement place, int exact,
+                       sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf A, B, BI, C, R;
+    float *a = fbuf_make(&A, m * inner, place);
+    float *b = fbuf_make(&B, inner * n, place);
+    float *bias = fbuf_make(&BI, n, place);
+    float *c = fbuf_make(&C, m * n, place);
+    float *cref = fbuf_make(&R, m * n, place);
+    fill(rng, a, m * inner, exact);
+    fill(rng, b, inner * n, exact);
+    fill(rng, bias, n, exact);
+    for (int with_bias = 0; with_bias <= 1; with_bias++) {
+        char ctx[200];
+        snprintf(ctx, sizeof ctx, "%s/gemm m=%zu n=%zu k=%zu %s %s, %s",
+                 k->isa_name, m, n, inner, place_name(place),
+                 exact ? "integer values" : "random values",
+                 with_bias ? "bias" : "no bias");
+        fill(rng, c, m * n, 0);
+        const float *bv = with_bias ? bias : NULL;
+        ref->gemm(m, n, inner, a, b, bv, cref);
+        k->gemm(m, n, inner, a, b, bv, c);
+        for (size_t i = 0; i < m; i++) {
+            for (size_t j = 0; j < n; j++) {
+                double abs_sum = bv ? fabs(bv[j]) : 0.0;
+                for (size_t p = 0; p < inner; p++)
+                    abs_sum += fabs((double)a[i * inner + p] * b[p * n + j]);
+                expect_near(rep, ctx, "c", i * n + j, c[i * n + j],
+                            cref[i * n + j],
+                            dot_tolerance(inner, abs_sum, exact));
+            }
+        }
+        check_guards(rep, ctx, "c", &C);
+    }
+    buf_free(&A), buf_free(&B), buf_free(&BI), buf_free(&C), buf_free(&R);
+}
+
+size_t kc_check_gemm(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_gemm_shape(k, rep, gemm_shape);
+}
+
+/* gemm_tn: C += A^T B; each c[r][j] is its old value plus a sum of m
+ * products, which a kernel may total before adding: the dot-product
+ * tolerance over m + 1 terms. */
+static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                          size_t n, size_t inner, placement place, int exact,
+                          sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf A, B, C, R, O;
+    float *a = fbuf_make(&A, m * n, place);
+    float *b = fbuf_make(&B, m * inner, place);
+    float *c = fbuf_make(&C, n * inner, place);
+    float *cref = fbuf_make(&R, n * inner, place);
+    float *before = fbuf_make(&O, n * inner, place);
+    fill(rng, a, m * n, exact);
+    fill(rng, b, m * inner, exact);
+    fill(rng, c, n * inner, exact);
+    memcpy(cref, c, n * inner * sizeof(float));
+    memcpy(before, c, n * inner * sizeof(float));
+    char ctx[200];
+    snprintf(ctx, sizeof ctx, "%s/gemm_tn m=%zu n=%zu k=%zu %s %s",
+             k->isa_name, m, n, inner, place_name(place),
+             exact ? "integer values" : "random values");
+    ref->gemm_tn(m, n, inner, a, b, cref);
+    k->gemm_tn(m, n, inner, a, b, c);
+    for (size_t r = 0; r < n; r++) {
+        for (size_t j = 0; j < inner; j++) {
+            const size_t i = r * inner + j;
+            double abs_sum = fabs((double)before[i]);
+            for (size_t s = 0; s < m; s++)
+                abs_sum += fabs((double)a[s * n + r] * b[s * inner + j]);
+            expect_near(rep, ctx, "c", i, c[i], cref[i],
+                        dot_tolerance(m + 1, abs_sum, exact));
+        }
+    }
+    check_guards(rep, ctx, "c", &C);
+    buf_free(&A), buf_free(&B), buf_free(&C), buf_free(&R), buf_free(&O);
+}
+
+size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_gemm_shape(k, rep, gemm_tn_shape);
+}
+
+/* ------------------------------------------------------------ sigmoid */
+
+/* Inputs where sigmoids go wrong: zeros, tiny, the edges of exp's range,
+ * huge, infinite and NaN. */
+static const float sigmoid_specials[] = {
+    0.0f,      -0.0f,     1e-30f,    -1e-30f,   1e-45f,  -1e-45f,
+    0.5f,      -0.5f,     16.0f,     -16.0f,    17.0f,   -17.0f,
+    87.0f,     -87.0f,    87.5f,     -87.5f,    88.0f,   -88.0f,
+    88.8f,     -88.8f,    89.0f,     -89.0f,    103.0f,  -103.0f,
+    104.0f,    -104.0f,   200.0f,    -200.0f,   1e10f,   -1e10f,
+    1e30f,     -1e30f,    FLT_MAX,   -FLT_MAX,  INFINITY, -INFINITY,
+    NAN,       -NAN,
+};
+#define NSPECIALS (sizeof sigmoid_specials / sizeof sigmoid_specials[0])
+
+/*
+ * sigmoid vs the oracle: each is within its error bound of the true value,
+ * the kernel within KC_SIGMOID_MAX_ERROR (checked in double by
+ * kc_check_sigmoid_accuracy), the oracle (expf, an add and a divide, each
+ * within an ulp) within about one ulp of the result; so they differ by at
+ * most KC_SIGMOID_MAX_ERROR + ulp(y) <= KC_SIGMOID_MAX_ERROR +
+ * FLT_EPSILON |y|. And no output may leave [0, 1].
+ */
+static void sigmoid_length(const sn_kernels *k, kc_report *rep, size_t n,
+                           placement place, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf X, Y, R, I;
+    float *x = fbuf_make(&X, n, place);
+    float *y = fbuf_make(&Y, n, place);
+    float *yref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = i % 5 == 3 ? sigmoid_specials[(i / 5) % NSPECIALS]
+                          : 20.0f * sn_rng_uniform_pm1(rng);
+    }
+    memcpy(inplace, x, n * sizeof(float));
+    ref->sigmoid(n, x, yref);
+    k->sigmoid(n, x, y);
+    k->sigmoid(n, inplace, inplace);
+    char ctx[160], ctx_in[160];
+    snprintf(ctx, sizeof ctx, "%s/sigmoid n=%zu %s", k->isa_name, n,
+             place_name(place));
+    snprintf(ctx_in, sizeof ctx_in, "%s/sigmoid n=%zu %s in place",
+             k->isa_name, n, place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        const double tol = KC_SIGMOID_MAX_ERROR + FLT_EPSILON * fabs(yref[i]);
+        expect_near(rep, ctx, "y", i, y[i], yref[i], tol);
+        expect_near(rep, ctx_in, "y", i, inplace[i], yref[i], tol);
+        if (!(y[i] >= 0.0f && y[i] <= 1.0f) && !isnan(x[i]))
+            fail(rep, "%s: y[%zu] = %.9g for x = %.9g is outside [0, 1]", ctx,
+                 i, (double)y[i], (double)x[i]);
+    }
+    check_guards(rep, ctx, "y", &Y);
+    check_guards(rep, ctx_in, "y", &I);
+    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+}
+
+size_t kc_check_sigmoid(const sn_kernels *k, kc_report *rep)
+{
+    for_each_length(k, rep, sigmoid_length);
+    kc_report abs_rep;
+    kc_check_sigmoid_accuracy(k, &abs_rep);
+    rep->checks += abs_rep.checks;
+    if (abs_rep.failures > 0) {
+        if (rep->failures == 0)
+            memcpy(rep->first, abs_rep.first, sizeof rep->first);
+        rep->failures += abs_rep.failures;
+    }
+    return rep->failures;
+}
+
+static double sigmoid_exact(float x)
+{
+    return 1.0 / (1.0 + exp(-(double)x));
+}
+
+int kc_sigmoid_sweep(const sn_kernels *k, float lo, float hi, size_t npoints,
+                     kc_sigmoid_error *out)
+{
+    /* In blocks of an odd length, so that the tails run too. */
+    enum { BLOCK = 1021 };
+    float x[BLOCK], y[BLOCK];
+    out->max_abs = 0.0;
+    out->worst_x = lo;
+    out->points = npoints;
+    const double step = npoints > 1 ? ((double)hi - lo) / (double)(npoints - 1)
+                                    : 0.0;
+    for (size_t first = 0; first < npoints; first += BLOCK) {
+        const size_t n = npoints - first < BLOCK ? npoints - first : BLOCK;
+        for (size_t i = 0; i < n; i++)
+            x[i] = (float)(lo + step * (double)(first + i));
+        k->sigmoid(n, x, y);
+        for (size_t i = 0; i < n; i++) {
+            const double err = fabs((double)y[i] - sigmoid_exact(x[i]));
+            if (!(err <= out->max_abs)) { /* NaN counts as worst */
+                out->max_abs = isnan(err) ? INFINITY : err;
+                out->worst_x = x[i];
+            }
+        }
+    }
+    return out->max_abs <= KC_SIGMOID_MAX_ERROR ? 0 : -1;
+}
+
+size_t kc_check_sigmoid_accuracy(const sn_kernels *k, kc_report *rep)
+{
+    report_clear(rep);
+    char ctx[96];
+    snprintf(ctx, sizeof ctx, "%s/sigmoid accuracy", k->isa_name);
+
+    /* Dense: 2^22 + 1 points, a step under 1e-5, where the result is
+     * neither 0 nor 1 in float32. */
+    kc_sigmoid_error e;
+    kc_sigmoid_sweep(k, -20.0f, 20.0f, (1u << 22) + 1, &e);
+    rep->checks += e.points;
+    if (!(e.max_abs <= KC_SIGMOID_MAX_ERROR))
+        fail(rep, "%s: max |error| over [-20, 20] is %.3g at x = %.9g (limit %.3g)",
+             ctx, e.max_abs, (double)e.worst_x, KC_SIGMOID_MAX_ERROR);
+
+    /* Wide: 1, 1.25, ..., 9.75 times every power of ten to 1e30, both
+     * signs, then the specials. */
+    enum { WIDE = 2 * 61 * 36 + NSPECIALS };
+    float x[WIDE], y[WIDE];
+    size_t n = 0;
+    for (int p = -30; p <= 30; p++)
+        for (int m = 0; m < 36; m++) {
+            const float v = (float)((1.0 + 0.25 * m) * pow(10.0, p));
+            x[n++] = v;
+            x[n++] = -v;
+        }
+    for (size_t i = 0; i < NSPECIALS; i++)
+        x[n++] = sigmoid_specials[i];
+    k->sigmoid(n, x, y);
+    for (size_t i = 0; i < n; i++) {
+        rep->checks++;
+        if (isnan(x[i])) {
+            if (!isnan(y[i]))
+                fail(rep, "%s: sigmoid(NaN) = %.9g, expected NaN", ctx,
+                     (double)y[i]);
+        } else if (isinf(x[i])) {
+            const float want = x[i] > 0 ? 1.0f : 0.0f;
+            if (y[i] != want)
+                fail(rep, "%s: sigmoid(%sinf) = %.9g, expected exactly %g",
+                     ctx, x[i] > 0 ? "+" : "-", (double)y[i], (double)want);
+        } else if (!(y[i] >= 0.0f && y[i] <= 1.0f)) {
+            fail(rep, "%s: sigmoid(%.9g) = %.9g is outside [0, 1]", ctx,
+                 (double)x[i], (double)y[i]);
+        } else {
+            const double err = fabs((double)y[i] - sigmoid_exact(x[i]));
+            if (!(err <= KC_SIGMOID_MAX_ERROR))
+                fail(rep, "%s: sigmoid(%.9g) = %.9g, exact %.9g (error %.3g > %.3g)",
+                     ctx, (double)x[i], (double)y[i], sigmoid_exact(x[i]), err,
+                     KC_SIGMOID_MAX_ERROR);
+        }
+    }
+    return rep->failures;
+}
+
+/* ------------------------------------------------------------ elementwise */
+
+/*
+ * The elementwise kernels must reproduce the oracle's arithmetic exactly:
+ * the same operations in the same order, with no fused multiply-add (the
+ * oracle is compiled with -std=c11, which turns contraction off), exact
+ * square root and division. Their results are then bit-identical on every
+ * ISA, so the optimiser step never depends on the kernels. Tolerance 0.
+ */
+static void sigmoid_backward_length(const sn_kernels *k, kc_report *rep,
+                                    size_t n, placement place, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf C, A, D, R, I;
+    float *dcda = fbuf_make(&C, n, place);
+    float *a = fbuf_make(&A, n, place);
+    float *delta = fbuf_make(&D, n, place);
+    float *dref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    for (size_t i = 0; i < n; i++) {
+        dcda[i] = 2.0f * sn_rng_uniform_pm1(rng);
+        a[i] = 0.5f + 0.5f * sn_rng_uniform_pm1(rng); /* [0, 1) */
+    }
+    memcpy(inplace, dcda, n * sizeof(float));
+    ref->sigmoid_backward(n, dcda, a, dref);
+    k->sigmoid_backward(n, dcda, a, delta);
+    k->sigmoid_backward(n, inplace, a, inplace);
+    char ctx[160], ctx_in[160];
+    snprintf(ctx, sizeof ctx, "%s/sigmoid_backward n=%zu %s",
+             k->isa_name, n, place_name(place));
+    snprintf(ctx_in, sizeof ctx_in,
+             "%s/sigmoid_backward n=%zu %s in place", k->isa_name, n,
+             place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        expect_near(rep, ctx, "delta", i, delta[i], dref[i], 0.0);
+        expect_near(rep, ctx_in, "delta", i, inplace[i], dref[i], 0.0);
+    }
+    check_guards(rep, ctx, "delta", &D);
+    check_guards(rep, ctx_in, "delta", &I);
+    buf_free(&C), buf_free(&A), buf_free(&D), buf_free(&R), buf_free(&I);
+}
+
+size_t kc_check_sigmoid_backward(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, sigmoid_backward_length);
+}
+
+static void vadd_length(const sn_kernels *k, kc_report *rep, size_t n,
+                        placement place, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf X, Y, R;
+    float *x = fbuf_make(&X, n, place);
+    float *y = fbuf_make(&Y, n, place);
+    float *yref = fbuf_make(&R, n, place);
+    fill(rng, x, n, 0);
+    fill(rng, y, n, 0);
+    memcpy(yref, y, n * sizeof(float));
+    ref->vadd(n, x, yref);
+    k->vadd(n, x, y);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/vadd n=%zu %s", k->isa_name, n,
+             place_name(place));
+    for (size_t i = 0; i < n; i++)
+        expect_near(rep, ctx, "y", i, y[i], yref[i], 0.0);
+    check_guards(rep, ctx, "y", &Y);
+    buf_free(&X), buf_free(&Y), buf_free(&R);
+}
+
+size_t kc_check_vadd(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, vadd_length);
+}
+
+/* AdaGrad inputs include zero gradients and accumulators small enough that
+ * eps (1e-8) decides the step: eps added outside the root, or an
+ * approximate rsqrt, changes the result. */
+static void adagrad_length(const sn_kernels *k, kc_report *rep, size_t n,
+                           placement place, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf P, G, S, PR, GR;
+    float *p = fbuf_make(&P, n, place);
+    float *G_ = fbuf_make(&G, n, place);
+    float *gsum = fbuf_make(&S, n, place);
+    float *pref = fbuf_make(&PR, n, place);
+    float *Gref = fbuf_make(&GR, n, place);
+    const float gscale = 0.01f, lr = 0.1f, eps = 1e-8f;
+    for (size_t i = 0; i < n; i++) {
+        p[i] = sn_rng_uniform_pm1(rng);
+        switch (sn_rng_below(rng, 4)) {
+        case 0: /* first step: G = 0, tiny gradient, eps matters */
+            G_[i] = 0.0f;
+            gsum[i] = 1e-4f * sn_rng_uniform_pm1(rng);
+            break;
+        case 1: /* a dead parameter */
+            G_[i] = 0.0f;
+            gsum[i] = 0.0f;
+            break;
+        default:
+            G_[i] = 0.5f + 0.5f * sn_rng_uniform_pm1(rng);
+            gsum[i] = 10.0f * sn_rng_uniform_pm1(rng);
+            break;
+        }
+    }
+    memcpy(pref, p, n * sizeof(float));
+    memcpy(Gref, G_, n * sizeof(float));
+    ref->adagrad(n, pref, Gref, gsum, gscale, lr, eps);
+    k->adagrad(n, p, G_, gsum, gscale, lr, eps);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/adagrad n=%zu %s", k->isa_name, n,
+             place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        expect_near(rep, ctx, "G", i, G_[i], Gref[i], 0.0);
+        expect_near(rep, ctx, "p", i, p[i], pref[i], 0.0);
+    }
+    check_guards(rep, ctx, "p", &P);
+    check_guards(rep, ctx, "G", &G);
+    buf_free(&P), buf_free(&G), buf_free(&S), buf_free(&PR),
+        buf_free(&GR);
+}
+
+size_t kc_check_adagrad(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, adagrad_length);
+}
+
+static void sgd_length(const sn_kernels *k, kc_report *rep, size_t n,
+                       placement place, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf P, S, R;
+    float *p = fbuf_make(&P, n, place);
+    float *gsum = fbuf_make(&S, n, place);
+    float *pref = fbuf_make(&R, n, place);
+    const float gscale = 0.01f, lr = 0.1f;
+    fill(rng, p, n, 0);
+    for (size_t i = 0; i < n; i++)
+        gsum[i] = 10.0f * sn_rng_uniform_pm1(rng);
+    memcpy(pref, p, n * sizeof(float));
+    ref->sgd(n, pref, gsum, gscale, lr);
+    k->sgd(n, p, gsum, gscale, lr);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/sgd n=%zu %s", k->isa_name, n,
+             place_name(place));
+    for (size_t i = 0; i < n; i++)
+        expect_near(rep, ctx, "p", i, p[i], pref[i], 0.0);
+    check_guards(rep, ctx, "p", &P);
+    buf_free(&P), buf_free(&S), buf_free(&R);
+}
+
+size_t kc_check_sgd(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, sgd_length);
+}
+
+/* ------------------------------------------------------------ the table */
+
+#define KC_CASE_(op, unused) {#op, kc_check_##op},
+const kc_case kc_cases[] = {SN_KERNEL_OPS(KC_CASE_, unused)};
+const size_t kc_ncases = sizeof kc_cases / sizeof kc_cases[0];
+
+const kc_case *kc_find_case(const char *op)
+{
+    for (size_t i = 0; i < kc_ncases; i++)
+        if (strcmp(kc_cases[i].op, op) == 0)
+            return &kc_cases[i];
+    return NULL;
+}

@@ -1,0 +1,193 @@
+/*
+ * kernel_check - every case of kernel_cases.c for every SIMD kernel set,
+ * without Criterion, so that it also runs under qemu-aarch64 (NEON).
+ *
+ *   kernel_check [ISA|OP]...
+ *
+ * With no arguments it checks every op of every ISA but scalar (the
+ * oracle), and the oracle's own sigmoid accuracy. Arguments restrict the
+ * run to the ISAs and ops they name. Prints one line per (isa, op):
+ *   PASS avx512/gemv
+ *   FAIL avx2/ger_u8: <first failure> (<n> of <m> checks failed)
+ *   SKIP neon/sigmoid: this binary was built without neon kernels
+ * A kernel that touches memory past the end of a buffer crashes on the
+ * inaccessible page that the fenced cases put there; the program then
+ * prints "CRASH <isa>/<op>" and exits 1.
+ * Exit status: 1 if anything failed (or an argument is unknown), 77 (the
+ * "skipped" of meson and automake) if nothing could run, 0 otherwise.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel_cases.h"
+#include "registry.h"
+
+/* The check now running and its report so far, for the crash report. */
+static char running[64];
+static const kc_report *running_report;
+
+static void say(const char *text)
+{
+    if (write(STDOUT_FILENO, text, strlen(text)) < 0)
+        _exit(1);
+}
+
+static void on_crash(int sig)
+{
+    /* Only async-signal-safe calls here: write and _exit. The signal comes
+     * from inside a kernel, never while the report is being written. */
+    (void)sig;
+    say("CRASH ");
+    say(running);
+    say(": fatal signal (an access past the end of a buffer?)\n");
+    if (running_report && running_report->failures > 0) {
+        say("      it had already failed: ");
+        say(running_report->first);
+        say("\n");
+    }
+    _exit(1);
+}
+
+static void catch_crashes(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_crash;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+}
+
+typedef struct filter {
+    int isa[SN_ISA_COUNT];
+    int any_isa;
+    const char *ops[64];
+    size_t nops;
+} filter;
+
+static int parse_args(int argc, char **argv, filter *f)
+{
+    memset(f, 0, sizeof *f);
+    for (int i = 1; i < argc; i++) {
+        sn_isa isa;
+        if (sn_isa_parse(argv[i], &isa, NULL) == 0) {
+            f->isa[isa] = 1;
+            f->any_isa = 1;
+        } else if (kc_find_case(argv[i]) && f->nops < 64) {
+            f->ops[f->nops++] = argv[i];
+        } else {
+            fprintf(stderr,
+                    "kernel_check: '%s' is neither an ISA (scalar, avx2, "
+                    "avx512, neon) nor a kernel op\n",
+                    argv[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int wants_op(const filter *f, const char *op)
+{
+    if (f->nops == 0)
+        return 1;
+    for (size_t i = 0; i < f->nops; i++)
+        if (strcmp(f->ops[i], op) == 0)
+            return 1;
+    return 0;
+}
+
+static int wants_isa(const filter *f, sn_isa isa)
+{
+    return f->any_isa ? f->isa[isa] : isa != SN_ISA_SCALAR;
+}
+
+typedef struct tally {
+    int pass, fail, skip;
+} tally;
+
+static void print_result(tally *t, const char *isa, const char *op,
+                         const kc_report *rep)
+{
+    if (rep->failures == 0) {
+        printf("PASS %s/%s (%zu checks)\n", isa, op, rep->checks);
+        t->pass++;
+    } else {
+        printf("FAIL %s/%s: %s (%zu of %zu checks failed)\n", isa, op,
+               rep->first, rep->failures, rep->checks);
+        t->fail++;
+    }
+}
+
+/* The measured accuracy, for the record (docs/kernels.md quotes it). */
+static void print_sigmoid_error(const sn_kernels *k)
+{
+    kc_sigmoid_error e;
+    kc_sigmoid_sweep(k, -20.0f, 20.0f, (1u << 22) + 1, &e);
+    printf("     %s/sigmoid: max |error| vs double over [-20, 20] "
+           "(%zu points) = %.3g at x = %.9g\n",
+           k->isa_name, e.points, e.max_abs, (double)e.worst_x);
+}
+
+int main(int argc, char **argv)
+{
+    filter f;
+    if (parse_args(argc, argv, &f) != 0)
+        return 1;
+    tally t = {0, 0, 0};
+    catch_crashes();
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("kernel_check: cpu %s (%s)\n", sn_cpu_model(), sn_cpu_features());
+
+    /* The oracle itself: its sigmoid meets the same absolute bar. */
+    if (!f.any_isa || f.isa[SN_ISA_SCALAR]) {
+        if (wants_op(&f, "sigmoid")) {
+            const sn_kernels *scalar = sn_kernels_get_built(SN_ISA_SCALAR);
+            kc_report rep;
+            snprintf(running, sizeof running, "scalar/sigmoid_accuracy");
+            kc_check_sigmoid_accuracy(scalar, &rep);
+            print_result(&t, "scalar", "sigmoid_accuracy", &rep);
+            print_sigmoid_error(scalar);
+        }
+    }
+
+    for (int i = 0; i < SN_ISA_COUNT; i++) {
+        const sn_isa isa = (sn_isa)i;
+        if (isa == SN_ISA_SCALAR || !wants_isa(&f, isa))
+            continue;
+        const char *name = sn_isa_name(isa);
+        const sn_kernels *k = sn_kernels_get_built(isa);
+        for (size_t c = 0; c < kc_ncases; c++) {
+            const char *op = kc_cases[c].op;
+            if (!wants_op(&f, op))
+                continue;
+            if (!k) {
+                printf("SKIP %s/%s: this binary was built without %s kernels\n",
+                       name, op, name);
+                t.skip++;
+                continue;
+            }
+            if (!sn_isa_supported(isa)) {
+                printf("SKIP %s/%s: this CPU cannot run %s kernels\n", name,
+                       op, name);
+                t.skip++;
+                continue;
+            }
+            kc_report rep;
+            snprintf(running, sizeof running, "%s/%s", name, op);
+            running_report = &rep;
+            kc_cases[c].check(k, &rep);
+            print_result(&t, name, op, &rep);
+            if (strcmp(op, "sigmoid") == 0)
+                print_sigmoid_error(k);
+        }
+    }
+
+    printf("kernel_check: %d passed, %d failed, %d skipped\n", t.pass, t.fail,
+           t.skip);
+    if (t.fail > 0)
+        return 1;
+    return t.pass > 0 ? 0 : 77;
+}

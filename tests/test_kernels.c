@@ -1,0 +1,58 @@
+/*
+ * test_kernels.c - every SIMD kernel against the scalar oracle, one
+ * Criterion test per (ISA, op), named "<isa>::<op>" (e.g. avx512::gemv_u8).
+ *
+ * The comparisons themselves live in kernel_cases.c, shared with the
+ * standalone kernel_check program. A kernel set that is not built into
+ * this binary, or that this CPU cannot run, is reported as skipped, with
+ * the reason: never as passed.
+ */
+#include <criterion/criterion.h>
+
+#include "kernel_cases.h"
+#include "registry.h"
+
+_Static_assert(SN_ISA_COUNT == 4,
+               "a new ISA needs its line of KERNEL_TESTS_ below");
+
+static void run_check(const char *isa_name, const char *op, kc_check_fn *check)
+{
+    sn_isa isa;
+    sn_error err;
+    cr_assert_eq(sn_isa_parse(isa_name, &isa, &err), 0, "%s", err.msg);
+    const sn_kernels *k = sn_kernels_get_built(isa);
+    if (!k)
+        cr_skip_test("%s/%s: this binary was built without %s kernels",
+                     isa_name, op, isa_name);
+    if (!sn_isa_supported(isa))
+        cr_skip_test("%s/%s: this CPU cannot run %s kernels (it has: %s)",
+                     isa_name, op, isa_name, sn_cpu_features());
+    cr_assert_eq(sn_kernels_isa(k), isa);
+
+    kc_report rep;
+    const size_t failures = check(k, &rep);
+    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
+                 rep.failures, rep.checks);
+}
+
+#define KERNEL_TEST_(op, isa)                                                  \
+    Test(isa, op)                                                              \
+    {                                                                          \
+        run_check(#isa, #op, kc_check_##op);                                   \
+    }
+
+/* scalar is the oracle: comparing it with itself would prove nothing. */
+SN_KERNEL_OPS(KERNEL_TEST_, avx2)
+SN_KERNEL_OPS(KERNEL_TEST_, avx512)
+SN_KERNEL_OPS(KERNEL_TEST_, neon)
+
+/* The oracle's own sigmoid meets the absolute bar the SIMD ones are held
+ * to (max error, saturation, NaN, range): the comparisons rest on it. */
+Test(scalar, sigmoid_accuracy)
+{
+    kc_report rep;
+    const size_t failures =
+        kc_check_sigmoid_accuracy(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
+    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
+                 rep.failures, rep.checks);
+}
