@@ -82,14 +82,19 @@ typedef void sn_gemm_tn_fn(size_t m, size_t n, size_t k, const float *a,
 typedef void sn_vadd_fn(size_t n, const float *x, float *y);
 
 /* AdaGrad with epsilon inside the square root, on the batch gradient
- * g = gscale * gsum (gscale = 1 / batch size):
- *   G[i] += g*g;  p[i] -= lr * g / sqrt(G[i] + eps). */
-typedef void sn_adagrad_fn(size_t n, float *p, float *G, const float *gsum,
-                           float gscale, float lr, float eps);
+ * g = gscale * (gsum[0][i] + gsum[1][i] + ... + gsum[nbuf-1][i]), the
+ * per-thread gradient buffers added in that order (gscale = 1 / batch size;
+ * nbuf >= 1):
+ *   G[i] += g*g;  p[i] -= lr * g / sqrt(G[i] + eps).
+ * Reducing and stepping in one pass reads each buffer once and writes only
+ * p and G. */
+typedef void sn_adagrad_fn(size_t n, float *p, float *G, size_t nbuf,
+                           const float *const *gsum, float gscale, float lr,
+                           float eps);
 
-/* Plain gradient descent: p[i] -= lr * (gscale * gsum[i]). */
-typedef void sn_sgd_fn(size_t n, float *p, const float *gsum, float gscale,
-                       float lr);
+/* Plain gradient descent on the same sum: p[i] -= lr * (gscale * sum). */
+typedef void sn_sgd_fn(size_t n, float *p, size_t nbuf,
+                       const float *const *gsum, float gscale, float lr);
 
 /*
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the

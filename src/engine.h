@@ -47,9 +47,11 @@ static inline size_t sn_batch_sample(const uint32_t *order, size_t first,
  * lines of floats so that no two threads write the same line. */
 void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi);
 
-/* Sums the per-thread gradients at [off, off + len) of the gradient
- * buffers into buffer 0, in thread order, and applies the configured
- * optimiser to the len parameters at params with accumulators at accum. */
+/* Applies the configured optimiser to the len parameters at params (with
+ * accumulators at accum), on the sum in thread order of the per-thread
+ * gradients at [off, off + len) of the gradient buffers. The buffers are
+ * only read: each thread clears its own, so that no thread writes
+ * another's cache lines. */
 void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
                         float *params, float *accum, size_t batch_size);
 

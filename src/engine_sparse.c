@@ -261,6 +261,21 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     return cost;
 }
 
+/* Zeroes the first-layer gradient rows this thread touched in the last
+ * batch, and its bitmap, before it accumulates the next batch: each thread
+ * clears only its own buffer. */
+static void clear_touched(const sparse_state *s, sparse_thread *th,
+                          float *dwt)
+{
+    for (size_t w = 0; w < s->words; w++) {
+        for (uint64_t bits = th->seen[w]; bits; bits &= bits - 1) {
+            const size_t pixel = w * 64 + (size_t)__builtin_ctzll(bits);
+            memset(dwt + pixel * s->n1, 0, s->n1 * sizeof(float));
+        }
+        th->seen[w] = 0;
+    }
+}
+
 static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
                              const uint32_t *order, size_t first, size_t lo,
                              size_t hi)
@@ -269,8 +284,8 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     const sn_net *net = t->net;
     sparse_thread *th = &s->th[id];
     float *grad = t->grads + (size_t)id * t->grad_stride;
-    /* The first layer's gradient (transposed) is kept zero by the update;
-     * the rest is cleared here, by the thread that owns it. */
+    /* Last batch's gradient: the first layer's touched rows, and the rest. */
+    clear_touched(s, th, grad + net->w_off[0]);
     memset(grad + net->b_off[0], 0,
            (net->nparams - net->b_off[0]) * sizeof(float));
     /* This batch's upper weights, transposed for the forward products. */
@@ -292,13 +307,10 @@ static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
     const size_t base = t->net->w_off[0] + ka * s->n1;
-    const size_t len = (kb - ka) * s->n1;
-    sn_reduce_and_step(t, nt, base, len, s->wt + ka * s->n1, t->accum + base,
-                       n);
-    for (int j = 0; j < nt; j++)
-        memset(t->grads + (size_t)j * t->grad_stride + base, 0,
-               len * sizeof(float));
+    sn_reduce_and_step(t, nt, base, (kb - ka) * s->n1, s->wt + ka * s->n1,
+                       t->accum + base, n);
 }
+
 
 static int any_seen(const sparse_state *s, int nt, size_t c)
 {
@@ -313,8 +325,8 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     sparse_state *s = state(t);
     const sn_net *net = t->net;
 
-    /* The first layer, split by whole bitmap words of pixels (so that each
-     * thread alone clears its words): visit runs of touched rows. */
+    /* The first layer, split by whole 64-pixel words: visit runs of rows
+     * some thread touched. */
     const size_t w0 = s->words * (size_t)id / (size_t)nt;
     const size_t w1 = s->words * (size_t)(id + 1) / (size_t)nt;
     const size_t c0 = w0 * 64;
@@ -331,9 +343,6 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     }
     if (run != SIZE_MAX)
         step_rows(t, nt, run, c1, n);
-    for (int j = 0; j < nt; j++)
-        for (size_t w = w0; w < w1; w++)
-            s->th[j].seen[w] = 0;
 
     /* Everything after W1 (b1, then W2, b2, ...) in params layout. */
     const size_t rest = net->nparams - net->b_off[0];

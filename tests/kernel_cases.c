@@ -1107,19 +1107,67 @@ size_t kc_check_vadd(const sn_kernels *k, kc_report *rep)
     return for_each_length(k, rep, vadd_length);
 }
 
-/* AdaGrad inputs include zero gradients and accumulators small enough that
+/* The optimisers read nbuf per-thread gradient buffers (1 to 3 here, by
+ * length) and must add them in buffer order: the reference is the oracle
+ * on one buffer holding that sum, so the multi-buffer form is checked for
+ * the scalar set too. The elementwise steps are exact IEEE operations in a
+ * fixed order, so every set must match bit for bit (tolerance 0).
+ *
+ * AdaGrad inputs include zero gradients and accumulators small enough that
  * eps (1e-8) decides the step: eps added outside the root, or an
  * approximate rsqrt, changes the result. */
+#define KC_MAX_BUFS 3
+
+typedef struct grad_bufs {
+    size_t nbuf;
+    buf B[KC_MAX_BUFS], Sum;
+    float *g[KC_MAX_BUFS];
+    float *sum;
+} grad_bufs;
+
+/* Splits each gsum[i] the caller wrote into g[0] across nbuf buffers (the
+ * extra ones random), and sums them in buffer order into sum. */
+static void grad_bufs_make(grad_bufs *gb, size_t n, placement place,
+                           sn_rng *rng)
+{
+    gb->nbuf = 1 + n % KC_MAX_BUFS;
+    for (size_t j = 0; j < gb->nbuf; j++)
+        gb->g[j] = fbuf_make(&gb->B[j], n, place);
+    gb->sum = fbuf_make(&gb->Sum, n, place);
+    for (size_t j = 1; j < gb->nbuf; j++)
+        for (size_t i = 0; i < n; i++)
+            gb->g[j][i] = sn_rng_uniform_pm1(rng);
+}
+
+static void grad_bufs_sum(grad_bufs *gb, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        float s = gb->g[0][i];
+        for (size_t j = 1; j < gb->nbuf; j++)
+            s += gb->g[j][i];
+        gb->sum[i] = s;
+    }
+}
+
+static void grad_bufs_free(grad_bufs *gb)
+{
+    for (size_t j = 0; j < gb->nbuf; j++)
+        buf_free(&gb->B[j]);
+    buf_free(&gb->Sum);
+}
+
 static void adagrad_length(const sn_kernels *k, kc_report *rep, size_t n,
                            placement place, sn_rng *rng)
 {
     const sn_kernels *ref = oracle();
-    buf P, G, S, PR, GR;
+    buf P, G, PR, GR;
+    grad_bufs gb;
     float *p = fbuf_make(&P, n, place);
     float *G_ = fbuf_make(&G, n, place);
-    float *gsum = fbuf_make(&S, n, place);
     float *pref = fbuf_make(&PR, n, place);
     float *Gref = fbuf_make(&GR, n, place);
+    grad_bufs_make(&gb, n, place, rng);
+    float *gsum = gb.g[0];
     const float gscale = 0.01f, lr = 0.1f, eps = 1e-8f;
     for (size_t i = 0; i < n; i++) {
         p[i] = sn_rng_uniform_pm1(rng);
@@ -1127,10 +1175,13 @@ static void adagrad_length(const sn_kernels *k, kc_report *rep, size_t n,
         case 0: /* first step: G = 0, tiny gradient, eps matters */
             G_[i] = 0.0f;
             gsum[i] = 1e-4f * sn_rng_uniform_pm1(rng);
+            for (size_t j = 1; j < gb.nbuf; j++)
+                gb.g[j][i] = 0.0f;
             break;
         case 1: /* a dead parameter */
             G_[i] = 0.0f;
-            gsum[i] = 0.0f;
+            for (size_t j = 0; j < gb.nbuf; j++)
+                gb.g[j][i] = 0.0f;
             break;
         default:
             G_[i] = 0.5f + 0.5f * sn_rng_uniform_pm1(rng);
@@ -1138,21 +1189,23 @@ static void adagrad_length(const sn_kernels *k, kc_report *rep, size_t n,
             break;
         }
     }
+    grad_bufs_sum(&gb, n);
     memcpy(pref, p, n * sizeof(float));
     memcpy(Gref, G_, n * sizeof(float));
-    ref->adagrad(n, pref, Gref, gsum, gscale, lr, eps);
-    k->adagrad(n, p, G_, gsum, gscale, lr, eps);
+    const float *one[1] = {gb.sum};
+    ref->adagrad(n, pref, Gref, 1, one, gscale, lr, eps);
+    k->adagrad(n, p, G_, gb.nbuf, (const float *const *)gb.g, gscale, lr, eps);
     char ctx[160];
-    snprintf(ctx, sizeof ctx, "%s/adagrad n=%zu %s", k->isa_name, n,
-             place_name(place));
+    snprintf(ctx, sizeof ctx, "%s/adagrad n=%zu nbuf=%zu %s", k->isa_name, n,
+             gb.nbuf, place_name(place));
     for (size_t i = 0; i < n; i++) {
         expect_near(rep, ctx, "G", i, G_[i], Gref[i], 0.0);
         expect_near(rep, ctx, "p", i, p[i], pref[i], 0.0);
     }
     check_guards(rep, ctx, "p", &P);
     check_guards(rep, ctx, "G", &G);
-    buf_free(&P), buf_free(&G), buf_free(&S), buf_free(&PR),
-        buf_free(&GR);
+    buf_free(&P), buf_free(&G), buf_free(&PR), buf_free(&GR);
+    grad_bufs_free(&gb);
 }
 
 size_t kc_check_adagrad(const sn_kernels *k, kc_report *rep)
@@ -1164,24 +1217,28 @@ static void sgd_length(const sn_kernels *k, kc_report *rep, size_t n,
                        placement place, sn_rng *rng)
 {
     const sn_kernels *ref = oracle();
-    buf P, S, R;
+    buf P, R;
+    grad_bufs gb;
     float *p = fbuf_make(&P, n, place);
-    float *gsum = fbuf_make(&S, n, place);
     float *pref = fbuf_make(&R, n, place);
+    grad_bufs_make(&gb, n, place, rng);
     const float gscale = 0.01f, lr = 0.1f;
     fill(rng, p, n, 0);
     for (size_t i = 0; i < n; i++)
-        gsum[i] = 10.0f * sn_rng_uniform_pm1(rng);
+        gb.g[0][i] = 10.0f * sn_rng_uniform_pm1(rng);
+    grad_bufs_sum(&gb, n);
     memcpy(pref, p, n * sizeof(float));
-    ref->sgd(n, pref, gsum, gscale, lr);
-    k->sgd(n, p, gsum, gscale, lr);
+    const float *one[1] = {gb.sum};
+    ref->sgd(n, pref, 1, one, gscale, lr);
+    k->sgd(n, p, gb.nbuf, (const float *const *)gb.g, gscale, lr);
     char ctx[160];
-    snprintf(ctx, sizeof ctx, "%s/sgd n=%zu %s", k->isa_name, n,
-             place_name(place));
+    snprintf(ctx, sizeof ctx, "%s/sgd n=%zu nbuf=%zu %s", k->isa_name, n,
+             gb.nbuf, place_name(place));
     for (size_t i = 0; i < n; i++)
         expect_near(rep, ctx, "p", i, p[i], pref[i], 0.0);
     check_guards(rep, ctx, "p", &P);
-    buf_free(&P), buf_free(&S), buf_free(&R);
+    buf_free(&P), buf_free(&R);
+    grad_bufs_free(&gb);
 }
 
 size_t kc_check_sgd(const sn_kernels *k, kc_report *rep)

@@ -72,4 +72,21 @@ SN_AVX2_INLINE float sn_avx2_hsum(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
+/* The per-thread gradient buffers at i, added in buffer order. */
+SN_AVX2_INLINE __m256 sn_avx2_sum_buffers(size_t nbuf, const float *const *g, size_t i)
+{
+    __m256 s = _mm256_loadu_ps(g[0] + i);
+    for (size_t j = 1; j < nbuf; j++)
+        s = _mm256_add_ps(s, _mm256_loadu_ps(g[j] + i));
+    return s;
+}
+
+SN_AVX2_INLINE __m256 sn_avx2_sum_buffers_tail(size_t nbuf, const float *const *g, size_t i, __m256i m)
+{
+    __m256 s = _mm256_maskload_ps(g[0] + i, m);
+    for (size_t j = 1; j < nbuf; j++)
+        s = _mm256_add_ps(s, _mm256_maskload_ps(g[j] + i, m));
+    return s;
+}
+
 #endif /* SN_VEC_AVX2_H */

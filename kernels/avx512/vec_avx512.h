@@ -61,4 +61,21 @@ SN_AVX512_INLINE __m128 sn_avx512_hsum4(const __m512 v[4])
     return _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
 }
 
+/* The per-thread gradient buffers at i, added in buffer order. */
+SN_AVX512_INLINE __m512 sn_avx512_sum_buffers(size_t nbuf, const float *const *g, size_t i)
+{
+    __m512 s = _mm512_loadu_ps(g[0] + i);
+    for (size_t j = 1; j < nbuf; j++)
+        s = _mm512_add_ps(s, _mm512_loadu_ps(g[j] + i));
+    return s;
+}
+
+SN_AVX512_INLINE __m512 sn_avx512_sum_buffers_tail(size_t nbuf, const float *const *g, size_t i, __mmask16 m)
+{
+    __m512 s = _mm512_maskz_loadu_ps(m, g[0] + i);
+    for (size_t j = 1; j < nbuf; j++)
+        s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(m, g[j] + i));
+    return s;
+}
+
 #endif /* SN_VEC_AVX512_H */

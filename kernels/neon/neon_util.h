@@ -30,4 +30,21 @@ static inline int sn_u8x16_is_zero_neon(uint8x16_t px)
     return vmaxvq_u8(px) == 0;
 }
 
+/* The per-thread gradient buffers at i, added in buffer order. */
+static inline float32x4_t sn_sum_buffers_neon(size_t nbuf, const float *const *g, size_t i)
+{
+    float32x4_t s = vld1q_f32(g[0] + i);
+    for (size_t j = 1; j < nbuf; j++)
+        s = vaddq_f32(s, vld1q_f32(g[j] + i));
+    return s;
+}
+
+static inline float sn_sum_buffers_1_neon(size_t nbuf, const float *const *g, size_t i)
+{
+    float s = g[0][i];
+    for (size_t j = 1; j < nbuf; j++)
+        s += g[j][i];
+    return s;
+}
+
 #endif /* SN_NEON_UTIL_H */
