@@ -14,7 +14,7 @@
         for (size_t p = 0; p < k; p++) {                                       \
             __m256 bv[4];                                                      \
             for (int q = 0; q < 4; q++)                                        \
-                bv[q] = _mm256_maskload_ps(b + p * n + j + 8 * q, mask[q]);    \
+                bv[q] = sn_avx2_load_n(b + p * n + j + 8 * q, lanes[q], mask[q]);    \
             for (int r = 0; r < (R); r++) {                                    \
                 const __m256 av = _mm256_set1_ps(a[(i + (size_t)r) * k + p]);  \
                 for (int q = 0; q < 4; q++)                                    \
@@ -23,8 +23,8 @@
         }                                                                      \
         for (int r = 0; r < (R); r++)                                          \
             for (int q = 0; q < 4; q++)                                        \
-                _mm256_maskstore_ps(c + (i + (size_t)r) * n + j + 8 * q,       \
-                                    mask[q], _mm256_add_ps(acc[r][q], bv_bias[q])); \
+                sn_avx2_store_n(c + (i + (size_t)r) * n + j + 8 * q, lanes[q], \
+                                mask[q], _mm256_add_ps(acc[r][q], bv_bias[q]));  \
     } while (0)
 
 void sn_gemm_avx2(size_t m, size_t n, size_t k, const float *a, const float *b,
@@ -33,11 +33,13 @@ void sn_gemm_avx2(size_t m, size_t n, size_t k, const float *a, const float *b,
     for (size_t j = 0; j < n; j += 32) {
         const size_t rem = n - j < 32 ? n - j : 32;
         __m256i mask[4];
+        size_t lanes[4];
         __m256 bv_bias[4];
         for (int q = 0; q < 4; q++) {
             const size_t lo = 8 * (size_t)q;
-            mask[q] = sn_avx2_tail_mask(rem <= lo ? 0 : rem - lo < 8 ? rem - lo : 8);
-            bv_bias[q] = bias ? _mm256_maskload_ps(bias + j + 8 * q, mask[q])
+            lanes[q] = rem <= lo ? 0 : rem - lo < 8 ? rem - lo : 8;
+            mask[q] = sn_avx2_tail_mask(lanes[q]);
+            bv_bias[q] = bias ? sn_avx2_load_n(bias + j + 8 * q, lanes[q], mask[q])
                               : _mm256_setzero_ps();
         }
         size_t i = 0;

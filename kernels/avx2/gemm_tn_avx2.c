@@ -12,7 +12,7 @@
         for (size_t s = 0; s < m; s++) {                                       \
             __m256 bv[4];                                                      \
             for (int q = 0; q < 4; q++)                                        \
-                bv[q] = _mm256_maskload_ps(b + s * k + j + 8 * q, mask[q]);    \
+                bv[q] = sn_avx2_load_n(b + s * k + j + 8 * q, lanes[q], mask[q]);    \
             for (int x = 0; x < (R); x++) {                                    \
                 const __m256 av = _mm256_set1_ps(a[s * n + r + (size_t)x]);    \
                 for (int q = 0; q < 4; q++)                                    \
@@ -22,8 +22,8 @@
         for (int x = 0; x < (R); x++)                                          \
             for (int q = 0; q < 4; q++) {                                      \
                 float *cr = c + (r + (size_t)x) * k + j + 8 * q;               \
-                _mm256_maskstore_ps(cr, mask[q], _mm256_add_ps(                \
-                    _mm256_maskload_ps(cr, mask[q]), acc[x][q]));              \
+                sn_avx2_store_n(cr, lanes[q], mask[q], _mm256_add_ps(                \
+                    sn_avx2_load_n(cr, lanes[q], mask[q]), acc[x][q]));              \
             }                                                                  \
     } while (0)
 
@@ -33,9 +33,11 @@ void sn_gemm_tn_avx2(size_t m, size_t n, size_t k, const float *a,
     for (size_t j = 0; j < k; j += 32) {
         const size_t rem = k - j < 32 ? k - j : 32;
         __m256i mask[4];
+        size_t lanes[4];
         for (int q = 0; q < 4; q++) {
             const size_t lo = 8 * (size_t)q;
-            mask[q] = sn_avx2_tail_mask(rem <= lo ? 0 : rem - lo < 8 ? rem - lo : 8);
+            lanes[q] = rem <= lo ? 0 : rem - lo < 8 ? rem - lo : 8;
+            mask[q] = sn_avx2_tail_mask(lanes[q]);
         }
         size_t r = 0;
         for (; r + 2 <= n; r += 2)

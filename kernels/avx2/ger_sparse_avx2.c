@@ -9,18 +9,20 @@ void sn_ger_sparse_avx2(size_t m, size_t nnz, const uint32_t *idx,
     for (size_t c = 0; c < m; c += 32) {
         const size_t rem = m - c < 32 ? m - c : 32;
         __m256i mask[4];
+        size_t lanes[4];
         __m256 dv[4];
         for (int q = 0; q < 4; q++) {
             const size_t lo = 8 * (size_t)q;
-            mask[q] = sn_avx2_tail_mask(rem <= lo ? 0 : rem - lo < 8 ? rem - lo : 8);
-            dv[q] = _mm256_maskload_ps(d + c + 8 * q, mask[q]);
+            lanes[q] = rem <= lo ? 0 : rem - lo < 8 ? rem - lo : 8;
+            mask[q] = sn_avx2_tail_mask(lanes[q]);
+            dv[q] = sn_avx2_load_n(d + c + 8 * q, lanes[q], mask[q]);
         }
         for (size_t j = 0; j < nnz; j++) {
             float *w = dwt + (size_t)idx[j] * m + c;
             const __m256 v = _mm256_set1_ps(val[j]);
             for (int q = 0; q < 4; q++)
-                _mm256_maskstore_ps(w + 8 * q, mask[q],
-                    _mm256_fmadd_ps(v, dv[q], _mm256_maskload_ps(w + 8 * q, mask[q])));
+                sn_avx2_store_n(w + 8 * q, lanes[q], mask[q],
+                    _mm256_fmadd_ps(v, dv[q], sn_avx2_load_n(w + 8 * q, lanes[q], mask[q])));
         }
     }
 }

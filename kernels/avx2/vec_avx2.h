@@ -89,4 +89,21 @@ SN_AVX2_INLINE __m256 sn_avx2_sum_buffers_tail(size_t nbuf, const float *const *
     return s;
 }
 
+/* Loads and stores of n <= 8 lanes that use the plain instruction for a
+ * whole vector: AMD cores run vmaskmovps stores as microcode, dozens of
+ * times slower than a plain store, so masks are kept for real tails. n is
+ * loop-invariant where these are used, so the branch predicts perfectly. */
+SN_AVX2_INLINE __m256 sn_avx2_load_n(const float *p, size_t n, __m256i mask)
+{
+    return n == 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+SN_AVX2_INLINE void sn_avx2_store_n(float *p, size_t n, __m256i mask, __m256 v)
+{
+    if (n == 8)
+        _mm256_storeu_ps(p, v);
+    else
+        _mm256_maskstore_ps(p, mask, v);
+}
+
 #endif /* SN_VEC_AVX2_H */
