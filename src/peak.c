@@ -10,8 +10,8 @@
  * the loop is bound by FMA throughput alone. acc = acc * M + A converges to
  * 1 and never reaches a denormal or an infinity.
  *
- * The vector loops are compiled for their ISA with target attributes, so
- * one library carries them all and runs each only where the CPU has it
+ * The AVX loops are compiled for their ISA with target attributes, so one
+ * library carries them all and runs each only where the CPU has it
  * (sn_isa_supported), like the kernel sets.
  */
 #include <omp.h>
@@ -33,35 +33,31 @@
 /* Keeps the compiler from folding what the loops compute. */
 static volatile float peak_sink;
 
-/* Keeps v in a register of its own, so the compiler cannot turn the scalar
- * chains into vector code (which would measure SSE, not scalar). */
-#if defined(PEAK_X86)
-#define PEAK_OWN_REGISTER(v) __asm__ volatile("" : "+x"(v))
-#elif defined(PEAK_ARM64)
-#define PEAK_OWN_REGISTER(v) __asm__ volatile("" : "+w"(v))
-#else
-#define PEAK_OWN_REGISTER(v) ((void)0)
-#endif
-
-/* Scalar: 12 chains of a multiply then an add (no FMA in baseline x86-64),
- * enough for 2 multiply and 2 add ports at 3 cycles each. 2 FLOP per link. */
+/* Scalar: the ceiling of the scalar kernel set as compiled, for the
+ * baseline ISA with no -m flags: gcc auto-vectorises those loops to 128-bit
+ * vectors (SSE2 on x86-64, NEON on AArch64), and without FMA in the
+ * baseline (and with -std=c11, which keeps a*b+c unfused) each link is a
+ * multiply then an add. 12 chains cover 2 multiply and 2 add ports at 3
+ * cycles each. 4 lanes, 2 FLOP per link. */
+typedef float peak_v4 __attribute__((vector_size(16)));
 enum { SCALAR_CHAINS = 12 };
 
 static double peak_scalar(uint64_t rounds)
 {
-    float a[SCALAR_CHAINS];
+    peak_v4 acc[SCALAR_CHAINS];
+    const peak_v4 m = {PEAK_M, PEAK_M, PEAK_M, PEAK_M};
+    const peak_v4 a = {PEAK_A, PEAK_A, PEAK_A, PEAK_A};
     for (int j = 0; j < SCALAR_CHAINS; j++)
-        a[j] = (float)j * 0.01f;
-    float a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5];
-    float a6 = a[6], a7 = a[7], a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11];
+        acc[j] = m * ((float)j * 0.01f);
     for (uint64_t r = 0; r < rounds; r++) {
-#define STEP(v) v = v * PEAK_M; v = v + PEAK_A; PEAK_OWN_REGISTER(v);
-        STEP(a0) STEP(a1) STEP(a2) STEP(a3) STEP(a4) STEP(a5)
-        STEP(a6) STEP(a7) STEP(a8) STEP(a9) STEP(a10) STEP(a11)
-#undef STEP
+        for (int j = 0; j < SCALAR_CHAINS; j++)
+            acc[j] = acc[j] * m + a;
     }
-    peak_sink = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
-    return (double)rounds * SCALAR_CHAINS * 2.0;
+    peak_v4 s = acc[0];
+    for (int j = 1; j < SCALAR_CHAINS; j++)
+        s = s + acc[j];
+    peak_sink = s[0] + s[1] + s[2] + s[3];
+    return (double)rounds * SCALAR_CHAINS * 4 * 2.0;
 }
 
 #if defined(PEAK_X86)
@@ -167,13 +163,14 @@ static double timed_run(sn_isa isa, int threads, uint64_t rounds)
 
 double sn_peak_flops(sn_isa isa, int threads, double seconds)
 {
-    enum { TRIES = 5 };
+    enum { TRIES = 10 };
     if (!sn_isa_supported(isa) || threads < 1)
         return 0.0;
     if (seconds <= 0.0)
         seconds = 0.05;
-    /* Size the rounds on one short run, then keep the best of a few tries:
-     * the best is the machine, the others include someone else's work. */
+    /* Size the rounds on one short run, then keep the best of several
+     * short tries: the best is the machine, the others include someone
+     * else's work (short tries make a quiet moment likelier). */
     const uint64_t probe = 20000;
     double rate = timed_run(isa, 1, probe);
     const double flops_per_round = sn_peak_loop(isa, 1);

@@ -53,6 +53,30 @@ int cmd_info(int argc, char **argv)
     const char *env = isa ? NULL : getenv("SIMDNET_ISA");
     printf("selected  %s (%s)\n", sn_isa_name(sn_kernels_isa(kernels)),
            isa ? "--isa" : env && *env ? "SIMDNET_ISA" : "best available");
-    printf("threads   %d\n", cli_default_threads());
+
+    /* The topology (hwloc) behind the default thread count and --bind. */
+    const sn_topology *topo = sn_topology_get();
+    const int threads = cli_default_threads();
+    if (topo->from_hwloc) {
+        char l1[32], l2[32], l3[32];
+        cli_format_bytes(topo->l1d, l1, sizeof l1);
+        cli_format_bytes(topo->l2, l2, sizeof l2);
+        cli_format_bytes(topo->l3, l3, sizeof l3);
+        printf("cores     %d physical (%d hardware thread%s) available to "
+               "this process (hwloc)\n", topo->cores, topo->pus,
+               topo->pus == 1 ? "" : "s");
+        printf("caches    L1d %s, L2 %s, L3 %s (one instance of each)\n", l1,
+               l2, l3);
+    } else {
+        printf("cores     unknown: %s\n", topo->note);
+    }
+    printf("threads   %d (default: %s; --threads overrides)\n", threads,
+           topo->from_hwloc ? "one per physical core" : "OpenMP's");
+    char binding[512];
+    sn_bind_describe(threads, binding, sizeof binding);
+    if (topo->from_hwloc)
+        printf("binding   off unless --bind; --bind would put %s\n", binding);
+    else
+        printf("binding   unavailable: the topology is unknown\n");
     return 0;
 }

@@ -1,0 +1,258 @@
+/*
+ * bench_kernels.c - every kernel of every ISA in the registry, at the
+ * network's shapes and a size sweep, with the peers (OpenBLAS, libm) and
+ * the measured FMA peak in the same run, so that any ratio can be read off
+ * one JSON file (tools/compare-bench.py).
+ *
+ * Benchmarks are named <op>/<isa>/<shape>, e.g. gemv_u8/avx512/32x784; the
+ * peers use their library as the ISA: gemv/openblas/32x784.
+ *
+ *   bench_kernels --benchmark_out=kernels.json --benchmark_out_format=json
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "bench_peers.h"
+#include "bench_util.h"
+#include "registry.h"
+
+/* One enum value per op of the registry: a new op in kernels.h makes the
+ * switch in run_kernel warn (-Wswitch) until it has a benchmark here. */
+#define OP_ENUM_(op, unused) OP_##op,
+typedef enum kernel_op { SN_KERNEL_OPS(OP_ENUM_, unused) OP_COUNT } kernel_op;
+static const char *const op_names[OP_COUNT] = SN_KERNEL_OP_NAMES;
+
+typedef struct kernel_case {
+    kernel_op op;
+    sn_isa isa;
+    const sn_kernels *k;
+    bench_shape shape;
+} kernel_case;
+
+/* Operands of any kernel at one shape: a matrix (W or dW), four vectors
+ * as long as its longer side (x, d, b, y or p, G, g), pixels, and room for
+ * the pixels' nonzero indices and values (with nonzero_u8's 16 spare). */
+typedef struct operands {
+    float *mat, *v0, *v1, *v2, *v3, *val;
+    uint8_t *px;
+    uint32_t *idx;
+} operands;
+
+static void operands_free(operands *o)
+{
+    sn_free(o->mat);
+    sn_free(o->v0);
+    sn_free(o->v1);
+    sn_free(o->v2);
+    sn_free(o->v3);
+    sn_free(o->px);
+    sn_free(o->val);
+    sn_free(o->idx);
+}
+
+static int operands_alloc(operands *o, const bench_shape *s)
+{
+    const size_t r = s->rows, c = s->cols ? s->cols : 1;
+    size_t n = r > c ? r : c, mat = r * c;
+    if (s->depth) { /* products: A and B in the vectors, C in the matrix */
+        const size_t d = s->depth;
+        n = r * d > c * d ? r * d : c * d;
+        n = n > r * c ? n : r * c;
+        mat = r * c > c * d ? r * c : c * d;
+    }
+    o->mat = bench_floats(mat, 1);
+    o->v0 = bench_floats(n, 2);
+    o->v1 = bench_floats(n, 3);
+    o->v2 = bench_positive(n, 4);
+    o->v3 = bench_positive(n, 5);
+    o->px = bench_pixels(n, 6);
+    o->val = sn_alloc_array(n + 16, sizeof *o->val);
+    o->idx = sn_alloc_array(n + 16, sizeof *o->idx);
+    if (o->mat && o->v0 && o->v1 && o->v2 && o->v3 && o->px && o->val &&
+        o->idx)
+        return 0;
+    operands_free(o);
+    return -1;
+}
+
+/* The state loop around one call; `batch` calls per turn. */
+#define LOOP(call)                                                             \
+    while (gb_keep_running_batch(st, batch))                                   \
+        for (int64_t i_ = 0; i_ < batch; i_++) {                               \
+            call;                                                              \
+        }
+
+static void run_kernel(gb_state *st, const void *arg)
+{
+    const kernel_case *c = arg;
+    const sn_kernels *k = c->k;
+    const size_t r = c->shape.rows, cols = c->shape.cols, n = r;
+    const size_t depth = c->shape.depth;
+    const float scale = 1.0f / 255.0f;
+    operands o = {0};
+    if (operands_alloc(&o, &c->shape) != 0) {
+        gb_skip_with_error(st, "out of memory for the operands");
+        return;
+    }
+    const int optimiser = c->op == OP_adagrad || c->op == OP_sgd;
+    const int64_t batch =
+        bench_batch(cols && !optimiser ? r * cols * (depth ? depth : 1) : n);
+    /* Sigmoid inputs over [-8, 8): both tails and the middle. */
+    if (c->op == OP_sigmoid)
+        for (size_t i = 0; i < n; i++)
+            o.v0[i] *= 8.0f;
+    /* The optimisers' per-thread gradient buffers: n x cols (1 or 2). */
+    const float *const grads[2] = {o.v1, o.v3};
+    if ((c->op == OP_adagrad || c->op == OP_sgd) && cols > 2) {
+        gb_skip_with_error(st, "at most 2 gradient buffers");
+        operands_free(&o);
+        return;
+    }
+    /* The sparse kernels run over the nonzero pixels of a row of `cols`. */
+    size_t nnz = 0;
+    if (c->op == OP_gemv_sparse || c->op == OP_ger_sparse ||
+        c->op == OP_nonzero_u8)
+        nnz = k->nonzero_u8(cols ? cols : n, o.px, scale, o.idx, o.val,
+                             NULL);
+
+    switch (c->op) {
+    case OP_sigmoid: LOOP(k->sigmoid(n, o.v0, o.v1)) break;
+    case OP_gemv: LOOP(k->gemv(r, cols, o.mat, o.v0, o.v1, o.v2)) break;
+    case OP_gemv_u8:
+        LOOP(k->gemv_u8(r, cols, o.mat, o.px, scale, o.v1, o.v2)) break;
+    case OP_gemv_t: LOOP(k->gemv_t(r, cols, o.mat, o.v0, o.v2)) break;
+    case OP_ger: LOOP(k->ger(r, cols, o.v0, o.v1, o.mat)) break;
+    case OP_ger_u8: LOOP(k->ger_u8(r, cols, o.v0, o.px, scale, o.mat)) break;
+    case OP_nonzero_u8:
+        LOOP(k->nonzero_u8(n, o.px, scale, o.idx, o.val, NULL)) break;
+    case OP_gemv_sparse:
+        LOOP(k->gemv_sparse(r, nnz, o.idx, o.val, o.mat, o.v1, o.v2)) break;
+    case OP_ger_sparse:
+        LOOP(k->ger_sparse(r, nnz, o.idx, o.val, o.v0, o.mat)) break;
+    case OP_gemm:
+        LOOP(k->gemm(r, cols, depth, o.v0, o.v1, o.v2, o.mat)) break;
+    case OP_gemm_tn: LOOP(k->gemm_tn(r, cols, depth, o.v0, o.v1, o.mat)) break;
+    case OP_sigmoid_backward:
+        LOOP(k->sigmoid_backward(n, o.v0, o.v2, o.v1)) break;
+    case OP_vadd: LOOP(k->vadd(n, o.v0, o.v1)) break;
+    case OP_adagrad:
+        LOOP(k->adagrad(n, o.v0, o.v2, cols, grads, 0.01f, 0.1f, 1e-8f)) break;
+    case OP_sgd: LOOP(k->sgd(n, o.v0, cols, grads, 0.01f, 0.1f)) break;
+    case OP_COUNT: break;
+    }
+    bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),
+                 bench_peak(c->isa));
+    operands_free(&o);
+}
+
+/* Registers every op of every ISA this CPU runs; says which it skips. */
+static kernel_case *register_kernels(size_t *ncases)
+{
+    size_t cap = 0;
+    for (int op = 0; op < OP_COUNT; op++) {
+        const bench_shape *s = bench_shapes(op_names[op]);
+        while (s && s->rows) {
+            cap++;
+            s++;
+        }
+    }
+    cap *= SN_ISA_COUNT;
+    kernel_case *cases = calloc(cap ? cap : 1, sizeof *cases);
+    if (!cases)
+        return NULL;
+
+    char skipped[256] = "";
+    size_t n = 0;
+    for (int i = 0; i < SN_ISA_COUNT; i++) {
+        const sn_isa isa = (sn_isa)i;
+        const sn_kernels *k = sn_kernels_get_built(isa);
+        if (!k)
+            continue;
+        if (!sn_isa_supported(isa)) {
+            fprintf(stderr, "bench_kernels: skipping the %s kernels: this CPU "
+                            "cannot run them (it has: %s)\n",
+                    sn_isa_name(isa), sn_cpu_features());
+            size_t len = strlen(skipped);
+            snprintf(skipped + len, sizeof skipped - len, "%s%s",
+                     len ? ", " : "", sn_isa_name(isa));
+            continue;
+        }
+        for (int op = 0; op < OP_COUNT; op++) {
+            const bench_shape *s = bench_shapes(op_names[op]);
+            for (; s && s->rows; s++) {
+                kernel_case *c = &cases[n++];
+                *c = (kernel_case){(kernel_op)op, isa, k, *s};
+                char shape[32], name[128];
+                bench_shape_name(s, shape, sizeof shape);
+                snprintf(name, sizeof name, "%s/%s/%s", op_names[op],
+                         sn_isa_name(isa), shape);
+                gb_register(name, run_kernel, c);
+            }
+        }
+    }
+    for (int op = 0; op < OP_COUNT; op++) {
+        if (!bench_shapes(op_names[op]))
+            fprintf(stderr, "bench_kernels: kernel op '%s' has no shapes in "
+                            "bench/bench_shapes.c: not benchmarked\n",
+                    op_names[op]);
+    }
+    gb_add_context("simdnet_isas_skipped", skipped[0] ? skipped : "none");
+    *ncases = n;
+    return cases;
+}
+
+/* FMA peak per ISA, as a benchmark of its own: peak/<isa>/fp32. Every
+ * ISA does the same 1.5 MFLOP per call (a multiple of each loop's FLOP per
+ * round), so that their times compare like those of a kernel. */
+static void run_peak(gb_state *st, const void *arg)
+{
+    const sn_isa isa = *(const sn_isa *)arg;
+    const double per_call = 1536.0 * 1024.0;
+    const uint64_t rounds = (uint64_t)(per_call / sn_peak_loop(isa, 1));
+    const double flops = sn_peak_loop(isa, rounds);
+    while (gb_keep_running_batch(st, 1))
+        sn_peak_loop(isa, rounds);
+    /* items: multiply-adds, as for the matrix kernels */
+    bench_report(st, (bench_work){flops / 2.0, 0.0, flops}, bench_peak(isa));
+}
+
+static void register_peaks(void)
+{
+    static sn_isa isas[SN_ISA_COUNT];
+    for (int i = 0; i < SN_ISA_COUNT; i++) {
+        isas[i] = (sn_isa)i;
+        if (!sn_isa_supported(isas[i]))
+            continue;
+        char name[64];
+        snprintf(name, sizeof name, "peak/%s/fp32", sn_isa_name(isas[i]));
+        gb_register(name, run_peak, &isas[i]);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    gb_add_context("simdnet_version", SN_VERSION_STRING);
+    gb_add_context("simdnet_cpu", sn_cpu_model());
+    gb_add_context("simdnet_cpu_features", sn_cpu_features());
+    gb_add_context("simdnet_pixels", "81% exact zeros, like MNIST");
+    bench_measure_peaks();
+
+    register_peaks();
+    size_t ncases = 0;
+    kernel_case *cases = register_kernels(&ncases);
+    if (!cases) {
+        fprintf(stderr, "bench_kernels: out of memory\n");
+        return 1;
+    }
+    bench_register_libm();
+#if SN_BENCH_OPENBLAS
+    bench_register_openblas();
+#else
+    gb_add_context("openblas", "not built (meson option -Dopenblas)");
+#endif
+    const int rc = gb_main(argc, argv);
+    free(cases);
+    return rc;
+}

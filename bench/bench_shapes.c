@@ -1,0 +1,136 @@
+/*
+ * bench_shapes.c - the shapes every kernel is benchmarked at, and the work
+ * one call does.
+ *
+ * The network's shapes are those of one sample through 784-32-32-10: layer
+ * 1 is 32x784 (uint8 pixels in the per-sample engine; float too, to pair
+ * with OpenBLAS), layers 2 and 3 are 32x32 and 10x32, the sigmoids are 32
+ * and 10 wide, and vadd and the optimisers run over all 26,506 parameters
+ * (the optimisers summing 1 or 2 threads' gradient buffers as they step:
+ * shape 26506x2). The sweep shows where each kernel leaves
+ * L1 (32x256 floats = 32 KiB), L2 and L3.
+ *
+ * The matrix products are those of a blocked engine on a batch of 100 (or
+ * a thread's 50): gemm m x n x k, C[m][n] = A[m][k] B[k][n], is a layer's
+ * forward pass for m samples (100x32x784, 100x32x32, 100x10x32) or the
+ * errors passed back (100x32x10); gemm_tn m x n x k, C[n][k] += A^T B with
+ * A[m][n] and B[m][k], is a layer's weight gradient over m samples.
+ */
+#include "bench_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NET(r, c) {(r), (c), 0, 0}
+#define SWEEP(r, c) {(r), (c), 0, 1}
+#define GEMM(m, n, k) {(m), (n), (k), 0}
+#define END {0, 0, 0, 0}
+
+static const bench_shape matrix[] = {
+    NET(32, 784), NET(32, 32), NET(10, 32),
+    SWEEP(32, 64), SWEEP(32, 256), SWEEP(32, 1024), SWEEP(32, 4096),
+    SWEEP(32, 16384), SWEEP(32, 65536), END,
+};
+static const bench_shape pixels[] = {NET(32, 784), SWEEP(32, 16384), END};
+/* One sample's pixels, and a batch of 100 samples' at once. */
+static const bench_shape nonzero[] = {NET(784, 0), SWEEP(78400, 0), END};
+static const bench_shape backprop[] = {NET(32, 32), NET(10, 32), END};
+static const bench_shape activation[] = {
+    NET(10, 0), NET(32, 0), SWEEP(4096, 0), SWEEP(65536, 0), END,
+};
+static const bench_shape activation_backward[] = {NET(10, 0), NET(32, 0), END};
+static const bench_shape params[] = {NET(26506, 0), END};
+static const bench_shape products[] = {
+    GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
+    GEMM(100, 10, 32), GEMM(100, 32, 10), END,
+};
+static const bench_shape gradients[] = {
+    GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
+    GEMM(100, 10, 32), END,
+};
+/* The optimisers sum the per-thread gradient buffers as they step: n x
+ * buffers, one per thread (1 and 2 here). */
+static const bench_shape optimiser[] = {
+    NET(26506, 1), NET(26506, 2), SWEEP(1024, 1), SWEEP(262144, 1), END,
+};
+
+static const struct {
+    const char *op;
+    const bench_shape *shapes;
+} table[] = {
+    {"gemv", matrix},
+    {"ger", matrix},
+    {"gemv_u8", pixels},
+    {"ger_u8", pixels},
+    {"nonzero_u8", nonzero},
+    {"gemv_sparse", pixels},
+    {"ger_sparse", pixels},
+    {"gemm", products},
+    {"gemm_tn", gradients},
+    {"gemv_t", backprop},
+    {"sigmoid", activation},
+    {"sigmoid_backward", activation_backward},
+    {"vadd", params},
+    {"adagrad", optimiser},
+    {"sgd", optimiser},
+};
+
+const bench_shape *bench_shapes(const char *op)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (!strcmp(table[i].op, op))
+            return table[i].shapes;
+    }
+    return NULL;
+}
+
+void bench_shape_name(const bench_shape *s, char *buf, size_t len)
+{
+    if (s->depth)
+        snprintf(buf, len, "%zux%zux%zu", s->rows, s->cols, s->depth);
+    else if (s->cols)
+        snprintf(buf, len, "%zux%zu", s->rows, s->cols);
+    else
+        snprintf(buf, len, "%zu", s->rows);
+}
+
+bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
+{
+    const double r = (double)s->rows, c = (double)s->cols, n = r;
+    const double z = (double)nnz, k = (double)s->depth;
+    const double f = sizeof(float);
+    bench_work w = {0.0, 0.0, 0.0};
+    if (!strcmp(op, "gemv"))            /* W, x, b read; y written */
+        w = (bench_work){r * c, f * (r * c + c + 2 * r), 2 * r * c};
+    else if (!strcmp(op, "gemv_u8"))    /* ... with one byte per pixel */
+        w = (bench_work){r * c, f * (r * c + 2 * r) + c, 2 * r * c};
+    else if (!strcmp(op, "gemv_t"))     /* W, d read; y written */
+        w = (bench_work){r * c, f * (r * c + r + c), 2 * r * c};
+    else if (!strcmp(op, "ger"))        /* dW read and written; d, x read */
+        w = (bench_work){r * c, f * (2 * r * c + r + c), 2 * r * c};
+    else if (!strcmp(op, "ger_u8"))
+        w = (bench_work){r * c, f * (2 * r * c + r) + c, 2 * r * c};
+    else if (!strcmp(op, "nonzero_u8")) /* x read; idx, val of nnz written */
+        w = (bench_work){n, n + 2 * f * z, 0};
+    else if (!strcmp(op, "gemv_sparse")) /* nnz rows of WT, idx, val, b; y */
+        w = (bench_work){r * z, f * (r * z + 2 * z + 2 * r), 2 * r * z};
+    else if (!strcmp(op, "ger_sparse")) /* nnz rows of dWT read and written */
+        w = (bench_work){r * z, f * (2 * r * z + 2 * z + r), 2 * r * z};
+    else if (!strcmp(op, "gemm"))       /* A, B, bias read; C written */
+        w = (bench_work){r * c * k, f * (r * k + k * c + r * c + c),
+                         2 * r * c * k};
+    else if (!strcmp(op, "gemm_tn"))    /* A, B read; C read and written */
+        w = (bench_work){r * c * k, f * (r * c + r * k + 2 * c * k),
+                         2 * r * c * k};
+    else if (!strcmp(op, "sigmoid"))    /* x read, y written */
+        w = (bench_work){n, 2 * f * n, 0};
+    else if (!strcmp(op, "sigmoid_backward")) /* dcda, a read; delta written */
+        w = (bench_work){n, 3 * f * n, 0};
+    else if (!strcmp(op, "vadd"))       /* x read, y read and written */
+        w = (bench_work){n, 3 * f * n, 0};
+    else if (!strcmp(op, "adagrad"))    /* p, G read and written; c buffers */
+        w = (bench_work){n, f * (4 + c) * n, 0};
+    else if (!strcmp(op, "sgd"))        /* p read and written; c buffers */
+        w = (bench_work){n, f * (2 + c) * n, 0};
+    return w;
+}
