@@ -1,0 +1,358 @@
+/* cmd_report.c - `simdnet report`: the pictures of a model and its run. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd_report.h"
+#include "report/report.h"
+
+static const char *const CMD = "report";
+
+enum { MAX_BENCH = 16 };
+
+static void report_usage(FILE *out)
+{
+    fputs(
+        "usage: simdnet report --model FILE --out DIR [options]\n"
+        "\n"
+        "Draws a model and its training run as SVG pictures and one\n"
+        "DIR/index.html that shows them all: the cost curve with the test\n"
+        "accuracy per epoch, the network with its activations for a test\n"
+        "sample, training samples, first-layer weights, the confusion matrix,\n"
+        "the misclassified test images, and benchmark bar charts.\n"
+        "\n"
+        "  --model FILE     the model (from simdnet train --save)\n"
+        "  --out DIR        the report folder (created if needed)\n"
+        "  --costs FILE     per-batch costs (simdnet train --costs FILE)\n"
+        "  --accuracy FILE  per-epoch test accuracy (accuracy.csv of an\n"
+        "                   earlier report); without it, the final accuracy\n"
+        "  --bench FILE     benchmark JSON, repeatable: Google Benchmark output\n"
+        "                   of bench_kernels, or simdnet bench --json FILE\n"
+        "  --data DIR       MNIST folder (default $SIMDNET_DATA, else\n"
+        "                   ./data/mnist; without data the report leaves out\n"
+        "                   the samples, the confusion matrix and the mistakes)\n"
+        "  --sample N       test sample drawn through the network (default 0)\n"
+        "  --seed N         picks the training samples shown (default 0)\n"
+        "  --title TEXT     the page's heading\n"
+        "  --threads N      OpenMP threads for the evaluation\n"
+        "  --isa NAME       kernel set: scalar, avx2, avx512, neon\n"
+        "  -h, --help       this help\n",
+        out);
+}
+
+typedef struct report_args {
+    const char *model, *out, *costs, *accuracy, *data, *title, *isa;
+    const char *bench[MAX_BENCH];
+    size_t nbench;
+    long sample, threads;
+    unsigned long long seed;
+} report_args;
+
+static int parse_args(int argc, char **argv, report_args *a)
+{
+    enum { O_MODEL = 256, O_OUT, O_COSTS, O_ACC, O_BENCH, O_DATA, O_SAMPLE,
+           O_SEED, O_TITLE, O_THREADS, O_ISA };
+    static const struct option opts[] = {
+        {"model", required_argument, 0, O_MODEL},
+        {"out", required_argument, 0, O_OUT},
+        {"costs", required_argument, 0, O_COSTS},
+        {"accuracy", required_argument, 0, O_ACC},
+        {"bench", required_argument, 0, O_BENCH},
+        {"data", required_argument, 0, O_DATA},
+        {"sample", required_argument, 0, O_SAMPLE},
+        {"seed", required_argument, 0, O_SEED},
+        {"title", required_argument, 0, O_TITLE},
+        {"threads", required_argument, 0, O_THREADS},
+        {"isa", required_argument, 0, O_ISA},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    *a = (report_args){0};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case O_MODEL: a->model = optarg; break;
+        case O_OUT: a->out = optarg; break;
+        case O_COSTS: a->costs = optarg; break;
+        case O_ACC: a->accuracy = optarg; break;
+        case O_BENCH:
+            if (a->nbench == MAX_BENCH) {
+                cli_error(CMD, "--bench: at most %d files", MAX_BENCH);
+                return -1;
+            }
+            a->bench[a->nbench++] = optarg;
+            break;
+        case O_DATA: a->data = optarg; break;
+        case O_SAMPLE:
+            bad = cli_parse_long(CMD, "--sample", optarg, 0, 1L << 30,
+                                 &a->sample);
+            break;
+        case O_SEED: bad = cli_parse_u64(CMD, "--seed", optarg, &a->seed); break;
+        case O_TITLE: a->title = optarg; break;
+        case O_THREADS:
+            bad = cli_parse_long(CMD, "--threads", optarg, 1, 1024, &a->threads);
+            break;
+        case O_ISA: a->isa = optarg; break;
+        case 'h': report_usage(stdout); exit(0);
+        case ':':
+            cli_error(CMD, "%s needs a value", argv[optind - 1]);
+            return -1;
+        default:
+            cli_error(CMD, "unknown option '%s' (see simdnet report --help)",
+                      argv[optind - 1]);
+            return -1;
+        }
+        if (bad)
+            return -1;
+    }
+    if (optind < argc) {
+        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (!a->model || !a->out) {
+        cli_error(CMD, "%s is required (see simdnet report --help)",
+                  !a->model ? "--model FILE" : "--out DIR");
+        return -1;
+    }
+    return 0;
+}
+
+/* Both splits from dir. Asked for by name (--data), a failure is an error;
+ * from the default place, the report goes on without data and says so. */
+static int load_data(const report_args *a, unsigned classes, sn_dataset *train,
+                     sn_dataset *test)
+{
+    const char *dir = cli_data_dir(a->data);
+    sn_error err;
+    if (sn_dataset_load(train, dir, SN_SPLIT_TRAIN, classes, &err) == 0 &&
+        sn_dataset_load(test, dir, SN_SPLIT_TEST, classes, &err) == 0)
+        return 0;
+    sn_dataset_free(train);
+    if (a->data) {
+        cli_error(CMD, "--data: %s", err.msg);
+        return -1;
+    }
+    fprintf(stderr, "simdnet report: no data set (%s); the report leaves out "
+                    "the samples, the confusion matrix and the mistakes "
+                    "(pass --data DIR)\n", err.msg);
+    return 1;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    report_args a;
+    if (parse_args(argc, argv, &a) != 0)
+        return EXIT_USAGE;
+    const sn_kernels *kernels;
+    if (cli_select_kernels(CMD, a.isa, &kernels) != 0)
+        return EXIT_USAGE;
+
+    sn_error err;
+    sn_net net;
+    if (sn_model_load(&net, a.model, &err) != 0) {
+        cli_error(CMD, "--model: %s", err.msg);
+        return EXIT_FAIL;
+    }
+    /* Fail on a folder that cannot be written before any slow work. */
+    if (cli_report_check_dir(CMD, a.out) != 0) {
+        sn_net_free(&net);
+        return EXIT_FAIL;
+    }
+    int rc = EXIT_FAIL;
+    float *costs = NULL;
+    double *acc = NULL;
+    size_t epochs = 0, nbatches = 0, nacc = 0;
+    sn_dataset train = {0}, test = {0};
+    sn_eval_result res = {0};
+    if (a.costs && sn_costs_read(a.costs, &costs, &epochs, &nbatches, &err)) {
+        cli_error(CMD, "--costs: %s", err.msg);
+        goto out;
+    }
+    if (a.accuracy && sn_accuracy_read(a.accuracy, &acc, &nacc, &err)) {
+        cli_error(CMD, "--accuracy: %s", err.msg);
+        goto out;
+    }
+    if (acc && costs && nacc != epochs) {
+        cli_error(CMD, "--accuracy %s has %zu epochs, --costs %s has %zu",
+                  a.accuracy, nacc, a.costs, epochs);
+        goto out;
+    }
+    if (acc && !costs)
+        epochs = nacc;
+    const int no_data = load_data(&a, (unsigned)net.sizes[net.nlayers],
+                                  &train, &test);
+    if (no_data < 0)
+        goto out;
+    if (!no_data && test.input_size != net.sizes[0]) {
+        cli_error(CMD, "the data in %s has %zu inputs per sample, the model's "
+                       "first layer %zu", cli_data_dir(a.data),
+                  test.input_size, net.sizes[0]);
+        goto out;
+    }
+    if (!no_data && (size_t)a.sample >= test.count) {
+        cli_error(CMD, "--sample %ld: the test set has %zu samples", a.sample,
+                  test.count);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    /* Without per-epoch accuracies, the curve still shows the final one. */
+    if (costs && !acc && !no_data) {
+        acc = malloc(epochs * sizeof *acc);
+        if (!acc ||
+            sn_evaluate(&net, kernels, &test, (int)a.threads, &res, &err)) {
+            cli_error(CMD, "%s", acc ? err.msg : "out of memory");
+            goto out;
+        }
+        for (size_t e = 0; e < epochs; e++)
+            acc[e] = e + 1 == epochs ? res.accuracy : NAN;
+    }
+
+    sn_report_kv config[4];
+    size_t nconfig = 0;
+    config[nconfig++] = (sn_report_kv){"model", a.model};
+    if (!no_data)
+        config[nconfig++] = (sn_report_kv){"data", cli_data_dir(a.data)};
+    if (a.costs)
+        config[nconfig++] = (sn_report_kv){"costs", a.costs};
+    if (a.accuracy)
+        config[nconfig++] = (sn_report_kv){"accuracy", a.accuracy};
+    const sn_report_input in = {
+        .title = a.title,
+        .net = &net,
+        .kernels = kernels,
+        .threads = (int)a.threads,
+        .costs = costs,
+        .epochs = epochs,
+        .nbatches = nbatches,
+        .accuracy = acc,
+        .train = no_data ? NULL : &train,
+        .test = no_data ? NULL : &test,
+        .sample = (size_t)a.sample,
+        .seed = a.seed,
+        .bench = a.bench,
+        .nbench = a.nbench,
+        .config = config,
+        .nconfig = nconfig,
+    };
+    size_t files;
+    if (sn_report_write(&in, a.out, &files, &err) != 0) {
+        cli_error(CMD, "%s", err.msg);
+        goto out;
+    }
+    printf("report    %s/index.html (%zu files)\n", a.out, files);
+    rc = 0;
+out:
+    sn_eval_free(&res);
+    free(costs);
+    free(acc);
+    sn_dataset_free(&train);
+    sn_dataset_free(&test);
+    sn_net_free(&net);
+    return rc;
+}
+
+/* ------------------------------------------------------------ train --report */
+
+int cli_report_check_dir(const char *cmd, const char *dir)
+{
+    sn_error err;
+    if (sn_report_prepare_dir(dir, &err) == 0)
+        return 0;
+    cli_error(cmd, "--%s: %s", !strcmp(cmd, "train") ? "report" : "out",
+              err.msg);
+    return -1;
+}
+
+double *cli_report_log_alloc(size_t epochs)
+{
+    double *log = malloc(2 * epochs * sizeof *log);
+    for (size_t i = 0; log && i < 2 * epochs; i++)
+        log[i] = NAN;
+    return log;
+}
+
+int cli_train_report(const char *dir, const cli_train_run *run)
+{
+    sn_error err;
+    /* The model beside its pictures, for simdnet predict and for drawing
+     * the report again. */
+    const size_t len = strlen(dir) + 16;
+    char *model = malloc(len);
+    if (!model) {
+        cli_error("train", "--report: out of memory");
+        return -1;
+    }
+    snprintf(model, len, "%s/trained.model", dir);
+    if (sn_model_save(run->net, model, &err) != 0) {
+        cli_error("train", "--report: %s", err.msg);
+        free(model);
+        return -1;
+    }
+    free(model);
+
+    char init[64], training[128], compute[128], speed[96];
+    if (run->init)
+        snprintf(init, sizeof init, "from %.55s", run->init);
+    else
+        snprintf(init, sizeof init, "uniform [-1, 1), seed %llu", run->seed);
+    snprintf(training, sizeof training, "%s lr %g, batch %zu, %zu epochs, %s",
+             run->sgd ? "SGD" : "AdaGrad", run->lr, run->batch, run->epochs,
+             run->shuffle ? "shuffled" : "file order");
+    snprintf(compute, sizeof compute, "%s kernels, %d threads, %s engine%s",
+             sn_isa_name(sn_kernels_isa(run->kernels)), run->threads,
+             run->engine, run->dense ? " (dense input)" : "");
+    /* Training time of the epochs this process ran (not those before a
+     * --resume). */
+    double secs = 0.0;
+    size_t timed = 0;
+    for (size_t e = 0; e < run->epochs; e++)
+        if (isfinite(run->seconds[e])) {
+            secs += run->seconds[e];
+            timed++;
+        }
+    char rate[32];
+    cli_format_si(secs > 0 ? (double)(run->train->count * timed) / secs : 0.0,
+                  rate, sizeof rate);
+    snprintf(speed, sizeof speed, "%.3f s (%.3f s per epoch, %s samples/s)",
+             secs, timed ? secs / (double)timed : 0.0, rate);
+    const sn_report_kv config[] = {
+        {"data", run->data_dir},
+        {"initialisation", init},
+        {"training", training},
+        {"compute", compute},
+        {"cpu", sn_cpu_model()},
+    };
+    const sn_report_kv results[] = {{"training time", speed}};
+    static const char *const links[] = {"trained.model"};
+    const sn_report_input in = {
+        .net = run->net,
+        .kernels = run->kernels,
+        .threads = run->threads,
+        .costs = run->costs,
+        .epochs = run->epochs,
+        .nbatches = run->nbatches,
+        .accuracy = run->accuracy,
+        .train = run->train,
+        .test = run->test,
+        .seed = run->seed,
+        .config = config,
+        .nconfig = sizeof config / sizeof config[0],
+        .results = results,
+        .nresults = 1,
+        .links = links,
+        .nlinks = 1,
+    };
+    size_t files;
+    if (sn_report_write(&in, dir, &files, &err) != 0) {
+        cli_error("train", "--report: %s", err.msg);
+        return -1;
+    }
+    printf("report    %s/index.html (%zu files and trained.model)\n", dir,
+           files);
+    return 0;
+}

@@ -1,0 +1,202 @@
+/*
+ * csv.c - the run's numbers as CSV: the per-batch costs of `simdnet train
+ * --costs` and the per-epoch test accuracy a report keeps beside them.
+ *
+ * Both are strict about their numbers and order (a report must not draw a
+ * curve from a file it misread) and name the line that is wrong.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "report/files.h"
+#include "report/report.h"
+
+/* Splits the next line off *p (CR LF or LF); NULL at the end. */
+static char *next_line(char **p)
+{
+    if (!**p)
+        return NULL;
+    char *line = *p, *nl = strchr(line, '\n');
+    if (nl) {
+        *nl = '\0';
+        *p = nl + 1;
+    } else {
+        *p = line + strlen(line);
+    }
+    const size_t n = strlen(line);
+    if (n && line[n - 1] == '\r')
+        line[n - 1] = '\0';
+    return line;
+}
+
+/* Reads up to max comma-separated numbers from line into v; returns how
+ * many, or -1 if a field is not a finite number. */
+static int parse_fields(char *line, double *v, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        if (n == max)
+            return -1;
+        char *end;
+        errno = 0;
+        v[n] = strtod(p, &end);
+        if (end == p || errno == ERANGE || !isfinite(v[n]))
+            return -1;
+        while (*end == ' ' || *end == '\t')
+            end++;
+        n++;
+        if (*end == '\0')
+            return n;
+        if (*end != ',')
+            return -1;
+        p = end + 1;
+    }
+}
+
+static int is_count(double v)
+{
+    return v >= 1 && v <= 1e9 && v == floor(v);
+}
+
+int sn_costs_read(const char *path, float **costs, size_t *epochs,
+                  size_t *nbatches, sn_error *err)
+{
+    *costs = NULL;
+    *epochs = *nbatches = 0;
+    char *text;
+    size_t len;
+    if (sn_read_text_file(path, (size_t)1 << 30, &text, &len, err) != 0)
+        return -1;
+    size_t cap = 0, n = 0, per_epoch = 0, epoch = 1, batch = 0, lineno = 0;
+    float *v = NULL;
+    char *p = text, *line;
+    int rc = -1;
+    while ((line = next_line(&p))) {
+        lineno++;
+        if (lineno == 1 && !strcmp(line, "epoch,batch,cost"))
+            continue;
+        if (!*line)
+            continue;
+        double f[3];
+        if (parse_fields(line, f, 3) != 3 || !is_count(f[0]) ||
+            !is_count(f[1])) {
+            sn_set_error(err, "line %zu: expected 'epoch,batch,cost' with "
+                              "whole epoch and batch numbers from 1, got "
+                              "'%.60s'", lineno, line);
+            goto out;
+        }
+        /* The next batch of this epoch, or batch 1 of the next one, after an
+         * epoch as long as the first. */
+        const size_t e = (size_t)f[0], b = (size_t)f[1];
+        const int same = e == epoch && b == batch + 1;
+        const int next = e == epoch + 1 && b == 1 && batch > 0 &&
+                         (per_epoch == 0 || batch == per_epoch);
+        if (!same && !next) {
+            sn_set_error(err, "line %zu: epoch %zu batch %zu after epoch %zu "
+                              "batch %zu: expected batches in order, every "
+                              "epoch as long as the first", lineno, e, b,
+                         epoch, batch);
+            goto out;
+        }
+        if (next) {
+            per_epoch = batch;
+            epoch = e;
+        }
+        batch = b;
+        if (f[2] < 0) {
+            sn_set_error(err, "line %zu: a cost cannot be negative (%g)",
+                         lineno, f[2]);
+            goto out;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            float *grown = realloc(v, cap * sizeof *v);
+            if (!grown) {
+                sn_set_error(err, "out of memory");
+                goto out;
+            }
+            v = grown;
+        }
+        v[n++] = (float)f[2];
+    }
+    if (n == 0) {
+        sn_set_error(err, "no costs in it (expected lines of "
+                          "'epoch,batch,cost')");
+        goto out;
+    }
+    if (per_epoch != 0 && batch != per_epoch) {
+        sn_set_error(err, "the last epoch has %zu batches, the others %zu",
+                     batch, per_epoch);
+        goto out;
+    }
+    *costs = v;
+    *nbatches = per_epoch ? per_epoch : batch;
+    *epochs = epoch;
+    v = NULL;
+    rc = 0;
+out:
+    free(v);
+    free(text);
+    if (rc != 0)
+        sn_prefix_error(err, "%s: ", path);
+    return rc;
+}
+
+int sn_accuracy_read(const char *path, double **acc, size_t *epochs,
+                     sn_error *err)
+{
+    *acc = NULL;
+    *epochs = 0;
+    char *text;
+    size_t len;
+    if (sn_read_text_file(path, (size_t)1 << 26, &text, &len, err) != 0)
+        return -1;
+    size_t cap = 0, n = 0, lineno = 0;
+    double *v = NULL;
+    char *p = text, *line;
+    int rc = -1;
+    while ((line = next_line(&p))) {
+        lineno++;
+        if (lineno == 1 && !strcmp(line, "epoch,test_accuracy_percent"))
+            continue;
+        if (!*line)
+            continue;
+        double f[2];
+        if (parse_fields(line, f, 2) != 2 || f[0] != (double)(n + 1) ||
+            f[1] < 0 || f[1] > 100) {
+            sn_set_error(err, "line %zu: expected 'epoch,test_accuracy_percent' "
+                              "for epoch %zu with a percentage from 0 to 100, "
+                              "got '%.60s'", lineno, n + 1, line);
+            goto out;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            double *grown = realloc(v, cap * sizeof *v);
+            if (!grown) {
+                sn_set_error(err, "out of memory");
+                goto out;
+            }
+            v = grown;
+        }
+        v[n++] = f[1] / 100.0;
+    }
+    if (n == 0) {
+        sn_set_error(err, "no accuracies in it (expected lines of "
+                          "'epoch,test_accuracy_percent')");
+        goto out;
+    }
+    *acc = v;
+    *epochs = n;
+    v = NULL;
+    rc = 0;
+out:
+    free(v);
+    free(text);
+    if (rc != 0)
+        sn_prefix_error(err, "%s: ", path);
+    return rc;
+}

@@ -1,0 +1,165 @@
+/*
+ * files.c - the report's file handling: its folder, atomic writes (a
+ * temporary file in the same folder, flushed, then renamed over the name),
+ * and reading whole input files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "report/files.h"
+#include "report/report.h"
+
+int sn_report_prepare_dir(const char *dir, sn_error *err)
+{
+    if (!dir || !*dir)
+        return sn_set_error(err, "the report folder name is empty");
+    const size_t n = strlen(dir);
+    char *path = malloc(n + 1);
+    if (!path)
+        return sn_set_error(err, "out of memory");
+    memcpy(path, dir, n + 1);
+    /* mkdir -p: each prefix ending before a '/', then the whole path. */
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && path[i] != '/')
+            continue;
+        const char saved = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            const int e = errno;
+            sn_set_error(err, "cannot create the report folder %s: %s", path,
+                         strerror(e));
+            free(path);
+            return -1;
+        }
+        path[i] = saved;
+    }
+    free(path);
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return sn_set_error(err, "report folder %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return sn_set_error(err, "report folder %s exists and is not a folder",
+                            dir);
+    /* Creating a file is the only sure test (permissions, read-only mounts,
+     * ACLs): make a temporary one and remove it. */
+    const size_t len = n + 32;
+    char *probe = malloc(len);
+    if (!probe)
+        return sn_set_error(err, "out of memory");
+    snprintf(probe, len, "%s/.simdnet-probe.XXXXXX", dir);
+    const int fd = mkstemp(probe);
+    if (fd < 0) {
+        const int e = errno;
+        free(probe);
+        return sn_set_error(err, "cannot write in the report folder %s: %s",
+                            dir, strerror(e));
+    }
+    close(fd);
+    unlink(probe);
+    free(probe);
+    return 0;
+}
+
+int sn_report_write_file(const char *dir, const char *name, const char *data,
+                         size_t len, sn_error *err)
+{
+    const size_t plen = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(plen), *tmp = malloc(plen + 16);
+    if (!path || !tmp) {
+        free(path);
+        free(tmp);
+        return sn_set_error(err, "out of memory");
+    }
+    snprintf(path, plen, "%s/%s", dir, name);
+    snprintf(tmp, plen + 16, "%s/.%s.tmp.XXXXXX", dir, name);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        sn_set_error(err, "cannot write %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    /* mkstemp makes the file 0600; a report is for reading by others too. */
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    size_t done = 0;
+    while (done < len) {
+        const ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            sn_set_error(err, "cannot write %s: %s", path,
+                         w < 0 ? strerror(errno) : "no progress");
+            close(fd);
+            unlink(tmp);
+            goto fail;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0 && errno != EINVAL) {
+        sn_set_error(err, "cannot write %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        goto fail;
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        sn_set_error(err, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        goto fail;
+    }
+    free(path);
+    free(tmp);
+    return 0;
+fail:
+    free(path);
+    free(tmp);
+    return -1;
+}
+
+int sn_read_text_file(const char *path, size_t max, char **text, size_t *len,
+                      sn_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sn_set_error(err, "%s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        if (cap >= max) {
+            free(buf);
+            fclose(f);
+            return sn_set_error(err, "%s: larger than the %zu bytes this "
+                                     "reader accepts", path, max);
+        }
+        char *grown = realloc(buf, cap * 2 + 1);
+        if (!grown)
+            free(buf);
+        buf = grown;
+        cap *= 2;
+    }
+    if (!buf) {
+        fclose(f);
+        return sn_set_error(err, "%s: out of memory", path);
+    }
+    const int bad = ferror(f);
+    const int e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return sn_set_error(err, "%s: %s", path, strerror(e));
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}

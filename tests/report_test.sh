@@ -1,0 +1,303 @@
+#!/bin/sh
+# report_test.sh - simdnet report, train --report and predict, end to end:
+# every SVG and index.html well-formed (xmllint), each picture holding what
+# it must (points, neurons, cells, tiles, bars, the weights' colours), the
+# page rendered by headless Chromium into a screenshot that is not blank,
+# predict on MNIST test digits saved as PGM and PNG giving eval's class, and
+# bad input ending in a clear message, a non-zero exit and no report file.
+#
+#   report_test.sh PNG_STATS    (meson passes tests/png_stats; needs
+#                                $SIMDNET_EXE and python3)
+#
+# Without xmllint (libxml2-utils), chromium or MNIST the checks that need
+# them are reported as skipped, one by one.
+set -u
+exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
+png_stats=${1:?usage: report_test.sh PNG_STATS}
+tmp=$(mktemp -d /tmp/simdnet-report.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+
+# expect_fail DESCRIPTION NEEDLE ARGS...: non-zero exit below 128 (no
+# crash) and NEEDLE on stderr.
+expect_fail() {
+    desc=$1 needle=$2
+    shift 2
+    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qF -- "$needle" "$tmp/err"; then
+        ok "$desc (exit $rc)"
+    else
+        not_ok "$desc: exit $rc, expected non-zero and '$needle' on stderr"
+    fi
+}
+
+have_xmllint=0
+command -v xmllint >/dev/null 2>&1 && have_xmllint=1
+# xpath FILE EXPR: the value of an XPath expression over an SVG (elements
+# are in the SVG namespace: match them by local-name()).
+xpath() { xmllint --xpath "$2" "$1" 2>/dev/null; }
+el() { echo "//*[local-name()='$1']"; }
+
+# A learnable 7x7 data set in MNIST's file layout, as cli_test.sh makes.
+python3 - "$tmp/data" <<'PY'
+import os, random, struct, sys
+d = sys.argv[1]; os.makedirs(d)
+rng = random.Random(5)
+def write(name, n):
+    labels = [rng.randrange(10) for _ in range(n)]
+    pix = bytearray()
+    for l in labels:
+        pix += bytes(rng.randrange(1, 256) if (j % 10 == l and rng.random() < .7) else 0 for j in range(49))
+    open(f"{d}/{name}-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, n, 7, 7) + pix)
+    open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, n) + bytes(labels))
+write("train", 300); write("t10k", 100)
+PY
+data="$tmp/data"
+
+# --- train --report on the small set: 2 epochs of 3 batches
+rep="$tmp/rep"
+"$exe" train --data "$data" --layers 49,16,10 --epochs 2 --threads 1 --report "$rep" >"$tmp/out" 2>"$tmp/err"
+check "train --report writes the report" "[ \$? -eq 0 ] && grep -q '^report    $rep/index.html' '$tmp/out'"
+missing=""
+for f in index.html cost.svg network.svg samples.svg weights.svg confusion.svg mistakes.svg costs.csv accuracy.csv trained.model; do
+    [ -s "$rep/$f" ] || missing="$missing $f"
+done
+check "the report has every picture, its data and the model${missing:+ (missing:$missing)}" "[ -z '$missing' ]"
+check "no temporary file is left in the report folder" "[ -z \"\$(ls -A '$rep' | grep '^\\.')\" ]"
+check "costs.csv has a line per batch" "[ \$(wc -l <'$rep/costs.csv') -eq 7 ]"
+
+if [ $have_xmllint -eq 1 ]; then
+    bad=""
+    for f in "$rep"/*.svg "$rep/index.html"; do
+        xmllint --noout "$f" 2>>"$tmp/err" || bad="$bad $(basename "$f")"
+    done
+    check "every SVG and index.html is well-formed XML${bad:+ (not:$bad)}" "[ -z '$bad' ]"
+    points=$(xpath "$rep/cost.svg" "string($(el polyline)[@class='cost']/@points)" | wc -w)
+    check "cost curve: one point per batch (6, got $points)" "[ $points -eq 6 ]"
+    acc=$(xpath "$rep/cost.svg" "count($(el circle)[@class='acc'])")
+    check "cost curve: a test accuracy marker per epoch (2, got $acc)" "[ '$acc' = 2 ]"
+    # 49 and 16 wide: 10 neurons, an ellipsis, the last one; 10: all.
+    neurons=$(xpath "$rep/network.svg" "count($(el circle)[@class='neuron'])")
+    check "network: 11 + 11 + 10 neurons (got $neurons)" "[ '$neurons' = 32 ]"
+    conns=$(xpath "$rep/network.svg" "count($(el line)[starts-with(@class,'conn')])")
+    check "network: a line between every two visible neurons (got $conns)" "[ '$conns' = $((11 * 11 + 11 * 10)) ]"
+    wrong=$(xpath "$rep/network.svg" "count($(el line)[@class='conn pos'][@stroke!='#d62728']) + count($(el line)[@class='conn neg'][@stroke!='#1f77b4'])")
+    pos=$(xpath "$rep/network.svg" "count($(el line)[@class='conn pos'])")
+    neg=$(xpath "$rep/network.svg" "count($(el line)[@class='conn neg'])")
+    check "network: positive weights red, negative blue ($pos, $neg; $wrong wrong)" "[ '$wrong' = 0 ] && [ '$pos' -gt 0 ] && [ '$neg' -gt 0 ]"
+    cells=$(xpath "$rep/confusion.svg" "count($(el rect)[@class='cell'])")
+    total=$(xpath "$rep/confusion.svg" "sum($(el text)[@class='count'])")
+    check "confusion matrix: 10x10 cells counting the 100 test samples ($cells, $total)" "[ '$cells' = 100 ] && [ '$total' = 100 ]"
+    tiles=$(xpath "$rep/samples.svg" "count($(el image)[@class='tile'])")
+    check "sample grid: 6 x 15 training images (got $tiles)" "[ '$tiles' = 90 ]"
+    tiles=$(xpath "$rep/weights.svg" "count($(el image)[@class='tile'])")
+    check "first-layer weights: one image per hidden neuron (got $tiles)" "[ '$tiles' = 16 ]"
+    "$exe" eval --model "$rep/trained.model" --data "$data" >"$tmp/eval" 2>&1
+    correct=$(sed -n 's/^accuracy .*(\([0-9]*\) of 100)$/\1/p' "$tmp/eval")
+    wrong=$((100 - ${correct:-100}))
+    want=$((wrong < 60 ? wrong : 60))
+    tiles=$(xpath "$rep/mistakes.svg" "count($(el image)[@class='tile'])")
+    check "mistakes: the first $want of the $wrong eval gets wrong (got $tiles)" "[ -n '$correct' ] && [ '$tiles' = $want ]"
+    linked=""
+    for f in cost network samples weights confusion mistakes; do
+        [ "$(xpath "$rep/index.html" "count(//img[@src='$f.svg'])")" = 1 ] || linked="$linked $f"
+    done
+    check "index.html shows every picture${linked:+ (not:$linked)}" "[ -z '$linked' ]"
+else
+    skip "well-formedness and contents of the SVGs" "no xmllint (apt install libxml2-utils)"
+fi
+
+# --- report from files: the same pictures again, plus benchmark charts
+cat >"$tmp/kernels.json" <<'EOF'
+{"context": {"date": "2026-01-01T00:00:00", "simdnet_cpu": "Test CPU"},
+ "benchmarks": [
+  {"name": "gemv/scalar/32x784", "run_type": "iteration", "GFLOP/s": 3.1, "items_per_second": 1.5e9},
+  {"name": "gemv/avx2/32x784", "run_type": "iteration", "GFLOP/s": 60.2, "items_per_second": 3e10},
+  {"name": "gemv/avx2/32x32", "run_type": "iteration", "GFLOP/s": 40.5},
+  {"name": "sigmoid/avx2/32", "run_type": "iteration", "items_per_second": 2.5e9}]}
+EOF
+cat >"$tmp/training.json" <<'EOF'
+{"machine": {"cpu": "Test CPU"}, "network": {"layers": [49, 16, 10]}, "results": [
+  {"engine": "sparse", "isa": "scalar", "threads": 1, "samples_per_s": {"median": 2e5, "min": 1.9e5, "max": 2.1e5}},
+  {"engine": "sparse", "isa": "avx2", "threads": 1, "samples_per_s": {"median": 9e5, "min": 8e5, "max": 9.5e5}},
+  {"engine": "sparse", "isa": "avx2", "threads": 2, "samples_per_s": {"median": 1.6e6, "min": 1.5e6, "max": 1.7e6}}]}
+EOF
+args="--model $rep/trained.model --data $data --costs $rep/costs.csv --accuracy $rep/accuracy.csv --bench $tmp/kernels.json --bench $tmp/training.json --threads 1"
+"$exe" report $args --out "$tmp/r1" >"$tmp/out" 2>"$tmp/err"
+check "report --costs --accuracy --bench writes the report" "[ \$? -eq 0 ] && [ -s '$tmp/r1/index.html' ] && [ -s '$tmp/r1/bench1-gemv.svg' ] && [ -s '$tmp/r1/bench1-sigmoid.svg' ] && [ -s '$tmp/r1/bench2-training.svg' ]"
+check "report draws the same cost curve and network as train --report" "cmp -s '$rep/cost.svg' '$tmp/r1/cost.svg' && cmp -s '$rep/network.svg' '$tmp/r1/network.svg'"
+"$exe" report $args --out "$tmp/r2" >"$tmp/out" 2>"$tmp/err"
+same=1
+for f in "$tmp"/r1/*; do cmp -s "$f" "$tmp/r2/$(basename "$f")" || same=0; done
+check "the same inputs give byte-identical report files" "[ $same -eq 1 ]"
+if [ $have_xmllint -eq 1 ]; then
+    bars=$(xpath "$tmp/r1/bench1-gemv.svg" "count($(el rect)[@class='bar'])")
+    check "kernel chart: a bar per kernel set and shape that ran (3, got $bars)" "[ '$bars' = 3 ]"
+    bars=$(xpath "$tmp/r1/bench2-training.svg" "count($(el rect)[@class='bar'])")
+    errs=$(xpath "$tmp/r1/bench2-training.svg" "count($(el path)[@class='err'])")
+    check "training chart: a bar and a spread per run (3 and 3, got $bars and $errs)" "[ '$bars' = 3 ] && [ '$errs' = 3 ]"
+    bad=""
+    for f in "$tmp"/r1/bench*.svg; do xmllint --noout "$f" 2>/dev/null || bad="$bad $f"; done
+    check "benchmark charts are well-formed XML" "[ -z '$bad' ]"
+fi
+"$exe" report --model "$rep/trained.model" --data "$tmp/nonexistent" --out "$tmp/r3" >"$tmp/out" 2>"$tmp/err"
+check "report --data naming a missing folder fails" "[ \$? -ne 0 ] && grep -q nonexistent '$tmp/err' && [ ! -e '$tmp/r3/index.html' ]"
+SIMDNET_DATA="$tmp/nonexistent" "$exe" report --model "$rep/trained.model" --out "$tmp/r4" >"$tmp/out" 2>"$tmp/err"
+check "report without data draws what needs none and says so" "[ \$? -eq 0 ] && [ -s '$tmp/r4/network.svg' ] && [ ! -e '$tmp/r4/confusion.svg' ] && grep -q 'no data set' '$tmp/err'"
+
+# --- bad input: a clear message, a non-zero exit, no report file
+expect_fail "report without --out" "--out DIR is required" report --model "$rep/trained.model"
+expect_fail "report with a missing model" "$tmp/none.model" report --model "$tmp/none.model" --out "$tmp/r5"
+head -c 60 "$rep/trained.model" >"$tmp/cut.model"
+expect_fail "report with a truncated model" "truncated" report --model "$tmp/cut.model" --out "$tmp/r5"
+: >"$tmp/file"
+expect_fail "report into a folder under a regular file" "cannot create the report folder" report --model "$rep/trained.model" --data "$data" --out "$tmp/file/sub"
+echo '{"benchmarks": [' >"$tmp/broken.json"
+expect_fail "report with a broken benchmark file" "broken.json: JSON line 2" report --model "$rep/trained.model" --data "$data" --bench "$tmp/broken.json" --out "$tmp/r6"
+check "... and no file of the report written" "[ -z \"\$(ls -A '$tmp/r6' 2>/dev/null)\" ]"
+printf 'epoch,batch,cost\n1,1,0.5\n1,3,0.4\n' >"$tmp/bad.csv"
+expect_fail "report with costs out of order" "bad.csv: line 3" report --model "$rep/trained.model" --data "$data" --costs "$tmp/bad.csv" --out "$tmp/r7"
+printf 'epoch,test_accuracy_percent\n1,50\n' >"$tmp/acc1.csv"
+expect_fail "report with accuracies for fewer epochs than the costs" "has 1 epochs" report --model "$rep/trained.model" --data "$data" --costs "$rep/costs.csv" --accuracy "$tmp/acc1.csv" --out "$tmp/r7"
+expect_fail "report --sample past the test set" "--sample 100" report --model "$rep/trained.model" --data "$data" --sample 100 --out "$tmp/r7"
+expect_fail "train --report into an unwritable place fails before training" "cannot create the report folder" train --data "$data" --layers 49,16,10 --epochs 1 --report "$tmp/file/sub"
+check "... without training first" "! grep -q '^epoch 1/1' '$tmp/out'"
+
+# --- predict: bad input
+python3 - "$tmp" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def chunk(t, b): return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+def png(w, h, colour, rows, interlace=0, depth=8):
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, colour, 0, 0, interlace)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+good = png(7, 7, 0, b"".join(b"\0" + bytes(7) for _ in range(7)))
+open(f"{d}/good.png", "wb").write(good)
+open(f"{d}/cut.png", "wb").write(good[:-20])
+open(f"{d}/interlaced.png", "wb").write(png(7, 7, 0, b"\0" * 56, interlace=1))
+open(f"{d}/text.png", "w").write("not an image\n")
+PY
+expect_fail "predict without --model" "--model FILE is required" predict "$tmp/good.png"
+expect_fail "predict without images" "no images" predict --model "$rep/trained.model"
+expect_fail "predict with a missing model" "$tmp/none.model" predict --model "$tmp/none.model" "$tmp/good.png"
+expect_fail "predict on a truncated PNG" "cut.png: truncated" predict --model "$rep/trained.model" "$tmp/cut.png" "$tmp/good.png"
+check "... still classifies the good image after it" "grep -q '^$tmp/good.png	[0-9]	' '$tmp/out'"
+expect_fail "predict on an interlaced PNG" "interlaced" predict --model "$rep/trained.model" "$tmp/interlaced.png"
+expect_fail "predict on a text file" "not a PNG or PGM" predict --model "$rep/trained.model" "$tmp/text.png"
+expect_fail "predict on a missing file" "$tmp/none.png" predict --model "$rep/trained.model" "$tmp/none.png"
+expect_fail "predict --invert sometimes" "--invert: expected auto, yes or no" predict --model "$rep/trained.model" --invert sometimes "$tmp/good.png"
+
+# --- MNIST: a real report, and predict against eval on test digits
+mnist=""
+for d in "${SIMDNET_DATA:-}" "${SIMDNET_TEST_SRCDIR:-.}/../shared/data/mnist" data/mnist; do
+    if [ -n "$d" ] && { [ -r "$d/t10k-images-idx3-ubyte.gz" ] || [ -r "$d/t10k-images-idx3-ubyte" ]; }; then
+        mnist=$d
+        break
+    fi
+done
+if [ -n "$mnist" ]; then
+    mrep="$tmp/mnist"
+    "$exe" train --data "$mnist" --epochs 1 --report "$mrep" >"$tmp/out" 2>"$tmp/err"
+    check "train --report on MNIST" "[ \$? -eq 0 ] && [ -s '$mrep/index.html' ]"
+    if [ $have_xmllint -eq 1 ]; then
+        total=$(xpath "$mrep/confusion.svg" "sum($(el text)[@class='count'])")
+        tiles=$(xpath "$mrep/mistakes.svg" "count($(el image)[@class='tile'])")
+        check "MNIST report: confusion counts the 10000 test images, 60 mistakes shown ($total, $tiles)" "[ '$total' = 10000 ] && [ '$tiles' = 60 ]"
+    fi
+    # Twelve test digits as PGM (P5, P2) and PNG (gray; RGB 3x dark on
+    # light; 8-bit palette 2x dark on light; 16-bit gray+alpha ink) and each
+    # alone in an IDX test set for eval.
+    python3 - "$mnist" "$tmp/digits" <<'PY'
+import gzip, os, struct, sys, zlib
+src, d = sys.argv[1], sys.argv[2]; os.makedirs(d)
+def read(name):
+    p = os.path.join(src, name)
+    return gzip.open(p + ".gz").read() if os.path.exists(p + ".gz") else open(p, "rb").read()
+img, lab = read("t10k-images-idx3-ubyte"), read("t10k-labels-idx1-ubyte")
+def chunk(t, b): return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+def png(w, h, colour, depth, rows, extra=b""):
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, colour, 0, 0, 0))
+            + extra + chunk(b"IDAT", zlib.compress(b"".join(b"\0" + r for r in rows))) + chunk(b"IEND", b""))
+for s in range(12):
+    px = img[16 + 784 * s: 16 + 784 * (s + 1)]
+    rows = [px[28 * y: 28 * y + 28] for y in range(28)]
+    open(f"{d}/{s}.pgm", "wb").write(b"P5\n# test digit\n28 28\n255\n" + px)
+    open(f"{d}/{s}.p2.pgm", "w").write("P2 28 28 255\n" + "\n".join(" ".join(map(str, r)) for r in rows) + "\n")
+    open(f"{d}/{s}.gray.png", "wb").write(png(28, 28, 0, 8, rows))
+    big = [bytes(c for v in r for c in (255 - v,) * 9) for r in rows for _ in range(3)]
+    open(f"{d}/{s}.rgb.png", "wb").write(png(84, 84, 2, 8, big))
+    plte = chunk(b"PLTE", bytes(c for v in range(256) for c in (255 - v,) * 3))
+    pal = [bytes(v for v in r for _ in range(2)) for r in rows for _ in range(2)]
+    open(f"{d}/{s}.palette.png", "wb").write(png(56, 56, 3, 8, pal, plte))
+    ga = [b"".join(struct.pack(">HH", 0, v * 257) for v in r) for r in rows]
+    open(f"{d}/{s}.alpha.png", "wb").write(png(28, 28, 4, 16, ga))
+    os.makedirs(f"{d}/idx{s}")
+    open(f"{d}/idx{s}/t10k-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, 1, 28, 28) + px)
+    open(f"{d}/idx{s}/t10k-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, 1) + lab[8 + s: 9 + s])
+PY
+    agree=1 right=0
+    for s in 0 1 2 3 4 5 6 7 8 9 10 11; do
+        "$exe" eval --model "$mrep/trained.model" --data "$tmp/digits/idx$s" >"$tmp/eval" 2>&1
+        # The confusion row with the one sample: its column is eval's class.
+        want=$(awk '/^confusion/ {on = 1; next} on && NF == 11 { for (i = 2; i <= 11; i++) if ($i == 1) print i - 2 }' "$tmp/eval")
+        label=$(awk '/^confusion/ {on = 1; next} on && NF == 11 { for (i = 2; i <= 11; i++) if ($i == 1) print $1 }' "$tmp/eval")
+        [ "$want" = "$label" ] && right=$((right + 1))
+        "$exe" predict --model "$mrep/trained.model" "$tmp/digits/$s.pgm" "$tmp/digits/$s.p2.pgm" "$tmp/digits/$s.gray.png" "$tmp/digits/$s.rgb.png" "$tmp/digits/$s.palette.png" "$tmp/digits/$s.alpha.png" >"$tmp/pred" 2>>"$tmp/err" || agree=0
+        classes=$(cut -f2 "$tmp/pred" | sort -u)
+        acts=$(cut -f3- "$tmp/pred" | sort -u | wc -l)
+        if [ -z "$want" ] || [ "$classes" != "$want" ] || [ "$acts" -ne 1 ] || [ "$(wc -l <"$tmp/pred")" -ne 6 ]; then
+            agree=0
+            echo "# sample $s: eval says '$want', predict:"
+            sed 's/^/#   /' "$tmp/pred"
+        fi
+    done
+    check "predict on 12 test digits as PGM, PNG gray, RGB, palette and alpha: eval's class and the same activations" "[ $agree -eq 1 ]"
+    check "... and the model gets most of them right ($right of 12)" "[ $right -ge 10 ]"
+    fields=$(head -1 "$tmp/pred" | awk -F'\t' '{print NF}')
+    check "predict prints the file, the class and 10 activations, tab-separated" "[ '$fields' = 12 ]"
+else
+    skip "the MNIST report and predict against eval on test digits" "MNIST not found (set SIMDNET_DATA, or run tools/fetch-mnist.sh data/mnist)"
+fi
+
+# --- the page in a real browser
+browser=""
+for b in chromium chromium-browser google-chrome; do
+    command -v $b >/dev/null 2>&1 && browser=$b && break
+done
+shot() { # shot URL PNG: a headless screenshot, 1280 pixels wide
+    timeout 120 $browser --headless --no-sandbox --disable-gpu \
+        --disable-background-networking --disable-component-update \
+        --disable-sync --no-first-run --hide-scrollbars \
+        --user-data-dir="$(mktemp -d "$tmp/chromium.XXXXXX")" \
+        --screenshot="$2" --window-size=1280,2000 "$1" >/dev/null 2>&1
+}
+if [ -n "$browser" ]; then
+    page="$tmp/r1/index.html"
+    [ -n "$mnist" ] && page="$tmp/mnist/index.html"
+    shot "file://$page" "$tmp/shot.png"
+    # png_stats: width height colours ink%; a page with pictures has many
+    # colours and a good share of pixels off the background.
+    read -r width height colours ink <<EOF
+$("$png_stats" "$tmp/shot.png" 2>"$tmp/err")
+EOF
+    check "Chromium renders index.html, not blank (${width:-?}x${height:-?}, ${colours:-?} colours, ${ink:-?}% ink)" "[ '${width:-}' = 1280 ] && [ '${colours:-0}' -ge 100 ] && [ '${ink%.*}' -ge 10 ]"
+    # The same check on an empty page must fail, or it proves nothing.
+    echo '<!DOCTYPE html><html><body></body></html>' >"$tmp/blank.html"
+    shot "file://$tmp/blank.html" "$tmp/blank.png"
+    read -r width height colours ink <<EOF
+$("$png_stats" "$tmp/blank.png" 2>"$tmp/err")
+EOF
+    check "... while an empty page's screenshot is blank (${colours:-?} colour, ${ink:-?}% ink)" "[ '${colours:-}' = 1 ]"
+else
+    skip "the report in headless Chromium" "no chromium (apt install chromium)"
+fi
+
+echo "1..$n"
+[ $fails -eq 0 ]
