@@ -1,0 +1,650 @@
+/*
+ * checkpoint.c - a training run's whole state in one file, so that a run
+ * stopped at any batch boundary (a signal, a crash after the last save, a
+ * full disk) goes on to exactly the weights an uninterrupted run ends with.
+ * The format is docs/checkpoint-format.md.
+ *
+ * What the state is: the parameters and AdaGrad's accumulators, the
+ * configuration that decides the result, and the position (epoch, batches
+ * of it done). The only randomness after initialisation is the shuffle,
+ * whose order is a function of the seed and the epoch number alone
+ * (train.c), so the seed and the position are the whole PRNG state.
+ *
+ * Reading follows the rules of the other readers: every field is checked
+ * before it is believed, and nothing is allocated that the file's length
+ * does not justify (a pipe's buffer grows only as data arrives).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "simdnet.h"
+#include "trainer.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "checkpoint.c assumes a little-endian host (float32 written as stored)"
+#endif
+
+static const char ck_magic[8] = {'S', 'I', 'M', 'D', 'N', 'E', 'T', 'C'};
+enum { CK_VERSION = 1 };
+
+/* The fields after the layer sizes, in file order (docs/checkpoint-format.md). */
+enum {
+    F_NPARAMS = 0, F_BATCH = 8, F_LR = 16, F_EPS = 20, F_OPTIMIZER = 24,
+    F_SHUFFLE = 28, F_SHUFFLE_SEED = 32, F_ENGINE = 40, F_ISA = 44,
+    F_THREADS = 48, F_DATA_CRC = 52, F_SEED = 56, F_EPOCHS = 64, F_EPOCH = 72,
+    F_BATCHES_DONE = 80, F_DATA_COUNT = 88, F_DATA_INPUTS = 96, F_NCOSTS = 104,
+    FIELDS_BYTES = 112
+};
+
+/* Largest header: magic, version, nsizes, the sizes, the fields. */
+#define CK_MAX_HEADER (16 + 4 * SN_MAX_LAYERS + FIELDS_BYTES)
+
+/* Streams of unknown length (pipes) are read in a buffer that starts this
+ * large and doubles as data arrives. */
+#define GROW_START_BYTES ((size_t)1 << 20)
+
+/* Most threads a checkpoint may claim (the trainer's limit). */
+#define CK_MAX_THREADS SN_MAX_THREADS
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_f32(unsigned char *p, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    put_u32(p, u);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+static float get_f32(const unsigned char *p)
+{
+    const uint32_t u = get_u32(p);
+    float v;
+    memcpy(&v, &u, 4);
+    return v;
+}
+
+uint32_t sn_dataset_crc(const sn_dataset *ds)
+{
+    uLong crc = crc32_z(0L, Z_NULL, 0);
+    if (ds->count == 0)
+        return (uint32_t)crc;
+    crc = crc32_z(crc, ds->labels, ds->count);
+    crc = crc32_z(crc, ds->pixels, ds->count * ds->input_size);
+    return (uint32_t)crc;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+/* A file written next to its destination and renamed over it. */
+typedef struct atomic_file {
+    const char *path;
+    char *tmp;
+    FILE *f;
+    uLong crc;
+    int failed;      /* a write failed; errno_at_failure says why */
+    int errno_at_failure;
+} atomic_file;
+
+static int atomic_open(atomic_file *af, const char *path, sn_error *err)
+{
+    memset(af, 0, sizeof *af);
+    af->path = path;
+    af->crc = crc32_z(0L, Z_NULL, 0);
+    if (path == NULL || *path == '\0')
+        return sn_set_error(err, "no checkpoint file name given");
+    /* rename() would replace a device or a folder's entry with our file
+     * (as root, /dev/null itself): only regular files are ours to replace. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return sn_set_error(err, "%s: exists and is not a regular file; "
+                                 "refusing to replace it", path);
+    const size_t len = strlen(path) + sizeof ".tmp.XXXXXX";
+    af->tmp = malloc(len);
+    if (!af->tmp)
+        return sn_set_error(err, "%s: out of memory", path);
+    snprintf(af->tmp, len, "%s.tmp.XXXXXX", path);
+    const int fd = mkstemp(af->tmp);
+    if (fd < 0) {
+        sn_set_error(err, "%s: cannot create a temporary file next to it: %s",
+                     path, strerror(errno));
+        free(af->tmp);
+        af->tmp = NULL;
+        return -1;
+    }
+    af->f = fdopen(fd, "wb");
+    if (!af->f) {
+        sn_set_error(err, "%s: %s", path, strerror(errno));
+        close(fd);
+        unlink(af->tmp);
+        free(af->tmp);
+        af->tmp = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes n bytes and folds them into the CRC; a failure is remembered and
+ * reported by atomic_commit. */
+static void atomic_write(atomic_file *af, const void *buf, size_t n)
+{
+    if (af->failed || n == 0)
+        return;
+    af->crc = crc32_z(af->crc, buf, n);
+    if (fwrite(buf, 1, n, af->f) != n) {
+        af->failed = 1;
+        af->errno_at_failure = errno;
+    }
+}
+
+static void atomic_abort(atomic_file *af)
+{
+    if (af->f)
+        fclose(af->f);
+    if (af->tmp) {
+        unlink(af->tmp);
+        free(af->tmp);
+    }
+    memset(af, 0, sizeof *af);
+}
+
+/* The folder's entry for the new name must reach the disk too, or a crash
+ * right after the rename could bring back the old file (or none). */
+static void sync_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) {
+        strcpy(dir, ".");
+    } else {
+        const size_t n = slash == path ? 1 : (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    const int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd); /* some file systems refuse; the data is safe */
+        close(fd);
+    }
+}
+
+/* Appends the CRC, flushes to the disk and renames over the destination. */
+static int atomic_commit(atomic_file *af, sn_error *err)
+{
+    unsigned char tail[4];
+    put_u32(tail, (uint32_t)af->crc);
+    if (!af->failed && fwrite(tail, 1, 4, af->f) != 4) {
+        af->failed = 1;
+        af->errno_at_failure = errno;
+    }
+    if (!af->failed && (fflush(af->f) != 0 || fsync(fileno(af->f)) != 0)) {
+        af->failed = 1;
+        af->errno_at_failure = errno;
+    }
+    /* The last buffered bytes are written by fclose: check it too. */
+    const int closed = fclose(af->f);
+    af->f = NULL;
+    if (closed != 0 && !af->failed) {
+        af->failed = 1;
+        af->errno_at_failure = errno;
+    }
+    if (!af->failed && rename(af->tmp, af->path) != 0) {
+        af->failed = 1;
+        af->errno_at_failure = errno;
+    }
+    if (af->failed) {
+        sn_set_error(err, "%s: cannot write the checkpoint: %s (the previous "
+                          "file, if any, is unchanged)",
+                     af->path, strerror(af->errno_at_failure));
+        atomic_abort(af);
+        return -1;
+    }
+    sync_folder(af->path);
+    free(af->tmp);
+    memset(af, 0, sizeof *af);
+    return 0;
+}
+
+static size_t batches_per_epoch(size_t count, size_t batch)
+{
+    return count / batch + (count % batch != 0);
+}
+
+int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
+                       const char *path, sn_error *err)
+{
+    const sn_net *net = t->net;
+    const sn_train_config *cfg = &t->cfg;
+    const size_t nsizes = net->nlayers + 1;
+    const size_t nb = batches_per_epoch(run->data_count, cfg->batch);
+    if (run->data_count == 0 || run->epoch > run->epochs ||
+        run->batches_done >= nb ||
+        (run->epoch == run->epochs && run->batches_done != 0))
+        return sn_set_error(err, "%s: bad run position (epoch %zu of %zu, "
+                                 "batch %zu of %zu)", path, run->epoch,
+                            run->epochs, run->batches_done, nb);
+    if (run->ncosts != 0 &&
+        run->ncosts != run->epoch * nb + run->batches_done)
+        return sn_set_error(err, "%s: %zu batch costs for a position after "
+                                 "%zu batches", path, run->ncosts,
+                            run->epoch * nb + run->batches_done);
+
+    unsigned char head[CK_MAX_HEADER];
+    memcpy(head, ck_magic, 8);
+    put_u32(head + 8, CK_VERSION);
+    put_u32(head + 12, (uint32_t)nsizes);
+    for (size_t i = 0; i < nsizes; i++)
+        put_u32(head + 16 + 4 * i, (uint32_t)net->sizes[i]);
+    unsigned char *f = head + 16 + 4 * nsizes;
+    put_u64(f + F_NPARAMS, net->nparams);
+    put_u64(f + F_BATCH, cfg->batch);
+    put_f32(f + F_LR, cfg->lr);
+    put_f32(f + F_EPS, cfg->eps);
+    put_u32(f + F_OPTIMIZER, (uint32_t)cfg->optimizer);
+    put_u32(f + F_SHUFFLE, cfg->shuffle != 0);
+    put_u64(f + F_SHUFFLE_SEED, cfg->shuffle_seed);
+    put_u32(f + F_ENGINE, (uint32_t)cfg->engine);
+    put_u32(f + F_ISA, (uint32_t)sn_kernels_isa(cfg->kernels));
+    put_u32(f + F_THREADS, (uint32_t)t->threads);
+    put_u32(f + F_DATA_CRC, run->data_crc);
+    put_u64(f + F_SEED, run->seed);
+    put_u64(f + F_EPOCHS, run->epochs);
+    put_u64(f + F_EPOCH, run->epoch);
+    put_u64(f + F_BATCHES_DONE, run->batches_done);
+    put_u64(f + F_DATA_COUNT, run->data_count);
+    put_u64(f + F_DATA_INPUTS, run->data_inputs);
+    put_u64(f + F_NCOSTS, run->ncosts);
+    const size_t head_len = 16 + 4 * nsizes + FIELDS_BYTES;
+
+    /* The accumulators in the parameters' layout (the sparse engine keeps
+     * its first layer's transposed). */
+    float *accum = sn_alloc_array(net->nparams, sizeof(float));
+    if (!accum)
+        return sn_set_error(err, "%s: out of memory for %zu accumulators",
+                            path, net->nparams);
+    sn_trainer_get_accum(t, accum);
+
+    atomic_file af;
+    int rc = atomic_open(&af, path, err);
+    if (rc == 0) {
+        atomic_write(&af, head, head_len);
+        atomic_write(&af, net->params, net->nparams * sizeof(float));
+        atomic_write(&af, accum, net->nparams * sizeof(float));
+        atomic_write(&af, run->costs, run->ncosts * sizeof(float));
+        rc = atomic_commit(&af, err);
+    }
+    sn_free(accum);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+/* Reads up to len bytes; fewer only at the end of the file. */
+static int read_upto(FILE *f, const char *path, void *buf, size_t len,
+                     size_t *got, sn_error *err)
+{
+    *got = fread(buf, 1, len, f);
+    if (*got < len && ferror(f))
+        return sn_set_error(err, "%s: read error: %s", path, strerror(errno));
+    return 0;
+}
+
+/* Whether a 64-bit field fits in a size_t (32-bit hosts). */
+static int fits_size(uint64_t v)
+{
+    return (uint64_t)(size_t)v == v;
+}
+
+static int corrupt(sn_error *err, const char *path, const char *what)
+{
+    return sn_set_error(err, "%s: corrupt checkpoint: %s", path, what);
+}
+
+/* Checks the fields of a header whose layer sizes are valid, fills ck (but
+ * allocates nothing) and returns the total file length they promise. */
+static int parse_fields(sn_checkpoint *ck, const unsigned char *f,
+                        const size_t *sizes, size_t nsizes, const char *path,
+                        uint64_t *total, sn_error *err)
+{
+    size_t need;
+    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS];
+    if (sn_net_shape(sizes, nsizes, w_off, b_off, &need, err) != 0)
+        return sn_prefix_error(err, "%s: corrupt checkpoint: ", path);
+    if (get_u64(f + F_NPARAMS) != need)
+        return sn_set_error(err, "%s: corrupt checkpoint: it declares %llu "
+                                 "parameters, its layer sizes need %zu", path,
+                            (unsigned long long)get_u64(f + F_NPARAMS), need);
+
+    const uint64_t batch = get_u64(f + F_BATCH);
+    const float lr = get_f32(f + F_LR), eps = get_f32(f + F_EPS);
+    const uint32_t optimizer = get_u32(f + F_OPTIMIZER);
+    const uint32_t shuffle = get_u32(f + F_SHUFFLE);
+    const uint32_t engine = get_u32(f + F_ENGINE);
+    const uint32_t isa = get_u32(f + F_ISA);
+    const uint32_t threads = get_u32(f + F_THREADS);
+    const uint64_t epochs = get_u64(f + F_EPOCHS);
+    const uint64_t epoch = get_u64(f + F_EPOCH);
+    const uint64_t done = get_u64(f + F_BATCHES_DONE);
+    const uint64_t count = get_u64(f + F_DATA_COUNT);
+    const uint64_t inputs = get_u64(f + F_DATA_INPUTS);
+    const uint64_t ncosts = get_u64(f + F_NCOSTS);
+
+    if (batch < 1 || !fits_size(batch))
+        return corrupt(err, path, "batch size out of range");
+    if (!isfinite(lr) || lr <= 0.0f)
+        return corrupt(err, path, "learning rate not a positive number");
+    if (!isfinite(eps) || eps < 0.0f)
+        return corrupt(err, path, "epsilon not a non-negative number");
+    if (optimizer > SN_OPT_SGD)
+        return corrupt(err, path, "unknown optimizer");
+    if (shuffle > 1)
+        return corrupt(err, path, "shuffle flag not 0 or 1");
+    if (engine > SN_ENGINE_SPARSE)
+        return corrupt(err, path, "unknown engine");
+    if (isa >= SN_ISA_COUNT)
+        return corrupt(err, path, "unknown kernel set");
+    if (threads < 1 || threads > CK_MAX_THREADS)
+        return corrupt(err, path, "thread count out of range");
+    if (count < 1 || !fits_size(count) || inputs != sizes[0])
+        return corrupt(err, path, "training set shape does not fit the "
+                                  "network");
+    const uint64_t nb = count / batch + (count % batch != 0);
+    if (epochs < 1 || epoch > epochs || done >= nb ||
+        (epoch == epochs && done != 0))
+        return corrupt(err, path, "position outside the run");
+    /* epoch * nb + done batches so far: at most 2^64 / nb epochs. */
+    if (epoch > (UINT64_MAX - done) / nb)
+        return corrupt(err, path, "position outside the run");
+    const uint64_t applied = epoch * nb + done;
+    if (ncosts != 0 && ncosts != applied)
+        return corrupt(err, path, "batch cost count does not match the "
+                                  "position");
+    if (!fits_size(ncosts) || ncosts > SIZE_MAX / sizeof(float) ||
+        ncosts > (UINT64_MAX - 4 - CK_MAX_HEADER - 8 * (uint64_t)need) / 4)
+        return corrupt(err, path, "too many batch costs");
+
+    ck->cfg = sn_train_config_default();
+    ck->cfg.batch = (size_t)batch;
+    ck->cfg.lr = lr;
+    ck->cfg.eps = eps;
+    ck->cfg.optimizer = (sn_optimizer)optimizer;
+    ck->cfg.shuffle = (int)shuffle;
+    ck->cfg.shuffle_seed = get_u64(f + F_SHUFFLE_SEED);
+    ck->cfg.engine = (sn_engine_kind)engine;
+    ck->cfg.threads = (int)threads;
+    ck->isa = (sn_isa)isa;
+    ck->run.seed = get_u64(f + F_SEED);
+    ck->run.epochs = (size_t)epochs;
+    ck->run.epoch = (size_t)epoch;
+    ck->run.batches_done = (size_t)done;
+    ck->run.data_count = (size_t)count;
+    ck->run.data_inputs = (size_t)inputs;
+    ck->run.data_crc = get_u32(f + F_DATA_CRC);
+    ck->run.ncosts = (size_t)ncosts;
+    *total = 16 + 4 * (uint64_t)nsizes + FIELDS_BYTES +
+             8 * (uint64_t)need + 4 * ncosts + 4;
+    return 0;
+}
+
+/* Reads the `len` bytes after the header. A regular file's length has
+ * been checked (`known`); for other files (pipes) the buffer grows only as
+ * data arrives. */
+static int read_rest(FILE *f, const char *path, size_t len, int known,
+                     unsigned char **out, sn_error *err)
+{
+    size_t cap = known || len < GROW_START_BYTES ? len : GROW_START_BYTES;
+    unsigned char *buf = sn_alloc_array(cap, 1);
+    size_t got = 0;
+    for (;;) {
+        if (!buf)
+            return sn_set_error(err, "%s: out of memory (%zu bytes)", path,
+                                cap);
+        size_t n;
+        if (read_upto(f, path, buf + got, cap - got, &n, err) != 0) {
+            sn_free(buf);
+            return -1;
+        }
+        got += n;
+        if (got < cap || cap == len)
+            break;
+        const size_t grown = cap > len / 2 ? len : 2 * cap;
+        unsigned char *bigger = sn_alloc_array(grown, 1);
+        if (bigger)
+            memcpy(bigger, buf, got);
+        sn_free(buf);
+        buf = bigger;
+        cap = grown;
+    }
+    if (got < len) {
+        sn_free(buf);
+        return sn_set_error(err, "%s: truncated checkpoint: %zu of the %zu "
+                                 "bytes after the header", path, got, len);
+    }
+    *out = buf;
+    return 0;
+}
+
+int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
+{
+    memset(ck, 0, sizeof *ck);
+    if (path == NULL || *path == '\0')
+        return sn_set_error(err, "no checkpoint file name given");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sn_set_error(err, "%s: cannot open the checkpoint: %s", path,
+                            strerror(errno));
+    int rc = -1;
+    unsigned char head[CK_MAX_HEADER];
+    unsigned char *body = NULL;
+    sn_checkpoint tmp = {0};
+    size_t got;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        sn_set_error(err, "%s: cannot stat: %s", path, strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        sn_set_error(err, "%s: is a directory, not a checkpoint", path);
+        goto out;
+    }
+    if (read_upto(f, path, head, 16, &got, err) != 0)
+        goto out;
+    if (got < 16 || memcmp(head, ck_magic, 8) != 0) {
+        sn_set_error(err, "%s: not a simdnet checkpoint (%s)", path,
+                     got < 8 ? "shorter than its header" : "bad magic");
+        goto out;
+    }
+    const uint32_t version = get_u32(head + 8);
+    if (version != CK_VERSION) {
+        sn_set_error(err, "%s: checkpoint version %u, this simdnet reads "
+                          "version %d", path, version, CK_VERSION);
+        goto out;
+    }
+    const uint32_t nsizes = get_u32(head + 12);
+    if (nsizes < 2 || nsizes > SN_MAX_LAYERS) {
+        sn_set_error(err, "%s: corrupt checkpoint: %u layer sizes (expected "
+                          "2 to %d)", path, nsizes, SN_MAX_LAYERS);
+        goto out;
+    }
+    const size_t head_len = 16 + 4 * (size_t)nsizes + FIELDS_BYTES;
+    if (read_upto(f, path, head + 16, head_len - 16, &got, err) != 0)
+        goto out;
+    if (got < head_len - 16) {
+        sn_set_error(err, "%s: truncated checkpoint (header cut short)", path);
+        goto out;
+    }
+    size_t sizes[SN_MAX_LAYERS];
+    for (uint32_t i = 0; i < nsizes; i++)
+        sizes[i] = get_u32(head + 16 + 4 * i);
+    uint64_t total = 0;
+    if (parse_fields(&tmp, head + 16 + 4 * nsizes, sizes, nsizes, path,
+                     &total, err) != 0)
+        goto out;
+    /* The header's promise against the file's length, before allocating. */
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size != total) {
+        sn_set_error(err, "%s: %s checkpoint: %lld bytes, its header needs "
+                          "%llu", path,
+                     (uint64_t)st.st_size < total ? "truncated" : "corrupt",
+                     (long long)st.st_size, (unsigned long long)total);
+        goto out;
+    }
+    if (!fits_size(total - head_len)) {
+        sn_set_error(err, "%s: checkpoint too large for this machine", path);
+        goto out;
+    }
+    const size_t rest = (size_t)(total - head_len);
+    if (read_rest(f, path, rest, S_ISREG(st.st_mode), &body, err) != 0)
+        goto out;
+    unsigned char extra;
+    if (fread(&extra, 1, 1, f) != 0) {
+        sn_set_error(err, "%s: corrupt checkpoint: bytes after the checksum",
+                     path);
+        goto out;
+    }
+    uLong crc = crc32_z(crc32_z(0L, Z_NULL, 0), head, head_len);
+    crc = crc32_z(crc, body, rest - 4);
+    if (get_u32(body + rest - 4) != (uint32_t)crc) {
+        sn_set_error(err, "%s: corrupt checkpoint: checksum mismatch", path);
+        goto out;
+    }
+
+    if (sn_net_create(&tmp.net, sizes, nsizes, err) != 0) {
+        sn_prefix_error(err, "%s: ", path);
+        goto out;
+    }
+    const size_t pbytes = tmp.net.nparams * sizeof(float);
+    tmp.accum = sn_alloc_array(tmp.net.nparams, sizeof(float));
+    tmp.run.costs = tmp.run.ncosts
+                        ? sn_alloc_array(tmp.run.ncosts, sizeof(float))
+                        : NULL;
+    if (!tmp.accum || (tmp.run.ncosts && !tmp.run.costs)) {
+        sn_set_error(err, "%s: out of memory", path);
+        goto out;
+    }
+    memcpy(tmp.net.params, body, pbytes);
+    memcpy(tmp.accum, body + pbytes, pbytes);
+    if (tmp.run.ncosts)
+        memcpy(tmp.run.costs, body + 2 * pbytes,
+               tmp.run.ncosts * sizeof(float));
+    *ck = tmp;
+    memset(&tmp, 0, sizeof tmp);
+    rc = 0;
+out:
+    sn_checkpoint_free(&tmp);
+    sn_free(body);
+    fclose(f);
+    return rc;
+}
+
+void sn_checkpoint_free(sn_checkpoint *ck)
+{
+    if (!ck)
+        return;
+    sn_net_free(&ck->net);
+    sn_free(ck->accum);
+    sn_free(ck->run.costs);
+    memset(ck, 0, sizeof *ck);
+}
+
+/* ------------------------------------------------------------------ resuming */
+
+/* "used learning rate 0.1, this one asks for 0.2", with as many digits as
+ * it takes to tell the two apart. */
+static int differ(sn_error *err, const char *what, float had, float want)
+{
+    char a[32], b[32];
+    for (int digits = 6; digits <= 9; digits++) {
+        snprintf(a, sizeof a, "%.*g", digits, (double)had);
+        snprintf(b, sizeof b, "%.*g", digits, (double)want);
+        if (strcmp(a, b) != 0)
+            break;
+    }
+    return sn_set_error(err, "the checkpoint's run used %s %s, this one asks "
+                             "for %s", what, a, b);
+}
+
+int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
+                         const sn_dataset *train, sn_error *err)
+{
+    const sn_net *net = t->net;
+    const sn_train_config *cfg = &t->cfg;
+    int same = net->nlayers == ck->net.nlayers;
+    for (size_t i = 0; same && i <= net->nlayers; i++)
+        same = net->sizes[i] == ck->net.sizes[i];
+    if (!same) {
+        char have[160], want[160];
+        sn_format_layers(&ck->net, have, sizeof have);
+        sn_format_layers(net, want, sizeof want);
+        return sn_set_error(err, "the checkpoint's network is %s, this run's "
+                                 "is %s", have, want);
+    }
+    if (cfg->batch != ck->cfg.batch)
+        return sn_set_error(err, "the checkpoint's run used batch %zu, this "
+                                 "one asks for %zu", ck->cfg.batch,
+                            cfg->batch);
+    if (cfg->optimizer != ck->cfg.optimizer)
+        return sn_set_error(err, "the checkpoint's run used %s, this one "
+                                 "asks for %s",
+                            ck->cfg.optimizer == SN_OPT_SGD ? "sgd" : "adagrad",
+                            cfg->optimizer == SN_OPT_SGD ? "sgd" : "adagrad");
+    /* Compared as bits: the same flag value parses to the same float. */
+    if (memcmp(&cfg->lr, &ck->cfg.lr, sizeof cfg->lr) != 0)
+        return differ(err, "learning rate", ck->cfg.lr, cfg->lr);
+    if (memcmp(&cfg->eps, &ck->cfg.eps, sizeof cfg->eps) != 0)
+        return differ(err, "epsilon", ck->cfg.eps, cfg->eps);
+    if ((cfg->shuffle != 0) != (ck->cfg.shuffle != 0) ||
+        (cfg->shuffle && cfg->shuffle_seed != ck->cfg.shuffle_seed))
+        return sn_set_error(err, "the checkpoint's run %s, this one %s",
+                            ck->cfg.shuffle ? "shuffled" : "kept file order",
+                            !cfg->shuffle ? "keeps file order"
+                            : ck->cfg.shuffle ? "shuffles with another seed"
+                                              : "shuffles");
+    if (train->count != ck->run.data_count ||
+        train->input_size != ck->run.data_inputs)
+        return sn_set_error(err, "the checkpoint's run trained on %zu samples "
+                                 "of %zu inputs, this one has %zu of %zu",
+                            ck->run.data_count, ck->run.data_inputs,
+                            train->count, train->input_size);
+    const uint32_t crc = sn_dataset_crc(train);
+    if (crc != ck->run.data_crc)
+        return sn_set_error(err, "the training data differs from the "
+                                 "checkpoint's (CRC-32 %08x, checkpoint "
+                                 "%08x): same size, other samples",
+                            (unsigned)crc, (unsigned)ck->run.data_crc);
+    if (t->net->params != ck->net.params) /* a trainer on a copy of it */
+        memcpy(t->net->params, ck->net.params, net->nparams * sizeof(float));
+    sn_trainer_set_accum(t, ck->accum);
+    return 0;
+}

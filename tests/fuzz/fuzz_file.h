@@ -1,0 +1,72 @@
+/*
+ * fuzz_file.h - hands fuzz input to readers that take a path, without
+ * touching the disk: the bytes go into a memfd (a regular file in memory,
+ * whose size the reader can check) or a pipe (a stream of unknown size,
+ * the path a reader takes for `--data <(zcat ...)`), named by
+ * /proc/self/fd/N. Both are the readers' real code paths.
+ */
+#ifndef SN_FUZZ_FILE_H
+#define SN_FUZZ_FILE_H
+
+/* memfd_create and F_SETPIPE_SZ need _GNU_SOURCE (tests/fuzz/meson.build). */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Pipes hold this much without a reader; larger inputs go in a memfd. */
+#define FUZZ_PIPE_BYTES (1 << 20)
+
+typedef struct fuzz_file {
+    int fd;       /* what the path names */
+    char path[32];
+} fuzz_file;
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        const ssize_t w = write(fd, p, n);
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Puts size bytes behind f->path; as_pipe picks a pipe. Aborts if the
+ * machine refuses (that is the harness's failure, not the reader's). */
+static void fuzz_file_open(fuzz_file *f, const uint8_t *data, size_t size,
+                           int as_pipe)
+{
+    if (as_pipe) {
+        int fds[2];
+        if (pipe(fds) != 0)
+            abort();
+        if (fcntl(fds[1], F_SETPIPE_SZ, FUZZ_PIPE_BYTES) >= (int)size ||
+            size <= 65536) {
+            if (write_all(fds[1], data, size) != 0)
+                abort();
+            close(fds[1]);
+            f->fd = fds[0];
+            snprintf(f->path, sizeof f->path, "/proc/self/fd/%d", f->fd);
+            return;
+        }
+        close(fds[0]);
+        close(fds[1]);
+    }
+    f->fd = memfd_create("fuzz", MFD_CLOEXEC);
+    if (f->fd < 0 || write_all(f->fd, data, size) != 0)
+        abort();
+    snprintf(f->path, sizeof f->path, "/proc/self/fd/%d", f->fd);
+}
+
+static void fuzz_file_close(fuzz_file *f)
+{
+    close(f->fd);
+    f->fd = -1;
+}
+
+#endif

@@ -1,0 +1,641 @@
+/* test_checkpoint.c - checkpoints: a run stopped at any batch and resumed
+ * from its checkpoint ends bit-identical to an uninterrupted one; bad
+ * checkpoint files and failed writes are refused without harm; a
+ * non-finite cost stops training with the weights of the last good batch. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "simdnet.h"
+#include "test_support.h"
+
+static const size_t sizes[] = {49, 12, 8, 4};
+enum { NSIZES = 4, COUNT = 530, BATCH = 50, NB = 11 }; /* last batch: 30 */
+
+static sn_dataset ds;
+static char dir[64];
+
+static void setup(void)
+{
+    cr_assert_eq(test_synthetic_dataset(&ds, COUNT, 49, 4, 21), 0);
+    strcpy(dir, "/tmp/simdnet-ck.XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    sn_dataset_free(&ds);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static const char *path_in(const char *name)
+{
+    static char buf[4][128];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* Stops training after batch `batch` (1-based) of epoch `epoch`. */
+typedef struct stop_at {
+    size_t epoch, batch;
+} stop_at;
+
+static int stop_cb(void *user, size_t epoch, size_t batch, size_t nbatches,
+                   float cost)
+{
+    (void)nbatches;
+    (void)cost;
+    const stop_at *s = user;
+    return epoch == s->epoch && batch == s->batch;
+}
+
+static sn_train_config config(int threads, sn_engine_kind engine, int shuffle,
+                              const sn_kernels *k)
+{
+    sn_train_config cfg = sn_train_config_default();
+    cfg.batch = BATCH;
+    cfg.threads = threads;
+    cfg.engine = engine;
+    cfg.shuffle = shuffle;
+    cfg.shuffle_seed = 77;
+    cfg.kernels = k;
+    return cfg;
+}
+
+static void fresh_net(sn_net *net)
+{
+    sn_error err;
+    cr_assert_eq(sn_net_create(net, sizes, NSIZES, &err), 0, "%s", err.msg);
+    sn_net_init_uniform(net, 5);
+}
+
+/* Trains epochs [from_epoch, epochs), the first from batch from_batch. */
+static void train_rest(sn_trainer *t, size_t from_epoch, size_t from_batch,
+                       size_t epochs, float *costs)
+{
+    sn_error err;
+    for (size_t e = from_epoch; e < epochs; e++) {
+        size_t done;
+        const size_t first = e == from_epoch ? from_batch : 0;
+        cr_assert_eq(sn_train_epoch_from(t, &ds, e, first,
+                                         costs ? costs + e * NB : NULL, NULL,
+                                         &done, &err),
+                     0, "epoch %zu from batch %zu: %s", e + 1, first + 1,
+                     err.msg);
+        cr_assert_eq(done, (size_t)NB);
+    }
+}
+
+static sn_run_state run_state(size_t epochs, size_t epoch, size_t done,
+                              float *costs)
+{
+    sn_run_state run = {
+        .seed = 5,
+        .epochs = epochs,
+        .epoch = epoch,
+        .batches_done = done,
+        .data_count = ds.count,
+        .data_inputs = ds.input_size,
+        .data_crc = sn_dataset_crc(&ds),
+        .costs = costs,
+        .ncosts = costs ? epoch * NB + done : 0,
+    };
+    return run;
+}
+
+/* The reference: an uninterrupted run of `epochs` epochs. */
+static void uninterrupted(sn_net *net, float *accum, float *costs,
+                          sn_train_config cfg, size_t epochs)
+{
+    sn_error err;
+    fresh_net(net);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    train_rest(t, 0, 0, epochs, costs);
+    sn_trainer_get_accum(t, accum);
+    sn_trainer_free(t);
+}
+
+/* Stops after batch `batch` (1..NB) of epoch `epoch`, saves a checkpoint,
+ * throws everything away, loads the checkpoint into a new trainer and
+ * finishes. The weights, accumulators and costs must equal the
+ * uninterrupted run's bit for bit. */
+static void check_resume(sn_train_config cfg, size_t epochs, size_t epoch,
+                         size_t batch)
+{
+    sn_error err;
+    sn_net ref;
+    float ref_accum[1024], ref_costs[8 * NB];
+    uninterrupted(&ref, ref_accum, ref_costs, cfg, epochs);
+
+    /* The interrupted run. */
+    sn_net net;
+    fresh_net(&net);
+    stop_at stop = {epoch, batch};
+    sn_train_config c1 = cfg;
+    c1.progress = stop_cb;
+    c1.progress_user = &stop;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &c1, &err), 0, "%s", err.msg);
+    float costs[8 * NB];
+    size_t done = 0;
+    for (size_t e = 0; e <= epoch; e++) {
+        int rc = sn_train_epoch_from(t, &ds, e, 0, costs + e * NB, NULL,
+                                     &done, &err);
+        cr_assert_eq(rc, e == epoch ? -1 : 0, "epoch %zu: %s", e + 1,
+                     err.msg);
+    }
+    cr_assert_eq(done, batch);
+    cr_assert(strstr(err.msg, "interrupted"), "%s", err.msg);
+    const size_t pos_epoch = batch == NB ? epoch + 1 : epoch;
+    const size_t pos_batch = batch == NB ? 0 : batch;
+    sn_run_state run = run_state(epochs, pos_epoch, pos_batch, costs);
+    const char *ck_path = path_in("run.ck");
+    cr_assert_eq(sn_checkpoint_save(t, &run, ck_path, &err), 0, "%s",
+                 err.msg);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+
+    /* A new process would start here. */
+    sn_checkpoint ck;
+    cr_assert_eq(sn_checkpoint_load(&ck, ck_path, &err), 0, "%s", err.msg);
+    cr_assert_eq(ck.run.epoch, pos_epoch);
+    cr_assert_eq(ck.run.batches_done, pos_batch);
+    sn_train_config c2 = ck.cfg;
+    c2.kernels = cfg.kernels;
+    cr_assert_eq(sn_trainer_create(&t, &ck.net, &c2, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_checkpoint_resume(&ck, t, &ds, &err), 0, "%s", err.msg);
+    float costs2[8 * NB];
+    memcpy(costs2, ck.run.costs, ck.run.ncosts * sizeof(float));
+    train_rest(t, pos_epoch, pos_batch, epochs, costs2);
+    float accum[1024];
+    sn_trainer_get_accum(t, accum);
+    sn_trainer_free(t);
+
+    cr_expect(memcmp(ck.net.params, ref.params, ref.nparams * sizeof(float)) ==
+                  0,
+              "%s engine, %d threads, shuffle %d, stopped after epoch %zu "
+              "batch %zu: weights differ from the uninterrupted run",
+              cfg.engine == SN_ENGINE_SPARSE ? "sparse" : "per-sample",
+              cfg.threads, cfg.shuffle, epoch + 1, batch);
+    cr_expect(memcmp(accum, ref_accum, ref.nparams * sizeof(float)) == 0,
+              "accumulators differ (stopped after epoch %zu batch %zu)",
+              epoch + 1, batch);
+    cr_expect(memcmp(costs2, ref_costs, epochs * NB * sizeof(float)) == 0,
+              "batch costs differ");
+    sn_checkpoint_free(&ck);
+    sn_net_free(&ref);
+}
+
+TestSuite(checkpoint, .init = setup, .fini = teardown);
+
+Test(checkpoint, resumed_runs_end_bit_identical)
+{
+    for (int engine = 0; engine <= 1; engine++)
+        for (int threads = 1; threads <= 3; threads++)
+            for (int shuffle = 0; shuffle <= 1; shuffle++) {
+                sn_train_config cfg =
+                    config(threads, (sn_engine_kind)engine, shuffle, NULL);
+                check_resume(cfg, 3, 1, 4);  /* mid-epoch */
+                check_resume(cfg, 3, 0, NB); /* at an epoch's end */
+            }
+}
+
+Test(checkpoint, resumed_runs_end_bit_identical_on_every_kernel_set)
+{
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        check_resume(config(2, SN_ENGINE_SPARSE, 1, k), 2, 0, 7);
+        check_resume(config(2, SN_ENGINE_PER_SAMPLE, 0, k), 2, 1, 1);
+    }
+}
+
+Test(checkpoint, every_stopping_point_of_an_epoch_resumes_exactly)
+{
+    for (size_t b = 1; b <= NB; b++)
+        check_resume(config(2, SN_ENGINE_SPARSE, 1, NULL), 2, 0, b);
+}
+
+Test(checkpoint, round_trip_keeps_every_field)
+{
+    sn_error err;
+    sn_net net;
+    fresh_net(&net);
+    sn_train_config cfg = config(2, SN_ENGINE_PER_SAMPLE, 1, NULL);
+    cfg.optimizer = SN_OPT_SGD;
+    cfg.lr = 0.375f;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s", err.msg);
+    float costs[3 * NB];
+    train_rest(t, 0, 0, 1, costs);
+    cr_assert_eq(sn_train_epoch_from(t, &ds, 1, 0, costs + NB, NULL, NULL,
+                                     &err), 0);
+    sn_run_state run = run_state(3, 2, 0, costs);
+    run.seed = 123456789012345ULL;
+    cr_assert_eq(sn_checkpoint_save(t, &run, path_in("a.ck"), &err), 0, "%s",
+                 err.msg);
+    sn_checkpoint ck;
+    cr_assert_eq(sn_checkpoint_load(&ck, path_in("a.ck"), &err), 0, "%s",
+                 err.msg);
+    cr_expect_eq(ck.net.nlayers, 3);
+    cr_expect_eq(ck.net.sizes[1], 12);
+    cr_expect_eq(ck.cfg.batch, (size_t)BATCH);
+    cr_expect_eq(ck.cfg.lr, 0.375f);
+    cr_expect_eq(ck.cfg.eps, cfg.eps);
+    cr_expect_eq(ck.cfg.optimizer, SN_OPT_SGD);
+    cr_expect_eq(ck.cfg.shuffle, 1);
+    cr_expect_eq(ck.cfg.shuffle_seed, 77);
+    cr_expect_eq(ck.cfg.engine, SN_ENGINE_PER_SAMPLE);
+    cr_expect_eq(ck.cfg.threads, 2);
+    cr_expect_eq(ck.isa, sn_isa_best());
+    cr_expect_eq(ck.run.seed, 123456789012345ULL);
+    cr_expect_eq(ck.run.epochs, 3);
+    cr_expect_eq(ck.run.epoch, 2);
+    cr_expect_eq(ck.run.batches_done, 0);
+    cr_expect_eq(ck.run.data_count, (size_t)COUNT);
+    cr_expect_eq(ck.run.data_crc, sn_dataset_crc(&ds));
+    cr_expect_eq(ck.run.ncosts, 2 * NB);
+    cr_expect(memcmp(ck.run.costs, costs, 2 * NB * sizeof(float)) == 0);
+    cr_expect(memcmp(ck.net.params, net.params,
+                     net.nparams * sizeof(float)) == 0);
+    float accum[1024];
+    sn_trainer_get_accum(t, accum);
+    cr_expect(memcmp(ck.accum, accum, net.nparams * sizeof(float)) == 0);
+    sn_checkpoint_free(&ck);
+    cr_expect_null(ck.accum);
+    sn_checkpoint_free(&ck); /* freeing twice is harmless */
+
+    /* Without costs: ncosts 0. */
+    run.costs = NULL;
+    run.ncosts = 0;
+    cr_assert_eq(sn_checkpoint_save(t, &run, path_in("b.ck"), &err), 0);
+    cr_assert_eq(sn_checkpoint_load(&ck, path_in("b.ck"), &err), 0, "%s",
+                 err.msg);
+    cr_expect_eq(ck.run.ncosts, 0);
+    cr_expect_null(ck.run.costs);
+    sn_checkpoint_free(&ck);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+}
+
+Test(checkpoint, resume_refuses_what_would_change_the_result)
+{
+    sn_error err;
+    sn_net net;
+    fresh_net(&net);
+    sn_train_config cfg = config(1, SN_ENGINE_SPARSE, 1, NULL);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0);
+    train_rest(t, 0, 0, 1, NULL);
+    sn_run_state run = run_state(2, 1, 0, NULL);
+    cr_assert_eq(sn_checkpoint_save(t, &run, path_in("c.ck"), &err), 0);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+
+    sn_checkpoint ck;
+    cr_assert_eq(sn_checkpoint_load(&ck, path_in("c.ck"), &err), 0);
+    struct {
+        const char *what, *needle;
+        sn_train_config cfg;
+    } cases[8];
+    size_t n = 0;
+    for (int i = 0; i < 6; i++) {
+        cases[n].cfg = ck.cfg;
+        cases[n].cfg.threads = 1;
+        n++;
+    }
+    cases[0].what = "batch", cases[0].needle = "batch 50";
+    cases[0].cfg.batch = 49;
+    cases[1].what = "lr", cases[1].needle = "learning rate 0.1";
+    cases[1].cfg.lr = 0.2f;
+    cases[2].what = "optimizer", cases[2].needle = "adagrad";
+    cases[2].cfg.optimizer = SN_OPT_SGD;
+    cases[3].what = "shuffle", cases[3].needle = "keeps file order";
+    cases[3].cfg.shuffle = 0;
+    cases[4].what = "shuffle seed", cases[4].needle = "another seed";
+    cases[4].cfg.shuffle_seed = 78;
+    cases[5].what = "eps", cases[5].needle = "epsilon";
+    cases[5].cfg.eps = 1e-7f;
+    for (size_t i = 0; i < n; i++) {
+        sn_net copy;
+        cr_assert_eq(sn_net_create(&copy, sizes, NSIZES, NULL), 0);
+        cr_assert_eq(sn_trainer_create(&t, &copy, &cases[i].cfg, &err), 0,
+                     "%s: %s", cases[i].what, err.msg);
+        cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), -1,
+                     "%s accepted", cases[i].what);
+        cr_expect(strstr(err.msg, cases[i].needle), "%s: %s", cases[i].what,
+                  err.msg);
+        sn_trainer_free(t);
+        sn_net_free(&copy);
+    }
+
+    /* Other layers, other data, the same data with one pixel changed. */
+    const size_t other[] = {49, 13, 8, 4};
+    sn_net copy;
+    cr_assert_eq(sn_net_create(&copy, other, NSIZES, NULL), 0);
+    sn_train_config same = ck.cfg;
+    cr_assert_eq(sn_trainer_create(&t, &copy, &same, &err), 0);
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), -1);
+    cr_expect(strstr(err.msg, "49-12-8-4"), "%s", err.msg);
+    sn_trainer_free(t);
+    sn_net_free(&copy);
+
+    cr_assert_eq(sn_trainer_create(&t, &ck.net, &same, &err), 0);
+    sn_dataset fewer = ds;
+    fewer.count = COUNT - 1;
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &fewer, &err), -1);
+    cr_expect(strstr(err.msg, "530 samples"), "%s", err.msg);
+    ds.pixels[1000] ^= 1;
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), -1);
+    cr_expect(strstr(err.msg, "training data differs"), "%s", err.msg);
+    ds.pixels[1000] ^= 1;
+    /* Threads and engine may differ: rounding only. */
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), 0, "%s", err.msg);
+    sn_trainer_free(t);
+    sn_checkpoint_free(&ck);
+}
+
+/* Reads a whole file; the caller frees. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *buf = malloc(*len);
+    cr_assert_eq(fread(buf, 1, *len, f), *len);
+    fclose(f);
+    return buf;
+}
+
+static void spill(const char *path, const void *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(buf, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A small checkpoint (2 epochs of 11 batches, costs kept) at path. */
+static void small_checkpoint(const char *path)
+{
+    sn_error err;
+    sn_net net;
+    const size_t tiny[] = {49, 3, 4};
+    cr_assert_eq(sn_net_create(&net, tiny, 3, NULL), 0);
+    sn_net_init_uniform(&net, 1);
+    sn_train_config cfg = config(1, SN_ENGINE_SPARSE, 0, NULL);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0);
+    float costs[NB + 2];
+    train_rest(t, 0, 0, 1, costs);
+    sn_run_state run = run_state(3, 1, 0, costs);
+    cr_assert_eq(sn_checkpoint_save(t, &run, path, &err), 0, "%s", err.msg);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+}
+
+Test(checkpoint, every_truncation_and_every_flipped_byte_is_refused)
+{
+    const char *good = path_in("good.ck"), *bad = path_in("bad.ck");
+    small_checkpoint(good);
+    size_t len;
+    unsigned char *bytes = slurp(good, &len);
+    sn_checkpoint ck;
+    sn_error err;
+    for (size_t cut = 0; cut < len; cut++) {
+        spill(bad, bytes, cut);
+        cr_expect_eq(sn_checkpoint_load(&ck, bad, &err), -1,
+                     "cut at %zu of %zu accepted", cut, len);
+        cr_expect(strstr(err.msg, bad), "%s", err.msg);
+        cr_expect_null(ck.net.params);
+    }
+    for (size_t i = 0; i < len; i++) {
+        for (int bit = 0; bit < 8; bit += 7) {
+            bytes[i] ^= (unsigned char)(1u << bit);
+            spill(bad, bytes, len);
+            cr_expect_eq(sn_checkpoint_load(&ck, bad, &err), -1,
+                         "bit %d of byte %zu flipped: accepted", bit, i);
+            bytes[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    unsigned char *longer = malloc(len + 1);
+    memcpy(longer, bytes, len);
+    longer[len] = 0;
+    spill(bad, longer, len + 1);
+    cr_expect_eq(sn_checkpoint_load(&ck, bad, &err), -1);
+    cr_expect(strstr(err.msg, "corrupt"), "%s", err.msg);
+    free(longer);
+
+    spill(bad, bytes, len);
+    cr_expect_eq(sn_checkpoint_load(&ck, bad, &err), 0, "%s", err.msg);
+    sn_checkpoint_free(&ck);
+    free(bytes);
+
+    cr_expect_eq(sn_checkpoint_load(&ck, dir, &err), -1);
+    cr_expect(strstr(err.msg, "directory"), "%s", err.msg);
+    cr_expect_eq(sn_checkpoint_load(&ck, path_in("missing.ck"), &err), -1);
+    cr_expect(strstr(err.msg, "No such file"), "%s", err.msg);
+    cr_expect_eq(sn_checkpoint_load(&ck, "", &err), -1);
+}
+
+Test(checkpoint, a_model_file_is_not_a_checkpoint)
+{
+    sn_error err;
+    sn_net net;
+    fresh_net(&net);
+    cr_assert_eq(sn_model_save(&net, path_in("m.model"), &err), 0);
+    sn_checkpoint ck;
+    cr_expect_eq(sn_checkpoint_load(&ck, path_in("m.model"), &err), -1);
+    cr_expect(strstr(err.msg, "not a simdnet checkpoint"), "%s", err.msg);
+    sn_net_free(&net);
+}
+
+Test(checkpoint, loads_from_a_pipe)
+{
+    const char *good = path_in("pipe.ck");
+    small_checkpoint(good);
+    size_t len;
+    unsigned char *bytes = slurp(good, &len);
+    for (int cut = 0; cut <= 1; cut++) {
+        int fds[2];
+        cr_assert_eq(pipe(fds), 0);
+        pid_t pid = fork();
+        cr_assert_neq(pid, -1);
+        if (pid == 0) {
+            close(fds[0]);
+            const size_t n = cut ? len - 10 : len;
+            _exit(write(fds[1], bytes, n) == (ssize_t)n ? 0 : 1);
+        }
+        close(fds[1]);
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fds[0]);
+        sn_checkpoint ck;
+        sn_error err;
+        int rc = sn_checkpoint_load(&ck, path, &err);
+        if (cut) {
+            cr_expect_eq(rc, -1);
+            cr_expect(strstr(err.msg, "truncated"), "%s", err.msg);
+        } else {
+            cr_expect_eq(rc, 0, "%s", err.msg);
+            cr_expect_eq(ck.run.epoch, 1);
+        }
+        sn_checkpoint_free(&ck);
+        close(fds[0]);
+        int status;
+        waitpid(pid, &status, 0);
+    }
+    free(bytes);
+}
+
+Test(checkpoint, failed_writes_leave_the_previous_file_intact)
+{
+    const char *path = path_in("keep.ck");
+    small_checkpoint(path);
+    size_t len;
+    unsigned char *before = slurp(path, &len);
+
+    sn_error err;
+    sn_net net;
+    fresh_net(&net);
+    sn_train_config cfg = config(1, SN_ENGINE_SPARSE, 0, NULL);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0);
+    sn_run_state run = run_state(3, 1, 0, NULL);
+
+    /* A file size limit below the new checkpoint's size: the write fails
+     * with EFBIG (SIGXFSZ ignored), as on a full disk. Criterion runs each
+     * test in its own process, so the limit dies with it. */
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim = {.rlim_cur = 4096, .rlim_max = RLIM_INFINITY};
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    cr_expect_eq(sn_checkpoint_save(t, &run, path, &err), -1);
+    cr_expect(strstr(err.msg, "File too large"), "%s", err.msg);
+    cr_expect(strstr(err.msg, "unchanged"), "%s", err.msg);
+    lim.rlim_cur = RLIM_INFINITY;
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    size_t len2;
+    unsigned char *after = slurp(path, &len2);
+    cr_expect(len2 == len && memcmp(before, after, len) == 0,
+              "the previous checkpoint changed");
+    free(after);
+
+    /* No temporary file is left behind. */
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -q tmp", dir);
+    cr_expect_neq(system(cmd), 0, "a temporary file was left in %s", dir);
+
+    /* Missing folder; a path that is not a regular file (a FIFO of our own
+     * stands in for /dev/null, which rename() would replace, as root). */
+    cr_expect_eq(sn_checkpoint_save(t, &run, "/nonexistent/x.ck", &err), -1);
+    cr_expect(strstr(err.msg, "/nonexistent/x.ck"), "%s", err.msg);
+    const char *fifo = path_in("fifo");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_expect_eq(sn_checkpoint_save(t, &run, fifo, &err), -1);
+    cr_expect(strstr(err.msg, "not a regular file"), "%s", err.msg);
+    struct stat st;
+    cr_expect(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    cr_expect_eq(sn_checkpoint_save(t, &run, dir, &err), -1);
+
+    /* A position outside the run is a caller's bug, refused. */
+    run.batches_done = NB;
+    cr_expect_eq(sn_checkpoint_save(t, &run, path, &err), -1);
+    cr_expect(strstr(err.msg, "position"), "%s", err.msg);
+    free(before);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+}
+
+/* ------------------------------------------------------------ numerical guard */
+
+Test(checkpoint, a_non_finite_cost_stops_before_its_update)
+{
+    /* A NaN weight on a pixel that is zero in the first four batches: the
+     * sparse engine never multiplies by a zero pixel, so the cost turns NaN
+     * exactly at batch 5 of epoch 1 (samples 200-249). Training must stop
+     * on that batch, name it, and leave the weights of batch 4. (A huge
+     * learning rate does not get there: the sigmoids saturate, their
+     * gradients become exactly 0 and the weights stop moving.) */
+    const size_t pixel = 48;
+    for (size_t i = 0; i < 200; i++)
+        ds.pixels[i * ds.input_size + pixel] = 0;
+    ds.pixels[230 * ds.input_size + pixel] = 200;
+    sn_error err;
+    sn_train_config cfg = config(2, SN_ENGINE_SPARSE, 0, NULL);
+    sn_net net;
+    fresh_net(&net);
+    net.params[net.w_off[0] + 3 * ds.input_size + pixel] = NAN;
+    sn_net ref;
+    fresh_net(&ref);
+    memcpy(ref.params, net.params, net.nparams * sizeof(float));
+
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0);
+    size_t done = 99;
+    float costs[NB];
+    cr_assert_eq(sn_train_epoch_from(t, &ds, 0, 0, costs, NULL, &done, &err),
+                 -1);
+    cr_expect_eq(done, 4);
+    cr_expect(strstr(err.msg, "NaN at epoch 1, batch 5 of 11"), "%s",
+              err.msg);
+    cr_expect(strstr(err.msg, "weights are those before that batch"), "%s",
+              err.msg);
+    for (size_t b = 0; b < 4; b++)
+        cr_expect(isfinite(costs[b]), "batch %zu cost %g", b + 1,
+                  (double)costs[b]);
+    sn_trainer_free(t);
+
+    /* Replay the four good batches: the same weights, bit for bit. */
+    stop_at stop = {0, 4};
+    sn_train_config c2 = cfg;
+    c2.progress = stop_cb;
+    c2.progress_user = &stop;
+    cr_assert_eq(sn_trainer_create(&t, &ref, &c2, &err), 0);
+    cr_expect_eq(sn_train_epoch_from(t, &ds, 0, 0, NULL, NULL, &done, &err),
+                 -1);
+    cr_expect(strstr(err.msg, "interrupted at epoch 1 after batch 4"), "%s",
+              err.msg);
+    cr_expect(memcmp(ref.params, net.params, net.nparams * sizeof(float)) == 0,
+              "the weights are not those after batch 4");
+    sn_trainer_free(t);
+
+    /* Resuming after the good batches meets the same NaN at the same batch. */
+    cr_assert_eq(sn_trainer_create(&t, &ref, &cfg, &err), 0);
+    cr_expect_eq(sn_train_epoch_from(t, &ds, 0, 4, NULL, NULL, &done, &err),
+                 -1);
+    cr_expect(strstr(err.msg, "batch 5 of 11"), "%s", err.msg);
+    cr_expect_eq(done, 4);
+    sn_trainer_free(t);
+    sn_net_free(&ref);
+    sn_net_free(&net);
+}
+
+Test(checkpoint, starting_past_the_last_batch_is_refused)
+{
+    sn_error err;
+    sn_net net;
+    fresh_net(&net);
+    sn_train_config cfg = config(1, SN_ENGINE_SPARSE, 0, NULL);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0);
+    cr_expect_eq(sn_train_epoch_from(t, &ds, 0, NB, NULL, NULL, NULL, &err),
+                 -1);
+    cr_expect(strstr(err.msg, "11 batches"), "%s", err.msg);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+}
