@@ -294,15 +294,82 @@ int sn_bind_threads(int threads, sn_error *err);
 void sn_bind_describe(int threads, char *buf, size_t len);
 
 /* The fp32 peak of isa on this machine, measured: each of `threads`
- * threads runs a register-only loop of independent fused multiply-adds
- * (separate multiplies and adds for scalar) for about `seconds`, best of a
- * few tries. Returns FLOP/s, or 0 if this CPU cannot run isa. */
+ * threads runs a register-only loop of independent fused multiply-adds for
+ * about `seconds`, best of a few tries. For scalar, the ceiling of the
+ * scalar kernels as the compiler vectorises them: the baseline ISA's
+ * 128-bit vectors, a multiply then an add. Returns FLOP/s, or 0 if this
+ * CPU cannot run isa. */
 double sn_peak_flops(sn_isa isa, int threads, double seconds);
 
 /* The loop behind sn_peak_flops: `rounds` rounds on the calling thread.
  * Returns the floating-point operations done (0 if this CPU cannot run
  * isa); for benchmarks that time it themselves. */
 double sn_peak_loop(sn_isa isa, uint64_t rounds);
+
+/* ------------------------------------------------------------------ checkpoints */
+
+/* Trains epoch `epoch` from its batch first_batch on, the batches before it
+ * having been applied by an earlier run (resuming from a checkpoint); with
+ * first_batch 0 it is sn_train_epoch. costs, if not NULL, is the whole
+ * epoch's array (ceil(count/batch) values), written from first_batch on.
+ * *done, if not NULL, receives how many of the epoch's batches have been
+ * applied when it returns, failures included: after an interruption by the
+ * progress callback or a non-finite cost, the weights and accumulators are
+ * exactly those after batch *done. stats cover the batches run. */
+int sn_train_epoch_from(sn_trainer *trainer, const sn_dataset *train,
+                        size_t epoch, size_t first_batch, float *costs,
+                        sn_epoch_stats *stats, size_t *done, sn_error *err);
+
+/* Where a training run stands, besides the trainer's own state. */
+typedef struct sn_run_state {
+    uint64_t seed;         /* initialisation seed, for the record */
+    size_t epochs;         /* epochs the run was asked for */
+    size_t epoch;          /* the epoch to go on with, from 0 */
+    size_t batches_done;   /* batches of that epoch already applied */
+    size_t data_count;     /* the training set: samples, */
+    size_t data_inputs;    /*   inputs per sample, */
+    uint32_t data_crc;     /*   and sn_dataset_crc */
+    float *costs;          /* mean cost of every batch applied, epoch-major
+                              (epoch * batches per epoch + batches_done
+                              values), or NULL (ncosts 0) if not kept */
+    size_t ncosts;
+} sn_run_state;
+
+/* A whole training state read back from a checkpoint file. */
+typedef struct sn_checkpoint {
+    sn_net net;            /* layer sizes and parameters */
+    float *accum;          /* AdaGrad's accumulators, in net.params' layout */
+    sn_train_config cfg;   /* batch, lr, eps, optimizer, shuffle,
+                              shuffle_seed, threads and engine as they ran;
+                              kernels and progress NULL (see isa) */
+    sn_isa isa;            /* the kernel set that ran */
+    sn_run_state run;      /* run.costs is owned by the checkpoint */
+} sn_checkpoint;
+
+/* CRC-32 of a data set's labels followed by its pixels: a fingerprint that
+ * lets a resumed run refuse other training data. */
+uint32_t sn_dataset_crc(const sn_dataset *ds);
+
+/* Saves the trainer's network, accumulators and configuration with `run`
+ * in the format of docs/checkpoint-format.md, atomically (temporary file,
+ * fsync, rename, fsync of the folder): path holds the previous checkpoint
+ * or the new one, never a mixture. Call it between sn_train_* calls. */
+int sn_checkpoint_save(const sn_trainer *trainer, const sn_run_state *run,
+                       const char *path, sn_error *err);
+
+/* Loads a checkpoint, refusing a bad magic, version, field, length or
+ * checksum, and allocating no more than the file's length justifies. */
+int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err);
+void sn_checkpoint_free(sn_checkpoint *ck);
+
+/* Makes a trainer created on ck->net go on with the checkpointed run:
+ * refuses a configuration or training set that differs from the
+ * checkpoint's in what decides the result (layer sizes, batch, lr, eps,
+ * optimizer, shuffle and its seed, the data's CRC), then restores the
+ * accumulators. The thread count, kernels and engine may differ; the run
+ * then differs from an uninterrupted one in float rounding only. */
+int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *trainer,
+                         const sn_dataset *train, sn_error *err);
 
 #ifdef __cplusplus
 }

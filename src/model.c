@@ -52,6 +52,13 @@ int sn_model_save(const sn_net *net, const char *path, sn_error *err)
     put_u32(np + 4, (uint32_t)((uint64_t)net->nparams >> 32));
     const size_t head_len = 24 + 4 * nsizes;
 
+    /* rename() would replace a device or a pipe with the model (as root,
+     * /dev/null itself): only a regular file is ours to replace. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return sn_set_error(err, "%s: exists and is not a regular file; "
+                                 "refusing to replace it", path);
+
     /* The temporary file lives next to the target so rename() is atomic. */
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
@@ -97,6 +104,27 @@ int sn_model_save(const sn_net *net, const char *path, sn_error *err)
     return 0;
 }
 
+/* Reads up to `want` bytes of a stream whose length is unknown (a pipe)
+ * into a buffer that grows only as the data arrives, so that a header's
+ * claim alone allocates nothing. *got < want at the end of the stream. */
+static unsigned char *read_growing(FILE *f, size_t want, size_t *got)
+{
+    size_t cap = want < ((size_t)1 << 20) ? want : (size_t)1 << 20;
+    unsigned char *buf = malloc(cap);
+    *got = 0;
+    while (buf) {
+        *got += fread(buf + *got, 1, cap - *got, f);
+        if (*got < cap || cap == want)
+            return buf;
+        cap = cap > want / 2 ? want : 2 * cap;
+        unsigned char *bigger = realloc(buf, cap);
+        if (!bigger)
+            free(buf);
+        buf = bigger;
+    }
+    return NULL;
+}
+
 int sn_model_load(sn_net *net, const char *path, sn_error *err)
 {
     memset(net, 0, sizeof *net);
@@ -107,6 +135,7 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
     unsigned char head[8 + 4 + 4 + 4 * SN_MAX_LAYERS + 8];
     int rc = -1;
     sn_net tmp = {0};
+    unsigned char *streamed = NULL; /* a pipe's parameters and checksum */
     uLong crc = crc32_z(0L, Z_NULL, 0);
 
     if (fread(head, 1, 16, f) != 16) {
@@ -153,7 +182,8 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
     }
     /* Allocate only what the file's length can justify. */
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+    const int regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular &&
         (uint64_t)st.st_size != head_len + need * sizeof(float) + 4) {
         sn_set_error(err, "%s: %s model: %lld bytes, its header needs %zu",
                      path, (uint64_t)st.st_size < head_len + need * 4 + 4
@@ -161,19 +191,42 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
                      (long long)st.st_size, head_len + need * sizeof(float) + 4);
         goto out;
     }
+    /* A pipe has no length: read what it holds (parameters, checksum and
+     * one byte more to see that it ends) before allocating the network. */
+    const size_t bytes = need * sizeof(float);
+    size_t streamed_len = 0;
+    if (!regular) {
+        streamed = read_growing(f, bytes + 5, &streamed_len);
+        if (!streamed) {
+            sn_set_error(err, "%s: out of memory", path);
+            goto out;
+        }
+        if (streamed_len < bytes) {
+            sn_set_error(err, "%s: truncated model (parameters cut short)",
+                         path);
+            goto out;
+        }
+    }
     if (sn_net_create(&tmp, sizes, nsizes, err) != 0) {
         sn_prefix_error(err, "%s: ", path);
         goto out;
     }
     crc = crc32_z(crc, head, head_len);
-    const size_t bytes = tmp.nparams * sizeof(float);
-    if (fread(tmp.params, 1, bytes, f) != bytes) {
+    if (streamed) {
+        memcpy(tmp.params, streamed, bytes);
+    } else if (fread(tmp.params, 1, bytes, f) != bytes) {
         sn_set_error(err, "%s: truncated model (parameters cut short)", path);
         goto out;
     }
     crc = crc32_z(crc, (const unsigned char *)tmp.params, bytes);
     unsigned char tail[5];
-    size_t got = fread(tail, 1, 5, f);
+    size_t got;
+    if (streamed) {
+        got = streamed_len - bytes;
+        memcpy(tail, streamed + bytes, got);
+    } else {
+        got = fread(tail, 1, 5, f);
+    }
     if (got < 4) {
         sn_set_error(err, "%s: truncated model (checksum missing)", path);
         goto out;
@@ -190,6 +243,7 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
     memset(&tmp, 0, sizeof tmp);
     rc = 0;
 out:
+    free(streamed);
     sn_net_free(&tmp);
     fclose(f);
     return rc;

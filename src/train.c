@@ -184,14 +184,15 @@ void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
                         float *params, float *accum, size_t batch_size)
 {
     const sn_kernels *k = t->cfg.kernels;
-    float *sum = t->grads + off;
-    for (int j = 1; j < nt; j++)
-        k->vadd(len, t->grads + (size_t)j * t->grad_stride + off, sum);
+    const float *bufs[SN_MAX_THREADS];
+    for (int j = 0; j < nt; j++)
+        bufs[j] = t->grads + (size_t)j * t->grad_stride + off;
     const float gscale = 1.0f / (float)batch_size;
     if (t->cfg.optimizer == SN_OPT_ADAGRAD)
-        k->adagrad(len, params, accum, sum, gscale, t->cfg.lr, t->cfg.eps);
+        k->adagrad(len, params, accum, (size_t)nt, bufs, gscale, t->cfg.lr,
+                   t->cfg.eps);
     else
-        k->sgd(len, params, sum, gscale, t->cfg.lr);
+        k->sgd(len, params, (size_t)nt, bufs, gscale, t->cfg.lr);
 }
 
 /* How a run of batches ended. */
@@ -208,11 +209,14 @@ typedef struct run_result {
  * after a barrier every thread sums the per-thread costs in the same order,
  * so all agree on whether the batch is finite, and updates its share of the
  * parameters; a second barrier ends the batch. Thread 0 (the caller's)
- * reports progress between the two barriers.
+ * reports progress between the two barriers. batch0 is the index within
+ * the epoch of the first batch (non-zero when resuming mid-epoch), for the
+ * progress report only.
  */
 static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                               const uint32_t *order, size_t first,
-                              size_t count, size_t epoch, float *costs)
+                              size_t count, size_t epoch, size_t batch0,
+                              float *costs)
 {
     const sn_engine *e = t->engine;
     const size_t bs = t->cfg.batch;
@@ -252,8 +256,9 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                 if (costs)
                     costs[b] = batch_cost;
                 if (t->cfg.progress &&
-                    t->cfg.progress(t->cfg.progress_user, epoch, b + 1,
-                                    nbatches, batch_cost)) {
+                    t->cfg.progress(t->cfg.progress_user, epoch,
+                                    batch0 + b + 1, batch0 + nbatches,
+                                    batch_cost)) {
 #pragma omp atomic write
                     stop = 1;
                 }
@@ -311,7 +316,7 @@ int sn_train_batch(sn_trainer *t, const sn_dataset *ds, size_t first,
     const size_t saved = t->cfg.batch;
     t->cfg.batch = n;
     float c = 0.0f;
-    run_result r = run_batches(t, ds, NULL, first, n, 0, &c);
+    run_result r = run_batches(t, ds, NULL, first, n, 0, 0, &c);
     t->cfg.batch = saved;
     if (r.failed == 1)
         return sn_set_error(err, "the cost became %s on batch [%zu, %zu)",
@@ -325,29 +330,51 @@ int sn_train_batch(sn_trainer *t, const sn_dataset *ds, size_t first,
 int sn_train_epoch(sn_trainer *t, const sn_dataset *ds, size_t epoch,
                    float *costs, sn_epoch_stats *stats, sn_error *err)
 {
+    return sn_train_epoch_from(t, ds, epoch, 0, costs, stats, NULL, err);
+}
+
+int sn_train_epoch_from(sn_trainer *t, const sn_dataset *ds, size_t epoch,
+                        size_t first_batch, float *costs,
+                        sn_epoch_stats *stats, size_t *done, sn_error *err)
+{
+    if (done)
+        *done = first_batch;
     if (check_dataset(t, ds, err) != 0)
         return -1;
     if (ds->count == 0)
         return sn_set_error(err, "the training set is empty");
+    const size_t bs = t->cfg.batch;
+    const size_t nbatches = (ds->count + bs - 1) / bs;
+    if (first_batch >= nbatches)
+        return sn_set_error(err, "epoch %zu has %zu batches; cannot start "
+                                 "at batch %zu", epoch + 1, nbatches,
+                            first_batch + 1);
     if (t->cfg.shuffle && make_order(t, ds->count, epoch, err) != 0)
         return -1;
 
-    const size_t nbatches = (ds->count + t->cfg.batch - 1) / t->cfg.batch;
-    run_result r = run_batches(t, ds, t->cfg.shuffle ? t->order : NULL, 0,
-                               ds->count, epoch, costs);
+    /* The batches before first_batch were applied by an earlier run: the
+     * shuffle order is a function of the seed and the epoch alone, so the
+     * remaining batches are exactly those an uninterrupted epoch runs. */
+    const size_t first = first_batch * bs;
+    run_result r = run_batches(t, ds, t->cfg.shuffle ? t->order : NULL, first,
+                               ds->count - first, epoch, first_batch,
+                               costs ? costs + first_batch : NULL);
+    if (done)
+        *done = first_batch + r.done;
     if (r.failed == 1)
         return sn_set_error(err, "the cost became %s at epoch %zu, batch %zu "
                                  "of %zu (learning rate too large?); the "
                                  "weights are those before that batch",
                             isnan(r.bad_cost) ? "NaN" : "infinite", epoch + 1,
-                            r.done + 1, nbatches);
+                            first_batch + r.done + 1, nbatches);
     if (r.failed == 2)
         return sn_set_error(err, "interrupted at epoch %zu after batch %zu of "
-                                 "%zu", epoch + 1, r.done, nbatches);
+                                 "%zu", epoch + 1, first_batch + r.done,
+                            nbatches);
     if (stats) {
-        stats->mean_cost = r.cost_sum / (double)ds->count;
-        stats->samples = ds->count;
-        stats->batches = nbatches;
+        stats->mean_cost = r.cost_sum / (double)(ds->count - first);
+        stats->samples = ds->count - first;
+        stats->batches = nbatches - first_batch;
     }
     return 0;
 }

@@ -108,6 +108,19 @@ int cli_default_threads(void)
     return t->cores;
 }
 
+void cli_format_bytes(size_t bytes, char *buf, size_t len)
+{
+    const size_t mib = (size_t)1 << 20;
+    if (bytes == 0)
+        snprintf(buf, len, "?");
+    else if (bytes >= mib && bytes % mib == 0)
+        snprintf(buf, len, "%zu MiB", bytes / mib);
+    else if (bytes >= 1024)
+        snprintf(buf, len, "%zu KiB", bytes / 1024);
+    else
+        snprintf(buf, len, "%zu B", bytes);
+}
+
 void cli_format_si(double v, char *buf, size_t len)
 {
     if (v >= 1e9)

@@ -50,6 +50,20 @@ int cli_default_threads(void);
 /* "1.46M" style formatting of a rate. */
 void cli_format_si(double v, char *buf, size_t len);
 
+/* "32 KiB", "1 MiB"; "?" for 0 (unknown). */
+void cli_format_bytes(size_t bytes, char *buf, size_t len);
+
+/* SIGINT and SIGTERM while training (interrupt.c): the first raises a flag
+ * that cli_interrupt_signal() returns (the signal number, else 0), the
+ * second ends the process at once. */
+void cli_interrupt_install(const char *cmd);
+void cli_interrupt_restore(void);
+int cli_interrupt_signal(void);
+
+/* --trap-fp: SIGFPE on invalid, divide-by-zero and overflow, in this thread
+ * and in an OpenMP region of `threads`; the handler says which and where. */
+int cli_trap_fp_enable(const char *cmd, int threads);
+
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_info(int argc, char **argv);

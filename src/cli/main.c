@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_report.h"
 
 static void usage(FILE *out)
 {
@@ -12,6 +13,9 @@ static void usage(FILE *out)
           "  train   train a network on MNIST (or any IDX data set)\n"
           "  eval    evaluate a saved model: accuracy, cost, confusion matrix\n"
           "  info    CPU, SIMD kernels and threads this machine would use\n"
+          "  bench   training throughput per kernel set and thread count\n"
+          "  report  pictures of a model and its run: SVGs and an index.html\n"
+          "  predict classify PNG or PGM images with a saved model\n"
           "\n"
           "`simdnet <command> --help` describes each command's options.\n"
           "Environment: SIMDNET_DATA (data folder), SIMDNET_ISA (kernel set).\n",
@@ -31,6 +35,12 @@ int main(int argc, char **argv)
         return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "info"))
         return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench"))
+        return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "predict"))
+        return cmd_predict(argc - 1, argv + 1);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;
