@@ -81,7 +81,11 @@ int sn_kernels_select(const char *name, const sn_kernels **kernels,
                       sn_error *err)
 {
     const char *source = "--isa";
-    if (name == NULL || *name == '\0') {
+    if (name != NULL && *name == '\0')
+        return sn_set_error(err, "--isa: empty kernel set name (expected "
+                                 "scalar, avx2, avx512 or neon)");
+    if (name == NULL) {
+        /* An empty SIMDNET_ISA is the same as an unset one. */
         name = getenv("SIMDNET_ISA");
         source = "SIMDNET_ISA";
     }

@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "alloc.h"
+#include "atomic_file.h"
 #include "error.h"
 #include "simdnet.h"
 #include "trainer.h"
@@ -106,135 +107,13 @@ uint32_t sn_dataset_crc(const sn_dataset *ds)
 
 /* ------------------------------------------------------------------ writing */
 
-/* A file written next to its destination and renamed over it. */
-typedef struct atomic_file {
-    const char *path;
-    char *tmp;
-    FILE *f;
-    uLong crc;
-    int failed;      /* a write failed; errno_at_failure says why */
-    int errno_at_failure;
-} atomic_file;
-
-static int atomic_open(atomic_file *af, const char *path, sn_error *err)
-{
-    memset(af, 0, sizeof *af);
-    af->path = path;
-    af->crc = crc32_z(0L, Z_NULL, 0);
-    if (path == NULL || *path == '\0')
-        return sn_set_error(err, "no checkpoint file name given");
-    /* rename() would replace a device or a folder's entry with our file
-     * (as root, /dev/null itself): only regular files are ours to replace. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return sn_set_error(err, "%s: exists and is not a regular file; "
-                                 "refusing to replace it", path);
-    const size_t len = strlen(path) + sizeof ".tmp.XXXXXX";
-    af->tmp = malloc(len);
-    if (!af->tmp)
-        return sn_set_error(err, "%s: out of memory", path);
-    snprintf(af->tmp, len, "%s.tmp.XXXXXX", path);
-    const int fd = mkstemp(af->tmp);
-    if (fd < 0) {
-        sn_set_error(err, "%s: cannot create a temporary file next to it: %s",
-                     path, strerror(errno));
-        free(af->tmp);
-        af->tmp = NULL;
-        return -1;
-    }
-    af->f = fdopen(fd, "wb");
-    if (!af->f) {
-        sn_set_error(err, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(af->tmp);
-        free(af->tmp);
-        af->tmp = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-/* Writes n bytes and folds them into the CRC; a failure is remembered and
- * reported by atomic_commit. */
-static void atomic_write(atomic_file *af, const void *buf, size_t n)
-{
-    if (af->failed || n == 0)
-        return;
-    af->crc = crc32_z(af->crc, buf, n);
-    if (fwrite(buf, 1, n, af->f) != n) {
-        af->failed = 1;
-        af->errno_at_failure = errno;
-    }
-}
-
-static void atomic_abort(atomic_file *af)
-{
-    if (af->f)
-        fclose(af->f);
-    if (af->tmp) {
-        unlink(af->tmp);
-        free(af->tmp);
-    }
-    memset(af, 0, sizeof *af);
-}
-
-/* The folder's entry for the new name must reach the disk too, or a crash
- * right after the rename could bring back the old file (or none). */
-static void sync_folder(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash) {
-        strcpy(dir, ".");
-    } else {
-        const size_t n = slash == path ? 1 : (size_t)(slash - path);
-        if (n >= sizeof dir)
-            return;
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    const int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd); /* some file systems refuse; the data is safe */
-        close(fd);
-    }
-}
-
-/* Appends the CRC, flushes to the disk and renames over the destination. */
-static int atomic_commit(atomic_file *af, sn_error *err)
+/* Appends the CRC of everything written and commits the file. */
+static int commit_with_crc(sn_atomic_file *af, sn_error *err)
 {
     unsigned char tail[4];
     put_u32(tail, (uint32_t)af->crc);
-    if (!af->failed && fwrite(tail, 1, 4, af->f) != 4) {
-        af->failed = 1;
-        af->errno_at_failure = errno;
-    }
-    if (!af->failed && (fflush(af->f) != 0 || fsync(fileno(af->f)) != 0)) {
-        af->failed = 1;
-        af->errno_at_failure = errno;
-    }
-    /* The last buffered bytes are written by fclose: check it too. */
-    const int closed = fclose(af->f);
-    af->f = NULL;
-    if (closed != 0 && !af->failed) {
-        af->failed = 1;
-        af->errno_at_failure = errno;
-    }
-    if (!af->failed && rename(af->tmp, af->path) != 0) {
-        af->failed = 1;
-        af->errno_at_failure = errno;
-    }
-    if (af->failed) {
-        sn_set_error(err, "%s: cannot write the checkpoint: %s (the previous "
-                          "file, if any, is unchanged)",
-                     af->path, strerror(af->errno_at_failure));
-        atomic_abort(af);
-        return -1;
-    }
-    sync_folder(af->path);
-    free(af->tmp);
-    memset(af, 0, sizeof *af);
-    return 0;
+    sn_atomic_write(af, tail, 4);
+    return sn_atomic_commit(af, err);
 }
 
 static size_t batches_per_epoch(size_t count, size_t batch)
@@ -296,14 +175,14 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
                             path, net->nparams);
     sn_trainer_get_accum(t, accum);
 
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
+    sn_atomic_file af;
+    int rc = sn_atomic_open(&af, path, err);
     if (rc == 0) {
-        atomic_write(&af, head, head_len);
-        atomic_write(&af, net->params, net->nparams * sizeof(float));
-        atomic_write(&af, accum, net->nparams * sizeof(float));
-        atomic_write(&af, run->costs, run->ncosts * sizeof(float));
-        rc = atomic_commit(&af, err);
+        sn_atomic_write(&af, head, head_len);
+        sn_atomic_write(&af, net->params, net->nparams * sizeof(float));
+        sn_atomic_write(&af, accum, net->nparams * sizeof(float));
+        sn_atomic_write(&af, run->costs, run->ncosts * sizeof(float));
+        rc = commit_with_crc(&af, err);
     }
     sn_free(accum);
     return rc;

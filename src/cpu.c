@@ -49,7 +49,7 @@ static unsigned long long xgetbv0(void)
 static void detect_x86(void)
 {
     unsigned a, b, c, d;
-    unsigned max = __get_cpuid_max(0, NULL);
+    const unsigned max = (unsigned)__get_cpuid_max(0, NULL);
     if (max < 1)
         return;
     __cpuid(1, a, b, c, d);
@@ -86,7 +86,7 @@ static void detect_x86(void)
                                     avx512dq && avx512bw && avx512vl && os_zmm;
 
     /* Brand string: leaves 0x80000002..4. */
-    if (__get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
+    if ((unsigned)__get_cpuid_max(0x80000000, NULL) >= 0x80000004u) {
         unsigned regs[12];
         for (unsigned i = 0; i < 3; i++)
             __cpuid(0x80000002 + i, regs[4 * i], regs[4 * i + 1],

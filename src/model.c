@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "simdnet.h"
 
@@ -31,13 +32,6 @@ static uint32_t get_u32(const unsigned char *p)
            (uint32_t)p[3] << 24;
 }
 
-/* Writes n bytes and folds them into the running CRC. */
-static int write_crc(FILE *f, const void *buf, size_t n, uLong *crc)
-{
-    *crc = crc32_z(*crc, buf, n);
-    return fwrite(buf, 1, n, f) == n ? 0 : -1;
-}
-
 int sn_model_save(const sn_net *net, const char *path, sn_error *err)
 {
     unsigned char head[8 + 4 + 4 + 4 * SN_MAX_LAYERS + 8];
@@ -52,56 +46,15 @@ int sn_model_save(const sn_net *net, const char *path, sn_error *err)
     put_u32(np + 4, (uint32_t)((uint64_t)net->nparams >> 32));
     const size_t head_len = 24 + 4 * nsizes;
 
-    /* rename() would replace a device or a pipe with the model (as root,
-     * /dev/null itself): only a regular file is ours to replace. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return sn_set_error(err, "%s: exists and is not a regular file; "
-                                 "refusing to replace it", path);
-
-    /* The temporary file lives next to the target so rename() is atomic. */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return sn_set_error(err, "%s: out of memory", path);
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        sn_set_error(err, "%s: cannot create a temporary file next to it: %s",
-                     path, strerror(errno));
-        free(tmp);
+    sn_atomic_file af;
+    if (sn_atomic_open(&af, path, err) != 0)
         return -1;
-    }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        sn_set_error(err, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    uLong crc = crc32_z(0L, Z_NULL, 0);
+    sn_atomic_write(&af, head, head_len);
+    sn_atomic_write(&af, net->params, net->nparams * sizeof(float));
     unsigned char tail[4];
-    int bad = write_crc(f, head, head_len, &crc) != 0 ||
-              write_crc(f, net->params, net->nparams * sizeof(float), &crc) != 0;
-    put_u32(tail, (uint32_t)crc);
-    bad = bad || fwrite(tail, 1, 4, f) != 4 || fflush(f) != 0 ||
-          fsync(fileno(f)) != 0;
-    int saved_errno = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        saved_errno = errno;
-    }
-    if (bad || rename(tmp, path) != 0) {
-        if (!bad)
-            saved_errno = errno;
-        unlink(tmp);
-        free(tmp);
-        return sn_set_error(err, "%s: cannot write the model: %s", path,
-                            strerror(saved_errno));
-    }
-    free(tmp);
-    return 0;
+    put_u32(tail, (uint32_t)af.crc);
+    sn_atomic_write(&af, tail, 4);
+    return sn_atomic_commit(&af, err);
 }
 
 /* Reads up to `want` bytes of a stream whose length is unknown (a pipe)

@@ -79,6 +79,12 @@ expect_fail "flag without value" "--epochs needs a value" train --epochs
 expect_fail "stray argument" "unexpected argument 'extra'" train $small extra
 expect_fail "--layers needing terabytes" "parameters" train $small --layers 49,1048576,1048576,10
 expect_fail "--isa bogus" "unknown ISA 'bogus'" train $small --isa bogus
+expect_fail "eval --isa ''" "empty kernel set name" eval --model /nonexistent --isa ''
+if [ -w /dev/full ]; then
+    "$exe" info >/dev/full 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ] && grep -q "cannot write the output" "$tmp/err"; then ok "output to a full disk fails (exit $rc)"; else not_ok "info >/dev/full exited $rc"; fi
+fi
 case $(uname -m) in
 x86_64) expect_fail "--isa neon on x86-64" "neon" train $small --isa neon ;;
 aarch64) expect_fail "--isa avx2 on aarch64" "avx2" train $small --isa avx2 ;;
@@ -104,6 +110,9 @@ else
 fi
 "$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --save "$tmp/b.model" >"$tmp/out" 2>"$tmp/err"
 if cmp -s "$tmp/a.model" "$tmp/b.model"; then ok "same seed and threads: byte-identical models"; else not_ok "same seed and threads gave different models"; fi
+# A model is an ordinary file: readable as the umask allows, not 0600.
+mode=$(umask 022 && "$exe" train $small --epochs 1 --save "$tmp/m.model" >/dev/null 2>&1 && stat -c %a "$tmp/m.model")
+if [ "$mode" = 644 ]; then ok "models are saved with the umask's mode (644)"; else not_ok "model mode is $mode, expected 644"; fi
 if [ "$(wc -l <"$tmp/costs.csv")" -eq $((1 + 2 * 3)) ] && head -1 "$tmp/costs.csv" | grep -q "^epoch,batch,cost$"; then
     ok "--costs writes one CSV line per batch"
 else

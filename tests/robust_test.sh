@@ -117,7 +117,7 @@ expect_fail "--layers 49,-16,10" "item 2 is not a positive integer" train --data
 expect_fail "--layers '49, 16,10' (space)" "item 2 is not a positive integer" train --data "$tmp/small" --layers "49, 16,10"
 expect_fail "--layers 99999999999999999999,10" "item 1 must be 1 to" train --data "$tmp/small" --layers 99999999999999999999,10
 expect_fail "--engine bogus" "--engine: expected sparse or per-sample" train $small --engine bogus
-expect_fail "--isa ''" "--isa: expected scalar" train $small --isa ""
+expect_fail "--isa ''" "--isa: empty kernel set name" train $small --isa ""
 expect_fail "--data ''" "not found" train --data "" --layers 49,16,10
 expect_fail "--data naming a file" "Not a directory" train --data "$tmp/small/train-images-idx3-ubyte"
 expect_fail "--init missing" "--init: $tmp/none.model: cannot open the model" train $small --init "$tmp/none.model"

@@ -38,10 +38,13 @@ Test(dispatch, no_name_no_env_selects_best)
     cr_assert_eq(sn_kernels_select(NULL, &k, &err), 0, "%s", err.msg);
     cr_assert_eq(sn_kernels_isa(k), sn_isa_best());
 
-    /* An empty name and an empty variable mean "not given". */
+    /* An empty variable means "not given"; an empty --isa is a mistake
+     * (a script's unset variable), refused rather than guessed at. */
     cr_assert_eq(setenv("SIMDNET_ISA", "", 1), 0);
-    cr_assert_eq(sn_kernels_select("", &k, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_kernels_select(NULL, &k, &err), 0, "%s", err.msg);
     cr_assert_eq(sn_kernels_isa(k), sn_isa_best());
+    cr_expect_eq(sn_kernels_select("", &k, &err), -1);
+    cr_expect(strstr(err.msg, "empty kernel set name"), "%s", err.msg);
 }
 
 Test(dispatch, explicit_name_overrides_env)

@@ -1,7 +1,6 @@
 /* args.c - strict flag values, data and kernel lookup for the commands. */
 #include <errno.h>
 #include <math.h>
-#include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

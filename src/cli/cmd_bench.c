@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "cli.h"
 
 static const char *const CMD = "bench";
@@ -648,45 +649,20 @@ static void write_results(FILE *f, const bench_args *a, const bench_data *d,
     fputs("\n  ]\n}\n", f);
 }
 
-/* Writes through a temporary file and a rename, as train --costs does. */
+/* Writes atomically: a half-written JSON file is never left behind. */
 static int write_json(const char *path, const bench_args *a,
                       const bench_data *d, const sn_net *net, double flops,
                       const bench_result *res, size_t n)
 {
-    size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
-    if (!tmp) {
-        cli_error(CMD, "--json: out of memory");
-        return -1;
+    sn_error err;
+    sn_atomic_file af;
+    if (sn_atomic_open(&af, path, &err) == 0) {
+        write_results(af.f, a, d, net, flops, res, n);
+        if (sn_atomic_commit(&af, &err) == 0)
+            return 0;
     }
-    snprintf(tmp, len, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    /* mkstemp makes the file private (0600); a report is not. */
-    const mode_t mask = umask(0);
-    umask(mask);
-    if (fd >= 0)
-        fchmod(fd, 0666 & ~mask);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        cli_error(CMD, "--json %s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return -1;
-    }
-    write_results(f, a, d, net, flops, res, n);
-    int bad = ferror(f) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        cli_error(CMD, "--json %s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
+    cli_error(CMD, "--json %s", err.msg);
+    return -1;
 }
 
 int cmd_bench(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "cli.h"
 #include "cmd_report.h"
 
@@ -156,11 +157,6 @@ static int parse_args(int argc, char **argv, train_args *a)
             break;
         case O_ISA:
             a->isa = optarg;
-            if (*optarg == '\0') {
-                cli_error(CMD, "--isa: expected scalar, avx2, avx512 or neon, "
-                               "got ''");
-                bad = -1;
-            }
             break;
         case O_INIT: a->init = optarg; break;
         case O_SAVE: a->save = optarg; break;
@@ -336,9 +332,15 @@ static int make_net(const train_args *a, const sn_checkpoint *ck, sn_net *net)
         }
         return 0;
     }
-    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
+    /* A shape refused is the command line's fault; memory short is not. */
+    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], nparams;
+    if (sn_net_shape(sizes, nsizes, w_off, b_off, &nparams, &err) != 0) {
         cli_error(CMD, "--layers: %s", err.msg);
         return EXIT_USAGE;
+    }
+    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
+        cli_error(CMD, "%s", err.msg);
+        return EXIT_FAIL;
     }
     sn_net_init_uniform(net, a->seed);
     return 0;
@@ -349,53 +351,18 @@ static int make_net(const train_args *a, const sn_checkpoint *ck, sn_net *net)
 static int write_costs(const char *path, const float *costs, size_t n,
                        size_t nbatches)
 {
-    /* rename() would replace a device (as root, /dev/null itself). */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        cli_error(CMD, "--costs %s: exists and is not a regular file; "
-                       "refusing to replace it", path);
-        return -1;
+    sn_error err;
+    sn_atomic_file af;
+    if (sn_atomic_open(&af, path, &err) == 0) {
+        fputs("epoch,batch,cost\n", af.f);
+        for (size_t i = 0; i < n; i++)
+            fprintf(af.f, "%zu,%zu,%.9g\n", i / nbatches + 1,
+                    i % nbatches + 1, (double)costs[i]);
+        if (sn_atomic_commit(&af, &err) == 0)
+            return 0;
     }
-    size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, len, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        cli_error(CMD, "--costs %s: cannot create a temporary file next to "
-                       "it: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return -1;
-    }
-    fputs("epoch,batch,cost\n", f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%zu,%zu,%.9g\n", i / nbatches + 1, i % nbatches + 1,
-                (double)costs[i]);
-    int bad = ferror(f) != 0;
-    int saved_errno = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        saved_errno = errno;
-    }
-    if (!bad && rename(tmp, path) != 0) {
-        bad = 1;
-        saved_errno = errno;
-    }
-    if (bad) {
-        cli_error(CMD, "--costs %s: cannot write: %s", path,
-                  strerror(saved_errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
+    cli_error(CMD, "--costs %s", err.msg);
+    return -1;
 }
 
 /* The mean cost of batches [from, nbatches) of an epoch, each weighted by

@@ -1,4 +1,5 @@
 /* main.c - `simdnet <command>`: dispatch to the commands. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,27 @@ static void usage(FILE *out)
           out);
 }
 
+/* The commands, by name. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"train", cmd_train},   {"eval", cmd_eval},     {"info", cmd_info},
+    {"bench", cmd_bench},   {"report", cmd_report}, {"predict", cmd_predict},
+};
+
+/* Output that never reached its destination (a full disk, a closed pipe)
+ * is a failure, not a success. */
+static int finish_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "simdnet: cannot write the output: %s\n",
+                strerror(errno));
+        return rc ? rc : EXIT_FAIL;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -29,25 +51,17 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "train"))
-        return cmd_train(argc - 1, argv + 1);
-    if (!strcmp(cmd, "eval"))
-        return cmd_eval(argc - 1, argv + 1);
-    if (!strcmp(cmd, "info"))
-        return cmd_info(argc - 1, argv + 1);
-    if (!strcmp(cmd, "bench"))
-        return cmd_bench(argc - 1, argv + 1);
-    if (!strcmp(cmd, "report"))
-        return cmd_report(argc - 1, argv + 1);
-    if (!strcmp(cmd, "predict"))
-        return cmd_predict(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (!strcmp(cmd, commands[i].name))
+            return finish_stdout(commands[i].run(argc - 1, argv + 1));
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return 0;
+        return finish_stdout(0);
     }
     if (!strcmp(cmd, "--version")) {
         printf("simdnet %s\n", SN_VERSION_STRING);
-        return 0;
+        return finish_stdout(0);
     }
     fprintf(stderr, "simdnet: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "report/files.h"
 #include "report/report.h"
@@ -70,55 +71,18 @@ int sn_report_write_file(const char *dir, const char *name, const char *data,
                          size_t len, sn_error *err)
 {
     const size_t plen = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(plen), *tmp = malloc(plen + 16);
-    if (!path || !tmp) {
-        free(path);
-        free(tmp);
+    char *path = malloc(plen);
+    if (!path)
         return sn_set_error(err, "out of memory");
-    }
     snprintf(path, plen, "%s/%s", dir, name);
-    snprintf(tmp, plen + 16, "%s/.%s.tmp.XXXXXX", dir, name);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        sn_set_error(err, "cannot write %s: %s", path, strerror(errno));
-        goto fail;
-    }
-    /* mkstemp makes the file 0600; a report is for reading by others too. */
-    const mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    size_t done = 0;
-    while (done < len) {
-        const ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            sn_set_error(err, "cannot write %s: %s", path,
-                         w < 0 ? strerror(errno) : "no progress");
-            close(fd);
-            unlink(tmp);
-            goto fail;
-        }
-        done += (size_t)w;
-    }
-    if (fsync(fd) != 0 && errno != EINVAL) {
-        sn_set_error(err, "cannot write %s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto fail;
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        sn_set_error(err, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-        goto fail;
+    sn_atomic_file af;
+    int rc = sn_atomic_open(&af, path, err);
+    if (rc == 0) {
+        sn_atomic_write(&af, data, len);
+        rc = sn_atomic_commit(&af, err);
     }
     free(path);
-    free(tmp);
-    return 0;
-fail:
-    free(path);
-    free(tmp);
-    return -1;
+    return rc;
 }
 
 int sn_read_text_file(const char *path, size_t max, char **text, size_t *len,
