@@ -78,9 +78,7 @@ int cli_load_split(const char *cmd, const char *dir, sn_split split,
     if (sn_dataset_load(ds, dir, split, max_label, &err) == 0)
         return 0;
     cli_error(cmd, "%s", err.msg);
-    fprintf(stderr, "  Get MNIST with tools/fetch-mnist.sh %s, or point "
-                    "--data or SIMDNET_DATA at a folder that holds it.\n",
-            dir);
+    fputs("  (--data DIR or SIMDNET_DATA choose the folder.)\n", stderr);
     return -1;
 }
 
