@@ -1,5 +1,6 @@
 /* args.c - strict flag values, data and kernel lookup for the commands. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,6 +16,25 @@ void cli_error(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    if (c == ':')
+        cli_error(cmd, "%s needs a value", argv[optind - 1]);
+    else
+        cli_error(cmd, "unknown option '%s' (see simdnet %s --help)",
+                  argv[optind - 1], cmd);
+    return -1;
+}
+
+int cli_no_operands(const char *cmd, int argc, char **argv)
+{
+    if (optind < argc) {
+        cli_error(cmd, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    return 0;
 }
 
 int cli_parse_long(const char *cmd, const char *flag, const char *text,

@@ -18,6 +18,12 @@ enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 /* "simdnet <cmd>: <message>" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+/* After getopt_long (with a leading ':' in its option string) returned ':'
+ * or '?': says which option lacks a value or is unknown. Returns -1. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+/* Says so and returns -1 if operands follow the options. */
+int cli_no_operands(const char *cmd, int argc, char **argv);
+
 /* Strict number parsing for flag values: the whole text must be a number in
  * [min, max]; otherwise an error naming the flag and the value is printed
  * and -1 returned. */

@@ -248,21 +248,15 @@ static int parse_args(int argc, char **argv, bench_args *a)
         case O_BIND: a->bind = 1; break;
         case O_JSON: a->json = optarg; break;
         case 'h': bench_usage(stdout); exit(0);
-        case ':':
-            cli_error(CMD, "%s needs a value", argv[optind - 1]);
-            return -1;
         default:
-            cli_error(CMD, "unknown option '%s' (see simdnet bench --help)",
-                      argv[optind - 1]);
+            cli_bad_option(CMD, c, argv);
             return -1;
         }
         if (bad)
             return -1;
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_no_operands(CMD, argc, argv) != 0)
         return -1;
-    }
     if (a->nisas == 0) {
         for (int i = 0; i < SN_ISA_COUNT; i++) {
             const sn_isa isa = (sn_isa)i;

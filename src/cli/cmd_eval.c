@@ -74,17 +74,13 @@ int cmd_eval(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h': eval_usage(stdout); return 0;
-        case ':': cli_error(CMD, "%s needs a value", argv[optind - 1]); return EXIT_USAGE;
         default:
-            cli_error(CMD, "unknown option '%s' (see simdnet eval --help)",
-                      argv[optind - 1]);
+            cli_bad_option(CMD, c, argv);
             return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_no_operands(CMD, argc, argv) != 0)
         return EXIT_USAGE;
-    }
     if (!model) {
         cli_error(CMD, "--model FILE is required");
         return EXIT_USAGE;

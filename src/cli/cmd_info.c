@@ -26,16 +26,13 @@ int cmd_info(int argc, char **argv)
                  "Shows the CPU, its SIMD features, the kernel sets built into\n"
                  "this binary, which one would be selected, and the threads.");
             return 0;
-        case ':': cli_error(CMD, "%s needs a value", argv[optind - 1]); return EXIT_USAGE;
         default:
-            cli_error(CMD, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(CMD, c, argv);
             return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_no_operands(CMD, argc, argv) != 0)
         return EXIT_USAGE;
-    }
     printf("simdnet   %s\n", SN_VERSION_STRING);
     printf("cpu       %s\n", sn_cpu_model());
     printf("features  %s\n", sn_cpu_features());

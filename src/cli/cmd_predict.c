@@ -81,12 +81,8 @@ int cmd_predict(int argc, char **argv)
             }
             break;
         case 'h': predict_usage(stdout); return 0;
-        case ':':
-            cli_error(CMD, "%s needs a value", argv[optind - 1]);
-            return EXIT_USAGE;
         default:
-            cli_error(CMD, "unknown option '%s' (see simdnet predict --help)",
-                      argv[optind - 1]);
+            cli_bad_option(CMD, c, argv);
             return EXIT_USAGE;
         }
     }

@@ -99,21 +99,15 @@ static int parse_args(int argc, char **argv, report_args *a)
             break;
         case O_ISA: a->isa = optarg; break;
         case 'h': report_usage(stdout); exit(0);
-        case ':':
-            cli_error(CMD, "%s needs a value", argv[optind - 1]);
-            return -1;
         default:
-            cli_error(CMD, "unknown option '%s' (see simdnet report --help)",
-                      argv[optind - 1]);
+            cli_bad_option(CMD, c, argv);
             return -1;
         }
         if (bad)
             return -1;
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_no_operands(CMD, argc, argv) != 0)
         return -1;
-    }
     if (!a->model || !a->out) {
         cli_error(CMD, "%s is required (see simdnet report --help)",
                   !a->model ? "--model FILE" : "--out DIR");

@@ -177,21 +177,15 @@ static int parse_args(int argc, char **argv, train_args *a)
         case O_TRAP_FP: a->trap_fp = 1; break;
         case O_REPORT: a->report = optarg; break;
         case 'h': train_usage(stdout); exit(0);
-        case ':':
-            cli_error(CMD, "%s needs a value", argv[optind - 1]);
-            return -1;
         default:
-            cli_error(CMD, "unknown option '%s' (see simdnet train --help)",
-                      argv[optind - 1]);
+            cli_bad_option(CMD, c, argv);
             return -1;
         }
         if (bad)
             return -1;
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_no_operands(CMD, argc, argv) != 0)
         return -1;
-    }
     if (a->checkpoint_every && !a->checkpoint) {
         cli_error(CMD, "--checkpoint-every needs --checkpoint FILE");
         return -1;
