@@ -46,19 +46,7 @@ xpath() { xmllint --xpath "$2" "$1" 2>/dev/null; }
 el() { echo "//*[local-name()='$1']"; }
 
 # A learnable 7x7 data set in MNIST's file layout, as cli_test.sh makes.
-python3 - "$tmp/data" <<'PY'
-import os, random, struct, sys
-d = sys.argv[1]; os.makedirs(d)
-rng = random.Random(5)
-def write(name, n):
-    labels = [rng.randrange(10) for _ in range(n)]
-    pix = bytearray()
-    for l in labels:
-        pix += bytes(rng.randrange(1, 256) if (j % 10 == l and rng.random() < .7) else 0 for j in range(49))
-    open(f"{d}/{name}-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, n, 7, 7) + pix)
-    open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, n) + bytes(labels))
-write("train", 300); write("t10k", 100)
-PY
+python3 "$(dirname "$0")/make_small_mnist.py" "$tmp/data"
 data="$tmp/data"
 
 # --- train --report on the small set: 2 epochs of 3 batches
