@@ -180,7 +180,7 @@ typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
 typedef struct sn_train_config {
     size_t batch;             /* samples per batch (default 100) */
     float lr;                 /* learning rate (default 0.1) */
-    float eps;                /* AdaGrad epsilon, inside the sqrt (1e-8) */
+    float eps;                /* AdaGrad epsilon, inside the sqrt (1e-8; > 0) */
     sn_optimizer optimizer;   /* default AdaGrad */
     int threads;              /* 0: OpenMP's default */
     int shuffle;              /* 0: file order (the tutorial) */

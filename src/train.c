@@ -51,8 +51,11 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     if (!isfinite(cfg->lr) || cfg->lr <= 0.0f)
         return sn_set_error(err, "learning rate must be a positive number, "
                                  "got %g", (double)cfg->lr);
-    if (!isfinite(cfg->eps) || cfg->eps < 0.0f)
-        return sn_set_error(err, "epsilon must be a non-negative number");
+    /* eps > 0 also keeps a never-touched parameter's step 0 / sqrt(0 + eps)
+     * a plain 0, which the sparse engine relies on to skip it. */
+    if (!isfinite(cfg->eps) || cfg->eps <= 0.0f)
+        return sn_set_error(err, "epsilon must be a positive number, got %g",
+                            (double)cfg->eps);
     if ((unsigned)cfg->engine > SN_ENGINE_SPARSE)
         return sn_set_error(err, "unknown engine %d", (int)cfg->engine);
     if (cfg->threads < 0 || cfg->threads > SN_MAX_THREADS)

@@ -200,6 +200,10 @@ Test(train, refuses_bad_configurations)
     cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
     cr_expect(strstr(err.msg, "learning rate"), "%s", err.msg);
     cfg = sn_train_config_default();
+    cfg.eps = 0.0f; /* 0 / sqrt(0 + 0) would be NaN for untouched weights */
+    cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
+    cr_expect(strstr(err.msg, "epsilon"), "%s", err.msg);
+    cfg = sn_train_config_default();
     cfg.threads = 100000;
     cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
     cr_expect(strstr(err.msg, "threads"), "%s", err.msg);
