@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "image/image.h"
+#include "read_file.h"
 
 int sn_image_alloc(sn_image *img, size_t width, size_t height,
                    size_t channels, sn_error *err)
@@ -33,55 +34,12 @@ void sn_image_free(sn_image *img)
     memset(img, 0, sizeof *img);
 }
 
-/* The whole file in memory, at most SN_IMAGE_MAX_FILE bytes. */
-static int read_file(const char *path, uint8_t **data, size_t *len,
-                     sn_error *err)
-{
-    *data = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sn_set_error(err, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        if (cap >= SN_IMAGE_MAX_FILE) {
-            free(buf);
-            fclose(f);
-            return sn_set_error(err, "%s: larger than the %zu bytes an image "
-                                     "file may have", path, SN_IMAGE_MAX_FILE);
-        }
-        uint8_t *grown = realloc(buf, cap * 2);
-        if (!grown)
-            free(buf);
-        buf = grown;
-        cap *= 2;
-    }
-    if (!buf) {
-        fclose(f);
-        return sn_set_error(err, "%s: out of memory", path);
-    }
-    const int failed = ferror(f);
-    const int saved = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return sn_set_error(err, "%s: %s", path, strerror(saved));
-    }
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
 int sn_image_read(const char *path, sn_image *img, sn_error *err)
 {
     memset(img, 0, sizeof *img);
     uint8_t *data;
     size_t len;
-    if (read_file(path, &data, &len, err) != 0)
+    if (sn_read_file(path, SN_IMAGE_MAX_FILE, (char **)&data, &len, err) != 0)
         return -1;
     int rc;
     if (len >= 4 && data[0] == 0x89 && !memcmp(data + 1, "PNG", 3))

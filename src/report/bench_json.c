@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "report/files.h"
+#include "read_file.h"
 #include "report/json.h"
 #include "report/report.h"
 
@@ -422,7 +422,7 @@ int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
 {
     char *text;
     size_t len;
-    if (sn_read_text_file(path, (size_t)1 << 30, &text, &len, err) != 0)
+    if (sn_read_file(path, (size_t)1 << 30, &text, &len, err) != 0)
         return -1;
     sn_json root;
     int rc = sn_json_parse(text, len, &root, err);

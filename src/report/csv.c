@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "report/files.h"
+#include "read_file.h"
 #include "report/report.h"
 
 /* Splits the next line off *p (CR LF or LF); NULL at the end. */
@@ -69,7 +69,7 @@ int sn_costs_read(const char *path, float **costs, size_t *epochs,
     *epochs = *nbatches = 0;
     char *text;
     size_t len;
-    if (sn_read_text_file(path, (size_t)1 << 30, &text, &len, err) != 0)
+    if (sn_read_file(path, (size_t)1 << 30, &text, &len, err) != 0)
         return -1;
     size_t cap = 0, n = 0, per_epoch = 0, epoch = 1, batch = 0, lineno = 0;
     float *v = NULL;
@@ -153,7 +153,7 @@ int sn_accuracy_read(const char *path, double **acc, size_t *epochs,
     *epochs = 0;
     char *text;
     size_t len;
-    if (sn_read_text_file(path, (size_t)1 << 26, &text, &len, err) != 0)
+    if (sn_read_file(path, (size_t)1 << 26, &text, &len, err) != 0)
         return -1;
     size_t cap = 0, n = 0, lineno = 0;
     double *v = NULL;

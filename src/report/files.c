@@ -1,7 +1,6 @@
 /*
- * files.c - the report's file handling: its folder, atomic writes (a
- * temporary file in the same folder, flushed, then renamed over the name),
- * and reading whole input files.
+ * files.c - the report's folder (created, and checked writable before any
+ * work) and its files, each written atomically (atomic_file.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +11,8 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "read_file.h"
 #include "error.h"
-#include "report/files.h"
 #include "report/report.h"
 
 int sn_report_prepare_dir(const char *dir, sn_error *err)
@@ -83,47 +82,4 @@ int sn_report_write_file(const char *dir, const char *name, const char *data,
     }
     free(path);
     return rc;
-}
-
-int sn_read_text_file(const char *path, size_t max, char **text, size_t *len,
-                      sn_error *err)
-{
-    *text = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sn_set_error(err, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        if (cap >= max) {
-            free(buf);
-            fclose(f);
-            return sn_set_error(err, "%s: larger than the %zu bytes this "
-                                     "reader accepts", path, max);
-        }
-        char *grown = realloc(buf, cap * 2 + 1);
-        if (!grown)
-            free(buf);
-        buf = grown;
-        cap *= 2;
-    }
-    if (!buf) {
-        fclose(f);
-        return sn_set_error(err, "%s: out of memory", path);
-    }
-    const int bad = ferror(f);
-    const int e = errno;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return sn_set_error(err, "%s: %s", path, strerror(e));
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
 }
