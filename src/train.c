@@ -5,8 +5,8 @@
  * thread. Each thread runs its samples forward and backward in order,
  * adding their gradients into its own buffers (cache-line aligned and
  * padded, so no two threads share a line). Then every thread takes a share
- * of the parameters, sums the per-thread buffers into buffer 0 in thread
- * order and applies the optimiser step to that share. The order of every
+ * of the parameters and applies the optimiser step to it on the sum of the
+ * per-thread buffers, added in thread order. The order of every
  * floating-point sum depends only on the thread count, so a fixed seed,
  * thread count and kernel set give bit-identical weights. What a batch
  * computes, and how, is the engine's (engine.h).
