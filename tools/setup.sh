@@ -30,8 +30,8 @@ done
 # Criterion, python3 (small IDX files), libxml2-utils (xmllint checks the
 # report's SVG) and chromium (renders the report headless). Benchmarks:
 # Google Benchmark and its compare tools, OpenBLAS as a peer. python3-numpy
-# runs tools/reference.py.
-packages="build-essential g++ meson ninja-build pkg-config zlib1g-dev
+# runs tools/reference.py. curl and ca-certificates: tools/fetch-mnist.sh.
+packages="curl ca-certificates build-essential g++ meson ninja-build pkg-config zlib1g-dev
   libhwloc-dev hwloc-nox libcriterion-dev libbenchmark-dev libbenchmark-tools
   libopenblas-dev python3 python3-numpy libxml2-utils chromium"
 if [ $cross -eq 1 ]; then
