@@ -25,7 +25,30 @@
 extern "C" {
 #endif
 
-#define SN_VERSION_STRING "0.1.0"
+/* The version of this header; sn_version() gives the library's, which may
+ * differ when a program runs against another build of the shared library. */
+#define SN_VERSION_MAJOR 0
+#define SN_VERSION_MINOR 2
+#define SN_VERSION_PATCH 0
+#define SN_VERSION_STRING "0.2.0"
+/* One number that compares: 0x00MMmmpp. */
+#define SN_VERSION_NUMBER                                                      \
+    ((SN_VERSION_MAJOR << 16) | (SN_VERSION_MINOR << 8) | SN_VERSION_PATCH)
+
+/* Every public function is marked SN_API: the shared library is built with
+ * hidden visibility, so only these (all named sn_*) are exported. */
+#if defined(_WIN32)
+#define SN_API
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define SN_API __attribute__((visibility("default")))
+#else
+#define SN_API
+#endif
+
+/* The library's version string, e.g. "0.2.0", and SN_VERSION_NUMBER's
+ * counterpart for the library actually linked. */
+SN_API const char *sn_version(void);
+SN_API unsigned sn_version_number(void);
 
 /* Largest number of layer sizes (input layer included) a network may have. */
 #define SN_MAX_LAYERS 16
@@ -57,16 +80,16 @@ typedef enum sn_split { SN_SPLIT_TRAIN = 0, SN_SPLIT_TEST = 1 } sn_split;
  * compressed (detected from the content, not the name). Checks magic
  * numbers, dimensions, exact sizes, count agreement, and that every label is
  * below max_label (pass 10 for MNIST; 0 means no check). */
-int sn_dataset_read_idx(sn_dataset *ds, const char *images_path,
+SN_API int sn_dataset_read_idx(sn_dataset *ds, const char *images_path,
                         const char *labels_path, unsigned max_label,
                         sn_error *err);
 
 /* Finds the standard MNIST file names for a split in dir, preferring
  * "<name>.gz" and falling back to the raw "<name>", and reads them. */
-int sn_dataset_load(sn_dataset *ds, const char *dir, sn_split split,
+SN_API int sn_dataset_load(sn_dataset *ds, const char *dir, sn_split split,
                     unsigned max_label, sn_error *err);
 
-void sn_dataset_free(sn_dataset *ds);
+SN_API void sn_dataset_free(sn_dataset *ds);
 
 /* ------------------------------------------------------------------ kernels */
 
@@ -82,29 +105,29 @@ typedef enum sn_isa {
     SN_ISA_COUNT
 } sn_isa;
 
-const char *sn_isa_name(sn_isa isa);
+SN_API const char *sn_isa_name(sn_isa isa);
 /* Parses "scalar", "avx2", "avx512" or "neon"; -1 with a message if unknown. */
-int sn_isa_parse(const char *name, sn_isa *isa, sn_error *err);
+SN_API int sn_isa_parse(const char *name, sn_isa *isa, sn_error *err);
 /* Whether this binary contains the kernels of isa. */
-int sn_isa_built(sn_isa isa);
+SN_API int sn_isa_built(sn_isa isa);
 /* Whether this CPU (and its OS) can run isa. Detected once, then cached. */
-int sn_isa_supported(sn_isa isa);
+SN_API int sn_isa_supported(sn_isa isa);
 /* The best ISA that is both built and supported. */
-sn_isa sn_isa_best(void);
+SN_API sn_isa sn_isa_best(void);
 
 /* Selects the kernel set for a run: the ISA named by `name` if not NULL,
  * else the one named by the environment variable SIMDNET_ISA if set, else
  * the best. Naming an ISA that was not built or that this CPU cannot run is
  * an error, never a silent fallback. */
-int sn_kernels_select(const char *name, const sn_kernels **kernels,
+SN_API int sn_kernels_select(const char *name, const sn_kernels **kernels,
                       sn_error *err);
-const sn_kernels *sn_kernels_for(sn_isa isa); /* NULL if not usable */
-sn_isa sn_kernels_isa(const sn_kernels *kernels);
+SN_API const sn_kernels *sn_kernels_for(sn_isa isa); /* NULL if not usable */
+SN_API sn_isa sn_kernels_isa(const sn_kernels *kernels);
 
 /* A short description of the CPU's SIMD features, e.g. "sse2 avx2 fma avx512f". */
-const char *sn_cpu_features(void);
+SN_API const char *sn_cpu_features(void);
 /* The CPU model name, or "unknown". */
-const char *sn_cpu_model(void);
+SN_API const char *sn_cpu_model(void);
 
 /* ------------------------------------------------------------------ network */
 
@@ -117,27 +140,30 @@ typedef struct sn_net {
     float *params;                     /* 64-byte aligned, nparams floats */
 } sn_net;
 
+/* The tutorial's network, spelled as sn_parse_layers and --layers take it. */
+#define SN_DEFAULT_LAYERS "784,32,32,10"
+
 /* Checks a list of layer sizes (at least 2, each 1..SN_MAX_WIDTH, total
  * parameters at most SN_MAX_PARAMS) and allocates a zeroed network. */
-int sn_net_create(sn_net *net, const size_t *sizes, size_t nsizes,
+SN_API int sn_net_create(sn_net *net, const size_t *sizes, size_t nsizes,
                   sn_error *err);
-void sn_net_free(sn_net *net);
+SN_API void sn_net_free(sn_net *net);
 
 /* Checks sizes as sn_net_create does and computes the layer offsets and the
  * parameter count, without allocating. */
-int sn_net_shape(const size_t *sizes, size_t nsizes, size_t *w_off,
+SN_API int sn_net_shape(const size_t *sizes, size_t nsizes, size_t *w_off,
                  size_t *b_off, size_t *nparams, sn_error *err);
 
 /* The tutorial's initialisation: every weight uniform in [-1, 1) from the
  * PRNG seeded with seed, every bias 0. Same seed, same weights, everywhere. */
-void sn_net_init_uniform(sn_net *net, uint64_t seed);
+SN_API void sn_net_init_uniform(sn_net *net, uint64_t seed);
 
 /* Parses "784,32,32,10" into sizes; -1 with a message naming the bad item. */
-int sn_parse_layers(const char *text, size_t *sizes, size_t *nsizes,
+SN_API int sn_parse_layers(const char *text, size_t *sizes, size_t *nsizes,
                     sn_error *err);
 
 /* Formats sizes as "784-32-32-10" into buf. */
-void sn_format_layers(const sn_net *net, char *buf, size_t len);
+SN_API void sn_format_layers(const sn_net *net, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ PRNG */
 
@@ -149,12 +175,12 @@ typedef struct sn_rng {
     uint64_t state;
 } sn_rng;
 
-void sn_rng_seed(sn_rng *rng, uint64_t seed);
-uint32_t sn_rng_u32(sn_rng *rng);
+SN_API void sn_rng_seed(sn_rng *rng, uint64_t seed);
+SN_API uint32_t sn_rng_u32(sn_rng *rng);
 /* Uniform in [-1, 1): (u32 >> 8) * 2^-23 - 1, exact in float32. */
-float sn_rng_uniform_pm1(sn_rng *rng);
+SN_API float sn_rng_uniform_pm1(sn_rng *rng);
 /* Uniform integer in [0, n) without modulo bias (n >= 1). */
-uint32_t sn_rng_below(sn_rng *rng, uint32_t n);
+SN_API uint32_t sn_rng_below(sn_rng *rng, uint32_t n);
 
 /* ------------------------------------------------------------------ training */
 
@@ -193,24 +219,34 @@ typedef struct sn_train_config {
     void *progress_user;
 } sn_train_config;
 
+/* Names as the command line, files and JSON spell them. Each *_name gives
+ * "unknown" for a value out of range; each *_parse fails with a message
+ * that lists the valid names. */
+SN_API const char *sn_optimizer_name(sn_optimizer opt);
+SN_API int sn_optimizer_parse(const char *name, sn_optimizer *opt,
+                              sn_error *err);
+SN_API const char *sn_engine_name(sn_engine_kind engine);
+SN_API int sn_engine_parse(const char *name, sn_engine_kind *engine,
+                           sn_error *err);
+
 /* The tutorial's settings: batch 100, lr 0.1, eps 1e-8, AdaGrad, no shuffle. */
-sn_train_config sn_train_config_default(void);
+SN_API sn_train_config sn_train_config_default(void);
 
 /* Training state: AdaGrad accumulators, per-thread gradient buffers and
  * activations. Opaque; create it once per network and run epochs on it. */
 typedef struct sn_trainer sn_trainer;
 
-int sn_trainer_create(sn_trainer **trainer, sn_net *net,
+SN_API int sn_trainer_create(sn_trainer **trainer, sn_net *net,
                       const sn_train_config *cfg, sn_error *err);
-void sn_trainer_free(sn_trainer *trainer);
+SN_API void sn_trainer_free(sn_trainer *trainer);
 /* Threads the trainer really uses. */
-int sn_trainer_threads(const sn_trainer *trainer);
+SN_API int sn_trainer_threads(const sn_trainer *trainer);
 /* The engine's name: "sparse" or "per-sample". */
-const char *sn_trainer_engine(const sn_trainer *trainer);
+SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
 /* AdaGrad's accumulators (the running sums of g^2), net->nparams floats in
  * the layout of net->params: for checkpoints. */
-void sn_trainer_get_accum(const sn_trainer *trainer, float *dst);
-void sn_trainer_set_accum(sn_trainer *trainer, const float *src);
+SN_API void sn_trainer_get_accum(const sn_trainer *trainer, float *dst);
+SN_API void sn_trainer_set_accum(sn_trainer *trainer, const float *src);
 
 typedef struct sn_epoch_stats {
     double mean_cost;   /* mean over the epoch's samples of C = sum (a-y)^2 */
@@ -222,12 +258,12 @@ typedef struct sn_epoch_stats {
  * not NULL it receives the mean cost of every batch (ceil(count/batch)
  * values). The data set's input size must match the first layer and every
  * label must be below the output size. */
-int sn_train_epoch(sn_trainer *trainer, const sn_dataset *train, size_t epoch,
+SN_API int sn_train_epoch(sn_trainer *trainer, const sn_dataset *train, size_t epoch,
                    float *costs, sn_epoch_stats *stats, sn_error *err);
 
 /* Trains on samples [first, first+n) of ds as one batch (file order), for
  * tests and tools that step batch by batch. */
-int sn_train_batch(sn_trainer *trainer, const sn_dataset *ds, size_t first,
+SN_API int sn_train_batch(sn_trainer *trainer, const sn_dataset *ds, size_t first,
                    size_t n, float *cost, sn_error *err);
 
 /* ------------------------------------------------------------------ evaluation */
@@ -242,22 +278,22 @@ typedef struct sn_eval_result {
 } sn_eval_result;
 
 /* Predicted class = argmax of the output layer, first index on ties. */
-int sn_evaluate(const sn_net *net, const sn_kernels *kernels,
+SN_API int sn_evaluate(const sn_net *net, const sn_kernels *kernels,
                 const sn_dataset *ds, int threads, sn_eval_result *res,
                 sn_error *err);
-void sn_eval_free(sn_eval_result *res);
+SN_API void sn_eval_free(sn_eval_result *res);
 
 /* Runs one sample forward; out receives the output layer (sizes[nlayers]). */
-int sn_predict(const sn_net *net, const sn_kernels *kernels,
+SN_API int sn_predict(const sn_net *net, const sn_kernels *kernels,
                const uint8_t *pixels, float *out, sn_error *err);
 
 /* ------------------------------------------------------------------ models */
 
 /* Saves net in the format of docs/model-format.md, atomically: a temporary
  * file in the same folder, flushed, then renamed over path. */
-int sn_model_save(const sn_net *net, const char *path, sn_error *err);
+SN_API int sn_model_save(const sn_net *net, const char *path, sn_error *err);
 /* Loads a model, refusing a bad magic, version, size or checksum. */
-int sn_model_load(sn_net *net, const char *path, sn_error *err);
+SN_API int sn_model_load(sn_net *net, const char *path, sn_error *err);
 
 /* ------------------------------------------------------------------ machine */
 
@@ -275,11 +311,11 @@ typedef struct sn_topology {
 /* The topology, read on the first call (thread-safe) and then cached. Never
  * NULL: when hwloc fails, from_hwloc is 0, cores and pus are OpenMP's
  * default thread count and note says so, for the caller to show once. */
-const sn_topology *sn_topology_get(void);
+SN_API const sn_topology *sn_topology_get(void);
 
 /* The default thread count: one per physical core, or OpenMP's default
  * when the topology is unknown. */
-int sn_default_threads(void);
+SN_API int sn_default_threads(void);
 
 /* Binds the threads of an OpenMP parallel region of `threads` threads one
  * per physical core (thread i on core i mod cores), by running such a region
@@ -287,11 +323,11 @@ int sn_default_threads(void);
  * call it with the trainer's thread count before training. It binds the
  * calling thread too (it is thread 0). Fails, with the reason, when the
  * topology is unknown or the OS refuses. */
-int sn_bind_threads(int threads, sn_error *err);
+SN_API int sn_bind_threads(int threads, sn_error *err);
 
 /* Writes where sn_bind_threads(threads) would put each thread, e.g.
  * "thread 0 -> core 0 (PU 0), thread 1 -> core 1 (PU 1)". */
-void sn_bind_describe(int threads, char *buf, size_t len);
+SN_API void sn_bind_describe(int threads, char *buf, size_t len);
 
 /* The fp32 peak of isa on this machine, measured: each of `threads`
  * threads runs a register-only loop of independent fused multiply-adds for
@@ -299,12 +335,12 @@ void sn_bind_describe(int threads, char *buf, size_t len);
  * scalar kernels as the compiler vectorises them: the baseline ISA's
  * 128-bit vectors, a multiply then an add. Returns FLOP/s, or 0 if this
  * CPU cannot run isa. */
-double sn_peak_flops(sn_isa isa, int threads, double seconds);
+SN_API double sn_peak_flops(sn_isa isa, int threads, double seconds);
 
 /* The loop behind sn_peak_flops: `rounds` rounds on the calling thread.
  * Returns the floating-point operations done (0 if this CPU cannot run
  * isa); for benchmarks that time it themselves. */
-double sn_peak_loop(sn_isa isa, uint64_t rounds);
+SN_API double sn_peak_loop(sn_isa isa, uint64_t rounds);
 
 /* ------------------------------------------------------------------ checkpoints */
 
@@ -316,7 +352,7 @@ double sn_peak_loop(sn_isa isa, uint64_t rounds);
  * applied when it returns, failures included: after an interruption by the
  * progress callback or a non-finite cost, the weights and accumulators are
  * exactly those after batch *done. stats cover the batches run. */
-int sn_train_epoch_from(sn_trainer *trainer, const sn_dataset *train,
+SN_API int sn_train_epoch_from(sn_trainer *trainer, const sn_dataset *train,
                         size_t epoch, size_t first_batch, float *costs,
                         sn_epoch_stats *stats, size_t *done, sn_error *err);
 
@@ -348,19 +384,19 @@ typedef struct sn_checkpoint {
 
 /* CRC-32 of a data set's labels followed by its pixels: a fingerprint that
  * lets a resumed run refuse other training data. */
-uint32_t sn_dataset_crc(const sn_dataset *ds);
+SN_API uint32_t sn_dataset_crc(const sn_dataset *ds);
 
 /* Saves the trainer's network, accumulators and configuration with `run`
  * in the format of docs/checkpoint-format.md, atomically (temporary file,
  * fsync, rename, fsync of the folder): path holds the previous checkpoint
  * or the new one, never a mixture. Call it between sn_train_* calls. */
-int sn_checkpoint_save(const sn_trainer *trainer, const sn_run_state *run,
+SN_API int sn_checkpoint_save(const sn_trainer *trainer, const sn_run_state *run,
                        const char *path, sn_error *err);
 
 /* Loads a checkpoint, refusing a bad magic, version, field, length or
  * checksum, and allocating no more than the file's length justifies. */
-int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err);
-void sn_checkpoint_free(sn_checkpoint *ck);
+SN_API int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err);
+SN_API void sn_checkpoint_free(sn_checkpoint *ck);
 
 /* Makes a trainer created on ck->net go on with the checkpointed run:
  * refuses a configuration or training set that differs from the
@@ -368,7 +404,7 @@ void sn_checkpoint_free(sn_checkpoint *ck);
  * optimizer, shuffle and its seed, the data's CRC), then restores the
  * accumulators. The thread count, kernels and engine may differ; the run
  * then differs from an uninterrupted one in float rounding only. */
-int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *trainer,
+SN_API int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *trainer,
                          const sn_dataset *train, sn_error *err);
 
 #ifdef __cplusplus

@@ -176,7 +176,7 @@ broken; rm "$img"; mkfifo "$img"; (cat "$tmp/small/train-images-idx3-ubyte" >"$i
 # trying to allocate it: under a 1 GiB address-space limit it still says
 # "truncated", not "cannot allocate".
 # (AddressSanitizer reserves terabytes of address space for its shadow
-# memory, so an address-space limit cannot work under tools/ci-sanitize.sh.)
+# memory, so an address-space limit cannot work under tools/ci/ci-sanitize.sh.)
 broken; printf '\000\000\010\003\000\100\000\000\000\000\000\040\000\000\000\040' >"$img"
 printf '\000\000\010\001\000\100\000\000' >"$lab"
 if [ -z "${ASAN_OPTIONS:-}" ]; then

@@ -51,7 +51,7 @@ MASK32 = (1 << 32) - 1
 
 class Pcg32:
     """PCG32 (XSH RR 64/32) seeded by one step of splitmix64, bit for bit the
-    generator of src/rng.c. Plain Python integers, masked to 64 bits."""
+    generator of src/core/rng.c. Plain Python integers, masked to 64 bits."""
 
     MULT = 6364136223846793005
     INC = 1442695040888963407

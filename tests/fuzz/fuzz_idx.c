@@ -10,7 +10,7 @@
  * have some) to reach zlib's error paths.
  *
  * A crash, a sanitizer report, a leak or an allocation beyond what the
- * input could justify (-malloc_limit_mb in tools/ci-fuzz.sh) is a bug.
+ * input could justify (-malloc_limit_mb in tools/ci/ci-fuzz.sh) is a bug.
  */
 #include <string.h>
 #include <zlib.h>

@@ -14,7 +14,7 @@
 # that each run is bit-reproducible (same seed and threads, same bytes) and
 # that a resumed run ends with the uninterrupted run's bytes.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 build="build-tsan"
 
 if ! command -v clang >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/libarcher.so >/dev/null 2>&1; then

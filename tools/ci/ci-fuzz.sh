@@ -5,15 +5,15 @@
 # committed seed corpus. Any crash, sanitizer report, leak, timeout or
 # allocation the input cannot justify fails the script.
 #
-#   tools/ci-fuzz.sh            60 s per harness
-#   tools/ci-fuzz.sh 300        300 s per harness (or FUZZ_SECONDS=300)
+#   tools/ci/ci-fuzz.sh            60 s per harness
+#   tools/ci/ci-fuzz.sh 300        300 s per harness (or FUZZ_SECONDS=300)
 #
 # New inputs found go to build-fuzz/corpus/<name> (not the tree); a crash
 # leaves build-fuzz/crash-<name>-* to reproduce with
 #   build-fuzz/tests/fuzz/fuzz_<name> build-fuzz/crash-<name>-...
 # Prints, per harness, the executions reached; see docs/robustness.md.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 seconds=${1:-${FUZZ_SECONDS:-60}}
 case $seconds in
 '' | *[!0-9]*) echo "ci-fuzz.sh: expected a number of seconds, got '$seconds'" >&2; exit 2 ;;

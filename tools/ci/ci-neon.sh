@@ -2,7 +2,7 @@
 # ci-neon.sh - test the NEON kernels on an x86-64 machine: cross-compile
 # simdnet's kernel check for aarch64 and run it under qemu-aarch64.
 #
-#   tools/ci-neon.sh        from the repository root (.ci/run calls it)
+#   tools/ci/ci-neon.sh        from the repository root (.ci/run calls it)
 #
 # Sets up build-neon with cross/aarch64-linux-gnu.ini (or reuses it), builds
 # only tests/kernel_check, runs it through `meson test` (the cross file's
