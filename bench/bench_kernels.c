@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bench_build.h"
 #include "bench_peers.h"
 #include "bench_util.h"
 #include "registry.h"
@@ -301,6 +302,9 @@ static void register_roofs(void)
 int main(int argc, char **argv)
 {
     gb_add_context("simdnet_version", SN_VERSION_STRING);
+    gb_add_context("simdnet_commit", SN_BENCH_COMMIT);
+    gb_add_context("simdnet_compiler", SN_BENCH_COMPILER);
+    gb_add_context("simdnet_flags", SN_BENCH_FLAGS);
     gb_add_context("simdnet_cpu", sn_cpu_model());
     gb_add_context("simdnet_cpu_features", sn_cpu_features());
     gb_add_context("simdnet_pixels", "81% exact zeros, like MNIST");

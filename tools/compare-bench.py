@@ -64,6 +64,27 @@ def kind(doc, path):
              "`simdnet bench --json` nor `tools/peers.py --json` output")
 
 
+# What the JSON says of the build and machine of a run (bench_kernels'
+# context, or tools/peers.py's record), shown for both files of a
+# comparison so that it is clear what changed between them.
+RUN_FIELDS = (("simdnet_commit", "commit"), ("simdnet_compiler", "compiler"),
+              ("simdnet_flags", "flags"), ("simdnet_cpu", "cpu"),
+              ("openblas_core", "OpenBLAS core"), ("date", "date"))
+
+
+def describe_runs(docs):
+    for label, doc in docs:
+        ctx = dict(doc.get("context", {}))
+        if "machine" in doc:
+            ctx.setdefault("simdnet_cpu", doc["machine"].get("cpu"))
+        ctx.setdefault("date", doc.get("date"))
+        parts = [f"{name} {ctx[key]}" for key, name in RUN_FIELDS
+                 if ctx.get(key)]
+        if parts:
+            print(f"{label}: " + "; ".join(parts))
+    print()
+
+
 def kernel_runs(doc, clock):
     """name -> {"ns": time per call, "gflops": ..., "peak": ...}, in file order.
 
@@ -302,6 +323,7 @@ def main():
             sys.exit("compare-bench: the two files are not the same kind of "
                      "benchmark")
         la, lb = os.path.basename(args.json), os.path.basename(args.other)
+        describe_runs([(la, doc), (lb, doc_b)])
         if k == "kernels":
             a, b = kernel_runs(doc, clock), kernel_runs(doc_b, clock)
             pairs = [(split_name(n), n, n) for n in a if n in b and keep(n)]

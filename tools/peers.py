@@ -264,6 +264,21 @@ def init_params(sizes, seed, np):
     return params
 
 
+def allocate(peer, sizes, batch, params, tensor, zeros):
+    """A peer's parameters (copies of params, as tensor() makes them) and
+    every buffer a step needs, float32 zeros of zeros(shape): gradients (g),
+    AdaGrad's sums (G) and a scratch array (t) per parameter array, and per
+    layer its activations (a), errors (d) and scratch (t)."""
+    peer.w = [tensor(w.copy()) for w, _ in params]
+    peer.b = [tensor(b.copy()) for _, b in params]
+    peer.gw, peer.Gw, peer.tw = ([zeros(tuple(w.shape)) for w in peer.w]
+                                 for _ in range(3))
+    peer.gb, peer.Gb, peer.tb = ([zeros(tuple(b.shape)) for b in peer.b]
+                                 for _ in range(3))
+    peer.a, peer.d, peer.t = ([zeros((batch, n)) for n in sizes[1:]]
+                              for _ in range(3))
+
+
 class NumpyPeer:
     """The algorithm in numpy float32, vectorised over the batch, with
     preallocated buffers and in-place operations."""
@@ -271,18 +286,9 @@ class NumpyPeer:
     name = "numpy"
 
     def __init__(self, sizes, batch, params, np):
-        self.np, self.batch = np, batch
-        self.w = [w.copy() for w, _ in params]
-        self.b = [b.copy() for _, b in params]
-        self.gw = [np.zeros_like(w) for w in self.w]
-        self.gb = [np.zeros_like(b) for b in self.b]
-        self.Gw = [np.zeros_like(w) for w in self.w]
-        self.Gb = [np.zeros_like(b) for b in self.b]
-        self.tw = [np.zeros_like(w) for w in self.w]
-        self.tb = [np.zeros_like(b) for b in self.b]
-        self.a = [np.zeros((batch, n), np.float32) for n in sizes[1:]]
-        self.d = [np.zeros((batch, n), np.float32) for n in sizes[1:]]
-        self.t = [np.zeros((batch, n), np.float32) for n in sizes[1:]]
+        self.np = np
+        allocate(self, sizes, batch, params, lambda a: a,
+                 lambda shape: np.zeros(shape, np.float32))
 
     def forward(self, x, acts):
         np = self.np
@@ -348,17 +354,8 @@ class TorchPeer:
 
     def __init__(self, sizes, batch, params, torch):
         self.torch = torch
-        self.w = [torch.from_numpy(w.copy()) for w, _ in params]
-        self.b = [torch.from_numpy(b.copy()) for _, b in params]
-        self.gw = [torch.zeros_like(w) for w in self.w]
-        self.gb = [torch.zeros_like(b) for b in self.b]
-        self.Gw = [torch.zeros_like(w) for w in self.w]
-        self.Gb = [torch.zeros_like(b) for b in self.b]
-        self.tw = [torch.zeros_like(w) for w in self.w]
-        self.tb = [torch.zeros_like(b) for b in self.b]
-        self.a = [torch.zeros(batch, n) for n in sizes[1:]]
-        self.d = [torch.zeros(batch, n) for n in sizes[1:]]
-        self.t = [torch.zeros(batch, n) for n in sizes[1:]]
+        allocate(self, sizes, batch, params, torch.from_numpy,
+                 lambda shape: torch.zeros(shape, dtype=torch.float32))
 
     def forward(self, x, acts):
         torch = self.torch
