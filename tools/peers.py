@@ -665,6 +665,12 @@ def main():
     else:
         layers = [parse_layers(t) for t in args.layers.split(",") if t]
         batches = csv_ints(args.batch, "batch")
+    for sizes in layers:
+        if sizes[0] != 784 or sizes[-1] != 10:
+            fail(f"--layers {'-'.join(map(str, sizes))}: MNIST needs 784 "
+                 "inputs and 10 outputs")
+    if max(batches) > 60000:
+        fail(f"--batch {max(batches)}: larger than the 60000 training samples")
     threads = csv_ints(args.threads, "threads")
     peers = [s for s in args.peers.split(",") if s]
     for s in peers:
