@@ -49,8 +49,11 @@ enum { BW_CHAINS = 8, BW_STEP_MAX = BW_CHAINS * 64 };
 /* Keeps the compiler from dropping the sums. */
 static volatile uint64_t bw_sink;
 
-/* One loop per vector width: `lanes` 64-bit lanes per vector. Written
- * once as a macro so that the three widths are the same loop. */
+/* One loop per vector width of bytes_per_vec bytes, written once as a
+ * macro so that the three widths are the same loop. The BW_CHAINS = 8
+ * accumulators are eight named variables, not an array: gcc for AArch64
+ * at -O2 kept an array's inner loop rolled and the accumulators in memory,
+ * which bound the loop by store forwarding instead of by the loads. */
 #define BW_READ_LOOP(name, attr, bytes_per_vec)                                \
     typedef uint64_t name##_vec                                               \
         __attribute__((vector_size(bytes_per_vec), aligned(bytes_per_vec)));  \
@@ -58,13 +61,19 @@ static volatile uint64_t bw_sink;
     {                                                                          \
         const name##_vec *p = buf;                                             \
         const size_t steps = bytes / (BW_CHAINS * (bytes_per_vec));            \
-        name##_vec acc[BW_CHAINS] = {{0}};                                     \
-        for (size_t s = 0; s < steps; s++, p += BW_CHAINS)                     \
-            for (int j = 0; j < BW_CHAINS; j++)                                \
-                acc[j] += p[j];                                                \
-        name##_vec t = acc[0];                                                 \
-        for (int j = 1; j < BW_CHAINS; j++)                                    \
-            t += acc[j];                                                       \
+        name##_vec a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};                     \
+        name##_vec a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};                     \
+        for (size_t s = 0; s < steps; s++, p += BW_CHAINS) {                   \
+            a0 += p[0];                                                        \
+            a1 += p[1];                                                        \
+            a2 += p[2];                                                        \
+            a3 += p[3];                                                        \
+            a4 += p[4];                                                        \
+            a5 += p[5];                                                        \
+            a6 += p[6];                                                        \
+            a7 += p[7];                                                        \
+        }                                                                      \
+        const name##_vec t = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)); \
         uint64_t sum = 0;                                                      \
         for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)                    \
             sum += t[i];                                                       \
