@@ -14,9 +14,13 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bench_build.h"
 #include "bench_peers.h"
 #include "bench_util.h"
 #include "registry.h"
+
+/* Keeps the compiler from dropping the roofs' sums. */
+static volatile uint64_t roof_sink;
 
 /* One enum value per op of the registry: a new op in kernels.h makes the
  * switch in run_kernel warn (-Wswitch) until it has a benchmark here. */
@@ -231,15 +235,83 @@ static void register_peaks(void)
     }
 }
 
+/* The memory roofs, one benchmark per level: bandwidth/<isa>/L1 ... DRAM,
+ * one thread reading every byte of a working set sized for that level
+ * (sn_bandwidth_working_set) with the ISA's loads, once per call. A
+ * memory-bound kernel's bytes_per_second reads against the row of its ISA
+ * and of the level its operands sit in. */
+typedef struct roof_case {
+    sn_isa isa;
+    sn_mem_level level;
+} roof_case;
+
+static void run_roof(gb_state *st, const void *arg)
+{
+    const roof_case *c = arg;
+    const size_t bytes = sn_bandwidth_working_set(c->level, 1);
+    unsigned char *buf = sn_alloc_array(bytes, 1);
+    if (!buf) {
+        gb_skip_with_error(st, "out of memory for the working set");
+        return;
+    }
+    for (size_t i = 0; i < bytes; i++) /* mapped pages, not the zero page */
+        buf[i] = (unsigned char)(i * 131u + 7u);
+    uint64_t sum = sn_bandwidth_loop(c->isa, buf, bytes);
+    const int64_t batch = bench_batch(bytes / 64);
+    while (gb_keep_running_batch(st, batch))
+        for (int64_t i = 0; i < batch; i++)
+            sum += sn_bandwidth_loop(c->isa, buf, bytes);
+    roof_sink = sum;
+    bench_report(st, (bench_work){(double)bytes, (double)bytes, 0.0}, 0.0);
+    const double secs = gb_loop_cpu_seconds(st);
+    if (secs > 0.0)
+        gb_set_counter(st, "GB/s",
+                       (double)bytes * (double)gb_iterations(st) / secs * 1e-9,
+                       GB_COUNTER_PLAIN);
+    char label[48];
+    snprintf(label, sizeof label, "%zu KiB working set", bytes / 1024);
+    gb_set_label(st, label);
+    sn_free(buf);
+}
+
+static void register_roofs(void)
+{
+    static roof_case cases[SN_ISA_COUNT][SN_MEM_LEVELS];
+    for (int i = 0; i < SN_ISA_COUNT; i++) {
+        if (!sn_isa_supported((sn_isa)i))
+            continue;
+        for (int l = 0; l < SN_MEM_LEVELS; l++) {
+            roof_case *c = &cases[i][l];
+            *c = (roof_case){(sn_isa)i, (sn_mem_level)l};
+            char name[64];
+            snprintf(name, sizeof name, "bandwidth/%s/%s",
+                     sn_isa_name(c->isa), sn_mem_level_name(c->level));
+            gb_register(name, run_roof, c);
+        }
+    }
+    for (int l = 0; l < SN_MEM_LEVELS; l++) {
+        char key[64], value[32];
+        snprintf(key, sizeof key, "simdnet_roof_%s_bytes",
+                 sn_mem_level_name((sn_mem_level)l));
+        snprintf(value, sizeof value, "%zu",
+                 sn_bandwidth_working_set((sn_mem_level)l, 1));
+        gb_add_context(key, value);
+    }
+}
+
 int main(int argc, char **argv)
 {
     gb_add_context("simdnet_version", SN_VERSION_STRING);
+    gb_add_context("simdnet_commit", SN_BENCH_COMMIT);
+    gb_add_context("simdnet_compiler", SN_BENCH_COMPILER);
+    gb_add_context("simdnet_flags", SN_BENCH_FLAGS);
     gb_add_context("simdnet_cpu", sn_cpu_model());
     gb_add_context("simdnet_cpu_features", sn_cpu_features());
     gb_add_context("simdnet_pixels", "81% exact zeros, like MNIST");
     bench_measure_peaks();
 
     register_peaks();
+    register_roofs();
     size_t ncases = 0;
     kernel_case *cases = register_kernels(&ncases);
     if (!cases) {

@@ -342,6 +342,57 @@ SN_API double sn_peak_flops(sn_isa isa, int threads, double seconds);
  * isa); for benchmarks that time it themselves. */
 SN_API double sn_peak_loop(sn_isa isa, uint64_t rounds);
 
+/* The memory roofs: streaming read bandwidth at a working set that sits in
+ * one level of the memory hierarchy (src/machine/bandwidth.c gives the
+ * method). */
+typedef enum sn_mem_level {
+    SN_MEM_L1 = 0,
+    SN_MEM_L2 = 1,
+    SN_MEM_L3 = 2,
+    SN_MEM_DRAM = 3,
+    SN_MEM_LEVELS
+} sn_mem_level;
+
+/* "L1", "L2", "L3", "DRAM". */
+SN_API const char *sn_mem_level_name(sn_mem_level level);
+
+/* The bytes each of `threads` threads reads to measure level: from the
+ * cache sizes of sn_topology_get() (fixed sizes of 32 KiB, 1 MiB and
+ * 32 MiB where hwloc does not know one): half of L1d; half of L2 (at least
+ * twice L1d); half of L3 shared between the threads (at least twice L2);
+ * twice L3 for DRAM. A multiple of sn_bandwidth_step for every ISA. */
+SN_API size_t sn_bandwidth_working_set(sn_mem_level level, int threads);
+
+/* Read bandwidth, measured: each of `threads` threads reads every byte of
+ * its own buffer of `bytes` (rounded down to a multiple of
+ * sn_bandwidth_step), over and over for about `seconds` in all, with the
+ * loads of isa, best of a few tries. Returns bytes/s of all threads
+ * together, or 0 if this CPU cannot run isa, bytes is under one step or
+ * memory is short. */
+SN_API double sn_bandwidth_read(sn_isa isa, size_t bytes, int threads,
+                                double seconds);
+
+/* One level's roof: the working set per thread and the bytes/s measured. */
+typedef struct sn_bandwidth_roof {
+    size_t bytes;
+    double bytes_per_s;
+} sn_bandwidth_roof;
+
+/* All four roofs for isa and `threads` threads, each measured for about
+ * `seconds` at sn_bandwidth_working_set(level, threads). */
+SN_API void sn_bandwidth_roofs(sn_isa isa, int threads, double seconds,
+                               sn_bandwidth_roof roofs[SN_MEM_LEVELS]);
+
+/* The loop behind sn_bandwidth_read, on the calling thread: reads the
+ * first bytes / sn_bandwidth_step(isa) steps of buf (aligned to 64 bytes)
+ * once and returns the sum of what it read as 64-bit words (0 if this CPU
+ * cannot run isa); for benchmarks that time it themselves. */
+SN_API uint64_t sn_bandwidth_loop(sn_isa isa, const void *buf, size_t bytes);
+
+/* The bytes one step of isa's loop reads (8 vectors), 0 if this CPU cannot
+ * run isa. */
+SN_API size_t sn_bandwidth_step(sn_isa isa);
+
 /* ------------------------------------------------------------------ checkpoints */
 
 /* Trains epoch `epoch` from its batch first_batch on, the batches before it
