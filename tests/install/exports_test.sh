@@ -11,12 +11,8 @@ header=$2
 for tool in nm readelf; do
     command -v $tool >/dev/null 2>&1 || { echo "1..0 # SKIP no $tool"; exit 0; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/simdnet-exports.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+# shellcheck source=tests/install/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # Each public function is declared on a line of its own that starts with
 # SN_API and names the function before its first '('.
@@ -54,5 +50,4 @@ if readelf -d "$lib" | grep -q TEXTREL; then
 else
     ok "no text relocations"
 fi
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

@@ -27,12 +27,8 @@ cc=${CC:-cc}
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/simdnet-install.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+# shellcheck source=tests/install/tap.sh
+. tests/install/tap.sh
 check() { # DESCRIPTION COMMAND...: the command succeeds (its output is shown if not)
     desc=$1
     shift
@@ -198,5 +194,4 @@ PY
     runs_like_the_cli "subproject ($kind)" "$b/consumer"
 done
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end
