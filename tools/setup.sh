@@ -26,14 +26,21 @@ done
     exit 2
 }
 
-# Build: compilers, meson, zlib (.gz data), hwloc (topology). Tests:
-# Criterion, python3 (small IDX files), libxml2-utils (xmllint checks the
-# report's SVG) and chromium (renders the report headless). Benchmarks:
-# Google Benchmark and its compare tools, OpenBLAS as a peer. python3-numpy
-# runs tools/reference.py. curl and ca-certificates: tools/fetch-mnist.sh.
+# Build: compilers, meson, zlib (.gz data), hwloc (topology), libdeflate
+# (fast loading), libspng (PNG for predict), cJSON (the bench JSON), Open
+# MPI (distributed training); libudev-dev because hwloc's pkg-config file
+# asks for -ludev in a static link (pkg-config --static simdnet,
+# tools/ci/ci-install.sh). Tests: Criterion, python3 (small IDX files),
+# python3-torch and python3-scipy (the tests' reference computations), libxml2-utils
+# (xmllint checks the report's SVG), chromium (renders the report
+# headless), jq (checks the --json output). Benchmarks: Google Benchmark
+# and its compare tools, OpenBLAS as a peer. python3-numpy runs
+# tools/reference.py. curl and ca-certificates: tools/fetch-mnist.sh.
 packages="curl ca-certificates build-essential g++ meson ninja-build pkg-config zlib1g-dev
-  libhwloc-dev hwloc-nox libcriterion-dev libbenchmark-dev libbenchmark-tools
-  libopenblas-dev python3 python3-numpy libxml2-utils chromium"
+  libhwloc-dev hwloc-nox libudev-dev libdeflate-dev libspng-dev libcjson-dev
+  libopenmpi-dev openmpi-bin libcriterion-dev libbenchmark-dev libbenchmark-tools
+  libopenblas-dev python3 python3-numpy python3-scipy python3-torch libxml2-utils
+  chromium jq"
 if [ $cross -eq 1 ]; then
     packages="$packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
 fi
