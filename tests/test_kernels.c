@@ -11,6 +11,9 @@
 
 #include "kernel_cases.h"
 #include "registry.h"
+#if SN_TEST_AVX512EMU
+#include "avx512emu.h"
+#endif
 
 _Static_assert(SN_ISA_COUNT == 4,
                "a new ISA needs its line of KERNEL_TESTS_ below");
@@ -45,6 +48,28 @@ static void run_check(const char *isa_name, const char *op, kc_check_fn *check)
 SN_KERNEL_OPS(KERNEL_TEST_, avx2)
 SN_KERNEL_OPS(KERNEL_TEST_, avx512)
 SN_KERNEL_OPS(KERNEL_TEST_, neon)
+
+#if SN_TEST_AVX512EMU
+/* Test only: the shared x86 bodies at the AVX-512 width, on AVX2
+ * (tests/avx512emu), named "avx512emu::<op>". */
+static void run_emulated(const char *op, kc_check_fn *check)
+{
+    if (!sn_isa_supported(SN_ISA_AVX2))
+        cr_skip_test("avx512emu/%s: this CPU cannot run AVX2 (it has: %s)", op,
+                     sn_cpu_features());
+    kc_report rep;
+    const size_t failures = check(&sn_kernels_avx512emu, &rep);
+    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
+                 rep.failures, rep.checks);
+}
+
+#define KERNEL_EMU_TEST_(op, isa)                                              \
+    Test(isa, op)                                                              \
+    {                                                                          \
+        run_emulated(#op, kc_check_##op);                                      \
+    }
+SN_KERNEL_OPS(KERNEL_EMU_TEST_, avx512emu)
+#endif
 
 /* The oracle's own sigmoid meets the absolute bar the SIMD ones are held
  * to (max error, saturation, NaN, range): the comparisons rest on it. */
