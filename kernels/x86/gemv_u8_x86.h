@@ -46,18 +46,14 @@ void SN_X86_FN(gemv_u8)(size_t rows, size_t cols, const float *w,
     for (; r + 8 <= rows; r += 8) {
         vfloat acc[8];
         gemv_u8_rows(8, cols, w + r * cols, x, xtail, acc);
-        __m256 s = _mm256_mul_ps(vhsum8(acc), _mm256_set1_ps(scale));
-        if (b)
-            s = _mm256_add_ps(s, _mm256_loadu_ps(b + r));
-        _mm256_storeu_ps(y + r, s);
+        store_row_sums8(y + r, b ? b + r : NULL,
+                        _mm256_mul_ps(vhsum8(acc), _mm256_set1_ps(scale)));
     }
     for (; r + 4 <= rows; r += 4) {
         vfloat acc[4];
         gemv_u8_rows(4, cols, w + r * cols, x, xtail, acc);
-        __m128 s = _mm_mul_ps(vhsum4(acc), _mm_set1_ps(scale));
-        if (b)
-            s = _mm_add_ps(s, _mm_loadu_ps(b + r));
-        _mm_storeu_ps(y + r, s);
+        store_row_sums4(y + r, b ? b + r : NULL,
+                        _mm_mul_ps(vhsum4(acc), _mm_set1_ps(scale)));
     }
     for (; r < rows; r++) {
         vfloat acc[1];

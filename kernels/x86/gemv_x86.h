@@ -5,8 +5,8 @@
  * FMA chains cover the FMA latency, and each vector-wide slice of x is
  * loaded once for eight rows. The tail columns of a row are a masked load
  * (zeros in the missing lanes, nothing read past the row). The eight row
- * sums are reduced together (vhsum8) and stored as one 8-float vector,
- * whatever the ISA's width. Leftover rows go four, then one at a time.
+ * sums are reduced together (vhsum8) and stored as one 8-float vector
+ * (store_row_sums8). Leftover rows go four, then one at a time.
  */
 
 /* acc[i] = lanes of the dot product of row i of w (R rows) with x. */
@@ -36,18 +36,12 @@ void SN_X86_FN(gemv)(size_t rows, size_t cols, const float *w, const float *x,
     for (; r + 8 <= rows; r += 8) {
         vfloat acc[8];
         gemv_rows(8, cols, w + r * cols, x, acc);
-        __m256 s = vhsum8(acc);
-        if (b)
-            s = _mm256_add_ps(s, _mm256_loadu_ps(b + r));
-        _mm256_storeu_ps(y + r, s);
+        store_row_sums8(y + r, b ? b + r : NULL, vhsum8(acc));
     }
     for (; r + 4 <= rows; r += 4) {
         vfloat acc[4];
         gemv_rows(4, cols, w + r * cols, x, acc);
-        __m128 s = vhsum4(acc);
-        if (b)
-            s = _mm_add_ps(s, _mm_loadu_ps(b + r));
-        _mm_storeu_ps(y + r, s);
+        store_row_sums4(y + r, b ? b + r : NULL, vhsum4(acc));
     }
     for (; r < rows; r++) {
         vfloat acc[1];

@@ -100,6 +100,23 @@ VEC_INLINE __m128 vhsum4(const vfloat v[4])
 
 VEC_INLINE float vhsum(vfloat v) { return sn_hsum_m256(vfold256(v)); }
 
+/* The finished sums s of 8 (or 4) rows, plus the bias at b if it is not
+ * NULL, stored at y: a row count, not a vector width, so 256 (128) bits on
+ * every ISA. */
+VEC_INLINE void store_row_sums8(float *y, const float *b, __m256 s)
+{
+    if (b)
+        s = _mm256_add_ps(s, _mm256_loadu_ps(b));
+    _mm256_storeu_ps(y, s);
+}
+
+VEC_INLINE void store_row_sums4(float *y, const float *b, __m128 s)
+{
+    if (b)
+        s = _mm_add_ps(s, _mm_loadu_ps(b));
+    _mm_storeu_ps(y, s);
+}
+
 /* The per-thread gradient buffers at i, added in buffer order. */
 VEC_INLINE vfloat vsum_buffers(size_t nbuf, const float *const *g, size_t i)
 {
