@@ -10,7 +10,8 @@
  * body names its function SN_X86_FN(op), which the vector header turns
  * into sn_<op>_<isa>.
  *
- * What a vector header provides (W = VEC_WIDTH floats):
+ * What a vector header provides (W = VEC_WIDTH floats; also VEC_INLINE and
+ * SN_X86_FN):
  *   types   vfloat (W floats), vint (W int32), vmask (a lane mask),
  *           vbytes (W pixels, uint8, in an __m128i)
  *   masks   vmask_first(n) (lanes 0..n-1, n <= W), vmask_all()
@@ -26,8 +27,9 @@
  *           nearest), vcast_f32 (the bits as floats), viota(base)
  *   pixels  vload_u8 (W bytes), vload_u8_n (n <= W bytes, no more read),
  *           vu8_is_zero, vu8_to_f32
- *   sums    vhsum8 (8 vectors to one __m256 of their sums), vhsum4 (4 to
- *           an __m128), vhsum (one to a float), all in hsum_m256.h's order
+ *   sums    vfold256 (a vector as 256 bits: its halves added on AVX-512),
+ *           on which this file builds vhsum8 (8 vectors to one __m256 of
+ *           their sums), vhsum4 (4 to an __m128) and vhsum (one to a float)
  *   nonzero NZ_BLOCK, vnonzero_bits(x, len) (bit b: x[b] != 0, for len <=
  *           NZ_BLOCK), vcompress_store (the lanes of a bit mask packed low
  *           and stored whole: outputs need a vector of slack)
