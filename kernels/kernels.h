@@ -8,7 +8,9 @@
  *
  * Naming: operation `op` for ISA `isa` is the function sn_<op>_<isa>, defined
  * in kernels/<isa>/<op>_<isa>.c, tested by the "<op>" tests of
- * tests/test_kernels.c and benchmarked as "<op>/<isa>/..." in bench/.
+ * tests/test_kernels.c and benchmarked as "<op>/<isa>/..." in bench/. The
+ * AVX2 and AVX-512 files are thin: both compile the one x86 body
+ * kernels/x86/<op>_x86.h with their ISA's vector header (docs/kernels.md).
  */
 #ifndef SN_KERNELS_H
 #define SN_KERNELS_H
@@ -100,7 +102,9 @@ typedef void sn_sgd_fn(size_t n, float *p, size_t nbuf,
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the
  * table's fields, the per-ISA declarations and the per-ISA tables, and the
  * tests and benchmarks walk the same list. Adding an operation is one line
- * here plus one file per ISA.
+ * here, its type above, and its implementations: the scalar oracle, one x86
+ * body with its two thin per-ISA files, and the NEON file (docs/kernels.md,
+ * "Adding an operation").
  */
 #define SN_KERNEL_OPS(X, isa)                                                  \
     X(sigmoid, isa)                                                            \
@@ -136,9 +140,11 @@ struct sn_kernels {
 #define SN_KERNEL_TABLE(name_, id_)                                            \
     {.isa_name = #name_, .isa = (id_), SN_KERNEL_OPS(SN_KERNEL_ENTRY_, name_)}
 
-/* The ISAs, in order of preference (worst first); each line:
- * X(name, sn_isa id, SN_BUILT_<NAME> macro value). meson defines
- * SN_BUILT_AVX2 etc. to 1 for each per-ISA library it links. */
+/* Which sets this binary has: kernels/meson.build defines SN_BUILT_<ISA>=1
+ * for each per-ISA library it links (and for that library's own files, so
+ * that every definition is checked against its declaration below); the
+ * others are 0. The order of preference is that of sn_isa in simdnet.h,
+ * worst first (sn_isa_best, src/machine/dispatch.c). */
 #ifndef SN_BUILT_AVX2
 #define SN_BUILT_AVX2 0
 #endif

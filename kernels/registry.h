@@ -1,13 +1,14 @@
-/* registry.h - the library's view of the kernel sets (see registry.c). */
+/* registry.h - the library's view of the kernel sets built into it (see
+ * registry.c); the choice among them is src/machine/dispatch.c. */
 #ifndef SN_REGISTRY_H
 #define SN_REGISTRY_H
 
 #include "kernels.h"
 #include "simdnet.h"
-#include "error.h"
 
 /* The kernel set of isa if it was built, whether or not this CPU can run it
- * (tests use it to report unsupported sets as skipped). */
+ * (dispatch checks that; tests use it to report unsupported sets as
+ * skipped). NULL if it was not built. */
 const sn_kernels *sn_kernels_get_built(sn_isa isa);
 
 #endif

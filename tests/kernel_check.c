@@ -5,8 +5,10 @@
  *   kernel_check [ISA|OP]...
  *
  * With no arguments it checks every op of every ISA but scalar (the
- * oracle), and the oracle's own sigmoid accuracy. Arguments restrict the
- * run to the ISAs and ops they name. Prints one line per (isa, op):
+ * oracle), and the oracle's own sigmoid accuracy; in an x86 build with
+ * AVX2, also the test-only set avx512emu (the shared x86 bodies at the
+ * AVX-512 width on AVX2, tests/avx512emu). Arguments restrict the run to
+ * the ISAs (or avx512emu) and ops they name. Prints one line per (isa, op):
  *   PASS avx512/gemv
  *   FAIL avx2/ger_u8: <first failure> (<n> of <m> checks failed)
  *   SKIP neon/sigmoid: this binary was built without neon kernels
@@ -23,6 +25,9 @@
 
 #include "kernel_cases.h"
 #include "registry.h"
+#if SN_TEST_AVX512EMU
+#include "avx512emu.h"
+#endif
 
 /* The check now running and its report so far, for the crash report. */
 static char running[64];
@@ -64,6 +69,7 @@ static void catch_crashes(void)
 typedef struct filter {
     int isa[SN_ISA_COUNT];
     int any_isa;
+    int emu; /* avx512emu named */
     const char *ops[64];
     size_t nops;
 } filter;
@@ -76,12 +82,15 @@ static int parse_args(int argc, char **argv, filter *f)
         if (sn_isa_parse(argv[i], &isa, NULL) == 0) {
             f->isa[isa] = 1;
             f->any_isa = 1;
+        } else if (strcmp(argv[i], "avx512emu") == 0) {
+            f->emu = 1;
+            f->any_isa = 1;
         } else if (kc_find_case(argv[i]) && f->nops < 64) {
             f->ops[f->nops++] = argv[i];
         } else {
             fprintf(stderr,
                     "kernel_check: '%s' is neither an ISA (scalar, avx2, "
-                    "avx512, neon) nor a kernel op\n",
+                    "avx512, neon, avx512emu) nor a kernel op\n",
                     argv[i]);
             return -1;
         }
@@ -131,6 +140,30 @@ static void print_sigmoid_error(const sn_kernels *k)
            k->isa_name, e.points, e.max_abs, (double)e.worst_x);
 }
 
+/* Every wanted op of kernel set k (named name), or a SKIP line each with
+ * the reason skip if it is not NULL. */
+static void check_set(tally *t, const filter *f, const char *name,
+                      const sn_kernels *k, const char *skip)
+{
+    for (size_t c = 0; c < kc_ncases; c++) {
+        const char *op = kc_cases[c].op;
+        if (!wants_op(f, op))
+            continue;
+        if (skip) {
+            printf("SKIP %s/%s: %s\n", name, op, skip);
+            t->skip++;
+            continue;
+        }
+        kc_report rep;
+        snprintf(running, sizeof running, "%s/%s", name, op);
+        running_report = &rep;
+        kc_cases[c].check(k, &rep);
+        print_result(t, name, op, &rep);
+        if (strcmp(op, "sigmoid") == 0)
+            print_sigmoid_error(k);
+    }
+}
+
 int main(int argc, char **argv)
 {
     filter f;
@@ -159,31 +192,20 @@ int main(int argc, char **argv)
             continue;
         const char *name = sn_isa_name(isa);
         const sn_kernels *k = sn_kernels_get_built(isa);
-        for (size_t c = 0; c < kc_ncases; c++) {
-            const char *op = kc_cases[c].op;
-            if (!wants_op(&f, op))
-                continue;
-            if (!k) {
-                printf("SKIP %s/%s: this binary was built without %s kernels\n",
-                       name, op, name);
-                t.skip++;
-                continue;
-            }
-            if (!sn_isa_supported(isa)) {
-                printf("SKIP %s/%s: this CPU cannot run %s kernels\n", name,
-                       op, name);
-                t.skip++;
-                continue;
-            }
-            kc_report rep;
-            snprintf(running, sizeof running, "%s/%s", name, op);
-            running_report = &rep;
-            kc_cases[c].check(k, &rep);
-            print_result(&t, name, op, &rep);
-            if (strcmp(op, "sigmoid") == 0)
-                print_sigmoid_error(k);
-        }
+        char skip[128];
+        if (!k)
+            snprintf(skip, sizeof skip, "this binary was built without %s kernels", name);
+        else if (!sn_isa_supported(isa))
+            snprintf(skip, sizeof skip, "this CPU cannot run %s kernels", name);
+        check_set(&t, &f, name, k, k && sn_isa_supported(isa) ? NULL : skip);
     }
+#if SN_TEST_AVX512EMU
+    if (!f.any_isa || f.emu)
+        check_set(&t, &f, "avx512emu", &sn_kernels_avx512emu,
+                  sn_isa_supported(SN_ISA_AVX2)
+                      ? NULL
+                      : "this CPU cannot run AVX2, which avx512emu is built of");
+#endif
 
     printf("kernel_check: %d passed, %d failed, %d skipped\n", t.pass, t.fail,
            t.skip);

@@ -8,9 +8,15 @@
  * the reason: never as passed.
  */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "kernel_cases.h"
 #include "registry.h"
+#if SN_TEST_AVX512EMU
+#include "avx512emu.h"
+#endif
 
 _Static_assert(SN_ISA_COUNT == 4,
                "a new ISA needs its line of KERNEL_TESTS_ below");
@@ -45,6 +51,52 @@ static void run_check(const char *isa_name, const char *op, kc_check_fn *check)
 SN_KERNEL_OPS(KERNEL_TEST_, avx2)
 SN_KERNEL_OPS(KERNEL_TEST_, avx512)
 SN_KERNEL_OPS(KERNEL_TEST_, neon)
+
+#if SN_TEST_AVX512EMU
+/* Test only: the shared x86 bodies at the AVX-512 width, on AVX2
+ * (tests/avx512emu), named "avx512emu::<op>". */
+static void run_emulated(const char *op, kc_check_fn *check)
+{
+    if (!sn_isa_supported(SN_ISA_AVX2))
+        cr_skip_test("avx512emu/%s: this CPU cannot run AVX2 (it has: %s)", op,
+                     sn_cpu_features());
+    kc_report rep;
+    const size_t failures = check(&sn_kernels_avx512emu, &rep);
+    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
+                 rep.failures, rep.checks);
+}
+
+#define KERNEL_EMU_TEST_(op, isa)                                              \
+    Test(isa, op)                                                              \
+    {                                                                          \
+        run_emulated(#op, kc_check_##op);                                      \
+    }
+SN_KERNEL_OPS(KERNEL_EMU_TEST_, avx512emu)
+
+/* One exp text (kernels/x86/exp_x86.h) for both widths: at 8 lanes (AVX2)
+ * and at 16 (the emulation) the sigmoid gives the same bits for every input,
+ * and for every position in the vector or the tail. */
+Test(avx512emu, sigmoid_bits_match_avx2)
+{
+    const sn_kernels *avx2 = sn_kernels_for(SN_ISA_AVX2);
+    if (!avx2)
+        cr_skip_test("this CPU cannot run AVX2 (it has: %s)", sn_cpu_features());
+    enum { N = 2000003 }; /* not a multiple of 8 or 16: a tail for both */
+    float *x = malloc(N * sizeof *x), *y8 = malloc(N * sizeof *y8),
+          *y16 = malloc(N * sizeof *y16);
+    cr_assert(x && y8 && y16);
+    for (size_t i = 0; i < N; i++)
+        x[i] = -100.0f + 200.0f * (float)i / (float)(N - 1);
+    x[0] = -INFINITY, x[1] = INFINITY, x[2] = NAN, x[3] = -0.0f;
+    avx2->sigmoid(N, x, y8);
+    sn_kernels_avx512emu.sigmoid(N, x, y16);
+    for (size_t i = 0; i < N; i++)
+        cr_assert(memcmp(&y8[i], &y16[i], sizeof y8[i]) == 0,
+                  "sigmoid(%.9g): avx2 %.9g, avx512emu %.9g", (double)x[i],
+                  (double)y8[i], (double)y16[i]);
+    free(x), free(y8), free(y16);
+}
+#endif
 
 /* The oracle's own sigmoid meets the absolute bar the SIMD ones are held
  * to (max error, saturation, NaN, range): the comparisons rest on it. */

@@ -19,7 +19,7 @@ void sn_adagrad_neon(size_t n, float *p, float *G, size_t nbuf,
     const float32x4_t epsv = vdupq_n_f32(eps);
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        const float32x4_t g = vmulq_f32(sn_sum_buffers_neon(nbuf, gsum, i), gs);
+        const float32x4_t g = vmulq_f32(sn_neon_sum_buffers(nbuf, gsum, i), gs);
         const float32x4_t acc = vaddq_f32(vld1q_f32(G + i), vmulq_f32(g, g));
         vst1q_f32(G + i, acc);
         const float32x4_t step = vdivq_f32(vmulq_f32(rate, g),
@@ -27,7 +27,7 @@ void sn_adagrad_neon(size_t n, float *p, float *G, size_t nbuf,
         vst1q_f32(p + i, vsubq_f32(vld1q_f32(p + i), step));
     }
     for (; i < n; i++) {
-        const float g = sn_sum_buffers_1_neon(nbuf, gsum, i) * gscale;
+        const float g = sn_neon_sum_buffers_tail(nbuf, gsum, i) * gscale;
         const float acc = G[i] + g * g;
         G[i] = acc;
         p[i] -= lr * g / sqrtf(acc + eps);

@@ -23,7 +23,7 @@
 #include <arm_neon.h>
 
 /* exp(z) for z <= 0 (or NaN); larger z give wrong results. */
-static inline float32x4_t sn_exp_nonpositive_neon(float32x4_t z)
+static inline float32x4_t sn_neon_exp_nonpositive(float32x4_t z)
 {
     const float32x4_t z_min = vdupq_n_f32(-103.972077f); /* ln(2^-150) */
     const float32x4_t log2e = vdupq_n_f32(1.44269504089f);

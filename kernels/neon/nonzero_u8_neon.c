@@ -25,7 +25,7 @@ size_t sn_nonzero_u8_neon(size_t n, const uint8_t *x, float scale,
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const uint8x16_t px = vld1q_u8(x + i);
-        if (sn_u8x16_is_zero_neon(px))
+        if (sn_neon_u8_is_zero(px))
             continue;
         uint32_t nz = nonzero_mask16(px);
         /* i is a multiple of 16, so the 16 bits never straddle two words. */

@@ -18,7 +18,7 @@
 static inline float32x4_t sigmoid4(float32x4_t x)
 {
     const float32x4_t one = vdupq_n_f32(1.0f);
-    const float32x4_t t = sn_exp_nonpositive_neon(vnegq_f32(vabsq_f32(x)));
+    const float32x4_t t = sn_neon_exp_nonpositive(vnegq_f32(vabsq_f32(x)));
     const uint32x4_t nonneg = vcgeq_f32(x, vdupq_n_f32(0.0f));
     return vdivq_f32(vbslq_f32(nonneg, one, t), vaddq_f32(one, t));
 }

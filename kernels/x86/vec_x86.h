@@ -1,0 +1,140 @@
+/*
+ * vec_x86.h - what every x86 kernel body needs beyond the primitives of
+ * its ISA's vector header, written once on those primitives.
+ *
+ * The kernel bodies in this folder (<op>_x86.h) are written once and
+ * compiled once per ISA, in the manner of simdjson's src/generic/: a thin
+ * file kernels/<isa>/<op>_<isa>.c includes its ISA's vector header
+ * (vec_avx2.h, vec_avx512.h), which defines the vector types and
+ * primitives below and then includes this file, and then the body. The
+ * body names its function SN_X86_FN(op), which the vector header turns
+ * into sn_<op>_<isa>.
+ *
+ * What a vector header provides (W = VEC_WIDTH floats; also VEC_INLINE and
+ * SN_X86_FN):
+ *   types   vfloat (W floats), vint (W int32), vmask (a lane mask),
+ *           vbytes (W pixels, uint8, in an __m128i)
+ *   masks   vmask_first(n) (lanes 0..n-1, n <= W), vmask_all()
+ *   memory  vload, vstore; vload_mask, vstore_mask (no memory touched
+ *           outside the mask; zeros in the other lanes); vload_n, vstore_n
+ *           (n <= W lanes with its mask: the plain instruction when n == W
+ *           where that is faster)
+ *   float   vzero, vset1, vadd, vsub, vmul, vdiv, vsqrt, vfma(a, b, c) =
+ *           a b + c fused, vfnma(a, b, c) = c - a b fused, vmin(a, b) (b
+ *           where either is NaN), vabs, vround (to nearest), vlt(a, b) (a
+ *           vmask), vblend(m, a, b) (b where m, else a)
+ *   int     vset1_i32, vadd_i32, vshl_i32, vcvt_i32 (float to int, to
+ *           nearest), vcast_f32 (the bits as floats), viota(base)
+ *   pixels  vload_u8 (W bytes), vload_u8_n (n <= W bytes, no more read),
+ *           vu8_is_zero, vu8_to_f32
+ *   sums    vfold256 (a vector as 256 bits: its halves added on AVX-512),
+ *           on which this file builds vhsum8 (8 vectors to one __m256 of
+ *           their sums), vhsum4 (4 to an __m128) and vhsum (one to a float)
+ *   nonzero NZ_BLOCK, vnonzero_bits(x, len) (bit b: x[b] != 0, for len <=
+ *           NZ_BLOCK), vcompress_store (the lanes of a bit mask packed low
+ *           and stored whole: outputs need a vector of slack)
+ */
+#ifndef SN_VEC_X86_H
+#define SN_VEC_X86_H
+
+#ifndef VEC_WIDTH
+#error "include an ISA's vector header (vec_avx2.h, vec_avx512.h), not this one"
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels.h"
+
+/* Every lane bit of a vector, as an integer mask. */
+#define VEC_LANE_BITS ((1u << VEC_WIDTH) - 1u)
+
+/* The kernels that work on column chunks (gemm, gemm_tn and the sparse
+ * pair) take CHUNK = 32 columns at a time, the tutorial's layer width, and
+ * keep SN_X86_ACCUMULATORS vectors of sums in flight: enough independent
+ * FMA chains for the FMA latency of both ISAs (AVX2: 2 rows or partial
+ * sums of 4 vectors; AVX-512: 4 of 2). */
+enum {
+    CHUNK = 32,
+    CHUNK_VECS = CHUNK / VEC_WIDTH,
+    SN_X86_ACCUMULATORS = 8,
+    CHUNK_ROWS = SN_X86_ACCUMULATORS / CHUNK_VECS,
+};
+
+/* The columns [c, c + CHUNK) of a row of m, as CHUNK_VECS vectors: how
+ * many lanes of each exist (0 to W) and their masks. */
+typedef struct chunk {
+    size_t lanes[CHUNK_VECS];
+    vmask mask[CHUNK_VECS];
+} chunk;
+
+VEC_INLINE chunk chunk_at(size_t m, size_t c)
+{
+    const size_t rem = m - c < CHUNK ? m - c : CHUNK;
+    chunk ch;
+    for (size_t q = 0; q < CHUNK_VECS; q++) {
+        const size_t lo = VEC_WIDTH * q;
+        ch.lanes[q] = rem <= lo ? 0 : rem - lo < VEC_WIDTH ? rem - lo : VEC_WIDTH;
+        ch.mask[q] = vmask_first(ch.lanes[q]);
+    }
+    return ch;
+}
+
+/* Horizontal sums: each vector folded to 256 bits (its halves added, on
+ * AVX-512), then vec_base.h's order. vhsum8: lane i of the result is the
+ * sum of the lanes of v[i]; vhsum4 the same for 4 vectors; vhsum the sum of
+ * one vector's lanes (on AVX-512 the same adds in the same order as gcc's
+ * _mm512_reduce_add_ps, which folds first too). */
+VEC_INLINE __m256 vhsum8(const vfloat v[8])
+{
+    __m256 a[8];
+    for (int i = 0; i < 8; i++)
+        a[i] = vfold256(v[i]);
+    return sn_hsum8_m256(a);
+}
+
+VEC_INLINE __m128 vhsum4(const vfloat v[4])
+{
+    const __m256 a[4] = {vfold256(v[0]), vfold256(v[1]), vfold256(v[2]),
+                         vfold256(v[3])};
+    return sn_hsum4_m256(a);
+}
+
+VEC_INLINE float vhsum(vfloat v) { return sn_hsum_m256(vfold256(v)); }
+
+/* The finished sums s of 8 (or 4) rows, plus the bias at b if it is not
+ * NULL, stored at y: a row count, not a vector width, so 256 (128) bits on
+ * every ISA. */
+VEC_INLINE void store_row_sums8(float *y, const float *b, __m256 s)
+{
+    if (b)
+        s = _mm256_add_ps(s, _mm256_loadu_ps(b));
+    _mm256_storeu_ps(y, s);
+}
+
+VEC_INLINE void store_row_sums4(float *y, const float *b, __m128 s)
+{
+    if (b)
+        s = _mm_add_ps(s, _mm_loadu_ps(b));
+    _mm_storeu_ps(y, s);
+}
+
+/* The per-thread gradient buffers at i, added in buffer order. */
+VEC_INLINE vfloat vsum_buffers(size_t nbuf, const float *const *g, size_t i)
+{
+    vfloat s = vload(g[0] + i);
+    for (size_t j = 1; j < nbuf; j++)
+        s = vadd(s, vload(g[j] + i));
+    return s;
+}
+
+VEC_INLINE vfloat vsum_buffers_tail(size_t nbuf, const float *const *g,
+                                    size_t i, vmask m)
+{
+    vfloat s = vload_mask(g[0] + i, m);
+    for (size_t j = 1; j < nbuf; j++)
+        s = vadd(s, vload_mask(g[j] + i, m));
+    return s;
+}
+
+#endif /* SN_VEC_X86_H */
