@@ -116,7 +116,7 @@ expect_fail "--layers 49,1048577,10 (too wide)" "must be 1 to 1048576" train --d
 expect_fail "--layers 49,-16,10" "item 2 is not a positive integer" train --data "$tmp/small" --layers 49,-16,10
 expect_fail "--layers '49, 16,10' (space)" "item 2 is not a positive integer" train --data "$tmp/small" --layers "49, 16,10"
 expect_fail "--layers 99999999999999999999,10" "item 1 must be 1 to" train --data "$tmp/small" --layers 99999999999999999999,10
-expect_fail "--engine bogus" "--engine: expected sparse or per-sample" train $small --engine bogus
+expect_fail "--engine bogus" "--engine: unknown engine 'bogus' (expected per-sample or sparse)" train $small --engine bogus
 expect_fail "--isa ''" "--isa: empty kernel set name" train $small --isa ""
 expect_fail "--data ''" "not found" train --data "" --layers 49,16,10
 expect_fail "--data naming a file" "Not a directory" train --data "$tmp/small/train-images-idx3-ubyte"
@@ -131,7 +131,7 @@ expect_fail "--checkpoint-every without --checkpoint" "--checkpoint-every needs 
 expect_fail "--resume missing" "--resume: $tmp/none.ck: cannot open the checkpoint" train --data "$tmp/small" --resume "$tmp/none.ck"
 expect_fail "--resume /dev/zero" "not a simdnet checkpoint (bad magic)" train --data "$tmp/small" --resume /dev/zero
 expect_fail "--resume with --init" "--resume and --init exclude each other" train --data "$tmp/small" --resume "$tmp/x.ck" --init "$tmp/x.model"
-expect_fail "--trap-fp with a value" "unknown option" train $small --trap-fp=1
+expect_fail "--trap-fp with a value" "--trap-fp takes no value" train $small --trap-fp=1
 expect_fail "eval --threads 0" "--threads: expected an integer from 1" eval --model "$tmp/x.model" --threads 0
 expect_fail "eval --model missing" "cannot open the model" eval --model "$tmp/none.model" --data "$tmp/small"
 expect_fail "eval --model /dev/zero" "not a simdnet model" eval --model /dev/zero --data "$tmp/small"
