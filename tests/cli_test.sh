@@ -164,5 +164,34 @@ grep -q "^final test accuracy" "$tmp/err" && ok "train --json -: the text goes t
 if [ $? -eq 0 ] && [ "$(wc -l <"$tmp/run.jsonl")" -eq 2 ] && grep -q "^final test accuracy" "$tmp/out"; then ok "train --json FILE writes the records to FILE, the text to stdout"; else not_ok "train --json FILE"; fi
 expect_fail "--json into a missing folder" "--json /nonexistent/r.json" eval --model "$tmp/a.model" --data "$data" --json /nonexistent/r.json
 
+# --- the progress bar on a terminal 40 columns wide (a pseudo-terminal):
+# every redraw fits in 39 columns (no wrap) and shows the cost and an ETA.
+$py - "$exe" $small --epochs 2 --batch 10 >"$tmp/out" 2>"$tmp/err" <<'PY'
+import fcntl, os, pty, struct, sys, termios
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "train"] + sys.argv[2:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+text = out.decode("utf-8", "replace").replace("\x1b[K", "")
+# What follows a carriage return that does not end a line is a redraw.
+redraws = [seg for line in text.split("\r\n") for seg in line.split("\r")[1:-1] if seg]
+assert os.waitstatus_to_exitcode(status) == 0, text
+assert redraws, text
+assert max(map(len, redraws)) <= 39, redraws
+assert all("cost " in r and "ETA " in r for r in redraws), redraws
+print(len(redraws), "redraws, widest", max(map(len, redraws)))
+PY
+[ $? -eq 0 ] && ok "the progress bar fits a 40-column terminal, with cost and ETA ($(cat "$tmp/out"))" || not_ok "progress bar on a narrow terminal: $(tail -3 "$tmp/err")"
+
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -54,6 +54,9 @@ void cli_format_bytes(size_t bytes, char *buf, size_t len);
  * second ends the process at once. */
 void cli_interrupt_install(const char *cmd);
 void cli_interrupt_restore(void);
+/* What the handler says the first signal does from now on, e.g.
+ * "finishing the files being written, then exiting" (a string literal). */
+void cli_interrupt_note(const char *note);
 int cli_interrupt_signal(void);
 
 /* --trap-fp: SIGFPE on invalid, divide-by-zero and overflow, in this thread
@@ -65,17 +68,23 @@ int cmd_eval(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
-/* A one-line progress bar redrawn on a terminal; silent otherwise. */
+/* A one-line progress bar redrawn on a terminal, as wide as the terminal
+ * at the start: the label, the bar, done/total, the mean of the costs
+ * given so far and the time left. Silent when out is not a terminal. */
 typedef struct cli_progress {
     FILE *out;
     int enabled;
+    int width;          /* the terminal's columns */
     double last_draw;
     double start;
+    double cost_sum;    /* of the updates since begin */
+    size_t costs;
     const char *label;
 } cli_progress;
 
 void cli_progress_begin(cli_progress *p, FILE *out, const char *label);
-void cli_progress_update(cli_progress *p, size_t done, size_t total);
+void cli_progress_update(cli_progress *p, size_t done, size_t total,
+                         float cost);
 void cli_progress_end(cli_progress *p);
 double cli_now(void);
 

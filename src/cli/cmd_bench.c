@@ -18,41 +18,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "json_out.h"
 #include "options.h"
 
 static const char *const CMD = "bench";
 
-enum { MAX_LIST = 64, MAX_REPEATS = 1000 };
-
-/* The engines a case can run: the library's engines, and the sparse one
- * with zero pixels visited, to show what skipping them buys. */
-typedef struct engine_variant {
-    const char *name;
-    sn_engine_kind engine;
-    int dense_input;
-} engine_variant;
-
+/* The engine variants a case can run (bench.h). */
 static const engine_variant engines[] = {
     {"per-sample", SN_ENGINE_PER_SAMPLE, 0},
     {"sparse-dense", SN_ENGINE_SPARSE, 1},
     {"sparse", SN_ENGINE_SPARSE, 0},
 };
-enum { NENGINES = sizeof engines / sizeof engines[0] };
-
-typedef struct bench_args {
-    const char *data, *layers, *json;
-    int synthetic, bind;
-    long batch, warmup, batches, repeats;
-    unsigned long long seed;
-    sn_isa isas[MAX_LIST];
-    size_t nisas;
-    const engine_variant *engines[NENGINES];
-    size_t nengines;
-    int threads[MAX_LIST];
-    size_t nthreads;
-} bench_args;
+_Static_assert(sizeof engines / sizeof engines[0] == NENGINES,
+               "bench.h counts the engine variants");
 
 /* --threads "1,2,4" or "1-4" (or a mix); every value in [1, 1024]. */
 static int parse_threads(const char *text, void *args, sn_error *err)
@@ -235,12 +215,6 @@ static int parse_args(int argc, char **argv, bench_args *a)
 
 /* ------------------------------------------------------------------ data */
 
-typedef struct bench_data {
-    sn_dataset ds;
-    int synthetic;     /* ds owns malloc'd buffers, not the library's */
-    char source[512];  /* what the output says the data is */
-} bench_data;
-
 /* 60,000 images with MNIST's sparsity (81% exact zeros, the rest uniform
  * 1..255) and uniform labels: the same shape and the same work for an
  * engine that skips zeros, but nothing to learn. */
@@ -319,23 +293,6 @@ static void free_data(bench_data *d)
 }
 
 /* ------------------------------------------------------------------ cases */
-
-/* One measured configuration. To add a dimension (the batch, say): a
- * field here, a list in bench_args, a loop in make_cases, a line in
- * configure, a column in print_row and a key in write_json. */
-typedef struct bench_case {
-    const engine_variant *engine;
-    sn_isa isa;
-    int threads;
-} bench_case;
-
-typedef struct bench_result {
-    bench_case c;
-    double *secs;          /* --repeats run times */
-    double rate[3];        /* samples/s: median, slowest, fastest */
-    double peak;           /* FLOP/s measured with c.isa and c.threads */
-    char binding[256];
-} bench_result;
 
 /* Every combination, engines outermost: out needs room for
  * nengines x nisas x nthreads cases. */
@@ -469,121 +426,6 @@ out:
     return rc;
 }
 
-/* ------------------------------------------------------------------ output */
-
-static void print_header(FILE *out, const bench_args *a, const bench_data *d,
-                         const sn_net *net, double flops)
-{
-    const sn_topology *t = sn_topology_get();
-    char l1[32], l2[32], l3[32], layers[160];
-    cli_format_bytes(t->l1d, l1, sizeof l1);
-    cli_format_bytes(t->l2, l2, sizeof l2);
-    cli_format_bytes(t->l3, l3, sizeof l3);
-    sn_format_layers(net, layers, sizeof layers);
-    fprintf(out, "cpu       %s\n", sn_cpu_model());
-    fprintf(out, "features  %s\n", sn_cpu_features());
-    if (t->from_hwloc)
-        fprintf(out, "cores     %d physical (%d hardware threads); L1d %s, "
-                     "L2 %s, L3 %s (hwloc)\n", t->cores, t->pus, l1, l2, l3);
-    else
-        fprintf(out, "cores     %d (topology unknown: %s)\n", t->cores,
-                t->note);
-    fprintf(out, "data      %s\n", d->source);
-    fprintf(out, "network   %s, %zu parameters, %.0f FLOP per sample (dense: "
-                 "GFLOP/s count them for every engine)\n", layers,
-            net->nparams, flops);
-    fprintf(out, "method    batch %ld, AdaGrad, %ld warm-up + %ld timed "
-                 "batches, median of %ld run%s, threads %s\n",
-            a->batch, a->warmup, a->batches, a->repeats,
-            a->repeats == 1 ? "" : "s",
-            a->bind ? "bound one per core" : "not bound");
-    fprintf(out, "\n%-12s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
-            "isa", "threads", "samples/s", "(slowest..fastest)", "s/epoch",
-            "GFLOP/s", "peak", "%peak");
-    fflush(out);
-}
-
-static void print_row(FILE *out, const bench_result *r, double flops,
-                      size_t epoch)
-{
-    char med[16], lo[16], hi[16], range[40];
-    cli_format_si(r->rate[0], med, sizeof med);
-    cli_format_si(r->rate[1], lo, sizeof lo);
-    cli_format_si(r->rate[2], hi, sizeof hi);
-    snprintf(range, sizeof range, "(%s..%s)", lo, hi);
-    const double gflops = r->rate[0] * flops * 1e-9;
-    fprintf(out, "%-12s %-8s %7d %10s %21s %9.4f %8.1f %8.1f %6.1f\n",
-            r->c.engine->name, sn_isa_name(r->c.isa), r->c.threads, med,
-            range, (double)epoch / r->rate[0], gflops, r->peak * 1e-9,
-            r->peak > 0.0 ? 100.0 * gflops * 1e9 / r->peak : 0.0);
-    fflush(out);
-}
-
-/* {"median": m, "min": lo, "max": hi} of v[3] = median, lowest, highest. */
-static void json_spread(cJSON *obj, const char *key, const double v[3],
-                        double scale)
-{
-    cJSON *s = cJSON_AddObjectToObject(obj, key);
-    cJSON_AddNumberToObject(s, "median", v[0] * scale);
-    cJSON_AddNumberToObject(s, "min", v[1] * scale);
-    cJSON_AddNumberToObject(s, "max", v[2] * scale);
-}
-
-/* The document `simdnet report --bench` and tools/compare-bench.py read:
- * its keys are a format, keep them. */
-static cJSON *results_json(const bench_args *a, const bench_data *d,
-                           const sn_net *net, double flops,
-                           const bench_result *res, size_t n)
-{
-    time_t now = time(NULL);
-    char when[32];
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "simdnet", SN_VERSION_STRING);
-    cJSON_AddStringToObject(doc, "date", when);
-    cli_json_add_machine(doc, "machine");
-    cJSON *data = cJSON_AddObjectToObject(doc, "data");
-    cJSON_AddBoolToObject(data, "synthetic", d->synthetic);
-    cJSON_AddNumberToObject(data, "samples", (double)d->ds.count);
-    cJSON_AddStringToObject(data, "source", d->source);
-    cJSON *nw = cJSON_AddObjectToObject(doc, "network");
-    cli_json_add_sizes(nw, "layers", net->sizes, net->nlayers + 1);
-    cJSON_AddNumberToObject(nw, "parameters", (double)net->nparams);
-    cJSON_AddNumberToObject(nw, "flop_per_sample", flops);
-    cJSON *method = cJSON_AddObjectToObject(doc, "method");
-    cJSON_AddNumberToObject(method, "batch", (double)a->batch);
-    cJSON_AddStringToObject(method, "optimizer",
-                            sn_optimizer_name(SN_OPT_ADAGRAD));
-    cJSON_AddNumberToObject(method, "warmup_batches", (double)a->warmup);
-    cJSON_AddNumberToObject(method, "timed_batches", (double)a->batches);
-    cJSON_AddNumberToObject(method, "repeats", (double)a->repeats);
-    cJSON_AddBoolToObject(method, "bind", a->bind);
-    cli_json_add_u64(method, "seed", a->seed);
-    cJSON *results = cJSON_AddArrayToObject(doc, "results");
-    for (size_t i = 0; results && i < n; i++) {
-        const bench_result *r = &res[i];
-        const double epoch[3] = {(double)d->ds.count / r->rate[0],
-                                 (double)d->ds.count / r->rate[2],
-                                 (double)d->ds.count / r->rate[1]};
-        const double pct = r->peak > 0.0 ? 100.0 * flops / r->peak : 0.0;
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddItemToArray(results, row);
-        cJSON_AddStringToObject(row, "engine", r->c.engine->name);
-        cJSON_AddStringToObject(row, "isa", sn_isa_name(r->c.isa));
-        cJSON_AddNumberToObject(row, "threads", r->c.threads);
-        cJSON_AddStringToObject(row, "binding", r->binding);
-        json_spread(row, "samples_per_s", r->rate, 1.0);
-        json_spread(row, "s_per_epoch", epoch, 1.0);
-        json_spread(row, "gflops", r->rate, flops * 1e-9);
-        json_spread(row, "pct_peak", r->rate, pct);
-        cJSON_AddNumberToObject(row, "peak_gflops", r->peak * 1e-9);
-        cJSON *secs = cJSON_AddArrayToObject(row, "run_seconds");
-        for (long j = 0; secs && j < a->repeats; j++)
-            cJSON_AddItemToArray(secs, cJSON_CreateNumber(r->secs[j]));
-    }
-    return doc;
-}
-
 int cmd_bench(int argc, char **argv)
 {
     bench_args a;
@@ -638,7 +480,7 @@ int cmd_bench(int argc, char **argv)
     }
 
     const double flops = flop_per_sample(&init);
-    print_header(out, &a, &data, &init, flops);
+    bench_print_header(out, &a, &data, &init, flops);
     for (size_t i = 0; i < ncases; i++) {
         res[i].c = cases[i];
         res[i].secs = secs + i * (size_t)a.repeats;
@@ -649,10 +491,10 @@ int cmd_bench(int argc, char **argv)
                 res[i].peak = res[j].peak;
         if (run_case(&a, &init, &data.ds, &res[i]) != 0)
             goto out;
-        print_row(out, &res[i], flops, data.ds.count);
+        bench_print_row(out, &res[i], flops, data.ds.count);
     }
     if (a.json) {
-        cli_json_put(&json, results_json(&a, &data, &init, flops, res, ncases),
+        cli_json_put(&json, bench_results_json(&a, &data, &init, flops, res, ncases),
                      0);
         if (cli_json_close(CMD, &json) != 0)
             goto out;

@@ -15,8 +15,11 @@ int cli_json_open(const char *cmd, cli_json *j, const char *path)
         j->to_stdout = 1;
         return 0;
     }
+    j->check = (cli_output){"--json", &j->path, NULL};
+    if (cli_outputs_check(cmd, &j->check, 1) != 0)
+        return -1;
     sn_error err;
-    if (sn_atomic_open(&j->af, path, &err) != 0) {
+    if (sn_atomic_open(&j->af, j->path, &err) != 0) {
         cli_error(cmd, "--json %s", err.msg);
         return -1;
     }
@@ -63,10 +66,11 @@ int cli_json_close(const char *cmd, cli_json *j)
         return 0;
     j->open = 0;
     sn_error err;
-    if (sn_atomic_commit(&j->af, &err) == 0)
-        return 0;
-    cli_error(cmd, "--json %s", err.msg);
-    return -1;
+    const int rc = sn_atomic_commit(&j->af, &err);
+    if (rc != 0)
+        cli_error(cmd, "--json %s", err.msg);
+    cli_outputs_free(&j->check, 1);
+    return rc;
 }
 
 void cli_json_abort(cli_json *j)
@@ -74,6 +78,7 @@ void cli_json_abort(cli_json *j)
     if (j->open)
         sn_atomic_abort(&j->af);
     j->open = 0;
+    cli_outputs_free(&j->check, 1);
 }
 
 cJSON *cli_json_add_u64(cJSON *obj, const char *key, unsigned long long v)

@@ -12,16 +12,19 @@
 #include <cjson/cJSON.h>
 
 #include "atomic_file.h"
+#include "outputs.h"
 
 typedef struct cli_json {
     const char *path; /* NULL: no --json */
     int to_stdout;    /* path is "-" */
     int open;         /* the temporary file of path is open */
     sn_atomic_file af;
+    cli_output check;  /* path checked as outputs.h checks every output */
 } cli_json;
 
 /* Opens --json path (NULL: none), before the work, so that a path that
- * cannot be written fails now. Prints the error and returns -1 if so. */
+ * cannot be written fails now (cli_outputs_check). Prints the error and
+ * returns -1 if so. */
 int cli_json_open(const char *cmd, cli_json *j, const char *path);
 
 /* The stream for the command's human text: stderr when the JSON goes to
@@ -36,7 +39,7 @@ int cli_json_put(cli_json *j, cJSON *doc, int one_line);
  * "--json PATH: reason" and returns -1 on failure. */
 int cli_json_close(const char *cmd, cli_json *j);
 
-/* Gives up: removes the temporary file. */
+/* Gives up: removes the temporary file, frees what open allocated. */
 void cli_json_abort(cli_json *j);
 
 /* An unsigned 64-bit integer exactly (a JSON number; cJSON's doubles

@@ -88,6 +88,7 @@ static int parse_float(const char *text, double min, double max, float *out)
 /* Stores one option's value, or says why it cannot. */
 static int store(const char *cmd, const cli_option *o, const char *value)
 {
+    char expected[96];
     switch (o->kind) {
     case CLI_FLAG:
         *(int *)o->dest = 1;
@@ -98,21 +99,21 @@ static int store(const char *cmd, const cli_option *o, const char *value)
     case CLI_SIZE:
         if (parse_u64(value, o->dest) == 0)
             return 0;
-        cli_error(cmd, "--%s: expected a non-negative integer below 2^64, "
-                       "got '%s'", o->name, value);
-        return -1;
+        snprintf(expected, sizeof expected,
+                 "a non-negative integer below 2^64");
+        break;
     case CLI_INT:
         if (parse_long(value, o->min, o->max, o->dest) == 0)
             return 0;
-        cli_error(cmd, "--%s: expected an integer from %.0f to %.0f, got '%s'",
-                  o->name, o->min, o->max, value);
-        return -1;
+        snprintf(expected, sizeof expected, "an integer from %.0f to %.0f",
+                 o->min, o->max);
+        break;
     case CLI_FLOAT:
         if (parse_float(value, o->min, o->max, o->dest) == 0)
             return 0;
-        cli_error(cmd, "--%s: expected a number from %g to %g, got '%s'",
-                  o->name, o->min, o->max, value);
-        return -1;
+        snprintf(expected, sizeof expected, "a number from %g to %g", o->min,
+                 o->max);
+        break;
     case CLI_LIST: {
         sn_error err;
         if (o->parse(value, o->dest, &err) == 0)
@@ -120,7 +121,10 @@ static int store(const char *cmd, const cli_option *o, const char *value)
         cli_error(cmd, "--%s: %s", o->name, err.msg);
         return -1;
     }
+    default:
+        return -1;
     }
+    cli_error(cmd, "--%s: expected %s, got '%s'", o->name, expected, value);
     return -1;
 }
 

@@ -1,7 +1,7 @@
 /*
- * train.h - `simdnet train`, in two files: cmd_train.c reads the command
- * line, sets the run up (resuming a checkpoint) and runs the epochs;
- * train_outputs.c writes what the run was asked for (checkpoints, the
+ * train.h - `simdnet train`, in three files: train_setup.c reads the
+ * command line, the checkpoint to resume, the network and the data;
+ * cmd_train.c sets the run up and runs the epochs; train_outputs.c writes what the run was asked for (checkpoints, the
  * costs CSV, the model, the report, the JSON records) when it stops or
  * finishes.
  */
@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "outputs.h"
 
 typedef struct train_args {
     const char *data, *layers, *isa, *init, *save, *costs, *report, *json;
@@ -58,7 +59,21 @@ typedef struct train_run {
     int evaluated;
     sn_error err;              /* why the epochs stopped early */
     cli_json json;             /* --json */
+    cli_output outputs[5];     /* the files asked for, checked up front */
+    char *report_model;        /* --report's DIR/trained.model */
 } train_run;
+
+/* train_setup.c. Each prints its error and returns the exit status (0 on
+ * success); train_parse_args returns a CLI_* parse result (options.h). */
+int train_parse_args(int argc, char **argv, train_args *a);
+/* --resume: the checkpoint's settings become the defaults of the flags
+ * not given; what the library cannot check is checked here. */
+int train_load_resume(train_args *a, sn_checkpoint *ck);
+/* From --init, or fresh from --layers and --seed, or --resume's shape. */
+int train_make_net(const train_args *a, const sn_checkpoint *ck,
+                   sn_net *net);
+/* Both data sets, checked against the network before any training. */
+int train_load_data(train_run *r);
 
 /* Writes the checkpoint of the position after `done` batches of epoch
  * `epoch` (an epoch's last batch makes it the next epoch's start). */

@@ -123,7 +123,18 @@ static int close_outputs(train_run *r, const char *status, char *failed,
         note_failed(failed, len, "--json");
     if (!*failed)
         return 0;
-    cli_error(CMD, "%s not written (see above)", failed);
+    char names[160] = "";
+    size_t count = 0;
+    for (const char *p = failed; *p; count++) {
+        const size_t n = strcspn(p, " ");
+        const char *rest = p + n + (p[n] == ' ');
+        const size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%.*s",
+                 count == 0 ? "" : *rest ? ", " : " and ", (int)n, p);
+        p = rest;
+    }
+    cli_error(CMD, "not written: %s (see above); the other outputs were",
+              names);
     return 1;
 }
 
@@ -206,6 +217,9 @@ int train_finish(train_run *r)
 {
     const train_args *a = &r->a;
     sn_error err;
+    /* The training is done: a signal now lets the files being written
+     * finish (each is atomic), then ends the run with its status. */
+    cli_interrupt_note("finishing the files being written, then exiting");
     if (!r->evaluated) {
         if (sn_evaluate(&r->net, r->kernels, &r->test, r->cfg.threads,
                         &r->res, &err) != 0) {
@@ -215,6 +229,7 @@ int train_finish(train_run *r)
         r->evaluated = 1;
     }
     fprintf(r->out, "final test accuracy: %.2f%%\n", 100.0 * r->res.accuracy);
+    fflush(r->out);
 
     char failed[128] = "";
     if (a->costs &&
@@ -231,6 +246,16 @@ int train_finish(train_run *r)
     if (a->report && write_report(r) != 0)
         note_failed(failed, sizeof failed, "--report");
     fflush(r->out);
-    return close_outputs(r, "finished", failed, sizeof failed) ? EXIT_FAIL
-                                                               : 0;
+    const int sig = cli_interrupt_signal();
+    const int bad = close_outputs(r, sig ? "interrupted" : "finished", failed,
+                                  sizeof failed);
+    if (sig) {
+        cli_error(CMD, "interrupted by %s after the training; the files "
+                       "asked for were %s", sig == SIGINT ? "SIGINT"
+                                                          : "SIGTERM",
+                  bad ? "written but for those named above"
+                      : "all written first");
+        return 128 + sig;
+    }
+    return bad ? EXIT_FAIL : 0;
 }
