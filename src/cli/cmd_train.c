@@ -136,20 +136,21 @@ static int set_up(train_run *r, char *binding, size_t len)
         }
         snprintf(r->report_model, size, "%s/trained.model", a->report);
     }
-    const char *json_file = a->json && strcmp(a->json, "-") ? a->json : NULL;
-    const char *report_model = r->report_model;
+    /* --json - is no file; --json FILE is checked with the others and
+     * opened by cli_json_open, which gets the path the check settled on. */
+    const int json_to_file = a->json && strcmp(a->json, "-") != 0;
+    r->json_file = json_to_file ? a->json : NULL;
+    r->report_file = r->report_model;
     const cli_output outputs[] = {
         {"--save", &a->save, NULL},       {"--costs", &a->costs, NULL},
-        {"--checkpoint", &a->checkpoint, NULL}, {"--json", &a->json, NULL},
-        {"--report", &report_model, NULL},
+        {"--checkpoint", &a->checkpoint, NULL},
+        {"--json", &r->json_file, NULL},  {"--report", &r->report_file, NULL},
     };
     memcpy(r->outputs, outputs, sizeof outputs);
-    if (!json_file)
-        r->outputs[3].path = &json_file;
     int rc = cli_outputs_check(CMD, r->outputs, 5);
     if (rc != 0)
         return rc;
-    if (cli_json_open(CMD, &r->json, a->json) != 0)
+    if (cli_json_open(CMD, &r->json, json_to_file ? r->json_file : a->json))
         return EXIT_FAIL;
     r->out = cli_json_text(&r->json);
     if (a->resume && (rc = train_load_resume(a, &r->ck)) != 0)

@@ -61,6 +61,8 @@ typedef struct train_run {
     cli_json json;             /* --json */
     cli_output outputs[5];     /* the files asked for, checked up front */
     char *report_model;        /* --report's DIR/trained.model */
+    const char *report_file;   /*   the same, as outputs[] points to it */
+    const char *json_file;     /* --json unless "-" */
 } train_run;
 
 /* train_setup.c. Each prints its error and returns the exit status (0 on

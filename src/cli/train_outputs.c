@@ -67,8 +67,21 @@ void train_json_epoch(train_run *r, double cost, size_t first_batch,
     cli_json_put(&r->json, rec, 1);
 }
 
+/* The outputs that could not be written, by flag. */
+typedef struct failed_outputs {
+    const char *flag[8];
+    size_t n;
+} failed_outputs;
+
+static void note_failed(failed_outputs *f, const char *flag)
+{
+    if (f->n < sizeof f->flag / sizeof *f->flag)
+        f->flag[f->n++] = flag;
+}
+
 /* The last record: how the run ended, what it was, what it wrote. */
-static void json_final(train_run *r, const char *status, const char *failed)
+static void json_final(train_run *r, const char *status,
+                       const failed_outputs *failed)
 {
     if (!r->a.json)
         return;
@@ -76,8 +89,12 @@ static void json_final(train_run *r, const char *status, const char *failed)
     cJSON *rec = cJSON_CreateObject();
     cJSON_AddStringToObject(rec, "record", "final");
     cJSON_AddStringToObject(rec, "status", status);
-    cJSON_AddNumberToObject(rec, "epoch", (double)(r->epoch + 1));
-    cJSON_AddNumberToObject(rec, "batches_done", (double)r->done);
+    /* Where the run ended; after the last epoch, at its end. */
+    const int ended = r->epoch >= (size_t)a->epochs;
+    cJSON_AddNumberToObject(rec, "epoch",
+                            (double)(ended ? r->epoch : r->epoch + 1));
+    cJSON_AddNumberToObject(rec, "batches_done",
+                            (double)(ended ? r->nbatches : r->done));
     if (r->evaluated)
         cJSON_AddNumberToObject(rec, "test_accuracy", r->res.accuracy);
     else
@@ -95,46 +112,28 @@ static void json_final(train_run *r, const char *status, const char *failed)
     cJSON_AddStringToObject(rec, "engine", sn_trainer_engine(r->trainer));
     cJSON_AddBoolToObject(rec, "dense", a->dense);
     cJSON *f = cJSON_AddArrayToObject(rec, "failed");
-    for (const char *p = failed; f && *p;) {
-        const size_t len = strcspn(p, " ");
-        char flag[32];
-        snprintf(flag, sizeof flag, "%.*s", (int)len, p);
-        cJSON_AddItemToArray(f, cJSON_CreateString(flag));
-        p += len;
-        p += *p == ' ';
-    }
+    for (size_t i = 0; f && i < failed->n; i++)
+        cJSON_AddItemToArray(f, cJSON_CreateString(failed->flag[i]));
     cli_json_put(&r->json, rec, 1);
-}
-
-/* Appends " --flag" to the list of outputs that failed. */
-static void note_failed(char *list, size_t len, const char *flag)
-{
-    const size_t used = strlen(list);
-    snprintf(list + used, len - used, "%s%s", used ? " " : "", flag);
 }
 
 /* The JSON file last, so its final record lists what failed; then one
  * line naming every output that failed. Returns whether any did. */
-static int close_outputs(train_run *r, const char *status, char *failed,
-                         size_t len)
+static int close_outputs(train_run *r, const char *status,
+                         failed_outputs *failed)
 {
     json_final(r, status, failed);
     if (cli_json_close(CMD, &r->json) != 0)
-        note_failed(failed, len, "--json");
-    if (!*failed)
+        note_failed(failed, "--json");
+    if (failed->n == 0)
         return 0;
     char names[160] = "";
-    size_t count = 0;
-    for (const char *p = failed; *p; count++) {
-        const size_t n = strcspn(p, " ");
-        const char *rest = p + n + (p[n] == ' ');
-        const size_t used = strlen(names);
-        snprintf(names + used, sizeof names - used, "%s%.*s",
-                 count == 0 ? "" : *rest ? ", " : " and ", (int)n, p);
-        p = rest;
-    }
-    cli_error(CMD, "not written: %s (see above); the other outputs were",
-              names);
+    for (size_t i = 0, used = 0; i < failed->n && used < sizeof names; i++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                 i == 0 ? "" : i + 1 < failed->n ? ", "
+                                                                 : " and ",
+                                 failed->flag[i]);
+    cli_error(CMD, "not written: %s (see above)", names);
     return 1;
 }
 
@@ -152,7 +151,7 @@ int train_stop(train_run *r)
                   r->nbatches);
     else
         cli_error(CMD, "%s", r->err.msg);
-    char failed[128] = "";
+    failed_outputs failed = {0};
     int saved = 0;
     if (a->checkpoint) {
         if (train_save_checkpoint(r, r->epoch, r->done) == 0) {
@@ -160,7 +159,7 @@ int train_stop(train_run *r)
                             "--resume %s\n", a->checkpoint, a->checkpoint);
             saved = 1;
         } else {
-            note_failed(failed, sizeof failed, "--checkpoint");
+            note_failed(&failed, "--checkpoint");
         }
     }
     const size_t ncosts = r->epoch * r->nbatches + r->done;
@@ -170,7 +169,7 @@ int train_stop(train_run *r)
                     ncosts, ncosts == 1 ? "" : "es", a->costs);
             saved = 1;
         } else {
-            note_failed(failed, sizeof failed, "--costs");
+            note_failed(&failed, "--costs");
         }
     }
     if (a->save) {
@@ -181,13 +180,13 @@ int train_stop(train_run *r)
             saved = 1;
         } else {
             cli_error(CMD, "--save: %s", err.msg);
-            note_failed(failed, sizeof failed, "--save");
+            note_failed(&failed, "--save");
         }
     }
     if (!saved)
         fprintf(stderr, "  nothing was saved (--checkpoint FILE keeps "
                         "the state to resume from)\n");
-    close_outputs(r, sig ? "interrupted" : "stopped", failed, sizeof failed);
+    close_outputs(r, sig ? "interrupted" : "stopped", &failed);
     return sig ? 128 + sig : EXIT_FAIL;
 }
 
@@ -231,24 +230,24 @@ int train_finish(train_run *r)
     fprintf(r->out, "final test accuracy: %.2f%%\n", 100.0 * r->res.accuracy);
     fflush(r->out);
 
-    char failed[128] = "";
+    failed_outputs failed = {0};
     if (a->costs &&
         write_costs(r, (size_t)a->epochs * r->nbatches) != 0)
-        note_failed(failed, sizeof failed, "--costs");
+        note_failed(&failed, "--costs");
     if (a->save) {
         if (sn_model_save(&r->net, a->save, &err) == 0) {
             fprintf(r->out, "saved     %s\n", a->save);
         } else {
             cli_error(CMD, "--save: %s", err.msg);
-            note_failed(failed, sizeof failed, "--save");
+            note_failed(&failed, "--save");
         }
     }
     if (a->report && write_report(r) != 0)
-        note_failed(failed, sizeof failed, "--report");
+        note_failed(&failed, "--report");
     fflush(r->out);
     const int sig = cli_interrupt_signal();
-    const int bad = close_outputs(r, sig ? "interrupted" : "finished", failed,
-                                  sizeof failed);
+    const int bad = close_outputs(r, sig ? "interrupted" : "finished",
+                                  &failed);
     if (sig) {
         cli_error(CMD, "interrupted by %s after the training; the files "
                        "asked for were %s", sig == SIGINT ? "SIGINT"
