@@ -77,12 +77,18 @@ static int parse_isas(const char *text, void *args, sn_error *err)
     strcpy(buf, text);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
-        const sn_kernels *k;
+        sn_isa isa;
         if (a->nisas == MAX_LIST)
             return cli_reason(err, "at most %d kernel sets", MAX_LIST);
-        if (sn_kernels_select(tok, &k, err) != 0)
+        if (sn_isa_parse(tok, &isa, err) != 0)
             return -1;
-        a->isas[a->nisas++] = sn_kernels_isa(k);
+        if (!sn_isa_built(isa))
+            return cli_reason(err, "this simdnet was built without %s "
+                                   "kernels", tok);
+        if (!sn_isa_supported(isa))
+            return cli_reason(err, "this CPU cannot run %s kernels (it has: "
+                                   "%s)", tok, sn_cpu_features());
+        a->isas[a->nisas++] = isa;
     }
     if (a->nisas == 0)
         return cli_reason(err, "the list is empty");
