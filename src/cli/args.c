@@ -40,7 +40,12 @@ int cli_load_split(const char *cmd, const char *dir, sn_split split,
     if (sn_dataset_load(ds, dir, split, max_label, &err) == 0)
         return 0;
     cli_error(cmd, "%s", err.msg);
-    fputs("  (--data DIR or SIMDNET_DATA choose the folder.)\n", stderr);
+    /* How to get the data is the command line's to say: an installed
+     * library has no tools/. */
+    fputs("  (--data DIR or SIMDNET_DATA choose the folder; "
+          "tools/fetch-mnist.sh DIR\n"
+          "  downloads MNIST into it, or copies a local copy with "
+          "MNIST_MIRROR=file:///path/)\n", stderr);
     return -1;
 }
 

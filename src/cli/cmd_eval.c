@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "json_out.h"
 #include "options.h"
+#include "outputs.h"
 
 static const char *const CMD = "eval";
 
@@ -120,6 +121,8 @@ int cmd_eval(int argc, char **argv)
     sn_dataset ds = {0};
     sn_eval_result res = {0};
     int rc = EXIT_FAIL;
+    if (cli_input_check(CMD, "--model", a.model) != 0)
+        goto out;
     if (sn_model_load(&net, a.model, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
         goto out;
