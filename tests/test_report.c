@@ -272,35 +272,146 @@ static void expect_png_error(const uint8_t *data, size_t len, const char *needle
     cr_assert_null(img.data);
 }
 
+/* The rows of a w x h 8-bit gray image in Adam7 order (PNG specification,
+ * 8.2): seven passes of sub-images, each row with filter byte 0. */
+static size_t adam7_rows(const uint8_t *raw, size_t w, size_t h, uint8_t *out)
+{
+    static const size_t x0[7] = {0, 4, 0, 2, 0, 1, 0}, dx[7] = {8, 8, 4, 4, 2, 2, 1};
+    static const size_t y0[7] = {0, 0, 4, 0, 2, 0, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
+    size_t n = 0;
+    for (int p = 0; p < 7; p++) {
+        if (x0[p] >= w)
+            continue;
+        for (size_t y = y0[p]; y < h; y += dy[p]) {
+            out[n++] = 0;
+            for (size_t x = x0[p]; x < w; x += dx[p])
+                out[n++] = raw[y * w + x];
+        }
+    }
+    return n;
+}
+
+Test(png, decodes_interlaced_like_the_same_image_stored_plainly)
+{
+    enum { W = 13, H = 11 };
+    uint8_t raw[W * H], rows[(W + 1) * H * 2], plain[(W + 1) * H];
+    random_bytes(raw, sizeof raw, 7);
+    for (size_t y = 0; y < H; y++) {
+        plain[y * (W + 1)] = 0;
+        memcpy(plain + y * (W + 1) + 1, raw + y * W, W);
+    }
+    test_png a, b;
+    build_png(&a, W, H, 8, 0, 0, NULL, 0, NULL, 0, plain, sizeof plain, 0);
+    build_png(&b, W, H, 8, 0, 1, NULL, 0, NULL, 0, rows,
+              adam7_rows(raw, W, H, rows), 0);
+    sn_image x, y;
+    sn_error err;
+    cr_assert_eq(sn_png_decode(a.data, a.len, &x, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_png_decode(b.data, b.len, &y, &err), 0, "%s", err.msg);
+    cr_assert(!memcmp(x.data, y.data, W * H * 4));
+    for (size_t i = 0; i < W * H; i++)
+        cr_assert_eq(y.data[4 * i], raw[i], "pixel %zu", i);
+    sn_image_free(&x);
+    sn_image_free(&y);
+}
+
 Test(png, refuses_corrupt_files_saying_why)
 {
     uint8_t rows[(8 + 1) * 8] = {0};
     test_png p;
     build_png(&p, 8, 8, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
     test_png q = p;
-    q.data[20] ^= 1; /* inside IHDR: its CRC no longer matches */
-    expect_png_error(q.data, q.len, "CRC");
-    expect_png_error(p.data, p.len - 12, "IEND");    /* no IEND */
-    expect_png_error(p.data, p.len - 20, "truncated"); /* cut inside IDAT */
-    expect_png_error((const uint8_t *)"GIF89a......", 12, "not a PNG");
+    q.data[29] ^= 1; /* IHDR's CRC */
+    expect_png_error(q.data, q.len, "checksum");
+    expect_png_error(p.data, p.len - 12, "truncated");  /* no IEND */
+    expect_png_error(p.data, p.len - 20, "truncated");  /* cut inside IDAT */
+    expect_png_error((const uint8_t *)"GIF89a................................"
+                     "........", 48, "not a PNG");
 
-    build_png(&q, 8, 8, 8, 0, 1, NULL, 0, NULL, 0, rows, sizeof rows, 0);
-    expect_png_error(q.data, q.len, "interlaced");
     build_png(&q, 8, 8, 3, 2, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
-    expect_png_error(q.data, q.len, "not a valid PNG combination");
+    expect_png_error(q.data, q.len, "not a valid PNG");  /* 3-bit RGB */
     build_png(&q, 8, 9, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
-    expect_png_error(q.data, q.len, "ends after");   /* one row short */
-    build_png(&q, 8, 7, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
-    expect_png_error(q.data, q.len, "more than");    /* one row too many */
-    build_png(&q, 40000, 1, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
-    expect_png_error(q.data, q.len, "larger");
+    expect_png_error(q.data, q.len, "not a valid PNG");  /* one row short */
     rows[9] = 7; /* row 1's filter byte */
     build_png(&q, 8, 8, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
-    expect_png_error(q.data, q.len, "filter type 7");
-    const uint8_t plte[3] = {1, 2, 3};
-    uint8_t idx_rows[2] = {0, 5};
-    build_png(&q, 1, 1, 8, 3, 0, plte, 3, NULL, 0, idx_rows, 2, 0);
-    expect_png_error(q.data, q.len, "palette entry 5");
+    expect_png_error(q.data, q.len, "filter");
+}
+
+/* The pixel limits hold before anything the image's size is allocated: a
+ * header may claim what it likes, the reader refuses it from the header
+ * alone (the data here would not even fill one row). */
+Test(png, refuses_images_past_the_pixel_limits_from_the_header)
+{
+    uint8_t rows[(8 + 1) * 8] = {0};
+    test_png q;
+    build_png(&q, 8192, 8192, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
+    expect_png_error(q.data, q.len, "8192x8192 pixels, larger than the "
+                                    "16777216");
+    build_png(&q, 40000, 1, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
+    expect_png_error(q.data, q.len, "more than the 32768 pixels per side");
+    build_png(&q, 4097, 4096, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
+    expect_png_error(q.data, q.len, "larger than");
+    /* At the limit the header is accepted: the short data is the error. */
+    build_png(&q, 4096, 4096, 8, 0, 0, NULL, 0, NULL, 0, rows, sizeof rows, 0);
+    expect_png_error(q.data, q.len, "not a valid PNG");
+}
+
+/* A file of sn_image_read: written to path, read back. */
+static int read_image_file(const char *bytes, size_t n, sn_image *img,
+                           sn_error *err)
+{
+    char path[] = "/tmp/simdnet-image-XXXXXX";
+    const int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, bytes, n), (ssize_t)n);
+    close(fd);
+    const int rc = sn_image_read(path, img, err);
+    unlink(path);
+    return rc;
+}
+
+Test(image, read_tells_formats_by_the_first_byte_and_streams)
+{
+    sn_image img;
+    sn_error err;
+    /* A PNG from a file goes through the stream reader: same pixels. */
+    uint8_t raw[5 * 3 * 4], rows[(5 * 4 + 1) * 3];
+    random_bytes(raw, sizeof raw, 3);
+    test_png p;
+    build_png(&p, 5, 3, 8, 6, 0, NULL, 0, NULL, 0, rows,
+              filter_rows(raw, 3, 5 * 4, 4, rows), 1);
+    cr_assert_eq(read_image_file((const char *)p.data, p.len, &img, &err), 0,
+                 "%s", err.msg);
+    cr_assert(!memcmp(img.data, raw, sizeof raw));
+    sn_image_free(&img);
+    cr_assert_eq(read_image_file((const char *)p.data, p.len - 20, &img, &err),
+                 -1);
+    cr_assert_not_null(strstr(err.msg, "truncated"), "%s", err.msg);
+    const char pgm[] = "P5 2 1 255\n\x10\x20";
+    cr_assert_eq(read_image_file(pgm, sizeof pgm - 1, &img, &err), 0, "%s",
+                 err.msg);
+    cr_assert_eq(img.data[1], 0x20);
+    sn_image_free(&img);
+    cr_assert_eq(read_image_file("", 0, &img, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "empty"), "%s", err.msg);
+    cr_assert_eq(read_image_file("\0\0\0\0", 4, &img, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "not a PNG or PGM"), "%s", err.msg);
+}
+
+/* /dev/zero is refused after one byte, and a PGM header followed by
+ * endless zeros (a stream of NUL samples of an image past the limit)
+ * from its header: neither reads the 256 MiB limit's worth. */
+Test(image, endless_streams_stop_early)
+{
+    sn_image img;
+    sn_error err;
+    cr_assert_eq(sn_image_read("/dev/zero", &img, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "not a PNG or PGM"), "%s", err.msg);
+    FILE *f = fmemopen((void *)"P2 5000 5000 255\n", 17, "rb");
+    cr_assert_eq(sn_pgm_read(f, &img, &err), -1);
+    fclose(f);
+    cr_assert_not_null(strstr(err.msg, "more than the 16777216"), "%s",
+                       err.msg);
 }
 
 /* ------------------------------------------------------------ PGM */
@@ -351,6 +462,10 @@ Test(pgm, refuses_bad_files)
     const char empty[] = "P5 0 3 255\n";
     cr_assert_eq(decode_pgm(empty, sizeof empty - 1, &img, &err), -1);
     cr_assert_not_null(strstr(err.msg, "empty"), "%s", err.msg);
+    const char huge[] = "P5 4097 4096 255\n";
+    cr_assert_eq(decode_pgm(huge, sizeof huge - 1, &img, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "more than the 16777216"), "%s",
+                       err.msg);
 }
 
 /* ------------------------------------------------------------ digits */
