@@ -135,6 +135,31 @@ if [ $have_xmllint -eq 1 ]; then
     for f in "$tmp"/r1/bench*.svg; do xmllint --noout "$f" 2>/dev/null || bad="$bad $f"; done
     check "benchmark charts are well-formed XML" "[ -z '$bad' ]"
 fi
+# Memory in proportion: a 15 MB bench JSON (within the limits) peaks at
+# about ten times its size; a 46 MB one is refused at the 16 MiB limit.
+python3 - "$tmp" <<'PY'
+import sys
+d = sys.argv[1]
+for name, size in (("big.json", 15 << 20), ("huge.json", 46 << 20)):
+    with open(f"{d}/{name}", "w") as out:
+        out.write('{"results": [')
+        i = 0
+        while out.tell() < size:
+            out.write(("" if i == 0 else ",\n") + '{"engine": "sparse", "isa": "avx2", "threads": %d, "samples_per_s": {"median": %d, "min": 1, "max": 2}}' % (i % 8 + 1, 1000 + i))
+            i += 1
+        out.write("]}\n")
+PY
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --bench "$tmp/big.json" --out "$tmp/rbig" >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss") kb=$(($(wc -c <"$tmp/big.json") / 1024))
+    check "report reads a ${kb} KB bench JSON in ${rss} KB at its peak (under 12 times the file)" "[ $rc -eq 0 ] && [ -s '$tmp/rbig/bench1-training.svg' ] && [ '$rss' -lt $((kb * 12)) ]"
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --bench "$tmp/huge.json" --out "$tmp/rhuge" >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss")
+    check "report refuses a 46 MB bench JSON at its 16 MiB limit (exit $rc, ${rss} KB peak)" "[ $rc -eq 1 ] && grep -q 'larger than the 16777216 bytes' '$tmp/err' && [ '$rss' -lt 40000 ]"
+else
+    skip "memory of report on big bench JSON" "no /usr/bin/time"
+fi
+rm -f "$tmp/big.json" "$tmp/huge.json"
 "$exe" report --model "$rep/trained.model" --data "$tmp/nonexistent" --out "$tmp/r3" >"$tmp/out" 2>"$tmp/err"
 check "report --data naming a missing folder fails" "[ \$? -ne 0 ] && grep -q nonexistent '$tmp/err' && [ ! -e '$tmp/r3/index.html' ]"
 SIMDNET_DATA="$tmp/nonexistent" "$exe" report --model "$rep/trained.model" --out "$tmp/r4" >"$tmp/out" 2>"$tmp/err"

@@ -43,12 +43,23 @@ typedef struct sn_chart_set {
     size_t n;
 } sn_chart_set;
 
+/* The limits of sn_bench_read (docs/robustness.md): the file's size, and
+ * what one file may ask to draw. The text and cJSON's tree of it (about
+ * 64 bytes a value and a copy of each key) peak at about ten times the
+ * file's size, so 16 MiB bound it to about 170 MB; each chart holds at most
+ * groups x series values. */
+#define SN_BENCH_MAX_FILE ((size_t)16 << 20)
+#define SN_CHART_MAX_GROUPS 256
+#define SN_CHART_MAX_SERIES 32
+#define SN_CHART_MAX_CHARTS 64
+
 /* Reads a benchmark JSON file: Google Benchmark's output (bench_kernels
  * --benchmark_out=FILE --benchmark_format=json; one chart per kernel op,
  * groups = shapes, series = kernel sets) or `simdnet bench --json FILE`
  * (samples/s per thread count, series = kernel set and engine, error bars
  * from the slowest to the fastest run). Charts are appended to set; slugs
- * start with prefix. Tolerant of fields it does not know. */
+ * start with prefix. Tolerant of fields it does not know; a file that
+ * would need a chart past the limits above is refused, naming it. */
 int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
                   sn_error *err);
 void sn_chart_set_free(sn_chart_set *set);
