@@ -160,6 +160,28 @@ else
     skip "memory of report on big bench JSON" "no /usr/bin/time"
 fi
 rm -f "$tmp/big.json" "$tmp/huge.json"
+# Well-formed for any valid UTF-8: long non-ASCII op, kernel set, shape,
+# host and CPU names (issue 11, defect 5: cut inside a character before).
+python3 - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+op, isa, host, cpu = "\u00e9" * 150, "\u00df" * 70, "\u30db\u30b9\u30c8" * 80, "\U0001f600" * 100
+gb = {"context": {"host_name": host, "simdnet_cpu": cpu, "date": "\u65e5" * 90},
+      "benchmarks": [{"name": op + "/" + isa + "/%d\u2192x" % s, "GFLOP/s": 1.0 + s} for s in range(3)]}
+tr = {"machine": {"cpu": cpu}, "data": {"source": "\u0436" * 300},
+      "results": [{"engine": "\u00e6" * 90, "isa": "\u00f8" * 90, "threads": t, "samples_per_s": 1e5 * t} for t in (1, 2)]}
+json.dump(gb, open(f"{d}/utf8-kernels.json", "w", encoding="utf-8"), ensure_ascii=False)
+json.dump(tr, open(f"{d}/utf8-training.json", "w", encoding="utf-8"), ensure_ascii=False)
+open(f"{d}/latin1.json", "wb").write(b'{"benchmarks": [{"name": "g\xe9mv/avx2/1", "GFLOP/s": 1}]}')
+PY
+"$exe" report --model "$rep/trained.model" --bench "$tmp/utf8-kernels.json" --bench "$tmp/utf8-training.json" --title "$(printf 'caf\303\251 \377 report')" --out "$tmp/rutf8" >"$tmp/out" 2>"$tmp/err"
+check "report with long non-ASCII names in its bench JSON" "[ \$? -eq 0 ]"
+if [ $have_xmllint -eq 1 ]; then
+    bad=""
+    for f in "$tmp"/rutf8/*.svg "$tmp/rutf8/index.html"; do xmllint --noout "$f" 2>>"$tmp/err" || bad="$bad $(basename "$f")"; done
+    check "... every SVG and index.html well-formed (xmllint), a title of invalid UTF-8 included${bad:+ (not:$bad)}" "[ -z '$bad' ]"
+fi
+expect_fail "report refuses a bench JSON that is not UTF-8" "latin1.json: JSON line 1, column 28: not UTF-8 text" report --model "$rep/trained.model" --bench "$tmp/latin1.json" --out "$tmp/rlatin1"
 "$exe" report --model "$rep/trained.model" --data "$tmp/nonexistent" --out "$tmp/r3" >"$tmp/out" 2>"$tmp/err"
 check "report --data naming a missing folder fails" "[ \$? -ne 0 ] && grep -q nonexistent '$tmp/err' && [ ! -e '$tmp/r3/index.html' ]"
 SIMDNET_DATA="$tmp/nonexistent" "$exe" report --model "$rep/trained.model" --out "$tmp/r4" >"$tmp/out" 2>"$tmp/err"

@@ -18,6 +18,7 @@
 #include "image/image.h"
 #include "report/json.h"
 #include "report/report.h"
+#include "report/utf8.h"
 #include "test_support.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -849,6 +850,104 @@ Test(files, bench_json_past_the_chart_limits_is_refused_not_overflowed)
     cr_assert_eq(sn_bench_read(path, "b", &set, &err), -1);
     cr_assert_not_null(strstr(err.msg, "larger than the 16777216 bytes"), "%s",
                        err.msg);
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+Test(utf8, next_accepts_characters_and_refuses_what_is_not_utf8)
+{
+    uint32_t cp;
+    cr_assert_eq(sn_utf8_next("\xc3\xa9", 2, &cp), 2);
+    cr_assert_eq(cp, 0xe9);
+    cr_assert_eq(sn_utf8_next("\xe2\x82\xac", 3, &cp), 3);
+    cr_assert_eq(cp, 0x20ac);
+    cr_assert_eq(sn_utf8_next("\xf0\x9f\x98\x80", 4, &cp), 4);
+    cr_assert_eq(cp, 0x1f600);
+    const char *bad[] = {"\x80", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80",
+                         "\xf4\x90\x80\x80", "\xff", "\xc3\x41"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(sn_utf8_next(bad[i], strlen(bad[i]), &cp), 0, "case %zu",
+                     i);
+    cr_assert_eq(sn_utf8_next("\xe2\x82\xac", 2, &cp), 0, "cut short");
+    cr_assert_eq(sn_utf8_invalid("ab\xc3\xa9\xff", 5), 4);
+}
+
+Test(utf8, every_cut_falls_on_a_character_boundary)
+{
+    const char *s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z"; /* a é € 😀 z */
+    const size_t n = strlen(s);
+    const size_t want[6] = {0, 1, 3, 6, 10, 11};
+    for (size_t k = 0; k < 6; k++) {
+        const size_t len = sn_utf8_prefix(s, n, k);
+        cr_assert_eq(len, want[k], "%zu characters", k);
+        cr_assert_eq(sn_utf8_invalid(s, len), len);
+    }
+    cr_assert_eq(sn_utf8_prefix(s, n, 100), n);
+}
+
+Test(utf8, svg_text_is_well_formed_for_any_bytes_and_cut_on_characters)
+{
+    /* 300 two-byte characters: cut to SVG_TEXT_MAX and an ellipsis. */
+    char long_name[601];
+    for (int i = 0; i < 300; i++)
+        memcpy(long_name + 2 * i, "\xc3\xa9", 2);
+    long_name[600] = '\0';
+    sn_buf b = {0};
+    svg_text(&b, 0, 0, SVG_START, "", "%s", long_name);
+    cr_assert_eq(sn_utf8_invalid(b.data, b.len), b.len);
+    cr_assert_eq(count_of(b.data, "\xc3\xa9"), SVG_TEXT_MAX);
+    cr_assert_not_null(strstr(b.data, "\xc3\xa9\xe2\x80\xa6</text>"));
+    /* Bytes that are not UTF-8 (a path from the command line) become
+     * U+FFFD; forbidden characters '?'. */
+    b.len = 0;
+    sn_buf_put_xml(&b, "a\xff\xc3(\x01\xef\xbf\xbe<");
+    cr_assert_str_eq(b.data, "a\xef\xbf\xbd\xef\xbf\xbd(??&lt;");
+    sn_buf_free(&b);
+}
+
+Test(files, invalid_utf8_in_json_and_csv_is_refused_saying_so)
+{
+    sn_chart_set set = {0};
+    sn_error err;
+    const char *p = write_tmp("bad.json", "{\"benchmarks\": [\n{\"name\": "
+                                          "\"g\xe9mv/avx2/1\", \"GFLOP/s\": 1}]}");
+    cr_assert_eq(sn_bench_read(p, "k", &set, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "JSON line 2, column 12: not UTF-8"),
+                       "%s", err.msg);
+    float *c;
+    size_t epochs, nb;
+    p = write_tmp("bad.csv", "epoch,batch,cost\n1,1,0.5\n1,2,\xff\xfe\n");
+    cr_assert_eq(sn_costs_read(p, &c, &epochs, &nb, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "line 3: expected"), "%s", err.msg);
+    cr_assert_not_null(strstr(err.msg, "not UTF-8"), "%s", err.msg);
+}
+
+/* Issue 11, defect 5: long non-ASCII op and host names were cut inside a
+ * character. Every chart of such a file is valid UTF-8 and its names are
+ * cut, if at all, on a character boundary. */
+Test(files, long_non_ascii_names_give_valid_utf8_charts)
+{
+    sn_buf j = {0};
+    sn_buf_puts(&j, "{\"context\": {\"host_name\": \"");
+    for (int i = 0; i < 200; i++)
+        sn_buf_puts(&j, "\xe3\x83\x9b"); /* ホ: 3 bytes */
+    sn_buf_puts(&j, "\"}, \"benchmarks\": [{\"name\": \"");
+    for (int i = 0; i < 100; i++)
+        sn_buf_puts(&j, "\xc3\xa9"); /* é */
+    sn_buf_puts(&j, "/avx2/\xf0\x9f\x98\x80\", \"GFLOP/s\": 3}]}");
+    const char *p = write_tmp("names.json", j.data);
+    sn_buf_free(&j);
+    sn_chart_set set = {0};
+    sn_error err;
+    cr_assert_eq(sn_bench_read(p, "k", &set, &err), 0, "%s", err.msg);
+    sn_buf b = {0};
+    cr_assert_eq(sn_svg_bar_chart(&b, &set.charts[0], &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_utf8_invalid(b.data, b.len), b.len);
+    cr_assert_not_null(strstr(b.data, "\xf0\x9f\x98\x80"), "the shape whole");
+    cr_assert_not_null(strstr(b.data, "\xe3\x83\x9b\xe2\x80\xa6"),
+                       "the caption cut after a whole character");
+    sn_buf_free(&b);
+    sn_chart_set_free(&set);
 }
 
 /* ------------------------------------------------------------ SVGs */

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "read_file.h"
 #include "report/report.h"
+#include "report/utf8.h"
 
 /* Splits the next line off *p (CR LF or LF); NULL at the end. */
 static char *next_line(char **p)
@@ -57,6 +58,20 @@ static int parse_fields(char *line, double *v, int max)
     }
 }
 
+/* A line that is not what expected says: quoted, up to 60 characters cut
+ * on a character boundary, unless it is not UTF-8 text at all. */
+static int bad_line(sn_error *err, size_t lineno, const char *expected,
+                    const char *line)
+{
+    const size_t n = strlen(line);
+    if (sn_utf8_invalid(line, n) < n)
+        return sn_set_error(err, "line %zu: expected %s, got bytes that are "
+                                 "not UTF-8 text", lineno, expected);
+    const size_t keep = sn_utf8_prefix(line, n, 60);
+    return sn_set_error(err, "line %zu: expected %s, got '%.*s'%s", lineno,
+                        expected, (int)keep, line, keep < n ? "..." : "");
+}
+
 static int is_count(double v)
 {
     return v >= 1 && v <= 1e9 && v == floor(v);
@@ -84,9 +99,8 @@ int sn_costs_read(const char *path, float **costs, size_t *epochs,
         double f[3];
         if (parse_fields(line, f, 3) != 3 || !is_count(f[0]) ||
             !is_count(f[1])) {
-            sn_set_error(err, "line %zu: expected 'epoch,batch,cost' with "
-                              "whole epoch and batch numbers from 1, got "
-                              "'%.60s'", lineno, line);
+            bad_line(err, lineno, "'epoch,batch,cost' with whole epoch and "
+                                  "batch numbers from 1", line);
             goto out;
         }
         /* The next batch of this epoch, or batch 1 of the next one, after an
@@ -168,9 +182,9 @@ int sn_accuracy_read(const char *path, double **acc, size_t *epochs,
         double f[2];
         if (parse_fields(line, f, 2) != 2 || f[0] != (double)(n + 1) ||
             f[1] < 0 || f[1] > 100) {
-            sn_set_error(err, "line %zu: expected 'epoch,test_accuracy_percent' "
-                              "for epoch %zu with a percentage from 0 to 100, "
-                              "got '%.60s'", lineno, n + 1, line);
+            bad_line(err, lineno, "'epoch,test_accuracy_percent' with the "
+                                  "next epoch and a percentage from 0 to 100",
+                     line);
             goto out;
         }
         if (n == cap) {

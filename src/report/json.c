@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "report/utf8.h"
 
 /* Overwrites each bare NaN, Infinity, -Infinity, nan, -nan, inf, -inf
  * (outside strings) with an empty string padded with spaces: the same
@@ -39,8 +40,29 @@ static void blank_non_numbers(char *s, size_t len)
     }
 }
 
+/* An error at text + at, named by its line and column. */
+static cJSON *fail_at(const char *text, size_t at, const char *what,
+                      sn_error *err)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+            col++; /* columns count characters, not bytes */
+        }
+    }
+    sn_set_error(err, "JSON line %zu, column %zu: %s", line, col, what);
+    return NULL;
+}
+
 cJSON *sn_json_parse(char *text, size_t len, sn_error *err)
 {
+    /* JSON text is UTF-8 (RFC 8259, 8.1); cJSON does not check. */
+    const size_t bad = sn_utf8_invalid(text, len);
+    if (bad < len)
+        return fail_at(text, bad, "not UTF-8 text (JSON must be UTF-8)", err);
     blank_non_numbers(text, len);
     const char *end = NULL;
     /* With require_null_terminated, cJSON wants the NUL inside the length:
@@ -50,20 +72,11 @@ cJSON *sn_json_parse(char *text, size_t len, sn_error *err)
         return root;
     if (!end || end < text || end > text + len)
         end = text + len;
-    /* cJSON points past a value cut short at the end: say truncated. */
-    size_t line = 1, col = 1;
-    for (const char *q = text; q < end; q++) {
-        if (*q == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    sn_set_error(err, "JSON line %zu, column %zu: %s", line, col,
-                 end == text + len ? "the text ends inside a value (truncated?)"
-                                   : "not valid JSON here");
-    return NULL;
+    /* cJSON points at the end when a value is cut short there. */
+    return fail_at(text, (size_t)(end - text),
+                   end == text + len ? "the text ends inside a value "
+                                       "(truncated?)"
+                                     : "not valid JSON here", err);
 }
 
 const char *sn_json_string(const cJSON *obj, const char *key)
