@@ -175,7 +175,7 @@ json.dump(tr, open(f"{d}/utf8-training.json", "w", encoding="utf-8"), ensure_asc
 open(f"{d}/latin1.json", "wb").write(b'{"benchmarks": [{"name": "g\xe9mv/avx2/1", "GFLOP/s": 1}]}')
 PY
 "$exe" report --model "$rep/trained.model" --bench "$tmp/utf8-kernels.json" --bench "$tmp/utf8-training.json" --title "$(printf 'caf\303\251 \377 report')" --out "$tmp/rutf8" >"$tmp/out" 2>"$tmp/err"
-check "report with long non-ASCII names in its bench JSON" "[ \$? -eq 0 ]"
+check "report with long non-ASCII names in its bench JSON, a chart file each" "[ \$? -eq 0 ] && [ \$(ls '$tmp/rutf8'/bench*.svg | wc -l) -eq 2 ]"
 if [ $have_xmllint -eq 1 ]; then
     bad=""
     for f in "$tmp"/rutf8/*.svg "$tmp/rutf8/index.html"; do xmllint --noout "$f" 2>>"$tmp/err" || bad="$bad $(basename "$f")"; done
@@ -199,6 +199,7 @@ expect_fail "report with a broken benchmark file" "broken.json: JSON line 2" rep
 check "... and no file of the report written" "[ -z \"\$(ls -A '$tmp/r6' 2>/dev/null)\" ]"
 printf 'epoch,batch,cost\n1,1,0.5\n1,3,0.4\n' >"$tmp/bad.csv"
 expect_fail "report with costs out of order" "bad.csv: line 3" report --model "$rep/trained.model" --data "$data" --costs "$tmp/bad.csv" --out "$tmp/r7"
+expect_fail "report --costs /dev/zero stops at the first byte" "/dev/zero: line 1 holds a NUL byte" report --model "$rep/trained.model" --costs /dev/zero --out "$tmp/r7"
 printf 'epoch,test_accuracy_percent\n1,50\n' >"$tmp/acc1.csv"
 expect_fail "report with accuracies for fewer epochs than the costs" "has 1 epochs" report --model "$rep/trained.model" --data "$data" --costs "$rep/costs.csv" --accuracy "$tmp/acc1.csv" --out "$tmp/r7"
 expect_fail "report --sample past the test set" "--sample 100" report --model "$rep/trained.model" --data "$data" --sample 100 --out "$tmp/r7"

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "image/image.h"
+#include "read_file.h"
 #include "report/json.h"
 #include "report/report.h"
 #include "report/utf8.h"
@@ -1209,6 +1210,125 @@ Test(files, report_writes_every_file_and_nothing_on_failure)
     sn_dataset_free(&train);
     sn_dataset_free(&test);
     sn_net_free(&net);
+}
+
+/* A file of the report folder exists. */
+static int exists_in(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Issue 11: two op names that differ only in punctuation (or case) wrote
+ * the same SVG file. Each gets its own, and index.html shows each once. */
+Test(files, op_names_differing_in_punctuation_get_files_of_their_own)
+{
+    const char *ops[] = {"gemv_t", "gemv-t", "gemv.t", "GEMV-T", "gemv t"};
+    sn_buf j = {0};
+    sn_buf_puts(&j, "{\"benchmarks\": [");
+    for (int i = 0; i < 5; i++)
+        sn_buf_printf(&j, "%s{\"name\": \"%s/avx2/8\", \"GFLOP/s\": %d}",
+                      i ? ", " : "", ops[i], i + 1);
+    sn_buf_puts(&j, "]}");
+    const char *bench[1] = {write_tmp("punct.json", j.data)};
+    sn_buf_free(&j);
+    const size_t sizes[] = {16, 4, 3};
+    sn_net net;
+    small_net(&net, sizes, 3);
+    sn_report_input in = {.net = &net, .bench = bench, .nbench = 1};
+    char out[128];
+    snprintf(out, sizeof out, "%s/punct", tmpdir);
+    size_t files;
+    sn_error err;
+    cr_assert_eq(sn_report_write(&in, out, &files, &err), 0, "%s", err.msg);
+    cr_assert_eq(files, 8, "network, weights, 5 charts, index.html");
+    cr_assert_eq(files_in(out), 8);
+    cr_assert(exists_in(out, "bench1-gemv-t.svg"), "the name kept as it is");
+    char path[256];
+    snprintf(path, sizeof path, "%s/index.html", out);
+    char *html;
+    size_t len;
+    cr_assert_eq(sn_read_file(path, 1 << 20, &html, &len, &err), 0);
+    for (int i = 0; i < 5; i++) {
+        char title[64];
+        snprintf(title, sizeof title, "<h2>%s: GFLOP/s per kernel set</h2>",
+                 ops[i]);
+        cr_assert_eq(count_of(html, title), 1, "%s", title);
+    }
+    free(html);
+    sn_net_free(&net);
+}
+
+/* A second report into the same folder: the first one's charts that this
+ * one does not draw are removed; files the report did not write stay. A
+ * report that fails partway leaves no index.html. */
+Test(files, a_report_replaces_the_last_one_and_fails_without_an_index)
+{
+    const size_t sizes[] = {16, 4, 3};
+    sn_net net;
+    small_net(&net, sizes, 3);
+    const char *bench[1] = {write_tmp("k.json", gbench_json)};
+    sn_report_input in = {.net = &net, .bench = bench, .nbench = 1};
+    char out[128];
+    snprintf(out, sizeof out, "%s/again", tmpdir);
+    size_t files;
+    sn_error err;
+    cr_assert_eq(sn_report_write(&in, out, &files, &err), 0, "%s", err.msg);
+    cr_assert(exists_in(out, "bench1-gemv.svg"));
+    char path[256];
+    snprintf(path, sizeof path, "%s/mine.svg", out);
+    FILE *f = fopen(path, "w");
+    fputs("<svg/>", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/trained.model", out);
+    f = fopen(path, "w");
+    fclose(f);
+    in.nbench = 0;
+    cr_assert_eq(sn_report_write(&in, out, &files, &err), 0, "%s", err.msg);
+    cr_assert(!exists_in(out, "bench1-gemv.svg"), "stale chart removed");
+    cr_assert(!exists_in(out, "bench1-sigmoid.svg"));
+    cr_assert(exists_in(out, "mine.svg"), "not the report's: kept");
+    cr_assert(exists_in(out, "trained.model"));
+    cr_assert(exists_in(out, "index.html"));
+
+    /* weights.svg cannot be replaced (a folder holds its place): the
+     * report fails after writing network.svg, and leaves no index.html. */
+    snprintf(path, sizeof path, "%s/weights.svg", out);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/weights.svg/x", out);
+    f = fopen(path, "w");
+    fclose(f);
+    cr_assert_eq(sn_report_write(&in, out, &files, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "incomplete (no index.html)"), "%s",
+                       err.msg);
+    cr_assert_not_null(strstr(err.msg, "weights.svg"), "%s", err.msg);
+    cr_assert(!exists_in(out, "index.html"));
+    sn_net_free(&net);
+}
+
+Test(files, csv_readers_stop_at_the_first_bad_line)
+{
+    float *c;
+    size_t epochs, nb;
+    sn_error err;
+    cr_assert_eq(sn_costs_read("/dev/zero", &c, &epochs, &nb, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "line 1 holds a NUL byte"), "%s",
+                       err.msg);
+    sn_buf t = {0};
+    sn_buf_puts(&t, "epoch,batch,cost\n1,1,0.5\n");
+    for (int i = 0; i < 300; i++)
+        sn_buf_puts(&t, "9");
+    const char *p = write_tmp("long.csv", t.data);
+    sn_buf_free(&t);
+    cr_assert_eq(sn_costs_read(p, &c, &epochs, &nb, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "line 3 is longer than 256 bytes"),
+                       "%s", err.msg);
+    double *acc;
+    cr_assert_eq(sn_accuracy_read("/dev/zero", &acc, &epochs, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "NUL byte"), "%s", err.msg);
 }
 
 /* ------------------------------------------------------------ MNIST */

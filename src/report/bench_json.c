@@ -140,22 +140,6 @@ static long chart_slot(sn_bar_chart *c, const char *group, size_t glen,
     return g * (long)c->nseries + s;
 }
 
-/* "prefix-name" with everything but [a-z0-9] turned into '-'. */
-static char *make_slug(const char *prefix, const char *name, size_t n)
-{
-    sn_buf b = {0};
-    sn_buf_printf(&b, "%s-%.*s", prefix, (int)n, name);
-    if (sn_buf_failed(&b)) {
-        sn_buf_free(&b);
-        return NULL;
-    }
-    for (char *p = b.data; *p; p++) {
-        const char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-        *p = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
-    }
-    return b.data;
-}
-
 /* A malloc'd copy of what b holds (NULL if it ran out of memory). */
 static char *buf_take(sn_buf *b)
 {
@@ -163,6 +147,60 @@ static char *buf_take(sn_buf *b)
     sn_buf_free(b);
     return s;
 }
+
+/* FNV-1a, 32 bits: a name's fingerprint in its file name. */
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* A file name part for a chart: "prefix-name" with the name lowercased,
+ * runs of anything but [a-z0-9] made one '-', at most SLUG_NAME bytes of
+ * it. Where that loses anything (punctuation, case, non-ASCII letters, the
+ * length), the name's hash follows, so that "gemv_t" and "gemv-t" get files
+ * of their own ("-" and 8 hex digits); the report makes the names unique
+ * in the end whatever the hashes do. */
+enum { SLUG_NAME = 40 };
+
+static char *make_slug(const char *prefix, const char *name, size_t n)
+{
+    char part[SLUG_NAME + 1];
+    size_t len = 0;
+    int lossy = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char c = name[i];
+        const int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        const int upper = c >= 'A' && c <= 'Z';
+        if (!alnum && !upper && c != '-')
+            lossy = 1;
+        if (alnum || upper) {
+            if (len == SLUG_NAME) {
+                lossy = 1;
+                break;
+            }
+            part[len++] = upper ? (char)(c - 'A' + 'a') : c;
+            lossy |= upper;
+        } else if (len > 0 && part[len - 1] != '-' && len < SLUG_NAME) {
+            part[len++] = '-';
+        } else {
+            lossy = 1; /* a run of separators, or one at the start */
+        }
+    }
+    while (len > 0 && part[len - 1] == '-') {
+        len--;
+        lossy = 1;
+    }
+    part[len] = '\0';
+    sn_buf b = {0};
+    sn_buf_printf(&b, "%s%s%s", prefix, len ? "-" : "", part);
+    if (lossy || len == 0)
+        sn_buf_printf(&b, "-%08x", (unsigned)fnv1a(name, n));
+    return buf_take(&b);
+}
+
 
 /* ------------------------------------------------------------ Google Benchmark */
 

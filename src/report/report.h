@@ -12,8 +12,10 @@
  * Each sn_svg_* function appends one complete SVG document to a buffer.
  * sn_report_write reads and checks every input, draws every picture in
  * memory, and only then writes the files, each through a temporary file and
- * a rename, index.html last: a failed report never leaves a half-written
- * file, and a finished index.html means every picture it shows is there.
+ * a rename, index.html removed first and written last, the previous
+ * report's other files removed after it: a failed report never leaves a
+ * half-written file nor an index.html, and a finished index.html means
+ * every picture it shows is there and from this report.
  */
 #ifndef SN_REPORT_H
 #define SN_REPORT_H
@@ -65,6 +67,13 @@ int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
 void sn_chart_set_free(sn_chart_set *set);
 
 /* ------------------------------------------------------------ run data */
+
+/* The limits of the CSV readers (docs/robustness.md): a line of at most
+ * 256 bytes (the files hold "epoch,batch,cost"), at most 2^26 costs (a
+ * float each: 256 MiB) and 2^20 epochs of accuracy. */
+#define SN_CSV_MAX_LINE 256
+#define SN_COSTS_MAX ((size_t)1 << 26)
+#define SN_ACCURACY_MAX ((size_t)1 << 20)
 
 /* The per-batch costs CSV of `simdnet train --costs` (header
  * "epoch,batch,cost", epochs and batches numbered from 1, every epoch the
@@ -175,6 +184,29 @@ int sn_report_prepare_dir(const char *dir, sn_error *err);
  * receives how many files were written. */
 int sn_report_write(const sn_report_input *in, const char *dir,
                     size_t *files, sn_error *err);
+
+/* The most of an old index.html read back for its list of files (1 MiB;
+ * a longer one is replaced, its files left alone). */
+#define SN_REPORT_MAX_INDEX ((size_t)1 << 20)
+
+/* One file of a report, drawn in memory. */
+typedef struct sn_report_file {
+    char *name;   /* a plain name in the report's folder */
+    sn_buf text;
+} sn_report_file;
+
+/* Writes a report's files into dir; the last of them is index.html. The
+ * folder is never left showing a mix of two reports: the old index.html is
+ * removed first, every file is written (each atomically), index.html last;
+ * then the files the old index.html listed and this report did not write
+ * (charts of an earlier run) are removed. A report that fails partway
+ * leaves no index.html. *written (may be NULL) counts the files written. */
+int sn_report_write_files(const char *dir, const sn_report_file *files,
+                          size_t n, size_t *written, sn_error *err);
+/* The list of a report's files (all but index.html) that
+ * sn_report_write_files reads back from the index.html it replaces: one
+ * "<!-- simdnet-report-file NAME -->" line each, appended to b. */
+void sn_report_list_files(sn_buf *b, const sn_report_file *files, size_t n);
 
 /* Writes data to dir/name through a temporary file in dir and a rename. */
 int sn_report_write_file(const char *dir, const char *name, const char *data,
