@@ -1023,7 +1023,7 @@ Test(svg, network_neurons_ellipses_and_weight_colours)
     uint8_t pixels[784] = {0};
     sn_buf b = {0};
     sn_error err;
-    cr_assert_eq(sn_svg_network(&b, &net, pixels, 28, 28, 7, 0, &err), 0, "%s",
+    cr_assert_eq(sn_svg_network(&b, &net, NULL, pixels, 28, 28, 7, 0, &err), 0, "%s",
                  err.msg);
     /* 784 and 32 wide: 10 + the last (an ellipsis between); 10 drawn whole. */
     cr_assert_eq(count_of(b.data, "class=\"neuron\""), 11 + 11 + 11 + 10);
@@ -1057,17 +1057,47 @@ Test(svg, network_shows_small_layers_whole_and_forward_matches_predict)
     uint8_t pixels[10] = {0, 25, 50, 75, 100, 125, 150, 175, 200, 255};
     sn_buf b = {0};
     sn_error err;
-    cr_assert_eq(sn_svg_network(&b, &net, pixels, 0, 0, -1, 0, &err), 0);
+    cr_assert_eq(sn_svg_network(&b, &net, NULL, pixels, 0, 0, -1, 0, &err), 0);
     cr_assert_eq(count_of(b.data, "class=\"neuron\""), 18);
     cr_assert_eq(count_of(b.data, "class=\"ellipsis\""), 0);
     cr_assert_eq(count_of(b.data, "<line class=\"conn "), 30 + 9 + 6);
     sn_buf_free(&b);
 
-    float acts[18], out[2];
-    sn_report_forward(&net, pixels, acts);
-    cr_assert_eq(sn_predict(&net, sn_kernels_for(SN_ISA_SCALAR), pixels, out,
-                            &err), 0);
-    cr_assert_lt(test_max_abs_diff(acts + 16, out, 2), 1e-6);
+    /* sn_predict_layers: every layer of the library's forward pass, the
+     * last one exactly sn_predict's; each layer against a plain float
+     * loop on the same weights. */
+    float acts[8], out[2], want[8];
+    const sn_kernels *k = sn_kernels_for(SN_ISA_SCALAR);
+    cr_assert_eq(sn_predict_layers(&net, k, pixels, acts, &err), 0, "%s",
+                 err.msg);
+    cr_assert_eq(sn_predict(&net, k, pixels, out, &err), 0);
+    cr_assert(!memcmp(acts + 6, out, sizeof out), "bit for bit");
+    float in[10];
+    for (int i = 0; i < 10; i++)
+        in[i] = pixels[i] / 255.0f;
+    const float *x = in;
+    float *y = want;
+    for (size_t l = 0; l < 3; l++) {
+        const float *W = net.params + net.w_off[l], *bias = net.params + net.b_off[l];
+        for (size_t j = 0; j < sizes[l + 1]; j++) {
+            double z = bias[j];
+            for (size_t i = 0; i < sizes[l]; i++)
+                z += (double)W[j * sizes[l] + i] * x[i];
+            y[j] = (float)(1.0 / (1.0 + exp(-z)));
+        }
+        x = y;
+        y += sizes[l + 1];
+    }
+    cr_assert_lt(test_max_abs_diff(acts, want, 8), 1e-5);
+    for (sn_isa isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *ki = sn_kernels_for(isa);
+        if (!ki)
+            continue;
+        float other[8];
+        cr_assert_eq(sn_predict_layers(&net, ki, pixels, other, &err), 0);
+        cr_assert_lt(test_max_abs_diff(other, want, 8), 1e-5, "%s",
+                     sn_isa_name(isa));
+    }
     sn_net_free(&net);
 }
 

@@ -164,7 +164,7 @@ static int draw_pictures(report *r, sn_error *err)
     }
     int rc = (b = new_file(r, "network.svg", err)) ? 0 : -1;
     if (rc == 0)
-        rc = sn_svg_network(b, net, pixels, r->rows, r->cols,
+        rc = sn_svg_network(b, net, in->kernels, pixels, r->rows, r->cols,
                             ds ? ds->labels[sample] : -1, sample, err);
     free(blank);
     if (rc != 0)

@@ -86,11 +86,6 @@ int sn_costs_read(const char *path, float **costs, size_t *epochs,
 int sn_accuracy_read(const char *path, double **acc, size_t *epochs,
                      sn_error *err);
 
-/* Every layer's activations for one input: acts receives sizes[0] inputs
- * (pixels / 255), then each layer's sigmoid outputs, layer by layer. A
- * plain float loop, for pictures; sn_predict is the fast path. */
-void sn_report_forward(const sn_net *net, const uint8_t *pixels, float *acts);
-
 /* ------------------------------------------------------------ pictures */
 
 /* Mean cost per batch (one polyline point per batch, class "cost"), epoch
@@ -101,14 +96,15 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
                       size_t nbatches, const double *accuracy, sn_error *err);
 
 /* The network as columns of neurons (class "neuron"), shaded by their
- * activation for `pixels`; connections (class "conn pos" or "conn neg")
+ * activation for `pixels` (sn_predict_layers on kernels, NULL: the
+ * default); connections (class "conn pos" or "conn neg")
  * red for positive and blue for negative weights, width proportional to
  * |w| within each layer. Layers wider than 12 show their first 10 neurons,
  * an ellipsis and the last one. rows x cols is the input's image shape
  * (drawn beside the input layer), label its true class or -1. */
-int sn_svg_network(sn_buf *b, const sn_net *net, const uint8_t *pixels,
-                   size_t rows, size_t cols, int label, size_t sample,
-                   sn_error *err);
+int sn_svg_network(sn_buf *b, const sn_net *net, const sn_kernels *kernels,
+                   const uint8_t *pixels, size_t rows, size_t cols, int label,
+                   size_t sample, sn_error *err);
 
 /* The visible neurons of a layer of width n: indices into it, -1 for the
  * ellipsis. Returns how many entries (at most 12) were written. */
