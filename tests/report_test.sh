@@ -150,10 +150,10 @@ for name, size in (("big.json", 15 << 20), ("huge.json", 46 << 20)):
         out.write("]}\n")
 PY
 if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --bench "$tmp/big.json" --out "$tmp/rbig" >"$tmp/out" 2>"$tmp/err"
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/big.json" --out "$tmp/rbig" >"$tmp/out" 2>"$tmp/err"
     rc=$? rss=$(tail -1 "$tmp/rss") kb=$(($(wc -c <"$tmp/big.json") / 1024))
     check "report reads a ${kb} KB bench JSON in ${rss} KB at its peak (under 12 times the file)" "[ $rc -eq 0 ] && [ -s '$tmp/rbig/bench1-training.svg' ] && [ '$rss' -lt $((kb * 12)) ]"
-    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --bench "$tmp/huge.json" --out "$tmp/rhuge" >"$tmp/out" 2>"$tmp/err"
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/huge.json" --out "$tmp/rhuge" >"$tmp/out" 2>"$tmp/err"
     rc=$? rss=$(tail -1 "$tmp/rss")
     check "report refuses a 46 MB bench JSON at its 16 MiB limit (exit $rc, ${rss} KB peak)" "[ $rc -eq 1 ] && grep -q 'larger than the 16777216 bytes' '$tmp/err' && [ '$rss' -lt 40000 ]"
 else
@@ -174,14 +174,14 @@ json.dump(gb, open(f"{d}/utf8-kernels.json", "w", encoding="utf-8"), ensure_asci
 json.dump(tr, open(f"{d}/utf8-training.json", "w", encoding="utf-8"), ensure_ascii=False)
 open(f"{d}/latin1.json", "wb").write(b'{"benchmarks": [{"name": "g\xe9mv/avx2/1", "GFLOP/s": 1}]}')
 PY
-"$exe" report --model "$rep/trained.model" --bench "$tmp/utf8-kernels.json" --bench "$tmp/utf8-training.json" --title "$(printf 'caf\303\251 \377 report')" --out "$tmp/rutf8" >"$tmp/out" 2>"$tmp/err"
+"$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/utf8-kernels.json" --bench "$tmp/utf8-training.json" --title "$(printf 'caf\303\251 \377 report')" --out "$tmp/rutf8" >"$tmp/out" 2>"$tmp/err"
 check "report with long non-ASCII names in its bench JSON, a chart file each" "[ \$? -eq 0 ] && [ \$(ls '$tmp/rutf8'/bench*.svg | wc -l) -eq 2 ]"
 if [ $have_xmllint -eq 1 ]; then
     bad=""
     for f in "$tmp"/rutf8/*.svg "$tmp/rutf8/index.html"; do xmllint --noout "$f" 2>>"$tmp/err" || bad="$bad $(basename "$f")"; done
     check "... every SVG and index.html well-formed (xmllint), a title of invalid UTF-8 included${bad:+ (not:$bad)}" "[ -z '$bad' ]"
 fi
-expect_fail "report refuses a bench JSON that is not UTF-8" "latin1.json: JSON line 1, column 28: not UTF-8 text" report --model "$rep/trained.model" --bench "$tmp/latin1.json" --out "$tmp/rlatin1"
+expect_fail "report refuses a bench JSON that is not UTF-8" "latin1.json: JSON line 1, column 28: not UTF-8 text" report --model "$rep/trained.model" --data "$data" --bench "$tmp/latin1.json" --out "$tmp/rlatin1"
 "$exe" report --model "$rep/trained.model" --data "$tmp/nonexistent" --out "$tmp/r3" >"$tmp/out" 2>"$tmp/err"
 check "report --data naming a missing folder fails" "[ \$? -ne 0 ] && grep -q nonexistent '$tmp/err' && [ ! -e '$tmp/r3/index.html' ]"
 SIMDNET_DATA="$tmp/nonexistent" "$exe" report --model "$rep/trained.model" --out "$tmp/r4" >"$tmp/out" 2>"$tmp/err"
@@ -199,7 +199,7 @@ expect_fail "report with a broken benchmark file" "broken.json: JSON line 2" rep
 check "... and no file of the report written" "[ -z \"\$(ls -A '$tmp/r6' 2>/dev/null)\" ]"
 printf 'epoch,batch,cost\n1,1,0.5\n1,3,0.4\n' >"$tmp/bad.csv"
 expect_fail "report with costs out of order" "bad.csv: line 3" report --model "$rep/trained.model" --data "$data" --costs "$tmp/bad.csv" --out "$tmp/r7"
-expect_fail "report --costs /dev/zero stops at the first byte" "/dev/zero: line 1 holds a NUL byte" report --model "$rep/trained.model" --costs /dev/zero --out "$tmp/r7"
+expect_fail "report --costs /dev/zero stops at the first byte" "/dev/zero: line 1 holds a NUL byte" report --model "$rep/trained.model" --data "$data" --costs /dev/zero --out "$tmp/r7"
 printf 'epoch,test_accuracy_percent\n1,50\n' >"$tmp/acc1.csv"
 expect_fail "report with accuracies for fewer epochs than the costs" "has 1 epochs" report --model "$rep/trained.model" --data "$data" --costs "$rep/costs.csv" --accuracy "$tmp/acc1.csv" --out "$tmp/r7"
 expect_fail "report --sample past the test set" "--sample 100" report --model "$rep/trained.model" --data "$data" --sample 100 --out "$tmp/r7"

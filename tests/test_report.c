@@ -1251,6 +1251,23 @@ static int exists_in(const char *dir, const char *name)
     return stat(path, &st) == 0;
 }
 
+/* A report of a small 16-4-3 network and the bench file at bench_path
+ * (NULL: none) into tmpdir/sub, named in out. */
+static int tiny_report(const char *bench_path, const char *sub, char *out,
+                       size_t out_len, size_t *files, sn_error *err)
+{
+    const size_t sizes[] = {16, 4, 3};
+    sn_net net;
+    small_net(&net, sizes, 3);
+    const char *bench[1] = {bench_path};
+    sn_report_input in = {.net = &net, .bench = bench,
+                          .nbench = bench_path != NULL};
+    snprintf(out, out_len, "%s/%s", tmpdir, sub);
+    const int rc = sn_report_write(&in, out, files, err);
+    sn_net_free(&net);
+    return rc;
+}
+
 /* Issue 11: two op names that differ only in punctuation (or case) wrote
  * the same SVG file. Each gets its own, and index.html shows each once. */
 Test(files, op_names_differing_in_punctuation_get_files_of_their_own)
@@ -1262,17 +1279,13 @@ Test(files, op_names_differing_in_punctuation_get_files_of_their_own)
         sn_buf_printf(&j, "%s{\"name\": \"%s/avx2/8\", \"GFLOP/s\": %d}",
                       i ? ", " : "", ops[i], i + 1);
     sn_buf_puts(&j, "]}");
-    const char *bench[1] = {write_tmp("punct.json", j.data)};
+    const char *bench = write_tmp("punct.json", j.data);
     sn_buf_free(&j);
-    const size_t sizes[] = {16, 4, 3};
-    sn_net net;
-    small_net(&net, sizes, 3);
-    sn_report_input in = {.net = &net, .bench = bench, .nbench = 1};
     char out[128];
-    snprintf(out, sizeof out, "%s/punct", tmpdir);
     size_t files;
     sn_error err;
-    cr_assert_eq(sn_report_write(&in, out, &files, &err), 0, "%s", err.msg);
+    cr_assert_eq(tiny_report(bench, "punct", out, sizeof out, &files, &err), 0,
+                 "%s", err.msg);
     cr_assert_eq(files, 8, "network, weights, 5 charts, index.html");
     cr_assert_eq(files_in(out), 8);
     cr_assert(exists_in(out, "bench1-gemv-t.svg"), "the name kept as it is");
@@ -1288,7 +1301,6 @@ Test(files, op_names_differing_in_punctuation_get_files_of_their_own)
         cr_assert_eq(count_of(html, title), 1, "%s", title);
     }
     free(html);
-    sn_net_free(&net);
 }
 
 /* A second report into the same folder: the first one's charts that this
@@ -1296,16 +1308,11 @@ Test(files, op_names_differing_in_punctuation_get_files_of_their_own)
  * report that fails partway leaves no index.html. */
 Test(files, a_report_replaces_the_last_one_and_fails_without_an_index)
 {
-    const size_t sizes[] = {16, 4, 3};
-    sn_net net;
-    small_net(&net, sizes, 3);
-    const char *bench[1] = {write_tmp("k.json", gbench_json)};
-    sn_report_input in = {.net = &net, .bench = bench, .nbench = 1};
     char out[128];
-    snprintf(out, sizeof out, "%s/again", tmpdir);
     size_t files;
     sn_error err;
-    cr_assert_eq(sn_report_write(&in, out, &files, &err), 0, "%s", err.msg);
+    cr_assert_eq(tiny_report(write_tmp("k.json", gbench_json), "again", out,
+                             sizeof out, &files, &err), 0, "%s", err.msg);
     cr_assert(exists_in(out, "bench1-gemv.svg"));
     char path[256];
     snprintf(path, sizeof path, "%s/mine.svg", out);
@@ -1315,8 +1322,8 @@ Test(files, a_report_replaces_the_last_one_and_fails_without_an_index)
     snprintf(path, sizeof path, "%s/trained.model", out);
     f = fopen(path, "w");
     fclose(f);
-    in.nbench = 0;
-    cr_assert_eq(sn_report_write(&in, out, &files, &err), 0, "%s", err.msg);
+    cr_assert_eq(tiny_report(NULL, "again", out, sizeof out, &files, &err), 0,
+                 "%s", err.msg);
     cr_assert(!exists_in(out, "bench1-gemv.svg"), "stale chart removed");
     cr_assert(!exists_in(out, "bench1-sigmoid.svg"));
     cr_assert(exists_in(out, "mine.svg"), "not the report's: kept");
@@ -1331,12 +1338,12 @@ Test(files, a_report_replaces_the_last_one_and_fails_without_an_index)
     snprintf(path, sizeof path, "%s/weights.svg/x", out);
     f = fopen(path, "w");
     fclose(f);
-    cr_assert_eq(sn_report_write(&in, out, &files, &err), -1);
+    cr_assert_eq(tiny_report(NULL, "again", out, sizeof out, &files, &err),
+                 -1);
     cr_assert_not_null(strstr(err.msg, "incomplete (no index.html)"), "%s",
                        err.msg);
     cr_assert_not_null(strstr(err.msg, "weights.svg"), "%s", err.msg);
     cr_assert(!exists_in(out, "index.html"));
-    sn_net_free(&net);
 }
 
 Test(files, csv_readers_stop_at_the_first_bad_line)
