@@ -227,6 +227,8 @@ open(f"{d}/plain7.png", "wb").write(png(7, 7, 0, plain))
 open(f"{d}/interlaced.png", "wb").write(png(7, 7, 0, adam7, interlace=1))
 # 8192x8192 of zeros compresses to 65 KB: the header alone must refuse it.
 open(f"{d}/huge.png", "wb").write(png(8192, 8192, 0, bytes(8193 * 8192)))
+# 4096x4096, the limit: read, and prepared a row at a time.
+open(f"{d}/max.png", "wb").write(png(4096, 4096, 0, bytes(4097 * 4096)))
 open(f"{d}/text.png", "w").write("not an image\n")
 PY
 expect_fail "predict without --model" "--model FILE is required" predict "$tmp/good.png"
@@ -244,6 +246,11 @@ if [ -x /usr/bin/time ]; then
     check "predict refuses it from its header, in little memory (exit $rc, ${rss} KB peak)" "[ $rc -eq 1 ] && grep -q '8192x8192 pixels, larger than the 16777216' '$tmp/err' && [ '$rss' -lt 65536 ]"
 else
     expect_fail "predict refuses it from its header" "8192x8192 pixels, larger than the 16777216" predict --model "$rep/trained.model" "$tmp/huge.png"
+fi
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" predict --model "$rep/trained.model" --fit "$tmp/max.png" >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss")
+    check "predict --fit on a 4096x4096 PNG, the limit, in ${rss} KB at its peak (RGBA and gray: about 5 bytes a pixel)" "[ $rc -eq 0 ] && [ '$rss' -lt 110000 ]"
 fi
 expect_fail "predict on /dev/zero stops at its first byte" "/dev/zero: not a PNG or PGM" predict --model "$rep/trained.model" /dev/zero
 expect_fail "predict on a text file" "not a PNG or PGM" predict --model "$rep/trained.model" "$tmp/text.png"

@@ -21,7 +21,7 @@
  * anything the size of the image is allocated. 2^24 pixels (4096 x 4096,
  * more than a 12-megapixel photo) bound an image to 64 MiB of RGBA; a
  * 65 KB PNG cannot claim more. Reading and preparing a digit holds about
- * 14 bytes per pixel at its peak (RGBA, gray, and the resize's doubles). */
+ * 5 bytes per pixel at its peak (RGBA and gray: the resize reads rows). */
 #define SN_IMAGE_MAX_SIDE 32768u
 #define SN_IMAGE_MAX_PIXELS ((size_t)1 << 24)
 /* Bytes read from one image file (256 MiB): more than the largest image
