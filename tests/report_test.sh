@@ -227,6 +227,14 @@ open(f"{d}/plain7.png", "wb").write(png(7, 7, 0, plain))
 open(f"{d}/interlaced.png", "wb").write(png(7, 7, 0, adam7, interlace=1))
 # 8192x8192 of zeros compresses to 65 KB: the header alone must refuse it.
 open(f"{d}/huge.png", "wb").write(png(8192, 8192, 0, bytes(8193 * 8192)))
+# Ancillary chunks: a 2 MiB text chunk is kept; five of 900 KiB, or a zTXt
+# inflating to 3 MiB, pass libspng's limits.
+ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 7, 7, 8, 0, 0, 0, 0))
+def with_chunks(extra):
+    return b"\x89PNG\r\n\x1a\n" + ihdr + extra + chunk(b"IDAT", zlib.compress(plain)) + chunk(b"IEND", b"")
+open(f"{d}/text2m.png", "wb").write(with_chunks(chunk(b"tEXt", b"Comment\0" + b"x" * (2 << 20))))
+open(f"{d}/text5x.png", "wb").write(with_chunks(b"".join(chunk(b"tEXt", b"Comment\0" + b"x" * (900 << 10)) for _ in range(5))))
+open(f"{d}/ztxt.png", "wb").write(with_chunks(chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"x" * (3 << 20)))))
 # 4096x4096, the limit: read, and prepared a row at a time.
 open(f"{d}/max.png", "wb").write(png(4096, 4096, 0, bytes(4097 * 4096)))
 open(f"{d}/text.png", "w").write("not an image\n")
@@ -252,6 +260,10 @@ if [ -x /usr/bin/time ]; then
     rc=$? rss=$(tail -1 "$tmp/rss")
     check "predict --fit on a 4096x4096 PNG, the limit, in ${rss} KB at its peak (RGBA and gray: about 5 bytes a pixel)" "[ $rc -eq 0 ] && [ '$rss' -lt 110000 ]"
 fi
+"$exe" predict --model "$rep/trained.model" "$tmp/text2m.png" >"$tmp/out" 2>"$tmp/err"
+check "predict reads a PNG with a 2 MiB text chunk" "[ \$? -eq 0 ]"
+expect_fail "... refuses five text chunks of 900 KiB (4 MiB in all)" "exceed this reader's limits" predict --model "$rep/trained.model" "$tmp/text5x.png"
+expect_fail "... and a zTXt chunk inflating to 3 MiB (1 MiB from one)" "1048576 bytes inflated from one" predict --model "$rep/trained.model" "$tmp/ztxt.png"
 expect_fail "predict on /dev/zero stops at its first byte" "/dev/zero: not a PNG or PGM" predict --model "$rep/trained.model" /dev/zero
 expect_fail "predict on a text file" "not a PNG or PGM" predict --model "$rep/trained.model" "$tmp/text.png"
 expect_fail "predict on a missing file" "$tmp/none.png" predict --model "$rep/trained.model" "$tmp/none.png"

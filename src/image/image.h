@@ -31,7 +31,9 @@
  * file, and stop at the first wrong byte. */
 #define SN_IMAGE_MAX_FILE ((size_t)1 << 28)
 /* What libspng may keep of a PNG's ancillary chunks (text, ICC profiles):
- * 1 MiB a chunk, 4 MiB in all. Image data (IDAT) is streamed, not kept. */
+ * 4 MiB in all, and at most 1 MiB inflated from one compressed chunk
+ * (zTXt, iTXt, iCCP: a small chunk cannot inflate to gigabytes). Image
+ * data (IDAT) is streamed, not kept. */
 #define SN_PNG_MAX_CHUNK ((size_t)1 << 20)
 #define SN_PNG_MAX_CHUNKS ((size_t)1 << 22)
 

@@ -46,8 +46,10 @@ static int spng_fail(int rc, sn_error *err)
         return sn_set_error(err, "truncated: the file ends inside the PNG "
                                  "(libspng: %s)", spng_strerror(rc));
     if (rc == SPNG_ECHUNK_LIMITS)
-        return sn_set_error(err, "the PNG's ancillary chunks exceed the %zu "
-                                 "bytes this reader keeps of them",
+        return sn_set_error(err, "the PNG's ancillary chunks (text, ICC "
+                                 "profile) exceed this reader's limits: %zu "
+                                 "bytes inflated from one, %zu bytes in all",
+                            (size_t)SN_PNG_MAX_CHUNK,
                             (size_t)SN_PNG_MAX_CHUNKS);
     if (rc == SPNG_ESIGNATURE)
         return sn_set_error(err, "not a PNG file (no PNG signature)");
@@ -59,7 +61,8 @@ static int spng_fail(int rc, sn_error *err)
 static int decode(spng_ctx *ctx, sn_image *rgba, sn_error *err)
 {
     /* Ancillary chunks (text, ICC profiles) are kept in memory by libspng:
-     * a chunk may hold 1 MiB, all of them 4 MiB. IDAT is not cached. */
+     * 4 MiB of them in all, at most 1 MiB inflated from a compressed one
+     * (zTXt, iTXt, iCCP). IDAT is not cached. */
     if (spng_set_image_limits(ctx, SN_IMAGE_MAX_SIDE, SN_IMAGE_MAX_SIDE) ||
         spng_set_chunk_limits(ctx, SN_PNG_MAX_CHUNK, SN_PNG_MAX_CHUNKS))
         return sn_set_error(err, "libspng refused the reader's limits");
