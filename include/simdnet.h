@@ -286,6 +286,13 @@ SN_API void sn_eval_free(sn_eval_result *res);
 /* Runs one sample forward; out receives the output layer (sizes[nlayers]). */
 SN_API int sn_predict(const sn_net *net, const sn_kernels *kernels,
                const uint8_t *pixels, float *out, sn_error *err);
+/* The same forward pass, keeping every layer: acts receives the
+ * activations of layers 1 .. nlayers one after the other, sizes[1] +
+ * ... + sizes[nlayers] floats, the last sizes[nlayers] of them what
+ * sn_predict gives. kernels NULL: the best kernel set of this CPU. */
+SN_API int sn_predict_layers(const sn_net *net, const sn_kernels *kernels,
+                             const uint8_t *pixels, float *acts,
+                             sn_error *err);
 
 /* ------------------------------------------------------------------ models */
 

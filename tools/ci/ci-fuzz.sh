@@ -19,7 +19,7 @@ case $seconds in
 '' | *[!0-9]*) echo "ci-fuzz.sh: expected a number of seconds, got '$seconds'" >&2; exit 2 ;;
 esac
 build="build-fuzz"
-harnesses="idx model checkpoint"
+harnesses="idx model checkpoint image bench_json"
 
 # clang, its libFuzzer and sanitizer runtimes, and LLVM's OpenMP.
 have_tools() {
