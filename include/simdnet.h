@@ -241,6 +241,9 @@ SN_API int sn_trainer_create(sn_trainer **trainer, sn_net *net,
 SN_API void sn_trainer_free(sn_trainer *trainer);
 /* Threads the trainer really uses. */
 SN_API int sn_trainer_threads(const sn_trainer *trainer);
+/* The configuration the trainer runs: the one it was created with, with
+ * kernels set to the kernel set actually used. */
+SN_API const sn_train_config *sn_trainer_config(const sn_trainer *trainer);
 /* The engine's name: "sparse" or "per-sample". */
 SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
 /* AdaGrad's accumulators (the running sums of g^2), net->nparams floats in

@@ -55,5 +55,6 @@ const sn_engine sn_engine_per_sample = {
     .end = per_sample_nothing,
     .samples = per_sample_samples,
     .update = per_sample_update,
-    .accum_w1_transposed = 0,
+    .accum_export = sn_accum_export_plain,
+    .accum_import = sn_accum_import_plain,
 };

@@ -126,32 +126,29 @@ int sn_trainer_threads(const sn_trainer *t)
     return t->threads;
 }
 
-const sn_kernels *sn_trainer_kernels(const sn_trainer *t)
-{
-    return t->cfg.kernels;
-}
-
 const char *sn_trainer_engine(const sn_trainer *t)
 {
     return t->engine->name;
 }
 
+sn_net *sn_trainer_net(const sn_trainer *t)
+{
+    return t->net;
+}
+
+const sn_train_config *sn_trainer_config(const sn_trainer *t)
+{
+    return &t->cfg;
+}
+
 void sn_trainer_get_accum(const sn_trainer *t, float *dst)
 {
-    const sn_net *net = t->net;
-    memcpy(dst, t->accum, net->nparams * sizeof(float));
-    if (t->engine->accum_w1_transposed)
-        sn_transpose(net->sizes[0], net->sizes[1], t->accum + net->w_off[0],
-                     dst + net->w_off[0]);
+    t->engine->accum_export(t, dst);
 }
 
 void sn_trainer_set_accum(sn_trainer *t, const float *src)
 {
-    const sn_net *net = t->net;
-    memcpy(t->accum, src, net->nparams * sizeof(float));
-    if (t->engine->accum_w1_transposed)
-        sn_transpose(net->sizes[1], net->sizes[0], src + net->w_off[0],
-                     t->accum + net->w_off[0]);
+    t->engine->accum_import(t, src);
 }
 
 static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
@@ -171,31 +168,6 @@ static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
                                 ds->labels[i], n_out);
     }
     return 0;
-}
-
-void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi)
-{
-    const size_t per_line = SN_ALIGN / sizeof(float);
-    const size_t lines = (n + per_line - 1) / per_line;
-    const size_t a = lines * (size_t)id / (size_t)nt * per_line;
-    const size_t b = lines * (size_t)(id + 1) / (size_t)nt * per_line;
-    *lo = a < n ? a : n;
-    *hi = b < n ? b : n;
-}
-
-void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
-                        float *params, float *accum, size_t batch_size)
-{
-    const sn_kernels *k = t->cfg.kernels;
-    const float *bufs[SN_MAX_THREADS];
-    for (int j = 0; j < nt; j++)
-        bufs[j] = t->grads + (size_t)j * t->grad_stride + off;
-    const float gscale = 1.0f / (float)batch_size;
-    if (t->cfg.optimizer == SN_OPT_ADAGRAD)
-        k->adagrad(len, params, accum, (size_t)nt, bufs, gscale, t->cfg.lr,
-                   t->cfg.eps);
-    else
-        k->sgd(len, params, (size_t)nt, bufs, gscale, t->cfg.lr);
 }
 
 /* How a run of batches ended. */

@@ -5,9 +5,7 @@
 #include "engine.h"
 #include "layers.h"
 #include "simdnet.h"
-
-/* Upper bound on OpenMP threads a trainer uses (buffers are per thread). */
-#define SN_MAX_THREADS 1024
+#include "trainer_access.h"
 
 /* Per-thread values the driver reads after a barrier, a cache line apart. */
 typedef struct sn_thread_cost {
@@ -29,7 +27,5 @@ struct sn_trainer {
     uint32_t *order;           /* this epoch's sample order when shuffling */
     size_t order_len;
 };
-
-const sn_kernels *sn_trainer_kernels(const sn_trainer *t);
 
 #endif

@@ -29,7 +29,7 @@
 #include "atomic_file.h"
 #include "error.h"
 #include "simdnet.h"
-#include "trainer.h"
+#include "trainer_access.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "checkpoint.c assumes a little-endian host (float32 written as stored)"
@@ -124,8 +124,8 @@ static size_t batches_per_epoch(size_t count, size_t batch)
 int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
                        const char *path, sn_error *err)
 {
-    const sn_net *net = t->net;
-    const sn_train_config *cfg = &t->cfg;
+    const sn_net *net = sn_trainer_net(t);
+    const sn_train_config *cfg = sn_trainer_config(t);
     const size_t nsizes = net->nlayers + 1;
     const size_t nb = batches_per_epoch(run->data_count, cfg->batch);
     if (run->data_count == 0 || run->epoch > run->epochs ||
@@ -156,7 +156,7 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
     put_u64(f + F_SHUFFLE_SEED, cfg->shuffle_seed);
     put_u32(f + F_ENGINE, (uint32_t)cfg->engine);
     put_u32(f + F_ISA, (uint32_t)sn_kernels_isa(cfg->kernels));
-    put_u32(f + F_THREADS, (uint32_t)t->threads);
+    put_u32(f + F_THREADS, (uint32_t)sn_trainer_threads(t));
     put_u32(f + F_DATA_CRC, run->data_crc);
     put_u64(f + F_SEED, run->seed);
     put_u64(f + F_EPOCHS, run->epochs);
@@ -477,8 +477,8 @@ static int differ(sn_error *err, const char *what, float had, float want)
 int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
                          const sn_dataset *train, sn_error *err)
 {
-    const sn_net *net = t->net;
-    const sn_train_config *cfg = &t->cfg;
+    sn_net *net = sn_trainer_net(t);
+    const sn_train_config *cfg = sn_trainer_config(t);
     int same = net->nlayers == ck->net.nlayers;
     for (size_t i = 0; same && i <= net->nlayers; i++)
         same = net->sizes[i] == ck->net.sizes[i];
@@ -522,8 +522,8 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
                                  "checkpoint's (CRC-32 %08x, checkpoint "
                                  "%08x): same size, other samples",
                             (unsigned)crc, (unsigned)ck->run.data_crc);
-    if (t->net->params != ck->net.params) /* a trainer on a copy of it */
-        memcpy(t->net->params, ck->net.params, net->nparams * sizeof(float));
+    if (net->params != ck->net.params) /* a trainer on a copy of it */
+        memcpy(net->params, ck->net.params, net->nparams * sizeof(float));
     sn_trainer_set_accum(t, ck->accum);
     return 0;
 }
