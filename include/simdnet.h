@@ -65,7 +65,12 @@ typedef struct sn_error {
 
 /* ------------------------------------------------------------------ data */
 
-/* A labelled image set, pixels kept as uint8 (scaled by 1/255 where used). */
+/* A labelled image set, pixels kept as uint8 (scaled by 1/255 where used).
+ * The loaders below check every label against max_label. A data set built
+ * by hand must hold every label below the network's output size: the
+ * trainer checks that once per data set (the first time it sees these
+ * labels, not every epoch, so do not change them in between), and
+ * sn_evaluate refuses a label out of range as it meets it. */
 typedef struct sn_dataset {
     size_t count;        /* number of samples */
     size_t rows, cols;   /* image shape (28 x 28 for MNIST) */
@@ -260,7 +265,7 @@ typedef struct sn_epoch_stats {
 /* Trains one epoch (epoch counts from 0; it seeds the shuffle). If costs is
  * not NULL it receives the mean cost of every batch (ceil(count/batch)
  * values). The data set's input size must match the first layer and every
- * label must be below the output size. */
+ * label must be below the output size (see sn_dataset). */
 SN_API int sn_train_epoch(sn_trainer *trainer, const sn_dataset *train, size_t epoch,
                    float *costs, sn_epoch_stats *stats, sn_error *err);
 

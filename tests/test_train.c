@@ -180,6 +180,20 @@ Test(train, refuses_data_that_does_not_fit_the_network)
     ds.labels[37] = 4; /* the output layer has 4 neurons: labels 0..3 */
     cr_expect_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), -1);
     cr_expect(strstr(err.msg, "sample 37 has label 4"), "%s", err.msg);
+    cr_expect_eq(sn_train_batch(t, &ds, 0, 50, NULL, &err), -1);
+    cr_expect(strstr(err.msg, "sample 37 has label 4"), "%s", err.msg);
+    /* Evaluation meets the label in its pass and refuses it too. */
+    sn_eval_result res;
+    cr_expect_eq(sn_evaluate(&net, NULL, &ds, 2, &res, &err), -1);
+    cr_expect(strstr(err.msg, "sample 37 has label 4"), "%s", err.msg);
+    cr_expect_null(res.confusion);
+    /* Once mended, the same data set trains and evaluates. */
+    ds.labels[37] = 3;
+    cr_expect_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), 0, "%s",
+                 err.msg);
+    cr_expect_eq(sn_evaluate(&net, NULL, &ds, 2, &res, &err), 0, "%s",
+                 err.msg);
+    sn_eval_free(&res);
     sn_trainer_free(t);
     sn_net_free(&net);
     sn_dataset_free(&ds);

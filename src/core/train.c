@@ -151,8 +151,10 @@ void sn_trainer_set_accum(sn_trainer *t, const float *src)
     t->engine->accum_import(t, src);
 }
 
-static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
-                         sn_error *err)
+/* The data set fits the network: its input size, and (once per data set:
+ * the loaders have checked it already when given max_label) its labels.
+ * A label out of range would train towards no class at all. */
+static int check_dataset(sn_trainer *t, const sn_dataset *ds, sn_error *err)
 {
     const sn_net *net = t->net;
     if (ds->input_size != net->sizes[0])
@@ -160,6 +162,8 @@ static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
                                  "(%zux%zu) but the network's first layer "
                                  "has %zu", ds->input_size, ds->rows, ds->cols,
                             net->sizes[0]);
+    if (ds->labels == t->labels_checked && ds->count <= t->labels_checked_count)
+        return 0;
     const size_t n_out = net->sizes[net->nlayers];
     for (size_t i = 0; i < ds->count; i++) {
         if (ds->labels[i] >= n_out)
@@ -167,6 +171,8 @@ static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
                                      "layer has only %zu neurons", i,
                                 ds->labels[i], n_out);
     }
+    t->labels_checked = ds->labels;
+    t->labels_checked_count = ds->count;
     return 0;
 }
 

@@ -26,6 +26,10 @@ struct sn_trainer {
     sn_thread_cost *costs;     /* one per thread */
     uint32_t *order;           /* this epoch's sample order when shuffling */
     size_t order_len;
+    /* The labels last found below the output size (check_dataset), so that
+     * a data set is scanned once, not every epoch. */
+    const uint8_t *labels_checked;
+    size_t labels_checked_count;
 };
 
 #endif
