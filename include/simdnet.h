@@ -249,7 +249,7 @@ SN_API int sn_trainer_threads(const sn_trainer *trainer);
 /* The configuration the trainer runs: the one it was created with, with
  * kernels set to the kernel set actually used. */
 SN_API const sn_train_config *sn_trainer_config(const sn_trainer *trainer);
-/* The engine's name: "sparse" or "per-sample". */
+/* The engine's name, sn_engine_name of its kind: "sparse" or "per-sample". */
 SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
 /* AdaGrad's accumulators (the running sums of g^2), net->nparams floats in
  * the layout of net->params: for checkpoints. */

@@ -19,7 +19,7 @@
 #include "simdnet.h"
 
 typedef struct sn_engine {
-    const char *name;
+    sn_engine_kind kind; /* its name is sn_engine_name(kind) */
     int (*create)(sn_trainer *t, sn_error *err); /* engine state */
     void (*destroy)(sn_trainer *t);
     void (*begin)(sn_trainer *t);  /* net->params into the working layout */

@@ -48,7 +48,7 @@ static void per_sample_nothing(sn_trainer *t)
 }
 
 const sn_engine sn_engine_per_sample = {
-    .name = "per-sample",
+    .kind = SN_ENGINE_PER_SAMPLE,
     .create = per_sample_create,
     .destroy = per_sample_nothing,
     .begin = per_sample_nothing,

@@ -371,7 +371,7 @@ static void sparse_accum_import(sn_trainer *t, const float *src)
 }
 
 const sn_engine sn_engine_sparse = {
-    .name = "sparse",
+    .kind = SN_ENGINE_SPARSE,
     .create = sparse_create,
     .destroy = sparse_destroy,
     .begin = sparse_begin,

@@ -128,7 +128,7 @@ int sn_trainer_threads(const sn_trainer *t)
 
 const char *sn_trainer_engine(const sn_trainer *t)
 {
-    return t->engine->name;
+    return sn_engine_name(t->engine->kind);
 }
 
 sn_net *sn_trainer_net(const sn_trainer *t)

@@ -496,8 +496,8 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
     if (cfg->optimizer != ck->cfg.optimizer)
         return sn_set_error(err, "the checkpoint's run used %s, this one "
                                  "asks for %s",
-                            ck->cfg.optimizer == SN_OPT_SGD ? "sgd" : "adagrad",
-                            cfg->optimizer == SN_OPT_SGD ? "sgd" : "adagrad");
+                            sn_optimizer_name(ck->cfg.optimizer),
+                            sn_optimizer_name(cfg->optimizer));
     /* Compared as bits: the same flag value parses to the same float. */
     if (memcmp(&cfg->lr, &ck->cfg.lr, sizeof cfg->lr) != 0)
         return differ(err, "learning rate", ck->cfg.lr, cfg->lr);
