@@ -2,8 +2,11 @@
  * simdnet.h - the public C API of libsimdnet.
  *
  * simdnet trains fully connected sigmoid networks (default 784-32-32-10) with
- * an L2 cost and AdaGrad, exactly as the tutorial described in REFERENCE.md,
- * on SIMD kernels picked at run time.
+ * an L2 cost and AdaGrad, on SIMD kernels picked at run time. "The
+ * tutorial" below is the algorithm this follows, that of "How to program a
+ * neural network" (Callum Bruce, 2023): sigmoid on every layer, the summed
+ * L2 cost C = sum (a - y)^2, AdaGrad with epsilon inside the square root,
+ * batches of 100 in file order, weights uniform in [-1, 1) and biases 0.
  *
  * Conventions
  *  - Every function that can fail returns 0 on success and -1 on failure,

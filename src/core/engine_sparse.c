@@ -302,7 +302,9 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     return cost;
 }
 
-/* Reduces and steps first-layer rows [ka, kb) (pixels), then clears them. */
+/* Reduces and steps first-layer rows [ka, kb) (pixels). The gradient rows
+ * stay as they are: each thread clears its own at its next batch
+ * (clear_touched). */
 static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);

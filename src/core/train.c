@@ -84,9 +84,10 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     t->acts = sn_alloc_array((size_t)t->threads, sizeof *t->acts);
     t->costs = sn_alloc_array((size_t)t->threads, sizeof *t->costs);
     if (!t->accum || !t->grads || !t->acts || !t->costs) {
+        const int threads = t->threads;
         sn_trainer_free(t);
         return sn_set_error(err, "out of memory for %d threads' gradient "
-                                 "buffers (%zu parameters)", cfg->threads,
+                                 "buffers (%zu parameters)", threads,
                             net->nparams);
     }
     for (int i = 0; i < t->threads; i++) {

@@ -244,8 +244,8 @@ static int parse_fields(sn_checkpoint *ck, const unsigned char *f,
         return corrupt(err, path, "batch size out of range");
     if (!isfinite(lr) || lr <= 0.0f)
         return corrupt(err, path, "learning rate not a positive number");
-    if (!isfinite(eps) || eps < 0.0f)
-        return corrupt(err, path, "epsilon not a non-negative number");
+    if (!isfinite(eps) || eps <= 0.0f) /* as sn_trainer_create asks */
+        return corrupt(err, path, "epsilon not a positive number");
     if (optimizer > SN_OPT_SGD)
         return corrupt(err, path, "unknown optimizer");
     if (shuffle > 1)
