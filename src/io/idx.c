@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "read_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,8 @@
 /* gzread takes an unsigned length and returns an int: read in pieces. */
 #define GZ_MAX_READ (1u << 30)
 
-/* Streams of unknown size (pipes) start with this much and double. */
+/* Streams of unknown size (pipes) start with this much and double
+ * (sn_read_growing). */
 #define GROW_START_BYTES ((size_t)1 << 20)
 
 /* How far past the promised data we look when reporting trailing bytes. */
@@ -178,6 +180,13 @@ static int idx_read(idx_file *f, void *buf, size_t len, size_t *got,
     return 0;
 }
 
+/* idx_read as a source for sn_read_growing. */
+static int idx_source(void *src, void *buf, size_t len, size_t *got,
+                      sn_error *err)
+{
+    return idx_read(src, buf, len, got, err);
+}
+
 static const char *describe_magic(uint32_t magic)
 {
     switch (magic) {
@@ -260,7 +269,7 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
                          const char *hint, uint8_t **out, sn_error *err)
 {
     *out = NULL;
-    size_t capacity = expected;
+    size_t capacity = expected; /* the first buffer */
     if (f->size_known && gzdirect(f->gz)) {
         /* Raw file: its size settles the question before any allocation. */
         uint64_t body = f->file_bytes - f->header_bytes;
@@ -278,30 +287,11 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
         capacity = GROW_START_BYTES;
     }
 
-    uint8_t *buf = sn_alloc_array(capacity, 1);
-    if (buf == NULL)
-        return sn_set_error(err, "%s: cannot allocate %zu bytes for %s",
-                            f->path, capacity, promise);
+    uint8_t *buf = NULL;
     size_t got = 0;
-    for (;;) {
-        size_t n = 0;
-        if (idx_read(f, buf + got, capacity - got, &n, err) != 0)
-            goto fail;
-        got += n;
-        if (got < capacity || capacity == expected)
-            break;
-        size_t grown = capacity > expected / 2 ? expected : capacity * 2;
-        uint8_t *bigger = sn_alloc_array(grown, 1);
-        if (bigger == NULL) {
-            sn_set_error(err, "%s: cannot allocate %zu bytes for %s", f->path,
-                         grown, promise);
-            goto fail;
-        }
-        memcpy(bigger, buf, got);
-        sn_free(buf);
-        buf = bigger;
-        capacity = grown;
-    }
+    if (sn_read_growing(idx_source, f, expected, capacity, f->path, promise,
+                        &buf, &got, err) != 0)
+        return -1;
     if (got < expected) {
         truncated_error(f, promise, expected, got, err);
         goto fail;
