@@ -103,10 +103,6 @@ static ck_fields get_fields(sn_get_cursor *c)
 /* Largest header: magic, version, nsizes, the sizes, the fields. */
 #define CK_MAX_HEADER (16 + 4 * SN_MAX_LAYERS + FIELDS_BYTES)
 
-/* Streams of unknown length (pipes) are read in a buffer that starts this
- * large and doubles as data arrives. */
-#define GROW_START_BYTES ((size_t)1 << 20)
-
 /* Most threads a checkpoint may claim (the trainer's limit). */
 #define CK_MAX_THREADS SN_MAX_THREADS
 
@@ -315,7 +311,7 @@ static int read_rest(FILE *f, const char *path, size_t len, int known,
     sn_stdio_source src = {f, path};
     size_t got = 0;
     if (sn_read_growing(sn_stdio_read, &src, len,
-                        known ? len : GROW_START_BYTES, path,
+                        known ? len : SN_GROW_START_BYTES, path,
                         "the checkpoint's body", out, &got, err) != 0)
         return -1;
     if (got < len) {

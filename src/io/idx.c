@@ -47,10 +47,6 @@
 /* gzread takes an unsigned length and returns an int: read in pieces. */
 #define GZ_MAX_READ (1u << 30)
 
-/* Streams of unknown size (pipes) start with this much and double
- * (sn_read_growing). */
-#define GROW_START_BYTES ((size_t)1 << 20)
-
 /* How far past the promised data we look when reporting trailing bytes. */
 #define TRAILING_PROBE_BYTES 4096
 
@@ -282,9 +278,9 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
         uint64_t guess = f->file_bytes * GZ_GUESS_RATIO;
         if (guess < capacity)
             capacity = (size_t)guess;
-    } else if (capacity > GROW_START_BYTES) {
+    } else if (capacity > SN_GROW_START_BYTES) {
         /* A pipe: no size to go by, so the buffer grows as data arrives. */
-        capacity = GROW_START_BYTES;
+        capacity = SN_GROW_START_BYTES;
     }
 
     uint8_t *buf = NULL;

@@ -21,9 +21,6 @@ enum { MODEL_VERSION = 1 };
 /* Largest header: magic, version, nsizes, the sizes, nparams. */
 #define MODEL_MAX_HEADER (8 + 4 + 4 + 4 * SN_MAX_LAYERS + 8)
 
-/* A pipe's parameters are read in a buffer that starts this large. */
-#define GROW_START_BYTES ((size_t)1 << 20)
-
 int sn_model_save(const sn_net *net, const char *path, sn_error *err)
 {
     unsigned char head[MODEL_MAX_HEADER];
@@ -124,7 +121,7 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
     size_t streamed_len = 0;
     if (!regular) {
         sn_stdio_source src = {f, path};
-        if (sn_read_growing(sn_stdio_read, &src, bytes + 5, GROW_START_BYTES,
+        if (sn_read_growing(sn_stdio_read, &src, bytes + 5, SN_GROW_START_BYTES,
                             path, "the parameters", &streamed, &streamed_len,
                             err) != 0)
             goto out;

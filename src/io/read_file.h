@@ -22,6 +22,9 @@ typedef struct sn_stdio_source {
 int sn_stdio_read(void *src, void *buf, size_t len, size_t *got,
                   sn_error *err);
 
+/* Where the buffer of a stream of unknown length (a pipe) starts. */
+#define SN_GROW_START_BYTES ((size_t)1 << 20)
+
 /* Reads up to `want` bytes from src into a new zeroed buffer (free it with
  * sn_free) that starts at `start` bytes (at most want) and doubles only as
  * data arrives, so that a header's claim alone allocates nothing. The
