@@ -60,6 +60,13 @@ SN_API unsigned sn_version_number(void);
 /* Largest total number of parameters (weights + biases): 1 GiB of float32. */
 #define SN_MAX_PARAMS ((size_t)1 << 28)
 
+/* The limits of a training run: the command line's flags enforce them, and
+ * the checkpoint reader holds a file's fields to them. */
+#define SN_MAX_EPOCHS 1000000         /* epochs of a run */
+#define SN_MAX_BATCH 1000000          /* samples per batch */
+#define SN_MAX_THREADS 1024           /* threads of a trainer */
+#define SN_MAX_SAMPLES 0xffffffffull  /* samples of a data set (IDX's limit) */
+
 /* ------------------------------------------------------------------ errors */
 
 typedef struct sn_error {
@@ -393,6 +400,20 @@ typedef struct sn_checkpoint {
     sn_run_state run;      /* run.costs is owned by the checkpoint */
 } sn_checkpoint;
 
+/* Batches in an epoch of count samples: ceil(count / batch), computed
+ * without overflow; 0 if batch is 0. */
+SN_API size_t sn_batches_per_epoch(size_t count, size_t batch);
+
+/* Checks a run position for batches of `batch` samples: data_count 1 to
+ * SN_MAX_SAMPLES; batch 1 to the training samples (and SN_MAX_BATCH);
+ * epochs 1 to SN_MAX_EPOCHS; epoch at most epochs, batches_done below the
+ * batches of an epoch (0 when epoch == epochs); ncosts 0 or exactly the
+ * batches applied (epoch * batches per epoch + batches_done), with costs
+ * not NULL when ncosts is not 0. A resumed run that asks for other epochs can
+ * check itself with its epochs put in a copy. -1 with a message if not. */
+SN_API int sn_run_state_check(const sn_run_state *run, size_t batch,
+                              sn_error *err);
+
 /* CRC-32 of a data set's labels followed by its pixels: a fingerprint that
  * lets a resumed run refuse other training data. */
 SN_API uint32_t sn_dataset_crc(const sn_dataset *ds);
@@ -404,13 +425,18 @@ SN_API uint32_t sn_dataset_crc(const sn_dataset *ds);
 SN_API int sn_checkpoint_save(const sn_trainer *trainer, const sn_run_state *run,
                        const char *path, sn_error *err);
 
-/* Loads a checkpoint, refusing a bad magic, version, field, length or
- * checksum, and allocating no more than the file's length justifies. */
+/* Loads a checkpoint, refusing a bad magic, version, length or checksum,
+ * and any field outside what a run can have (the limits above,
+ * sn_run_state_check, a known optimizer, engine and kernel set, finite
+ * positive lr and eps, finite parameters, accumulators finite and >= 0),
+ * allocating no more than the file's length justifies. */
 SN_API int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err);
 SN_API void sn_checkpoint_free(sn_checkpoint *ck);
 
 /* Makes a trainer created on ck->net go on with the checkpointed run:
- * refuses a configuration or training set that differs from the
+ * checks ck->run again (sn_run_state_check: batch within the training
+ * set, epochs in range, costs consistent), refuses a configuration or
+ * training set that differs from the
  * checkpoint's in what decides the result (layer sizes, batch, lr, eps,
  * optimizer, shuffle and its seed, the data's CRC), then restores the
  * accumulators. The thread count, kernels and engine may differ; the run

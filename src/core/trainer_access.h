@@ -5,9 +5,6 @@
 
 #include "simdnet.h"
 
-/* Upper bound on OpenMP threads a trainer uses (buffers are per thread). */
-#define SN_MAX_THREADS 1024
-
 /* The network the trainer was created on. */
 sn_net *sn_trainer_net(const sn_trainer *t);
 

@@ -27,6 +27,7 @@
 #include "alloc.h"
 #include "atomic_file.h"
 #include "bytes.h"
+#include "checked.h"
 #include "error.h"
 #include "read_file.h"
 #include "simdnet.h"
@@ -103,9 +104,6 @@ static ck_fields get_fields(sn_get_cursor *c)
 /* Largest header: magic, version, nsizes, the sizes, the fields. */
 #define CK_MAX_HEADER (16 + 4 * SN_MAX_LAYERS + FIELDS_BYTES)
 
-/* Most threads a checkpoint may claim (the trainer's limit). */
-#define CK_MAX_THREADS SN_MAX_THREADS
-
 uint32_t sn_dataset_crc(const sn_dataset *ds)
 {
     if (ds->count == 0)
@@ -125,9 +123,59 @@ static int commit_with_crc(sn_atomic_file *af, sn_error *err)
     return sn_atomic_commit(af, err);
 }
 
-static size_t batches_per_epoch(size_t count, size_t batch)
+size_t sn_batches_per_epoch(size_t count, size_t batch)
 {
-    return count / batch + (count % batch != 0);
+    return batch == 0 ? 0 : count / batch + (count % batch != 0);
+}
+
+/* A run's position and sizes, held to the limits of a run (simdnet.h):
+ * the one check behind saving, loading, sn_run_state_check and resuming,
+ * on 64-bit values so that a file's fields are checked before they are
+ * narrowed. Messages start with `prefix`. */
+static int check_position(uint64_t count, uint64_t batch, uint64_t epochs,
+                          uint64_t epoch, uint64_t done, uint64_t ncosts,
+                          const char *prefix, sn_error *err)
+{
+    if (count < 1 || count > SN_MAX_SAMPLES)
+        return sn_set_error(err, "%s%llu training samples (expected 1 to "
+                                 "%llu)", prefix, (unsigned long long)count,
+                            (unsigned long long)SN_MAX_SAMPLES);
+    if (batch < 1 || batch > SN_MAX_BATCH || batch > count)
+        return sn_set_error(err, "%sbatch %llu (expected 1 to %llu, the "
+                                 "training samples, at most %d)", prefix,
+                            (unsigned long long)batch,
+                            (unsigned long long)count, SN_MAX_BATCH);
+    if (epochs < 1 || epochs > SN_MAX_EPOCHS)
+        return sn_set_error(err, "%s%llu epochs (expected 1 to %d)", prefix,
+                            (unsigned long long)epochs, SN_MAX_EPOCHS);
+    const uint64_t nb = count / batch + (count % batch != 0);
+    if (epoch > epochs || done >= nb || (epoch == epochs && done != 0))
+        return sn_set_error(err, "%sposition outside the run: epoch %llu "
+                                 "of %llu, %llu of its %llu batches done",
+                            prefix, (unsigned long long)epoch + 1,
+                            (unsigned long long)epochs,
+                            (unsigned long long)done, (unsigned long long)nb);
+    /* At most 10^6 epochs of 2^32 batches: no overflow, checked anyway. */
+    uint64_t applied;
+    if (sn_mul_add_overflow(epoch, nb, done, &applied) ||
+        (ncosts != 0 && ncosts != applied))
+        return sn_set_error(err, "%s%llu batch costs for a position after "
+                                 "%llu batches", prefix,
+                            (unsigned long long)ncosts,
+                            (unsigned long long)applied);
+    if (!sn_fits_size(ncosts) || ncosts > SIZE_MAX / sizeof(float))
+        return sn_set_error(err, "%s%llu batch costs: too many for this "
+                                 "machine", prefix, (unsigned long long)ncosts);
+    return 0;
+}
+
+int sn_run_state_check(const sn_run_state *run, size_t batch, sn_error *err)
+{
+    if (run->ncosts != 0 && !run->costs)
+        return sn_set_error(err, "%zu batch costs and no cost array",
+                            run->ncosts);
+    return check_position(run->data_count, batch, run->epochs, run->epoch,
+                          run->batches_done, run->ncosts, "", err);
 }
 
 int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
@@ -136,18 +184,8 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
     const sn_net *net = sn_trainer_net(t);
     const sn_train_config *cfg = sn_trainer_config(t);
     const size_t nsizes = net->nlayers + 1;
-    const size_t nb = batches_per_epoch(run->data_count, cfg->batch);
-    if (run->data_count == 0 || run->epoch > run->epochs ||
-        run->batches_done >= nb ||
-        (run->epoch == run->epochs && run->batches_done != 0))
-        return sn_set_error(err, "%s: bad run position (epoch %zu of %zu, "
-                                 "batch %zu of %zu)", path, run->epoch,
-                            run->epochs, run->batches_done, nb);
-    if (run->ncosts != 0 &&
-        run->ncosts != run->epoch * nb + run->batches_done)
-        return sn_set_error(err, "%s: %zu batch costs for a position after "
-                                 "%zu batches", path, run->ncosts,
-                            run->epoch * nb + run->batches_done);
+    if (sn_run_state_check(run, cfg->batch, err) != 0)
+        return sn_prefix_error(err, "%s: cannot checkpoint this run: ", path);
 
     const ck_fields fields = {
         .nparams = net->nparams,
@@ -205,19 +243,14 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
 
 /* ------------------------------------------------------------------ reading */
 
-/* Whether a 64-bit field fits in a size_t (32-bit hosts). */
-static int fits_size(uint64_t v)
-{
-    return (uint64_t)(size_t)v == v;
-}
-
 static int corrupt(sn_error *err, const char *path, const char *what)
 {
     return sn_set_error(err, "%s: corrupt checkpoint: %s", path, what);
 }
 
-/* Checks the fields of a header whose layer sizes are valid, fills ck (but
- * allocates nothing) and returns the total file length they promise. */
+/* Checks the fields of a header (every one held to what a run can have),
+ * fills ck (but allocates nothing) and returns the total file length they
+ * promise. */
 static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
                         const size_t *sizes, size_t nsizes, const char *path,
                         uint64_t *total, sn_error *err)
@@ -230,75 +263,59 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
         return sn_set_error(err, "%s: corrupt checkpoint: it declares %llu "
                                  "parameters, its layer sizes need %zu", path,
                             (unsigned long long)v->nparams, need);
-
-    const uint64_t batch = v->batch;
-    const float lr = v->lr, eps = v->eps;
-    const uint32_t optimizer = v->optimizer;
-    const uint32_t shuffle = v->shuffle;
-    const uint32_t engine = v->engine;
-    const uint32_t isa = v->isa;
-    const uint32_t threads = v->threads;
-    const uint64_t epochs = v->epochs;
-    const uint64_t epoch = v->epoch;
-    const uint64_t done = v->batches_done;
-    const uint64_t count = v->data_count;
-    const uint64_t inputs = v->data_inputs;
-    const uint64_t ncosts = v->ncosts;
-
-    if (batch < 1 || !fits_size(batch))
-        return corrupt(err, path, "batch size out of range");
-    if (!isfinite(lr) || lr <= 0.0f)
+    if (!isfinite(v->lr) || v->lr <= 0.0f)
         return corrupt(err, path, "learning rate not a positive number");
-    if (!isfinite(eps) || eps <= 0.0f) /* as sn_trainer_create asks */
+    if (!isfinite(v->eps) || v->eps <= 0.0f) /* as sn_trainer_create asks */
         return corrupt(err, path, "epsilon not a positive number");
-    if (optimizer > SN_OPT_SGD)
-        return corrupt(err, path, "unknown optimizer");
-    if (shuffle > 1)
+    if (v->optimizer > SN_OPT_SGD)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown optimizer "
+                                 "%u", path, v->optimizer);
+    if (v->shuffle > 1)
         return corrupt(err, path, "shuffle flag not 0 or 1");
-    if (engine > SN_ENGINE_SPARSE)
-        return corrupt(err, path, "unknown engine");
-    if (isa >= SN_ISA_COUNT)
-        return corrupt(err, path, "unknown kernel set");
-    if (threads < 1 || threads > CK_MAX_THREADS)
-        return corrupt(err, path, "thread count out of range");
-    if (count < 1 || !fits_size(count) || inputs != sizes[0])
-        return corrupt(err, path, "training set shape does not fit the "
-                                  "network");
-    const uint64_t nb = count / batch + (count % batch != 0);
-    if (epochs < 1 || epoch > epochs || done >= nb ||
-        (epoch == epochs && done != 0))
-        return corrupt(err, path, "position outside the run");
-    /* epoch * nb + done batches so far: at most 2^64 / nb epochs. */
-    if (epoch > (UINT64_MAX - done) / nb)
-        return corrupt(err, path, "position outside the run");
-    const uint64_t applied = epoch * nb + done;
-    if (ncosts != 0 && ncosts != applied)
-        return corrupt(err, path, "batch cost count does not match the "
-                                  "position");
-    if (!fits_size(ncosts) || ncosts > SIZE_MAX / sizeof(float) ||
-        ncosts > (UINT64_MAX - 4 - CK_MAX_HEADER - 8 * (uint64_t)need) / 4)
-        return corrupt(err, path, "too many batch costs");
+    if (v->engine > SN_ENGINE_SPARSE)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown engine %u",
+                            path, v->engine);
+    if (v->isa >= SN_ISA_COUNT)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown kernel set "
+                                 "%u", path, v->isa);
+    if (v->threads < 1 || v->threads > SN_MAX_THREADS)
+        return sn_set_error(err, "%s: corrupt checkpoint: %u threads "
+                                 "(expected 1 to %d)", path, v->threads,
+                            SN_MAX_THREADS);
+    if (v->data_inputs != sizes[0])
+        return sn_set_error(err, "%s: corrupt checkpoint: samples of %llu "
+                                 "inputs for a first layer of %zu", path,
+                            (unsigned long long)v->data_inputs, sizes[0]);
+    char prefix[64 + 4096];
+    snprintf(prefix, sizeof prefix, "%s: corrupt checkpoint: ", path);
+    if (check_position(v->data_count, v->batch, v->epochs, v->epoch,
+                       v->batches_done, v->ncosts, prefix, err) != 0)
+        return -1;
+    /* header + parameters and accumulators + costs + CRC, checked. */
+    uint64_t len = 16 + 4 * (uint64_t)nsizes + FIELDS_BYTES + 4;
+    if (sn_mul_add_overflow(8, need, len, &len) ||
+        sn_mul_add_overflow(4, v->ncosts, len, &len))
+        return corrupt(err, path, "too large");
 
     ck->cfg = sn_train_config_default();
-    ck->cfg.batch = (size_t)batch;
-    ck->cfg.lr = lr;
-    ck->cfg.eps = eps;
-    ck->cfg.optimizer = (sn_optimizer)optimizer;
-    ck->cfg.shuffle = (int)shuffle;
+    ck->cfg.batch = (size_t)v->batch;
+    ck->cfg.lr = v->lr;
+    ck->cfg.eps = v->eps;
+    ck->cfg.optimizer = (sn_optimizer)v->optimizer;
+    ck->cfg.shuffle = (int)v->shuffle;
     ck->cfg.shuffle_seed = v->shuffle_seed;
-    ck->cfg.engine = (sn_engine_kind)engine;
-    ck->cfg.threads = (int)threads;
-    ck->isa = (sn_isa)isa;
+    ck->cfg.engine = (sn_engine_kind)v->engine;
+    ck->cfg.threads = (int)v->threads;
+    ck->isa = (sn_isa)v->isa;
     ck->run.seed = v->seed;
-    ck->run.epochs = (size_t)epochs;
-    ck->run.epoch = (size_t)epoch;
-    ck->run.batches_done = (size_t)done;
-    ck->run.data_count = (size_t)count;
-    ck->run.data_inputs = (size_t)inputs;
+    ck->run.epochs = (size_t)v->epochs;
+    ck->run.epoch = (size_t)v->epoch;
+    ck->run.batches_done = (size_t)v->batches_done;
+    ck->run.data_count = (size_t)v->data_count;
+    ck->run.data_inputs = (size_t)v->data_inputs;
     ck->run.data_crc = v->data_crc;
-    ck->run.ncosts = (size_t)ncosts;
-    *total = 16 + 4 * (uint64_t)nsizes + FIELDS_BYTES +
-             8 * (uint64_t)need + 4 * ncosts + 4;
+    ck->run.ncosts = (size_t)v->ncosts;
+    *total = len;
     return 0;
 }
 
@@ -390,7 +407,7 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
                      (long long)st.st_size, (unsigned long long)total);
         goto out;
     }
-    if (!fits_size(total - head_len)) {
+    if (!sn_fits_size(total - head_len)) {
         sn_set_error(err, "%s: checkpoint too large for this machine", path);
         goto out;
     }
@@ -428,6 +445,21 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     if (tmp.run.ncosts)
         memcpy(tmp.run.costs, body + 2 * pbytes,
                tmp.run.ncosts * sizeof(float));
+    /* No run writes these: a non-finite weight, or a sum of squares that
+     * is negative or not finite, would only come back as a NaN cost
+     * blamed on the learning rate. */
+    for (size_t i = 0; i < tmp.net.nparams; i++) {
+        if (!isfinite(tmp.net.params[i])) {
+            sn_set_error(err, "%s: corrupt checkpoint: parameter %zu is not "
+                              "a finite number", path, i);
+            goto out;
+        }
+        if (!isfinite(tmp.accum[i]) || tmp.accum[i] < 0.0f) {
+            sn_set_error(err, "%s: corrupt checkpoint: accumulator %zu is "
+                              "negative or not finite", path, i);
+            goto out;
+        }
+    }
     *ck = tmp;
     memset(&tmp, 0, sizeof tmp);
     rc = 0;
@@ -470,6 +502,11 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
 {
     sn_net *net = sn_trainer_net(t);
     const sn_train_config *cfg = sn_trainer_config(t);
+    /* ck is a public struct: what the reader checked may have changed. */
+    if (!ck->accum || !ck->net.params)
+        return sn_set_error(err, "the checkpoint holds no parameters");
+    if (sn_run_state_check(&ck->run, ck->cfg.batch, err) != 0)
+        return sn_prefix_error(err, "the checkpoint's run: ");
     int same = net->nlayers == ck->net.nlayers;
     for (size_t i = 0; same && i <= net->nlayers; i++)
         same = net->sizes[i] == ck->net.sizes[i];
