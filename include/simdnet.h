@@ -212,9 +212,12 @@ typedef enum sn_engine_kind {
 } sn_engine_kind;
 
 /* Progress of an epoch, reported after each batch from the thread that
- * called sn_train_epoch, while the other threads wait: keep it short. Return
- * non-zero to stop training after that batch (sn_train_epoch then fails
- * with "interrupted"). */
+ * called sn_train_epoch, while the other threads wait: keep it short. Both
+ * counts are from 1, as a person counts: `epoch` is the epoch argument of
+ * sn_train_epoch plus 1, and batch b of nbatches has just been applied
+ * (b = nbatches at the epoch's end; a resumed epoch starts at b =
+ * first_batch + 1). Return non-zero to stop training after that batch
+ * (sn_train_epoch then fails with "interrupted"). */
 typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
                               size_t nbatches, float batch_cost);
 

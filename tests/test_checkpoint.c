@@ -47,7 +47,8 @@ static const char *path_in(const char *name)
     return buf[k];
 }
 
-/* Stops training after batch `batch` (1-based) of epoch `epoch`. */
+/* Stops training after batch `batch` (from 1) of epoch `epoch` (from 0,
+ * as sn_train_epoch counts; the callback counts it from 1). */
 typedef struct stop_at {
     size_t epoch, batch;
 } stop_at;
@@ -58,7 +59,7 @@ static int stop_cb(void *user, size_t epoch, size_t batch, size_t nbatches,
     (void)nbatches;
     (void)cost;
     const stop_at *s = user;
-    return epoch == s->epoch && batch == s->batch;
+    return epoch == s->epoch + 1 && batch == s->batch;
 }
 
 static sn_train_config config(int threads, sn_engine_kind engine, int shuffle,

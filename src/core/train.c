@@ -191,9 +191,9 @@ typedef struct run_result {
  * after a barrier every thread sums the per-thread costs in the same order,
  * so all agree on whether the batch is finite, and updates its share of the
  * parameters; a second barrier ends the batch. Thread 0 (the caller's)
- * reports progress between the two barriers. batch0 is the index within
- * the epoch of the first batch (non-zero when resuming mid-epoch), for the
- * progress report only.
+ * reports progress between the two barriers, counting epochs and batches
+ * from 1 (simdnet.h). batch0 is the index within the epoch of the first
+ * batch (non-zero when resuming mid-epoch), for the progress report only.
  */
 static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                               const uint32_t *order, size_t first,
@@ -238,7 +238,7 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                 if (costs)
                     costs[b] = batch_cost;
                 if (t->cfg.progress &&
-                    t->cfg.progress(t->cfg.progress_user, epoch,
+                    t->cfg.progress(t->cfg.progress_user, epoch + 1,
                                     batch0 + b + 1, batch0 + nbatches,
                                     batch_cost)) {
 #pragma omp atomic write
