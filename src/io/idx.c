@@ -4,8 +4,9 @@
  * An IDX file is a big-endian header (magic number, then one 32-bit size per
  * dimension) followed by the data. Images: magic 0x00000803, count, rows,
  * cols, then count*rows*cols pixels. Labels: magic 0x00000801, count, then
- * count bytes. Files may be raw or gzip-compressed: zlib's gzread reads both,
- * telling them apart by content, so a renamed file still loads.
+ * count bytes. Files may be raw or one gzip stream, told apart by content
+ * (zfile.h), so a renamed file still loads; nothing may follow the gzip
+ * stream.
  *
  * The header is a promise the file must keep exactly: fewer bytes is
  * truncation, more is a sign that the dimensions are wrong. Memory follows the
@@ -17,6 +18,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "read_file.h"
+#include "zfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define IDX_MAGIC_LABELS 0x00000801u
 #define IDX_MAGIC_IMAGES 0x00000803u
@@ -40,20 +41,13 @@
  * one allocation with no copy. */
 #define GZ_GUESS_RATIO 16u
 
-/* zlib's input buffer. Large reads inflate straight into the caller's
- * buffer; a large input buffer keeps the read() calls few. */
-#define GZ_BUFFER_BYTES (1u << 20)
-
-/* gzread takes an unsigned length and returns an int: read in pieces. */
-#define GZ_MAX_READ (1u << 30)
-
 /* How far past the promised data we look when reporting trailing bytes. */
 #define TRAILING_PROBE_BYTES 4096
 
 /* One open IDX file. file_bytes is known only for regular files. */
 typedef struct idx_file {
     const char *path;
-    gzFile gz;
+    sn_zfile z;
     int size_known;
     uint64_t file_bytes;
     uint32_t magic;
@@ -67,46 +61,9 @@ static uint32_t load_be32(const unsigned char *p)
            (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* zlib prefixes its messages with the name given to gzdopen ("<fd:3>: ");
- * our messages already name the file. */
-static const char *gz_reason(gzFile gz)
-{
-    int errnum = Z_OK;
-    const char *msg = gzerror(gz, &errnum);
-    if (msg == NULL || *msg == '\0')
-        return "unknown zlib error";
-    if (strncmp(msg, "<fd:", 4) == 0) {
-        const char *colon = strstr(msg, ": ");
-        if (colon)
-            return colon + 2;
-    }
-    return msg;
-}
-
-/* zlib marks a compressed stream that stops before its end (no final block
- * or no CRC trailer) with Z_BUF_ERROR, and still hands out what it had. */
-static int gz_cut_short(gzFile gz)
-{
-    int errnum = Z_OK;
-    gzerror(gz, &errnum);
-    return errnum == Z_BUF_ERROR;
-}
-
-/* gzread failed: either the disk (Z_ERRNO) or the compressed data. */
-static int gz_failure(const idx_file *f, sn_error *err)
-{
-    int errnum = Z_OK;
-    gzerror(f->gz, &errnum);
-    if (errnum == Z_ERRNO)
-        return sn_set_error(err, "%s: read error: %s", f->path,
-                            gz_reason(f->gz));
-    return sn_set_error(err, "%s: corrupt gzip data: %s", f->path,
-                        gz_reason(f->gz));
-}
-
 static const char *format_name(const idx_file *f)
 {
-    return gzdirect(f->gz) ? "file" : "decompressed data";
+    return sn_zfile_is_gzip(&f->z) ? "decompressed data" : "file";
 }
 
 static int idx_open(idx_file *f, const char *path, sn_error *err)
@@ -136,44 +93,19 @@ static int idx_open(idx_file *f, const char *path, sn_error *err)
         f->size_known = 1;
         f->file_bytes = (uint64_t)st.st_size;
     }
-    f->gz = gzdopen(fd, "rb");
-    if (f->gz == NULL) {
-        close(fd);
-        return sn_set_error(err, "%s: cannot open: out of memory", path);
-    }
-    if (gzbuffer(f->gz, GZ_BUFFER_BYTES) != 0) {
-        gzclose(f->gz);
-        f->gz = NULL;
-        return sn_set_error(err, "%s: cannot set up the zlib buffer", path);
-    }
-    return 0;
+    return sn_zfile_open(&f->z, fd, path, err);
 }
 
 static void idx_close(idx_file *f)
 {
-    if (f->gz)
-        gzclose(f->gz);
-    f->gz = NULL;
+    sn_zfile_close(&f->z);
 }
 
 /* Reads up to len bytes; fewer only at the end of the data. */
 static int idx_read(idx_file *f, void *buf, size_t len, size_t *got,
                     sn_error *err)
 {
-    unsigned char *p = buf;
-    *got = 0;
-    while (*got < len) {
-        size_t want = len - *got;
-        if (want > GZ_MAX_READ)
-            want = GZ_MAX_READ;
-        int n = gzread(f->gz, p + *got, (unsigned)want);
-        if (n < 0)
-            return gz_failure(f, err);
-        if (n == 0)
-            break;
-        *got += (size_t)n;
-    }
-    return 0;
+    return sn_zfile_read(&f->z, buf, len, got, err);
 }
 
 /* idx_read as a source for sn_read_growing. */
@@ -203,14 +135,14 @@ static int idx_read_header(idx_file *f, uint32_t expected_magic,
     size_t got = 0;
     if (idx_read(f, hdr, want, &got, err) != 0)
         return -1;
-    if (got == 0 && !gz_cut_short(f->gz))
+    if (got == 0 && !sn_zfile_cut_short(&f->z))
         return sn_set_error(err, "%s: file is empty (its %s holds 0 bytes)",
                             f->path, format_name(f));
     if (got < want)
         return sn_set_error(err,
                             "%s: truncated header: expected %zu bytes, got "
                             "%zu%s", f->path, want, got,
-                            gz_cut_short(f->gz)
+                            sn_zfile_cut_short(&f->z)
                                 ? " (the gzip stream is cut short)" : "");
     f->magic = load_be32(hdr);
     if (f->magic != expected_magic) {
@@ -241,7 +173,7 @@ static int truncated_error(const idx_file *f, const char *promise,
                         "%zu-byte header (%s), got %llu%s",
                         f->path, (unsigned long long)expected,
                         f->header_bytes, promise, (unsigned long long)got,
-                        gz_cut_short(f->gz) ? " (the gzip stream is cut short)"
+                        sn_zfile_cut_short(&f->z) ? " (the gzip stream is cut short)"
                                             : "");
 }
 
@@ -266,7 +198,7 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
 {
     *out = NULL;
     size_t capacity = expected; /* the first buffer */
-    if (f->size_known && gzdirect(f->gz)) {
+    if (f->size_known && !sn_zfile_is_gzip(&f->z)) {
         /* Raw file: its size settles the question before any allocation. */
         uint64_t body = f->file_bytes - f->header_bytes;
         if (body < expected)
@@ -293,8 +225,9 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
         goto fail;
     }
 
-    /* Reading past the end makes zlib check the gzip trailer (CRC and
-     * length), so silent corruption is caught here too. */
+    /* Reading past the end makes inflate check the gzip trailer (CRC and
+     * length), so silent corruption is caught here too, and anything after
+     * the gzip stream is refused. */
     unsigned char probe[TRAILING_PROBE_BYTES];
     size_t extra = 0;
     if (idx_read(f, probe, sizeof probe, &extra, err) != 0)
@@ -304,10 +237,10 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
                        extra == sizeof probe, err);
         goto fail;
     }
-    if (gz_cut_short(f->gz)) {
+    if (sn_zfile_cut_short(&f->z)) {
         sn_set_error(err, "%s: truncated gzip stream: the data is all there "
-                     "but the stream's end is not (zlib: %s)", f->path,
-                     gz_reason(f->gz));
+                     "but the stream's end is not (unexpected end of file)",
+                     f->path);
         goto fail;
     }
     *out = buf;
