@@ -130,17 +130,17 @@ static int record_progress(void *user, size_t epoch, size_t batch,
 
 Test(train, progress_counts_epochs_and_batches_from_1)
 {
-    sn_dataset ds;
-    cr_assert_eq(test_synthetic_dataset(&ds, 250, 49, 4, 3), 0);
-    sn_net net;
-    sn_error err;
-    cr_assert_eq(sn_net_create(&net, small_sizes, 4, NULL), 0);
-    sn_net_init_uniform(&net, 11);
     seen_calls seen = {0};
     sn_train_config cfg = sn_train_config_default();
     cfg.threads = 2;
     cfg.progress = record_progress;
     cfg.progress_user = &seen;
+    sn_dataset ds;
+    sn_net net;
+    sn_error err;
+    cr_assert_eq(test_synthetic_dataset(&ds, 250, 49, 4, 3), 0);
+    cr_assert_eq(sn_net_create(&net, small_sizes, 4, NULL), 0);
+    sn_net_init_uniform(&net, 11);
     sn_trainer *t;
     cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s", err.msg);
     /* The first epoch (0) is epoch 1 to the callback, batches 1 to 3. */
