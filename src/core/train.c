@@ -1,5 +1,5 @@
 /*
- * train.c - batches, threads and the optimiser step.
+ * train.c - the driver: the trainer, batches, threads, costs and progress.
  *
  * The samples of a batch are split into one contiguous slice per OpenMP
  * thread. Each thread runs its samples forward and backward in order,
@@ -9,7 +9,8 @@
  * per-thread buffers, added in thread order. The order of every
  * floating-point sum depends only on the thread count, so a fixed seed,
  * thread count and kernel set give bit-identical weights. What a batch
- * computes, and how, is the engine's (engine.h).
+ * computes, and how, is the engine's (engine.h); the slicing and the
+ * optimiser step they share are in engine_common.c.
  */
 #include <math.h>
 #include <omp.h>
