@@ -458,7 +458,7 @@ Test(idx, load_prefers_gzip_over_raw)
     sn_dataset_free(&ds);
 }
 
-Test(idx, load_names_the_missing_files_and_the_fix)
+Test(idx, load_names_the_missing_files_and_nothing_else)
 {
     sn_dataset ds;
     sn_error err = {{0}};
@@ -468,9 +468,11 @@ Test(idx, load_names_the_missing_files_and_the_fix)
     assert_message(&err, tmpdir, "train-images-idx3-ubyte.gz",
                    "or train-images-idx3-ubyte,",
                    "train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte",
-                   "tools/fetch-mnist.sh", (const char *)NULL);
+                   (const char *)NULL);
     cr_assert_null(strstr(err.msg, "--"), "library mentions a flag: %s",
                    err.msg);
+    /* The library says what is missing; how to get it is the CLI's. */
+    cr_assert_null(strstr(err.msg, "fetch-mnist"), "%s", err.msg);
 }
 
 Test(idx, load_names_only_the_missing_labels)
@@ -482,8 +484,7 @@ Test(idx, load_names_only_the_missing_labels)
     sn_error err = {{0}};
     cr_assert_eq(sn_dataset_load(&ds, tmpdir, SN_SPLIT_TEST, 10, &err), -1);
     assert_zeroed(&ds);
-    assert_message(&err, "t10k-labels-idx1-ubyte.gz", "tools/fetch-mnist.sh",
-                   (const char *)NULL);
+    assert_message(&err, "t10k-labels-idx1-ubyte.gz", (const char *)NULL);
     cr_assert_null(strstr(err.msg, "t10k-images"), "%s", err.msg);
     blob_free(&im);
 }

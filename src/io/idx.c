@@ -400,11 +400,11 @@ int sn_dataset_load(sn_dataset *ds, const char *dir, sn_split split,
             snprintf(looked + used, sizeof looked - used, "%s%s.gz or %s",
                      used ? ", and " : "", names[i], names[i]);
         }
-        return sn_set_error(err,
-                            "MNIST %s set not found in %s: looked for %s; "
-                            "run tools/fetch-mnist.sh %s to download it",
+        /* What is missing only: how to get it is the caller's to say (an
+         * installed library has no tools/ folder). */
+        return sn_set_error(err, "MNIST %s set not found in %s: looked for %s",
                             split == SN_SPLIT_TRAIN ? "training" : "test",
-                            dir, looked, dir);
+                            dir, looked);
     }
     return sn_dataset_read_idx(ds, paths[0], paths[1], max_label, err);
 }
