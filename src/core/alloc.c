@@ -14,15 +14,24 @@
 #define SN_HUGE_THRESHOLD ((size_t)4 << 20)
 #define SN_HUGE_PAGE ((size_t)2 << 20)
 
-void *sn_alloc_array(size_t n, size_t size)
+/* The bytes an array of n elements of size takes once rounded up to its
+ * alignment (SN_ALIGN, or a huge page for large ones); 0 on overflow. */
+static size_t array_bytes(size_t n, size_t size, size_t *align)
 {
     if (size != 0 && n > (SIZE_MAX - SN_HUGE_PAGE) / size)
-        return NULL;
+        return 0;
     size_t bytes = n * size;
-    const size_t align = bytes >= SN_HUGE_THRESHOLD ? SN_HUGE_PAGE : SN_ALIGN;
-    bytes = (bytes + align - 1) / align * align;
+    *align = bytes >= SN_HUGE_THRESHOLD ? SN_HUGE_PAGE : SN_ALIGN;
+    bytes = (bytes + *align - 1) / *align * *align;
+    return bytes == 0 ? SN_ALIGN : bytes;
+}
+
+void *sn_alloc_array_uninit(size_t n, size_t size)
+{
+    size_t align;
+    const size_t bytes = array_bytes(n, size, &align);
     if (bytes == 0)
-        bytes = SN_ALIGN;
+        return NULL;
     void *p = aligned_alloc(align, bytes);
     if (!p)
         return NULL;
@@ -30,7 +39,15 @@ void *sn_alloc_array(size_t n, size_t size)
     if (align == SN_HUGE_PAGE)
         (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint; failure is fine */
 #endif
-    memset(p, 0, bytes);
+    return p;
+}
+
+void *sn_alloc_array(size_t n, size_t size)
+{
+    size_t align;
+    void *p = sn_alloc_array_uninit(n, size);
+    if (p)
+        memset(p, 0, array_bytes(n, size, &align));
     return p;
 }
 

@@ -11,6 +11,9 @@
 /* Zeroed, SN_ALIGN-aligned array of n elements of size bytes; NULL if the
  * size overflows or memory is short. Free with sn_free. */
 void *sn_alloc_array(size_t n, size_t size);
+/* The same, not zeroed: for buffers about to be overwritten (a growing
+ * read), whose pages then become resident only as data arrives. */
+void *sn_alloc_array_uninit(size_t n, size_t size);
 void sn_free(void *p);
 
 /* n rounded up to a whole number of cache lines' worth of floats. */

@@ -35,7 +35,7 @@ int sn_read_growing(sn_read_fn read, void *src, size_t want, size_t start,
     size_t cap = start < want ? start : want;
     if (cap == 0 && want > 0)
         cap = 1; /* doubling from 0 would never grow */
-    unsigned char *buf = sn_alloc_array(cap + 1, 1);
+    unsigned char *buf = sn_alloc_array_uninit(cap + 1, 1);
     for (;;) {
         if (!buf)
             return sn_set_error(err, "%s: out of memory for %s (%zu bytes)",
@@ -49,8 +49,13 @@ int sn_read_growing(sn_read_fn read, void *src, size_t want, size_t start,
         *got += n;
         if (*got < cap || cap == want)
             break;
-        const size_t grown = cap > want / 2 ? want : 2 * cap;
-        unsigned char *bigger = sn_alloc_array(grown + 1, 1);
+        /* Straight to want once it is within two doublings: a last step
+         * from just under want to want would hold two buffers of about
+         * want at once (16 MiB, then 16 MiB + 1 for a 16 MiB limit). The
+         * buffers are not zeroed, so pages not yet read into cost
+         * nothing. */
+        const size_t grown = cap > want / 4 ? want : 2 * cap;
+        unsigned char *bigger = sn_alloc_array_uninit(grown + 1, 1);
         if (bigger)
             memcpy(bigger, buf, *got);
         sn_free(buf);
@@ -59,6 +64,7 @@ int sn_read_growing(sn_read_fn read, void *src, size_t want, size_t start,
         if (!buf)
             *got = 0;
     }
+    buf[*got] = 0; /* text readers may treat the data as a string */
     *out = buf;
     return 0;
 }
