@@ -257,21 +257,11 @@ def scheduled_lr(h, schedule, s, total, epoch):
 
 # --------------------------------------------------------------------- train
 
-def parse_layers(text):
-    try:
-        sizes = [int(s) for s in text.split(",")]
-    except ValueError:
-        raise SystemExit(f"--layers: '{text}' is not a list of integers")
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise SystemExit(f"--layers: need two or more sizes >= 1, got '{text}'")
-    return sizes
-
-
 def starting_model(args):
     """From --init MODEL, or drawn with --init uniform|he|xavier, --layers and
     --seed by tools/reference.py; then --hidden/--output/--loss applied."""
     if args.init in INITS:
-        sizes = parse_layers(args.layers or "784,32,32,10")
+        sizes = reference.parse_layers(args.layers or "784,32,32,10")
         draw = {"uniform": reference.init_uniform, "he": reference.init_he,
                 "xavier": reference.init_xavier}[args.init]
         layers = [(W.astype(np.float32), b.astype(np.float32))
@@ -279,7 +269,7 @@ def starting_model(args):
         model = Model(sizes, ["sigmoid"] * (len(sizes) - 1), "l2", layers)
     else:
         model = read_model(args.init)
-        if args.layers and parse_layers(args.layers) != model.sizes:
+        if args.layers and reference.parse_layers(args.layers) != model.sizes:
             raise SystemExit(f"--init {args.init} has layers {model.sizes}, "
                              f"--layers asks for {args.layers}")
     nhidden = len(model.sizes) - 2
@@ -445,9 +435,8 @@ def number(text):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="simdnet's training in PyTorch (see the module "
-                    "docstring and docs/training.md).")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="Formulas: docs/training.md.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="train as simdnet train does")
