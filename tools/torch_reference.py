@@ -119,6 +119,9 @@ def read_model(path):
     if not 2 <= nsizes <= 16:
         raise ValueError(f"{path}: {nsizes} layer sizes")
     pos = 16
+    header = pos + 4 * nsizes * (2 if version == 2 else 1) + 8
+    if len(body) < header:
+        raise ValueError(f"{path}: truncated header ({len(data)} bytes)")
     sizes = list(struct.unpack_from(f"<{nsizes}I", body, pos))
     pos += 4 * nsizes
     if version == 2:
