@@ -57,6 +57,7 @@ missing() {
         *:--*) grep -q -- "$word\\b" "$tmp/help" || { echo "$word"; return; } ;;
         --optimizer:*) grep -qw -- "$word" "$tmp/help" || { echo "--optimizer $word"; return; } ;;
         --init:*) grep -qw xavier "$tmp/help" || { echo "--init $word"; return; } ;;
+        --preset:*) grep -qw -- "$word" "$tmp/help" || { echo "--preset $word"; return; } ;;
         esac
         prev=$word
     done
@@ -73,14 +74,30 @@ for isa in $isas; do
     variants="$variants $isa:sparse:$threads $isa:per-sample:$threads"
 done
 
+# simdnet_train ARGS... -- FLAGS...: simdnet train ARGS, then the case's
+# FLAGS; or, with $preset set, "--preset $preset --layers ..." first (the
+# flags after a preset override it) and ARGS, without FLAGS.
+simdnet_train() {
+    sim=
+    while [ "$1" != -- ]; do sim="$sim $1"; shift; done
+    shift
+    if [ -n "$preset" ]; then
+        "$exe" train --preset "$preset" --layers $layers $sim
+    else
+        "$exe" train $sim "$@"
+    fi
+}
+preset=
+
 # case_check NAME INIT SEED FLAGS...: the same training in torch and in
 # simdnet (every variant) from the same starting model (INIT drawn with
 # SEED), then the comparisons; one TAP line per case, the numbers of each
-# variant as diagnostics.
+# variant as diagnostics. With $preset set, simdnet gets that preset and
+# torch FLAGS, the recipe the preset must be.
 case_check() {
     name=$1 init=$2 seed=$3
     shift 3
-    lacks=$(missing "$@")
+    if [ -n "$preset" ]; then lacks=$(missing --preset "$preset"); else lacks=$(missing "$@"); fi
     if [ -n "$lacks" ]; then skip "$name" "simdnet lacks $lacks"; return; fi
     d="$tmp/$name"
     mkdir -p "$d"
@@ -99,9 +116,9 @@ case_check() {
     for v in $variants; do
         isa=${v%%:*} rest=${v#*:}
         engine=${rest%%:*} threads=${rest#*:}
-        if ! "$exe" train --data "$tmp/data" --init "$d/init.model" --batch 100 \
-                --epochs 2 --isa "$isa" --engine "$engine" --threads "$threads" "$@" \
-                --save "$d/simdnet.model" --costs "$d/simdnet.csv" >"$tmp/log" 2>&1; then
+        if ! simdnet_train --data "$tmp/data" --init "$d/init.model" --batch 100 \
+                --epochs 2 --isa "$isa" --engine "$engine" --threads "$threads" \
+                --save "$d/simdnet.model" --costs "$d/simdnet.csv" -- "$@" >"$tmp/log" 2>&1; then
             not_ok "$name: simdnet train --isa $isa --engine $engine $* failed"; return
         fi
         if ! $py "$tool" compare "$d/simdnet.model" "$d/torch.model" --atol $ATOL \
@@ -149,6 +166,11 @@ case_check cosine-adam he 18 --hidden relu --output softmax --loss ce --optimize
 case_check cosine-adagrad uniform 19 --optimizer adagrad --lr 0.1 --schedule cosine
 case_check step-momentum he 20 --hidden relu --output softmax --loss ce --optimizer momentum --lr 0.05 --schedule step --step-epochs 1 --gamma 0.5
 case_check constant-rmsprop he 21 --hidden relu --output softmax --loss ce --optimizer rmsprop --lr 0.001 --schedule constant
+# The modern preset is this recipe (its he init and 5 epochs give way to
+# the case's --init and --epochs 2, which come after it).
+preset=relu-adam
+case_check preset-relu-adam he 22 --hidden relu --output softmax --loss ce --optimizer adam --lr 0.001 --schedule constant
+preset=
 
 # The initialisations, bit for bit against tools/reference.py: simdnet
 # draws them with --seed (and --init SCHEME); one plain SGD step with
