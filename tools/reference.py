@@ -13,6 +13,9 @@ It shares with simdnet only what must be shared to compare the two:
   - the initialisation of sn_net_init_uniform: PCG32 seeded through
     splitmix64, weights uniform in [-1, 1) as (u32 >> 8) * 2^-23 - 1, drawn
     layer by layer, each W row-major [out][in], biases 0 and never drawn;
+    and those of sn_net_init for the other schemes (init_he, init_xavier,
+    Pcg32.normal), which tools/torch_reference.py and
+    tests/torch_golden_test.sh use to check simdnet's initial weights;
   - the model file of docs/model-format.md, read and written with the two
     functions that document gives;
   - IDX data files, raw or gzip compressed.
@@ -35,6 +38,7 @@ Needs only python3 and numpy.
 
 import argparse
 import gzip
+import math
 import os
 import struct
 import sys
@@ -73,6 +77,16 @@ class Pcg32:
         # k * 2^-23 - 1 for k in [0, 2^24): exact in float32 and float64.
         return (self.u32() >> 8) * 2.0 ** -23 - 1.0
 
+    def normal(self):
+        """A standard normal from two draws (Box-Muller, the cosine half), as
+        sn_net_init draws them: u1 = ((u32 >> 8) + 1) * 2^-24 in (0, 1],
+        u2 = (u32 >> 8) * 2^-24 in [0, 1), z = sqrt(-2 ln u1) cos(2 pi u2),
+        in double. math's functions are the C library's, so z is bit for
+        bit what C computes with log, cos and sqrt (numpy's may not be)."""
+        u1 = ((self.u32() >> 8) + 1) * 2.0 ** -24
+        u2 = (self.u32() >> 8) * 2.0 ** -24
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
     def below(self, n):
         """Uniform integer in [0, n), rejecting the short last interval
         (Lemire's threshold), as sn_rng_below."""
@@ -93,6 +107,36 @@ def init_uniform(sizes, seed, dtype=np.float64):
         layers.append((np.array(w, dtype=dtype).reshape(n_out, n_in),
                        np.zeros(n_out, dtype=dtype)))
     return layers
+
+
+def _init_layers(sizes, seed, draw, dtype):
+    """Weights drawn layer by layer, each W row-major [out][in], from one
+    generator seeded once; draw(rng, n_in, n_out) gives one weight as a
+    double, rounded once to float32; biases 0, never drawn."""
+    rng = Pcg32(seed)
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        w = np.array([draw(rng, n_in, n_out) for _ in range(n_out * n_in)],
+                     dtype=np.float64).astype(np.float32)
+        layers.append((w.astype(dtype).reshape(n_out, n_in),
+                       np.zeros(n_out, dtype=dtype)))
+    return layers
+
+
+def init_he(sizes, seed, dtype=np.float64):
+    """He: w = (float)(z * std), z a normal of Pcg32.normal and
+    std = sqrt(2 / fan_in), both in double (sn_net_init, SN_INIT_HE)."""
+    return _init_layers(sizes, seed, lambda rng, n_in, n_out:
+                        rng.normal() * math.sqrt(2.0 / n_in), dtype)
+
+
+def init_xavier(sizes, seed, dtype=np.float64):
+    """Xavier (Glorot) uniform: w = (float)(a * u), u = uniform_pm1 (exact)
+    and a = sqrt(6 / (fan_in + fan_out)), the product in double and rounded
+    once (sn_net_init, SN_INIT_XAVIER)."""
+    return _init_layers(sizes, seed, lambda rng, n_in, n_out:
+                        math.sqrt(6.0 / (n_in + n_out)) * rng.uniform_pm1(),
+                        dtype)
 
 
 # --------------------------------------------------------------------- files
