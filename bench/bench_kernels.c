@@ -100,20 +100,28 @@ static void run_kernel(gb_state *st, const void *arg)
         gb_skip_with_error(st, "out of memory for the operands");
         return;
     }
-    const int optimiser = c->op == OP_adagrad || c->op == OP_sgd;
+    const int optimiser = c->op == OP_adagrad || c->op == OP_sgd ||
+                          c->op == OP_momentum || c->op == OP_rmsprop ||
+                          c->op == OP_adam;
     const int64_t batch =
         bench_batch(cols && !optimiser ? r * cols * (depth ? depth : 1) : n);
-    /* Sigmoid inputs over [-8, 8): both tails and the middle. */
-    if (c->op == OP_sigmoid)
+    /* Sigmoid and tanh inputs over [-8, 8): both tails and the middle
+     * (relu: half of them negative). */
+    if (c->op == OP_sigmoid || c->op == OP_tanh)
         for (size_t i = 0; i < n; i++)
             o.v0[i] *= 8.0f;
     /* The optimisers' per-thread gradient buffers: n x cols (1 or 2). */
     const float *const grads[2] = {o.v1, o.v3};
-    if ((c->op == OP_adagrad || c->op == OP_sgd) && cols > 2) {
+    if (optimiser && cols > 2) {
         gb_skip_with_error(st, "at most 2 gradient buffers");
         operands_free(&o);
         return;
     }
+    const sn_step_hyper hyper = {.lr = 0.001f, .eps = 1e-8f, .beta1 = 0.9f,
+                                 .beta2 = 0.999f, .momentum = 0.9f,
+                                 .weight_decay = 0.01f, .step_size = 0.01f,
+                                 .bc2_sqrt = 0.0447f, .nesterov = 1,
+                                 .decoupled = 1};
     /* The sparse kernels run over the nonzero pixels of a row of `cols`. */
     size_t nnz = 0;
     if (c->op == OP_gemv_sparse || c->op == OP_ger_sparse ||
@@ -144,6 +152,22 @@ static void run_kernel(gb_state *st, const void *arg)
     case OP_adagrad:
         LOOP(k->adagrad(n, o.v0, o.v2, cols, grads, 0.01f, 0.1f, 1e-8f)) break;
     case OP_sgd: LOOP(k->sgd(n, o.v0, cols, grads, 0.01f, 0.1f)) break;
+    case OP_relu: LOOP(k->relu(n, o.v0, o.v1)) break;
+    case OP_relu_backward: LOOP(k->relu_backward(n, o.v0, o.v1, o.v2)) break;
+    case OP_tanh: LOOP(k->tanh(n, o.v0, o.v1)) break;
+    case OP_tanh_backward: LOOP(k->tanh_backward(n, o.v0, o.v1, o.v2)) break;
+    case OP_softmax: LOOP(k->softmax(n, o.v0, o.v1)) break;
+    case OP_delta_onehot:
+        LOOP(k->delta_onehot(n, o.v2, (unsigned)(n / 2), 2.0f, o.v1)) break;
+    /* The optimizer steps with torch's defaults and weight decay on (the
+     * extra multiply-add per parameter): p in v0, the state in v2 (and
+     * Adam's first moment in mat). */
+    case OP_momentum:
+        LOOP(k->momentum(n, o.v0, o.v2, cols, grads, 0.01f, &hyper)) break;
+    case OP_rmsprop:
+        LOOP(k->rmsprop(n, o.v0, o.v2, cols, grads, 0.01f, &hyper)) break;
+    case OP_adam:
+        LOOP(k->adam(n, o.v0, o.mat, o.v2, cols, grads, 0.01f, &hyper)) break;
     case OP_COUNT: break;
     }
     bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),

@@ -39,6 +39,9 @@ static const bench_shape activation[] = {
     NET(10, 0), NET(32, 0), SWEEP(4096, 0), SWEEP(65536, 0), END,
 };
 static const bench_shape activation_backward[] = {NET(10, 0), NET(32, 0), END};
+/* A softmax row (the output layer, and a wide one); the loss gradient. */
+static const bench_shape softmax_rows[] = {NET(10, 0), SWEEP(1000, 0), END};
+static const bench_shape output[] = {NET(10, 0), END};
 static const bench_shape params[] = {NET(26506, 0), END};
 static const bench_shape products[] = {
     GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
@@ -73,6 +76,15 @@ static const struct {
     {"vadd", params},
     {"adagrad", optimiser},
     {"sgd", optimiser},
+    {"relu", activation},
+    {"relu_backward", activation_backward},
+    {"tanh", activation},
+    {"tanh_backward", activation_backward},
+    {"softmax", softmax_rows},
+    {"delta_onehot", output},
+    {"momentum", optimiser},
+    {"rmsprop", optimiser},
+    {"adam", optimiser},
 };
 
 const bench_shape *bench_shapes(const char *op)
@@ -122,14 +134,24 @@ bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
     else if (!strcmp(op, "gemm_tn"))    /* A, B read; C read and written */
         w = (bench_work){r * c * k, f * (r * c + r * k + 2 * c * k),
                          2 * r * c * k};
-    else if (!strcmp(op, "sigmoid"))    /* x read, y written */
+    else if (!strcmp(op, "sigmoid") || !strcmp(op, "relu") ||
+             !strcmp(op, "tanh") || !strcmp(op, "delta_onehot"))
+        /* x read, y written */
         w = (bench_work){n, 2 * f * n, 0};
-    else if (!strcmp(op, "sigmoid_backward")) /* dcda, a read; delta written */
+    else if (!strcmp(op, "sigmoid_backward") ||
+             !strcmp(op, "relu_backward") || !strcmp(op, "tanh_backward"))
+        /* dcda, a read; delta written */
         w = (bench_work){n, 3 * f * n, 0};
     else if (!strcmp(op, "vadd"))       /* x read, y read and written */
         w = (bench_work){n, 3 * f * n, 0};
-    else if (!strcmp(op, "adagrad"))    /* p, G read and written; c buffers */
+    else if (!strcmp(op, "softmax"))    /* x read, y written, read, written */
+        w = (bench_work){n, 4 * f * n, 0};
+    else if (!strcmp(op, "adagrad") || !strcmp(op, "momentum") ||
+             !strcmp(op, "rmsprop"))
+        /* p and one state read and written; c buffers read */
         w = (bench_work){n, f * (4 + c) * n, 0};
+    else if (!strcmp(op, "adam"))       /* p, m, v read and written */
+        w = (bench_work){n, f * (6 + c) * n, 0};
     else if (!strcmp(op, "sgd"))        /* p read and written; c buffers */
         w = (bench_work){n, f * (2 + c) * n, 0};
     return w;

@@ -98,6 +98,97 @@ typedef void sn_adagrad_fn(size_t n, float *p, float *G, size_t nbuf,
 typedef void sn_sgd_fn(size_t n, float *p, size_t nbuf,
                        const float *const *gsum, float gscale, float lr);
 
+/* y[i] = max(x[i], 0), written x < 0 ? 0 : x: NaN stays NaN and -0 stays
+ * -0 (a zero either way: the sparse engine tests a == 0). y may equal x. */
+typedef void sn_relu_fn(size_t n, const float *x, float *y);
+
+/* delta[i] = a[i] > 0 ? dcda[i] : 0 with the stored activation a: a ReLU's
+ * zero gives an exact zero delta. delta may equal dcda (in place). */
+typedef void sn_relu_backward_fn(size_t n, const float *dcda, const float *a,
+                                 float *delta);
+
+/* y[i] = tanh(x[i]). y may equal x. Odd (tanh(-x) = -tanh(x), -0 -> -0),
+ * saturates to exactly +-1 without overflow, NaN in, NaN out. Every set is
+ * within SN_TANH_MAX_ERROR of the true value, absolute, and within
+ * SN_TANH_MAX_REL_ERROR of it, relative (the measured maxima are in
+ * docs/kernels.md). */
+typedef void sn_tanh_fn(size_t n, const float *x, float *y);
+#define SN_TANH_MAX_ERROR 2e-7
+#define SN_TANH_MAX_REL_ERROR 4e-7
+
+/* delta[i] = dcda[i] * (1 - a[i] * a[i]): tanh's backward step with the
+ * stored activation. delta may equal dcda (in place). */
+typedef void sn_tanh_backward_fn(size_t n, const float *dcda, const float *a,
+                                 float *delta);
+
+/* y = softmax(x) for one row of n (n >= 1), largest value subtracted;
+ * returns lse = max + log(sum exp(x - max)). y may equal x. No overflow,
+ * infinity or NaN for any finite x: x - max is computed from x clamped
+ * below at sn_softmax_floor(max), where exp is 0 anyway. A NaN in x makes
+ * every output NaN. */
+typedef float sn_softmax_fn(size_t n, const float *x, float *y);
+
+/* The clamp of softmax's inputs: m - 2^127 for a positive max m (x - m
+ * would overflow only for x < m - FLT_MAX), else -FLT_MAX (no clamp: x - m
+ * >= -FLT_MAX). One scalar per row, the same for every set. */
+static inline float sn_softmax_floor(float m)
+{
+    return m > 0.0f ? m - 0x1p127f : -0x1.fffffep127f;
+}
+
+/* delta[i] = scale * (a[i] - (i == label)): the loss gradient at the
+ * output (scale 2 for L2's dC/da, 1 for the combined CE gradients). A
+ * label >= n marks no element. delta may equal a. */
+typedef void sn_delta_onehot_fn(size_t n, const float *a, unsigned label,
+                                float scale, float *delta);
+
+/* The optimizer steps read the per-thread gradient buffers as adagrad does:
+ * g = gscale * (gsum[0][i] + ... + gsum[nbuf-1][i]) in that order, then
+ * apply the formulas below, every operation in the order written (C's
+ * precedence, left to right) without fusing, with the exact square root
+ * and division: every set is bit-identical to the scalar oracle. Weight
+ * decay is applied only when weight_decay != 0. */
+typedef struct sn_step_hyper {
+    float lr;           /* this batch's learning rate (schedule applied) */
+    float eps;
+    float beta1, beta2; /* Adam's betas; beta2 is RMSprop's alpha */
+    float momentum;
+    float weight_decay; /* coupled (g += wd * p) unless decoupled */
+    float step_size;    /* Adam: lr / (1 - beta1^t), computed in double */
+    float bc2_sqrt;     /* Adam: sqrt(1 - beta2^t), computed in double */
+    int nesterov;       /* momentum: torch's nesterov=True */
+    int decoupled;      /* Adam: AdamW's p *= 1 - lr * wd before the step */
+} sn_step_hyper;
+
+/* AdamW's decay factor 1 - lr * wd, computed in double (as torch does in
+ * Python) and rounded once; the same float for every set. */
+static inline float sn_step_decay(const sn_step_hyper *h)
+{
+    return (float)(1.0 - (double)h->lr * (double)h->weight_decay);
+}
+
+/* torch.optim.SGD(momentum=mu, dampening=0, nesterov, weight_decay):
+ * g += wd*p; buf = mu*buf + g; d = nesterov ? g + mu*buf : buf; p -= lr*d.
+ * (buf starts at 0, which gives torch's buf = g on the first step.) */
+typedef void sn_momentum_fn(size_t n, float *p, float *buf, size_t nbuf,
+                            const float *const *gsum, float gscale,
+                            const sn_step_hyper *h);
+
+/* torch.optim.RMSprop(alpha=beta2, eps, weight_decay, momentum=0,
+ * centered=False), with 1 - alpha in float:
+ * g += wd*p; sq = alpha*sq + (1-alpha)*g*g; p -= lr * g / (sqrt(sq) + eps). */
+typedef void sn_rmsprop_fn(size_t n, float *p, float *sq, size_t nbuf,
+                           const float *const *gsum, float gscale,
+                           const sn_step_hyper *h);
+
+/* torch.optim.Adam / AdamW (amsgrad=False), with 1 - beta in float:
+ * AdamW: p *= 1 - lr*wd (sn_step_decay); Adam: g += wd*p;
+ * m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g;
+ * p -= step_size * m / (sqrt(v) / bc2_sqrt + eps). */
+typedef void sn_adam_fn(size_t n, float *p, float *m, float *v, size_t nbuf,
+                        const float *const *gsum, float gscale,
+                        const sn_step_hyper *h);
+
 /*
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the
  * table's fields, the per-ISA declarations and the per-ISA tables, and the
@@ -121,7 +212,16 @@ typedef void sn_sgd_fn(size_t n, float *p, size_t nbuf,
     X(sigmoid_backward, isa)                                                   \
     X(vadd, isa)                                                               \
     X(adagrad, isa)                                                            \
-    X(sgd, isa)
+    X(sgd, isa)                                                                \
+    X(relu, isa)                                                               \
+    X(relu_backward, isa)                                                      \
+    X(tanh, isa)                                                               \
+    X(tanh_backward, isa)                                                      \
+    X(softmax, isa)                                                            \
+    X(delta_onehot, isa)                                                       \
+    X(momentum, isa)                                                           \
+    X(rmsprop, isa)                                                            \
+    X(adam, isa)
 
 #define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
 #define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;

@@ -25,6 +25,7 @@
  */
 #include "kernel_cases.h"
 
+#include <fenv.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -81,6 +82,26 @@ static void expect_near(kc_report *rep, const char *ctx, const char *name,
         fail(rep, "%s: %s[%zu] = %.9g, expected %.9g (|diff| %.3g, tolerance %.3g)",
              ctx, name, i, (double)got, (double)want,
              fabs((double)got - (double)want), tol);
+}
+
+static unsigned float_bits(float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+/* got must have want's bits (any NaN matches any NaN: payloads are not
+ * part of any contract): the check of the bit-exact kernels, which also
+ * tells -0 from +0. */
+static void expect_bits(kc_report *rep, const char *ctx, const char *name,
+                        size_t i, float got, float want)
+{
+    rep->checks++;
+    if (!(isnan(got) && isnan(want)) && memcmp(&got, &want, sizeof got) != 0)
+        fail(rep, "%s: %s[%zu] = %.9g (bits 0x%08x), expected %.9g (0x%08x)",
+             ctx, name, i, (double)got, float_bits(got), (double)want,
+             float_bits(want));
 }
 
 /* ------------------------------------------------------------ buffers */
@@ -1042,37 +1063,57 @@ size_t kc_check_sigmoid_accuracy(const sn_kernels *k, kc_report *rep)
  * square root and division. Their results are then bit-identical on every
  * ISA, so the optimiser step never depends on the kernels. Tolerance 0.
  */
-static void sigmoid_backward_length(const sn_kernels *k, kc_report *rep,
-                                    size_t n, placement place, sn_rng *rng)
+/* The activations' backward steps (sigmoid_backward, relu_backward,
+ * tanh_backward) share one shape: delta from dcda and the stored
+ * activation a, out of place and in place (delta == dcda), compared bit for
+ * bit (NaN matches NaN). act_fill writes the activations that op sees. */
+typedef void act_fill_fn(sn_rng *rng, float *a, float *dcda, size_t n);
+
+static void backward_length(const sn_kernels *k, kc_report *rep, size_t n,
+                            placement place, sn_rng *rng, const char *op,
+                            sn_sigmoid_backward_fn *fk,
+                            sn_sigmoid_backward_fn *fref, act_fill_fn *act)
 {
-    const sn_kernels *ref = oracle();
     buf C, A, D, R, I;
     float *dcda = fbuf_make(&C, n, place);
     float *a = fbuf_make(&A, n, place);
     float *delta = fbuf_make(&D, n, place);
     float *dref = fbuf_make(&R, n, place);
     float *inplace = fbuf_make(&I, n, place);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         dcda[i] = 2.0f * sn_rng_uniform_pm1(rng);
-        a[i] = 0.5f + 0.5f * sn_rng_uniform_pm1(rng); /* [0, 1) */
-    }
+    act(rng, a, dcda, n);
     memcpy(inplace, dcda, n * sizeof(float));
-    ref->sigmoid_backward(n, dcda, a, dref);
-    k->sigmoid_backward(n, dcda, a, delta);
-    k->sigmoid_backward(n, inplace, a, inplace);
+    fref(n, dcda, a, dref);
+    fk(n, dcda, a, delta);
+    fk(n, inplace, a, inplace);
     char ctx[160], ctx_in[160];
-    snprintf(ctx, sizeof ctx, "%s/sigmoid_backward n=%zu %s",
-             k->isa_name, n, place_name(place));
-    snprintf(ctx_in, sizeof ctx_in,
-             "%s/sigmoid_backward n=%zu %s in place", k->isa_name, n,
+    snprintf(ctx, sizeof ctx, "%s/%s n=%zu %s", k->isa_name, op, n,
              place_name(place));
+    snprintf(ctx_in, sizeof ctx_in, "%s/%s n=%zu %s in place", k->isa_name,
+             op, n, place_name(place));
     for (size_t i = 0; i < n; i++) {
-        expect_near(rep, ctx, "delta", i, delta[i], dref[i], 0.0);
-        expect_near(rep, ctx_in, "delta", i, inplace[i], dref[i], 0.0);
+        expect_bits(rep, ctx, "delta", i, delta[i], dref[i]);
+        expect_bits(rep, ctx_in, "delta", i, inplace[i], dref[i]);
     }
     check_guards(rep, ctx, "delta", &D);
     check_guards(rep, ctx_in, "delta", &I);
     buf_free(&C), buf_free(&A), buf_free(&D), buf_free(&R), buf_free(&I);
+}
+
+static void sigmoid_activations(sn_rng *rng, float *a, float *dcda, size_t n)
+{
+    (void)dcda;
+    for (size_t i = 0; i < n; i++)
+        a[i] = 0.5f + 0.5f * sn_rng_uniform_pm1(rng); /* [0, 1) */
+}
+
+static void sigmoid_backward_length(const sn_kernels *k, kc_report *rep,
+                                    size_t n, placement place, sn_rng *rng)
+{
+    backward_length(k, rep, n, place, rng, "sigmoid_backward",
+                    k->sigmoid_backward, oracle()->sigmoid_backward,
+                    sigmoid_activations);
 }
 
 size_t kc_check_sigmoid_backward(const sn_kernels *k, kc_report *rep)
@@ -1244,6 +1285,657 @@ static void sgd_length(const sn_kernels *k, kc_report *rep, size_t n,
 size_t kc_check_sgd(const sn_kernels *k, kc_report *rep)
 {
     return for_each_length(k, rep, sgd_length);
+}
+
+/* ------------------------------------------------------------ relu, tanh */
+
+/* The inputs of the activations: random reals over [-scale, scale) with,
+ * at every fifth element, one of the specials (zeros, tiny, huge, inf,
+ * NaN). */
+static void fill_activation_inputs(sn_rng *rng, float *x, size_t n, float scale)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = i % 5 == 3 ? sigmoid_specials[(i / 5) % NSPECIALS]
+                          : scale * sn_rng_uniform_pm1(rng);
+}
+
+/* relu is a selection, no arithmetic: bit for bit, out of place and in
+ * place, NaN kept, -0 kept. */
+static void relu_length(const sn_kernels *k, kc_report *rep, size_t n,
+                        placement place, sn_rng *rng)
+{
+    buf X, Y, R, I;
+    float *x = fbuf_make(&X, n, place);
+    float *y = fbuf_make(&Y, n, place);
+    float *yref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    fill_activation_inputs(rng, x, n, 4.0f);
+    memcpy(inplace, x, n * sizeof(float));
+    oracle()->relu(n, x, yref);
+    k->relu(n, x, y);
+    k->relu(n, inplace, inplace);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/relu n=%zu %s", k->isa_name, n,
+             place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        expect_bits(rep, ctx, "y", i, y[i], yref[i]);
+        expect_bits(rep, ctx, "y (in place)", i, inplace[i], yref[i]);
+    }
+    check_guards(rep, ctx, "y", &Y);
+    check_guards(rep, ctx, "y (in place)", &I);
+    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+}
+
+size_t kc_check_relu(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, relu_length);
+}
+
+/* What a ReLU layer stores: a third exact zeros (of both signs), the rest
+ * positive; where a is zero the incoming dcda is sometimes inf or NaN, and
+ * the delta must still be an exact +0. */
+static void relu_activations(sn_rng *rng, float *a, float *dcda, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (sn_rng_below(rng, 6)) {
+        case 0: a[i] = 0.0f; break;
+        case 1:
+            a[i] = -0.0f;
+            dcda[i] = sn_rng_below(rng, 2) ? INFINITY : NAN;
+            break;
+        case 2: a[i] = -sn_rng_uniform_pm1(rng) - 1.0f; break; /* negative */
+        case 3: a[i] = 1e-40f; break;                          /* subnormal */
+        default: a[i] = 2.0f + 2.0f * sn_rng_uniform_pm1(rng); break;
+        }
+    }
+}
+
+static void relu_backward_length(const sn_kernels *k, kc_report *rep,
+                                 size_t n, placement place, sn_rng *rng)
+{
+    backward_length(k, rep, n, place, rng, "relu_backward", k->relu_backward,
+                    oracle()->relu_backward, relu_activations);
+}
+
+size_t kc_check_relu_backward(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, relu_backward_length);
+}
+
+/*
+ * tanh vs the oracle: the kernel is within KC_TANH_MAX_ERROR of the true
+ * value and KC_TANH_MAX_REL_ERROR of it relative (kc_check_tanh_accuracy,
+ * in double), the oracle (libm's tanhf) within about an ulp; they differ by
+ * at most min(abs bound, rel bound) + ulp(y), so the tolerance is the
+ * relative bound plus FLT_EPSILON, relative to the oracle's value.
+ */
+static double tanh_tolerance(float want)
+{
+    return (KC_TANH_MAX_REL_ERROR + FLT_EPSILON) * fabs(want);
+}
+
+static void tanh_length(const sn_kernels *k, kc_report *rep, size_t n,
+                        placement place, sn_rng *rng)
+{
+    buf X, Y, R, I;
+    float *x = fbuf_make(&X, n, place);
+    float *y = fbuf_make(&Y, n, place);
+    float *yref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    /* Half the lengths over [-10, 10], half over [-1, 1], where the small
+     * values' relative precision shows. */
+    fill_activation_inputs(rng, x, n, n % 2 ? 10.0f : 1.0f);
+    memcpy(inplace, x, n * sizeof(float));
+    oracle()->tanh(n, x, yref);
+    k->tanh(n, x, y);
+    k->tanh(n, inplace, inplace);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/tanh n=%zu %s", k->isa_name, n,
+             place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        expect_near(rep, ctx, "y", i, y[i], yref[i], tanh_tolerance(yref[i]));
+        expect_bits(rep, ctx, "y (in place)", i, inplace[i], y[i]);
+    }
+    check_guards(rep, ctx, "y", &Y);
+    check_guards(rep, ctx, "y (in place)", &I);
+    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+}
+
+size_t kc_check_tanh(const sn_kernels *k, kc_report *rep)
+{
+    for_each_length(k, rep, tanh_length);
+    kc_report abs_rep;
+    kc_check_tanh_accuracy(k, &abs_rep);
+    rep->checks += abs_rep.checks;
+    if (abs_rep.failures > 0) {
+        if (rep->failures == 0)
+            memcpy(rep->first, abs_rep.first, sizeof rep->first);
+        rep->failures += abs_rep.failures;
+    }
+    return rep->failures;
+}
+
+/* The error of one tanh value against double precision, into e. */
+static void tanh_error_add(kc_tanh_error *e, float x, float y)
+{
+    const double t = tanh((double)x);
+    const double err = fabs((double)y - t);
+    const double rel = t != 0.0 ? err / fabs(t) : (y == 0.0f ? 0.0 : INFINITY);
+    if (!(err <= e->max_abs)) { /* NaN counts as worst */
+        e->max_abs = isnan(err) ? INFINITY : err;
+        e->worst_abs_x = x;
+    }
+    if (!(rel <= e->max_rel)) {
+        e->max_rel = isnan(rel) ? INFINITY : rel;
+        e->worst_rel_x = x;
+    }
+}
+
+int kc_tanh_sweep(const sn_kernels *k, float lo, float hi, size_t npoints,
+                  kc_tanh_error *out)
+{
+    enum { BLOCK = 1021 }; /* odd: the tails run too */
+    float x[BLOCK], y[BLOCK];
+    memset(out, 0, sizeof *out);
+    out->worst_abs_x = out->worst_rel_x = lo;
+    out->points = npoints;
+    const double step = npoints > 1 ? ((double)hi - lo) / (double)(npoints - 1)
+                                    : 0.0;
+    for (size_t first = 0; first < npoints; first += BLOCK) {
+        const size_t n = npoints - first < BLOCK ? npoints - first : BLOCK;
+        for (size_t i = 0; i < n; i++)
+            x[i] = (float)(lo + step * (double)(first + i));
+        k->tanh(n, x, y);
+        for (size_t i = 0; i < n; i++)
+            tanh_error_add(out, x[i], y[i]);
+    }
+    return out->max_abs <= KC_TANH_MAX_ERROR &&
+                   out->max_rel <= KC_TANH_MAX_REL_ERROR
+               ? 0
+               : -1;
+}
+
+size_t kc_check_tanh_accuracy(const sn_kernels *k, kc_report *rep)
+{
+    report_clear(rep);
+    char ctx[96];
+    snprintf(ctx, sizeof ctx, "%s/tanh accuracy", k->isa_name);
+
+    /* Dense: 2^22 + 1 points of [-10, 10], a step under 5e-6 (tanh is 1 in
+     * float32 from 9.01 on). */
+    kc_tanh_error e;
+    kc_tanh_sweep(k, -10.0f, 10.0f, (1u << 22) + 1, &e);
+    rep->checks += e.points;
+    if (!(e.max_abs <= KC_TANH_MAX_ERROR))
+        fail(rep, "%s: max |error| over [-10, 10] is %.3g at x = %.9g (limit %.3g)",
+             ctx, e.max_abs, (double)e.worst_abs_x, KC_TANH_MAX_ERROR);
+    if (!(e.max_rel <= KC_TANH_MAX_REL_ERROR))
+        fail(rep, "%s: max relative error over [-10, 10] is %.3g at x = %.9g "
+                  "(limit %.3g)",
+             ctx, e.max_rel, (double)e.worst_rel_x, KC_TANH_MAX_REL_ERROR);
+
+    /* Wide: 1, 1.25, ..., 9.75 times every power of ten from 1e-30 to
+     * 1e30 (the relative error of tiny values), both signs, then the
+     * specials; tanh(-x) must be exactly -tanh(x). */
+    enum { WIDE = 2 * 61 * 36 + NSPECIALS };
+    float x[WIDE], y[WIDE];
+    size_t n = 0;
+    for (int p = -30; p <= 30; p++)
+        for (int m = 0; m < 36; m++) {
+            const float v = (float)((1.0 + 0.25 * m) * pow(10.0, p));
+            x[n++] = v;
+            x[n++] = -v;
+        }
+    const size_t nsigned = n;
+    for (size_t i = 0; i < NSPECIALS; i++)
+        x[n++] = sigmoid_specials[i];
+    k->tanh(n, x, y);
+    kc_tanh_error wide;
+    memset(&wide, 0, sizeof wide);
+    for (size_t i = 0; i < n; i++) {
+        rep->checks++;
+        if (isnan(x[i])) {
+            if (!isnan(y[i]))
+                fail(rep, "%s: tanh(NaN) = %.9g, expected NaN", ctx,
+                     (double)y[i]);
+        } else if (isinf(x[i]) || x[i] == 0.0f) {
+            const float want = isinf(x[i]) ? copysignf(1.0f, x[i]) : x[i];
+            if (memcmp(&y[i], &want, sizeof want) != 0)
+                fail(rep, "%s: tanh(%g) = %.9g, expected exactly %g", ctx,
+                     (double)x[i], (double)y[i], (double)want);
+        } else if (!(fabsf(y[i]) <= 1.0f)) {
+            fail(rep, "%s: tanh(%.9g) = %.9g is outside [-1, 1]", ctx,
+                 (double)x[i], (double)y[i]);
+        } else {
+            tanh_error_add(&wide, x[i], y[i]);
+        }
+        if (i < nsigned && i % 2 == 1 && y[i] != -y[i - 1])
+            fail(rep, "%s: tanh(%.9g) = %.9g but tanh(%.9g) = %.9g: not odd",
+                 ctx, (double)x[i - 1], (double)y[i - 1], (double)x[i],
+                 (double)y[i]);
+    }
+    if (!(wide.max_abs <= KC_TANH_MAX_ERROR && wide.max_rel <= KC_TANH_MAX_REL_ERROR))
+        fail(rep, "%s: out to +-1e30: max |error| %.3g at x = %.9g, max "
+                  "relative error %.3g at x = %.9g (limits %.3g, %.3g)",
+             ctx, wide.max_abs, (double)wide.worst_abs_x, wide.max_rel,
+             (double)wide.worst_rel_x, KC_TANH_MAX_ERROR, KC_TANH_MAX_REL_ERROR);
+    return rep->failures;
+}
+
+static void tanh_activations(sn_rng *rng, float *a, float *dcda, size_t n)
+{
+    (void)dcda;
+    for (size_t i = 0; i < n; i++)
+        a[i] = sn_rng_uniform_pm1(rng); /* (-1, 1), and exactly -1 */
+}
+
+static void tanh_backward_length(const sn_kernels *k, kc_report *rep,
+                                 size_t n, placement place, sn_rng *rng)
+{
+    backward_length(k, rep, n, place, rng, "tanh_backward", k->tanh_backward,
+                    oracle()->tanh_backward, tanh_activations);
+}
+
+size_t kc_check_tanh_backward(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, tanh_backward_length);
+}
+
+/* ------------------------------------------------------------ softmax */
+
+/*
+ * softmax vs the oracle. Each y[i] = e[i] / sum: both sides compute e[i]
+ * within 2 ulps (libm's expf; the vector exp), the sum of n positive terms
+ * within (n - 1) u of its value in any order (Higham 3.1), and round the
+ * quotient; so they agree within (n + 8) FLT_EPSILON relative. The vector
+ * exp may flush a result under FLT_MIN (x - max < -87.3) to 0, which libm
+ * keeps as a subnormal: FLT_MIN absolute on top, nothing next to a sum of
+ * at least 1. lse = max + log(sum): log turns the sum's relative error into
+ * the same absolute one, plus the rounding of lse.
+ */
+static double softmax_y_tolerance(size_t n, float want)
+{
+    return (double)(n + 8) * FLT_EPSILON * fabs(want) + FLT_MIN;
+}
+
+static double softmax_lse_tolerance(size_t n, float want)
+{
+    return (double)(n + 8) * FLT_EPSILON + FLT_EPSILON * fabs(want);
+}
+
+static void softmax_length(const sn_kernels *k, kc_report *rep, size_t n,
+                           placement place, sn_rng *rng)
+{
+    if (n == 0) /* the contract is n >= 1 */
+        return;
+    buf X, Y, R, I;
+    float *x = fbuf_make(&X, n, place);
+    float *y = fbuf_make(&Y, n, place);
+    float *yref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    /* Logits of three spreads: 1 (all terms count), 30, and 200, where
+     * most exps underflow; plus an offset, so that the max is not 0. */
+    static const float spreads[] = {1.0f, 30.0f, 200.0f};
+    const float spread = spreads[sn_rng_below(rng, 3)];
+    const float offset = 50.0f * sn_rng_uniform_pm1(rng);
+    for (size_t i = 0; i < n; i++)
+        x[i] = offset + spread * sn_rng_uniform_pm1(rng);
+    memcpy(inplace, x, n * sizeof(float));
+    const float lse_ref = oracle()->softmax(n, x, yref);
+    const float lse = k->softmax(n, x, y);
+    const float lse_in = k->softmax(n, inplace, inplace);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/softmax n=%zu spread %g %s", k->isa_name,
+             n, (double)spread, place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        expect_near(rep, ctx, "y", i, y[i], yref[i],
+                    softmax_y_tolerance(n, yref[i]));
+        expect_bits(rep, ctx, "y (in place)", i, inplace[i], y[i]);
+    }
+    expect_near(rep, ctx, "lse", 0, lse, lse_ref,
+                softmax_lse_tolerance(n, lse_ref));
+    expect_bits(rep, ctx, "lse (in place)", 0, lse_in, lse);
+    check_guards(rep, ctx, "y", &Y);
+    check_guards(rep, ctx, "y (in place)", &I);
+    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+}
+
+/* One row of logits where softmax goes wrong, against double precision: no
+ * overflow, invalid or divide-by-zero exception raised, every y finite in
+ * [0, 1] and within 1e-6 relative (plus FLT_MIN) of the true value, lse
+ * finite and within 1e-6 relative (plus 1e-6) of it. */
+static void softmax_special_row(const sn_kernels *k, kc_report *rep,
+                                const char *what, const float *row, size_t n)
+{
+    enum { MAXN = 67 };
+    float y[MAXN];
+    double ytrue[MAXN];
+    double m = row[0];
+    for (size_t i = 1; i < n; i++)
+        m = row[i] > m ? row[i] : m;
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += ytrue[i] = exp((double)row[i] - m); /* in range in double */
+    for (size_t i = 0; i < n; i++)
+        ytrue[i] /= sum;
+    const double lse_true = m + log(sum);
+
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/softmax %s n=%zu", k->isa_name, what, n);
+    feclearexcept(FE_ALL_EXCEPT);
+    const float lse = k->softmax(n, row, y);
+    const int raised = fetestexcept(FE_OVERFLOW | FE_INVALID | FE_DIVBYZERO);
+    rep->checks++;
+    if (raised)
+        fail(rep, "%s: raised%s%s%s", ctx,
+             raised & FE_OVERFLOW ? " overflow" : "",
+             raised & FE_INVALID ? " invalid" : "",
+             raised & FE_DIVBYZERO ? " divide-by-zero" : "");
+    for (size_t i = 0; i < n; i++) {
+        rep->checks++;
+        if (!(y[i] >= 0.0f && y[i] <= 1.0f))
+            fail(rep, "%s: y[%zu] = %.9g is not in [0, 1]", ctx, i,
+                 (double)y[i]);
+        expect_near(rep, ctx, "y vs double", i, y[i], (float)ytrue[i],
+                    1e-6 * ytrue[i] + FLT_MIN);
+    }
+    rep->checks++;
+    if (!isfinite(lse))
+        fail(rep, "%s: lse = %.9g is not finite", ctx, (double)lse);
+    expect_near(rep, ctx, "lse vs double", 0, lse, (float)lse_true,
+                1e-6 * fabs(lse_true) + 1e-6);
+}
+
+/* All equal (y exactly 1/n, as exp(0) is exactly 1 everywhere), n = 1 (y
+ * exactly 1, lse exactly x), and rows that mix +-1e30 and +-FLT_MAX, where
+ * x - max overflows unless the kernel avoids it. */
+static void softmax_specials(const sn_kernels *k, kc_report *rep)
+{
+    static const float values[] = {0.0f, -0.0f, 5.0f, -3.5f, 1e30f, -1e30f,
+                                   FLT_MAX, -FLT_MAX, 1e-40f};
+    enum { NV = sizeof values / sizeof values[0], MAXN = 67 };
+    float row[MAXN], y[MAXN];
+    for (size_t v = 0; v < NV; v++) {
+        for (size_t n = 1; n <= MAXN; n += n < 20 ? 1 : 23) {
+            for (size_t i = 0; i < n; i++)
+                row[i] = values[v];
+            const float lse = k->softmax(n, row, y);
+            char ctx[160];
+            snprintf(ctx, sizeof ctx, "%s/softmax all %zu equal to %g",
+                     k->isa_name, n, (double)values[v]);
+            for (size_t i = 0; i < n; i++)
+                expect_bits(rep, ctx, "y", i, y[i], 1.0f / (float)n);
+            if (n == 1)
+                expect_bits(rep, ctx, "lse", 0, lse, values[v] + 0.0f);
+            softmax_special_row(k, rep, "all equal", row, n);
+        }
+    }
+    /* Mixed extremes, the large ones at every position of a vector and of
+     * the tail. */
+    static const float extremes[][2] = {
+        {1e30f, -1e30f}, {FLT_MAX, -FLT_MAX}, {-FLT_MAX, FLT_MAX},
+        {FLT_MAX, 0.0f}, {0.0f, -FLT_MAX},    {-1e30f, -FLT_MAX},
+    };
+    for (size_t e = 0; e < sizeof extremes / sizeof extremes[0]; e++) {
+        for (size_t n = 1; n <= 37; n += 3) {
+            for (size_t at = 0; at < n; at += 1 + n / 7) {
+                for (size_t i = 0; i < n; i++)
+                    row[i] = i == at ? extremes[e][0]
+                                     : i % 3 == 0 ? 1.0f : extremes[e][1];
+                softmax_special_row(k, rep, "extremes", row, n);
+            }
+        }
+    }
+}
+
+size_t kc_check_softmax(const sn_kernels *k, kc_report *rep)
+{
+    for_each_length(k, rep, softmax_length);
+    softmax_specials(k, rep);
+    return rep->failures;
+}
+
+/* ------------------------------------------------------------ delta_onehot */
+
+/* Bit for bit, for labels at the start, the end, inside, and past the end
+ * (none marked), at three scales, out of place and in place (delta == a). */
+static void delta_onehot_length(const sn_kernels *k, kc_report *rep,
+                                size_t n, placement place, sn_rng *rng)
+{
+    buf A, D, R, I;
+    float *a = fbuf_make(&A, n, place);
+    float *delta = fbuf_make(&D, n, place);
+    float *dref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    const unsigned labels[] = {0, n ? (unsigned)n - 1 : 0,
+                               (unsigned)sn_rng_below(rng, n ? n : 1),
+                               (unsigned)n, 0xffffffffu};
+    const float scales[] = {2.0f, 1.0f, 0.01f};
+    for (size_t l = 0; l < sizeof labels / sizeof labels[0]; l++) {
+        for (size_t s = 0; s < sizeof scales / sizeof scales[0]; s++) {
+            for (size_t i = 0; i < n; i++)
+                a[i] = 0.5f + 0.5f * sn_rng_uniform_pm1(rng);
+            memcpy(inplace, a, n * sizeof(float));
+            oracle()->delta_onehot(n, a, labels[l], scales[s], dref);
+            k->delta_onehot(n, a, labels[l], scales[s], delta);
+            k->delta_onehot(n, inplace, labels[l], scales[s], inplace);
+            char ctx[160];
+            snprintf(ctx, sizeof ctx, "%s/delta_onehot n=%zu label %u scale %g %s",
+                     k->isa_name, n, labels[l], (double)scales[s],
+                     place_name(place));
+            for (size_t i = 0; i < n; i++) {
+                expect_bits(rep, ctx, "delta", i, delta[i], dref[i]);
+                expect_bits(rep, ctx, "delta (in place)", i, inplace[i], dref[i]);
+            }
+            check_guards(rep, ctx, "delta", &D);
+            check_guards(rep, ctx, "delta (in place)", &I);
+        }
+    }
+    buf_free(&A), buf_free(&D), buf_free(&R), buf_free(&I);
+}
+
+size_t kc_check_delta_onehot(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, delta_onehot_length);
+}
+
+/* ------------------------------------------------------------ optimizers */
+
+/*
+ * momentum, rmsprop, adam: each variant of the hyperparameters (weight
+ * decay zero and not, nesterov on and off, AdamW's decoupled decay on and
+ * off) runs KC_OPT_STEPS steps from a zero state, as training does, with
+ * fresh gradients in 1 to 3 buffers each step, and after every step the
+ * parameters and every state array must equal the oracle's bit for bit (the
+ * oracle steps on one buffer holding the in-order sum). Gradients include
+ * exact zeros in every buffer (a dead parameter) and tiny ones where eps
+ * decides the step.
+ */
+enum { KC_OPT_STEPS = 3 };
+
+/* One optimizer step of set k on p and its state arrays s[0], s[1]. */
+typedef void opt_call_fn(const sn_kernels *k, size_t n, float *p, float *const *s,
+                         size_t nbuf, const float *const *g, float gscale,
+                         const sn_step_hyper *h);
+
+typedef struct opt_variant {
+    const char *name;
+    sn_step_hyper h;
+} opt_variant;
+
+typedef struct opt_spec {
+    const char *op;
+    size_t nstate;
+    opt_call_fn *call;
+    int adam; /* step_size and bc2_sqrt from the step count */
+    const opt_variant *variants;
+    size_t nvariants;
+} opt_spec;
+
+static void grad_bufs_fill(grad_bufs *gb, size_t n, sn_rng *rng)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned kind = sn_rng_below(rng, 8);
+        for (size_t j = 0; j < gb->nbuf; j++)
+            gb->g[j][i] = kind == 0   ? 0.0f                             /* dead */
+                          : kind == 1 ? 1e-4f * sn_rng_uniform_pm1(rng) /* tiny */
+                                      : 10.0f * sn_rng_uniform_pm1(rng);
+    }
+    grad_bufs_sum(gb, n);
+}
+
+static void opt_variant_run(const sn_kernels *k, kc_report *rep, size_t n,
+                            placement place, sn_rng *rng, const opt_spec *spec,
+                            const opt_variant *var)
+{
+    const sn_kernels *ref = oracle();
+    buf P, PR, S[2], SR[2];
+    grad_bufs gb;
+    float *p = fbuf_make(&P, n, place);
+    float *pref = fbuf_make(&PR, n, place);
+    float *s[2] = {NULL, NULL}, *sref[2] = {NULL, NULL};
+    for (size_t j = 0; j < spec->nstate; j++) {
+        s[j] = fbuf_make(&S[j], n, place);
+        sref[j] = fbuf_make(&SR[j], n, place);
+        memset(s[j], 0, n * sizeof(float));
+        memset(sref[j], 0, n * sizeof(float));
+    }
+    grad_bufs_make(&gb, n, place, rng);
+    fill(rng, p, n, 0);
+    memcpy(pref, p, n * sizeof(float));
+    const float gscale = 0.01f;
+    for (int step = 0; step < KC_OPT_STEPS; step++) {
+        sn_step_hyper h = var->h;
+        if (spec->adam) {
+            const double t = step + 1;
+            h.step_size = (float)(h.lr / (1.0 - pow(h.beta1, t)));
+            h.bc2_sqrt = (float)sqrt(1.0 - pow(h.beta2, t));
+        }
+        grad_bufs_fill(&gb, n, rng);
+        const float *one[1] = {gb.sum};
+        spec->call(ref, n, pref, sref, 1, one, gscale, &h);
+        spec->call(k, n, p, s, gb.nbuf, (const float *const *)gb.g, gscale, &h);
+        char ctx[192];
+        snprintf(ctx, sizeof ctx, "%s/%s %s n=%zu nbuf=%zu step %d %s",
+                 k->isa_name, spec->op, var->name, n, gb.nbuf, step + 1,
+                 place_name(place));
+        for (size_t i = 0; i < n; i++) {
+            expect_bits(rep, ctx, "p", i, p[i], pref[i]);
+            for (size_t j = 0; j < spec->nstate; j++)
+                expect_bits(rep, ctx, j ? "state 1" : "state 0", i, s[j][i],
+                            sref[j][i]);
+        }
+        check_guards(rep, ctx, "p", &P);
+        for (size_t j = 0; j < spec->nstate; j++)
+            check_guards(rep, ctx, j ? "state 1" : "state 0", &S[j]);
+    }
+    buf_free(&P), buf_free(&PR);
+    for (size_t j = 0; j < spec->nstate; j++)
+        buf_free(&S[j]), buf_free(&SR[j]);
+    grad_bufs_free(&gb);
+}
+
+static void opt_length(const sn_kernels *k, kc_report *rep, size_t n,
+                       placement place, sn_rng *rng, const opt_spec *spec)
+{
+    for (size_t v = 0; v < spec->nvariants; v++)
+        opt_variant_run(k, rep, n, place, rng, spec, &spec->variants[v]);
+}
+
+static void momentum_call(const sn_kernels *k, size_t n, float *p,
+                          float *const *s, size_t nbuf, const float *const *g,
+                          float gscale, const sn_step_hyper *h)
+{
+    k->momentum(n, p, s[0], nbuf, g, gscale, h);
+}
+
+/* torch's defaults (lr 0.1, momentum 0.9), and momentum 0 with weight
+ * decay: plain SGD with decay runs this kernel. */
+static const opt_variant momentum_variants[] = {
+    {"mu 0.9", {.lr = 0.1f, .momentum = 0.9f}},
+    {"mu 0.9 nesterov", {.lr = 0.1f, .momentum = 0.9f, .nesterov = 1}},
+    {"mu 0.9 wd 0.01", {.lr = 0.1f, .momentum = 0.9f, .weight_decay = 0.01f}},
+    {"mu 0.9 nesterov wd 0.01",
+     {.lr = 0.1f, .momentum = 0.9f, .weight_decay = 0.01f, .nesterov = 1}},
+    {"mu 0 wd 0.5", {.lr = 0.1f, .momentum = 0.0f, .weight_decay = 0.5f}},
+};
+
+static void momentum_length(const sn_kernels *k, kc_report *rep, size_t n,
+                            placement place, sn_rng *rng)
+{
+    static const opt_spec spec = {"momentum", 1, momentum_call, 0,
+                                  momentum_variants,
+                                  sizeof momentum_variants / sizeof momentum_variants[0]};
+    opt_length(k, rep, n, place, rng, &spec);
+}
+
+size_t kc_check_momentum(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, momentum_length);
+}
+
+static void rmsprop_call(const sn_kernels *k, size_t n, float *p,
+                         float *const *s, size_t nbuf, const float *const *g,
+                         float gscale, const sn_step_hyper *h)
+{
+    k->rmsprop(n, p, s[0], nbuf, g, gscale, h);
+}
+
+/* torch's defaults (lr 0.01, alpha 0.99, eps 1e-8), with and without weight
+ * decay, and a small alpha whose 1 - alpha is inexact. */
+static const opt_variant rmsprop_variants[] = {
+    {"alpha 0.99", {.lr = 0.01f, .beta2 = 0.99f, .eps = 1e-8f}},
+    {"alpha 0.99 wd 0.01",
+     {.lr = 0.01f, .beta2 = 0.99f, .eps = 1e-8f, .weight_decay = 0.01f}},
+    {"alpha 0.3", {.lr = 0.01f, .beta2 = 0.3f, .eps = 1e-8f}},
+};
+
+static void rmsprop_length(const sn_kernels *k, kc_report *rep, size_t n,
+                           placement place, sn_rng *rng)
+{
+    static const opt_spec spec = {"rmsprop", 1, rmsprop_call, 0,
+                                  rmsprop_variants,
+                                  sizeof rmsprop_variants / sizeof rmsprop_variants[0]};
+    opt_length(k, rep, n, place, rng, &spec);
+}
+
+size_t kc_check_rmsprop(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, rmsprop_length);
+}
+
+static void adam_call(const sn_kernels *k, size_t n, float *p, float *const *s,
+                      size_t nbuf, const float *const *g, float gscale,
+                      const sn_step_hyper *h)
+{
+    k->adam(n, p, s[0], s[1], nbuf, g, gscale, h);
+}
+
+/* torch's defaults (lr 0.001, betas 0.9/0.999, eps 1e-8): Adam without and
+ * with (coupled) weight decay, AdamW with its default 0.01 and with 0, and
+ * a large learning rate that makes the decoupled decay visible. */
+#define ADAM_DEFAULTS .lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f
+static const opt_variant adam_variants[] = {
+    {"adam", {ADAM_DEFAULTS}},
+    {"adam wd 0.01", {ADAM_DEFAULTS, .weight_decay = 0.01f}},
+    {"adamw wd 0.01", {ADAM_DEFAULTS, .weight_decay = 0.01f, .decoupled = 1}},
+    {"adamw wd 0", {ADAM_DEFAULTS, .decoupled = 1}},
+    {"adamw lr 0.1 wd 0.3",
+     {.lr = 0.1f, .beta1 = 0.5f, .beta2 = 0.75f, .eps = 1e-8f,
+      .weight_decay = 0.3f, .decoupled = 1}},
+};
+
+static void adam_length(const sn_kernels *k, kc_report *rep, size_t n,
+                        placement place, sn_rng *rng)
+{
+    static const opt_spec spec = {"adam", 2, adam_call, 1, adam_variants,
+                                  sizeof adam_variants / sizeof adam_variants[0]};
+    opt_length(k, rep, n, place, rng, &spec);
+}
+
+size_t kc_check_adam(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_length(k, rep, adam_length);
 }
 
 /* ------------------------------------------------------------ the table */

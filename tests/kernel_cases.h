@@ -65,4 +65,26 @@ typedef struct kc_sigmoid_error {
 int kc_sigmoid_sweep(const sn_kernels *k, float lo, float hi, size_t npoints,
                      kc_sigmoid_error *out);
 
+/* The absolute checks of a tanh, without the oracle: max error against
+ * double precision at most KC_TANH_MAX_ERROR absolute and
+ * KC_TANH_MAX_REL_ERROR relative over a dense sweep of [-10, 10] and over
+ * samples from +-1e-30 to +-1e30 and +-FLT_MAX; +-inf -> +-1 and +-0 ->
+ * +-0 exactly; NaN -> NaN; odd; every output in [-1, 1]. kc_check_tanh
+ * runs these too; they also hold the scalar oracle to the bar. */
+#define KC_TANH_MAX_ERROR SN_TANH_MAX_ERROR
+#define KC_TANH_MAX_REL_ERROR SN_TANH_MAX_REL_ERROR
+size_t kc_check_tanh_accuracy(const sn_kernels *k, kc_report *rep);
+
+/* The largest absolute and relative errors of tanh_k against tanh in
+ * double over npoints evenly spaced x in [lo, hi], and where they occur;
+ * returns 0 if both are within the bars, -1 if not. */
+typedef struct kc_tanh_error {
+    double max_abs, max_rel;
+    float worst_abs_x, worst_rel_x;
+    size_t points;
+} kc_tanh_error;
+
+int kc_tanh_sweep(const sn_kernels *k, float lo, float hi, size_t npoints,
+                  kc_tanh_error *out);
+
 #endif /* SN_KERNEL_CASES_H */

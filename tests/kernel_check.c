@@ -5,7 +5,7 @@
  *   kernel_check [ISA|OP]...
  *
  * With no arguments it checks every op of every ISA but scalar (the
- * oracle), and the oracle's own sigmoid accuracy; in an x86 build with
+ * oracle), and the oracle's own sigmoid and tanh accuracy; in an x86 build with
  * AVX2, also the test-only set avx512emu (the shared x86 bodies at the
  * AVX-512 width on AVX2, tests/avx512emu). Arguments restrict the run to
  * the ISAs (or avx512emu) and ops they name. Prints one line per (isa, op):
@@ -140,6 +140,16 @@ static void print_sigmoid_error(const sn_kernels *k)
            k->isa_name, e.points, e.max_abs, (double)e.worst_x);
 }
 
+static void print_tanh_error(const sn_kernels *k)
+{
+    kc_tanh_error e;
+    kc_tanh_sweep(k, -10.0f, 10.0f, (1u << 22) + 1, &e);
+    printf("     %s/tanh: max |error| vs double over [-10, 10] (%zu points) = "
+           "%.3g at x = %.9g, max relative error %.3g at x = %.9g\n",
+           k->isa_name, e.points, e.max_abs, (double)e.worst_abs_x, e.max_rel,
+           (double)e.worst_rel_x);
+}
+
 /* Every wanted op of kernel set k (named name), or a SKIP line each with
  * the reason skip if it is not NULL. */
 static void check_set(tally *t, const filter *f, const char *name,
@@ -161,6 +171,8 @@ static void check_set(tally *t, const filter *f, const char *name,
         print_result(t, name, op, &rep);
         if (strcmp(op, "sigmoid") == 0)
             print_sigmoid_error(k);
+        if (strcmp(op, "tanh") == 0)
+            print_tanh_error(k);
     }
 }
 
@@ -174,7 +186,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("kernel_check: cpu %s (%s)\n", sn_cpu_model(), sn_cpu_features());
 
-    /* The oracle itself: its sigmoid meets the same absolute bar. */
+    /* The oracle itself: its sigmoid and tanh meet the same absolute bars. */
     if (!f.any_isa || f.isa[SN_ISA_SCALAR]) {
         if (wants_op(&f, "sigmoid")) {
             const sn_kernels *scalar = sn_kernels_get_built(SN_ISA_SCALAR);
@@ -183,6 +195,14 @@ int main(int argc, char **argv)
             kc_check_sigmoid_accuracy(scalar, &rep);
             print_result(&t, "scalar", "sigmoid_accuracy", &rep);
             print_sigmoid_error(scalar);
+        }
+        if (wants_op(&f, "tanh")) {
+            const sn_kernels *scalar = sn_kernels_get_built(SN_ISA_SCALAR);
+            kc_report rep;
+            snprintf(running, sizeof running, "scalar/tanh_accuracy");
+            kc_check_tanh_accuracy(scalar, &rep);
+            print_result(&t, "scalar", "tanh_accuracy", &rep);
+            print_tanh_error(scalar);
         }
     }
 

@@ -108,3 +108,13 @@ Test(scalar, sigmoid_accuracy)
     cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
                  rep.failures, rep.checks);
 }
+
+/* The same for the oracle's tanh (libm's tanhf). */
+Test(scalar, tanh_accuracy)
+{
+    kc_report rep;
+    const size_t failures =
+        kc_check_tanh_accuracy(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
+    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
+                 rep.failures, rep.checks);
+}

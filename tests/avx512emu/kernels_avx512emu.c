@@ -26,5 +26,14 @@
 #include "x86/vadd_x86.h"
 #include "x86/adagrad_x86.h"
 #include "x86/sgd_x86.h"
+#include "x86/relu_x86.h"
+#include "x86/relu_backward_x86.h"
+#include "x86/tanh_x86.h"
+#include "x86/tanh_backward_x86.h"
+#include "x86/softmax_x86.h"
+#include "x86/delta_onehot_x86.h"
+#include "x86/momentum_x86.h"
+#include "x86/rmsprop_x86.h"
+#include "x86/adam_x86.h"
 
 const sn_kernels sn_kernels_avx512emu = SN_KERNEL_TABLE(avx512emu, SN_ISA_AVX512);
