@@ -10,7 +10,9 @@
 # shellcheck disable=SC2086
 set -u
 exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
-tmp=$(mktemp -d /tmp/simdnet-robust.XXXXXX)
+tap_name=robust
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 mounted=""
 immutable=""
 cleanup() {
@@ -19,18 +21,11 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+# A skip here is one line, the case and why together.
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-not_ok() {
-    n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
-    sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20
-}
 
-# expect_fail DESCRIPTION NEEDLE ARGS...: exit 1 or 2 (no crash, no
-# signal), NEEDLE on stderr.
+# expect_fail DESCRIPTION NEEDLE ARGS...: stricter than tap.sh's: exit 1
+# or 2 (no crash, no signal), NEEDLE on stderr, the message in the log.
 expect_fail() {
     desc=$1 needle=$2
     shift 2
