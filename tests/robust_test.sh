@@ -24,20 +24,8 @@ trap cleanup EXIT
 # A skip here is one line, the case and why together.
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
-# expect_fail DESCRIPTION NEEDLE ARGS...: stricter than tap.sh's: exit 1
-# or 2 (no crash, no signal), NEEDLE on stderr, the message in the log.
-expect_fail() {
-    desc=$1 needle=$2
-    shift 2
-    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -ge 1 ] && [ $rc -le 2 ] && grep -qF -- "$needle" "$tmp/err"; then
-        ok "$desc (exit $rc)"
-        head -1 "$tmp/err" | sed "s|$tmp|\$tmp|g; s/^/#   /" # the message, for the log
-    else
-        not_ok "$desc: exit $rc, expected 1 or 2 and '$needle' on stderr"
-    fi
-}
+# expect_fail here is stricter: exit 1 or 2, and the message in the log.
+fail_max=2 fail_want="1 or 2" fail_log=1
 
 # same FILE1 FILE2 DESCRIPTION: byte-identical files.
 same() {
