@@ -4,27 +4,9 @@
 # Needs $SIMDNET_EXE (set by meson) and python3 (to write small IDX files).
 set -u
 exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
-tmp=$(mktemp -d /tmp/simdnet-cli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
-
-# expect_fail DESCRIPTION NEEDLE ARGS...: non-zero exit, NEEDLE in stderr,
-# and no crash (a signal gives a status above 128).
-expect_fail() {
-    desc=$1 needle=$2
-    shift 2
-    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qF -- "$needle" "$tmp/err"; then
-        ok "$desc (exit $rc)"
-    else
-        not_ok "$desc: exit $rc, expected non-zero and '$needle' on stderr"
-    fi
-}
+tap_name=cli
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # expect_ok DESCRIPTION NEEDLE ARGS...: exit 0 and NEEDLE on stdout.
 expect_ok() {

@@ -150,6 +150,32 @@ static void print_tanh_error(const sn_kernels *k)
            (double)e.worst_rel_x);
 }
 
+/* The ops whose measured accuracy is printed after their check, and the
+ * oracle's own accuracy checks: its sigmoid and tanh meet the same
+ * absolute bars. */
+static const struct {
+    const char *op;
+    kc_check_fn *check_accuracy;
+    void (*print_error)(const sn_kernels *k);
+} measured[] = {
+    {"sigmoid", kc_check_sigmoid_accuracy, print_sigmoid_error},
+    {"tanh", kc_check_tanh_accuracy, print_tanh_error},
+};
+enum { NMEASURED = sizeof measured / sizeof measured[0] };
+
+/* Runs one check of kernel set k (named name) as name/what and prints its
+ * result. */
+static void run_check(tally *t, const char *name, const char *what,
+                      kc_check_fn *check, const sn_kernels *k)
+{
+    kc_report rep;
+    snprintf(running, sizeof running, "%s/%s", name, what);
+    running_report = &rep;
+    check(k, &rep);
+    running_report = NULL;
+    print_result(t, name, what, &rep);
+}
+
 /* Every wanted op of kernel set k (named name), or a SKIP line each with
  * the reason skip if it is not NULL. */
 static void check_set(tally *t, const filter *f, const char *name,
@@ -164,15 +190,10 @@ static void check_set(tally *t, const filter *f, const char *name,
             t->skip++;
             continue;
         }
-        kc_report rep;
-        snprintf(running, sizeof running, "%s/%s", name, op);
-        running_report = &rep;
-        kc_cases[c].check(k, &rep);
-        print_result(t, name, op, &rep);
-        if (strcmp(op, "sigmoid") == 0)
-            print_sigmoid_error(k);
-        if (strcmp(op, "tanh") == 0)
-            print_tanh_error(k);
+        run_check(t, name, op, kc_cases[c].check, k);
+        for (size_t m = 0; m < NMEASURED; m++)
+            if (strcmp(op, measured[m].op) == 0)
+                measured[m].print_error(k);
     }
 }
 
@@ -186,24 +207,16 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("kernel_check: cpu %s (%s)\n", sn_cpu_model(), sn_cpu_features());
 
-    /* The oracle itself: its sigmoid and tanh meet the same absolute bars. */
-    if (!f.any_isa || f.isa[SN_ISA_SCALAR]) {
-        if (wants_op(&f, "sigmoid")) {
-            const sn_kernels *scalar = sn_kernels_get_built(SN_ISA_SCALAR);
-            kc_report rep;
-            snprintf(running, sizeof running, "scalar/sigmoid_accuracy");
-            kc_check_sigmoid_accuracy(scalar, &rep);
-            print_result(&t, "scalar", "sigmoid_accuracy", &rep);
-            print_sigmoid_error(scalar);
-        }
-        if (wants_op(&f, "tanh")) {
-            const sn_kernels *scalar = sn_kernels_get_built(SN_ISA_SCALAR);
-            kc_report rep;
-            snprintf(running, sizeof running, "scalar/tanh_accuracy");
-            kc_check_tanh_accuracy(scalar, &rep);
-            print_result(&t, "scalar", "tanh_accuracy", &rep);
-            print_tanh_error(scalar);
-        }
+    /* The oracle itself. */
+    const sn_kernels *scalar = sn_kernels_get_built(SN_ISA_SCALAR);
+    for (size_t m = 0; m < NMEASURED; m++) {
+        if ((f.any_isa && !f.isa[SN_ISA_SCALAR]) ||
+            !wants_op(&f, measured[m].op))
+            continue;
+        char what[32];
+        snprintf(what, sizeof what, "%s_accuracy", measured[m].op);
+        run_check(&t, "scalar", what, measured[m].check_accuracy, scalar);
+        measured[m].print_error(scalar);
     }
 
     for (int i = 0; i < SN_ISA_COUNT; i++) {

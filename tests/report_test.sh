@@ -14,29 +14,9 @@
 set -u
 exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
 png_stats=${1:?usage: report_test.sh PNG_STATS}
-tmp=$(mktemp -d /tmp/simdnet-report.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-
-# expect_fail DESCRIPTION NEEDLE ARGS...: non-zero exit below 128 (no
-# crash) and NEEDLE on stderr.
-expect_fail() {
-    desc=$1 needle=$2
-    shift 2
-    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qF -- "$needle" "$tmp/err"; then
-        ok "$desc (exit $rc)"
-    else
-        not_ok "$desc: exit $rc, expected non-zero and '$needle' on stderr"
-    fi
-}
+tap_name=report
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # Peak memory (/usr/bin/time), but not under AddressSanitizer, whose shadow
 # memory and quarantine are no measure of simdnet's.

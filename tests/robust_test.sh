@@ -10,7 +10,9 @@
 # shellcheck disable=SC2086
 set -u
 exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
-tmp=$(mktemp -d /tmp/simdnet-robust.XXXXXX)
+tap_name=robust
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 mounted=""
 immutable=""
 cleanup() {
@@ -19,30 +21,11 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+# A skip here is one line, the case and why together.
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-not_ok() {
-    n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
-    sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20
-}
 
-# expect_fail DESCRIPTION NEEDLE ARGS...: exit 1 or 2 (no crash, no
-# signal), NEEDLE on stderr.
-expect_fail() {
-    desc=$1 needle=$2
-    shift 2
-    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -ge 1 ] && [ $rc -le 2 ] && grep -qF -- "$needle" "$tmp/err"; then
-        ok "$desc (exit $rc)"
-        head -1 "$tmp/err" | sed "s|$tmp|\$tmp|g; s/^/#   /" # the message, for the log
-    else
-        not_ok "$desc: exit $rc, expected 1 or 2 and '$needle' on stderr"
-    fi
-}
+# expect_fail here is stricter: exit 1 or 2, and the message in the log.
+fail_max=2 fail_want="1 or 2" fail_log=1
 
 # same FILE1 FILE2 DESCRIPTION: byte-identical files.
 same() {

@@ -450,24 +450,24 @@ Test(pgm, binary_plain_16_bit_and_comments)
 
 Test(pgm, refuses_bad_files)
 {
-    sn_image img;
-    sn_error err;
-    const char cut[] = "P5 4 4 255\n\x01\x02";
-    cr_assert_eq(decode_pgm(cut, sizeof cut - 1, &img, &err), -1);
-    cr_assert_not_null(strstr(err.msg, "truncated"), "%s", err.msg);
-    const char big[] = "P2 2 1 10\n3 11\n";
-    cr_assert_eq(decode_pgm(big, sizeof big - 1, &img, &err), -1);
-    cr_assert_not_null(strstr(err.msg, "above maxval"), "%s", err.msg);
-    const char p6[] = "P6 1 1 255\n\x01\x02\x03";
-    cr_assert_eq(decode_pgm(p6, sizeof p6 - 1, &img, &err), -1);
-    cr_assert_not_null(strstr(err.msg, "not a PGM"), "%s", err.msg);
-    const char empty[] = "P5 0 3 255\n";
-    cr_assert_eq(decode_pgm(empty, sizeof empty - 1, &img, &err), -1);
-    cr_assert_not_null(strstr(err.msg, "empty"), "%s", err.msg);
-    const char huge[] = "P5 4097 4096 255\n";
-    cr_assert_eq(decode_pgm(huge, sizeof huge - 1, &img, &err), -1);
-    cr_assert_not_null(strstr(err.msg, "more than the 16777216"), "%s",
-                       err.msg);
+    /* Each file with the words its message must hold. */
+    static const struct {
+        const char *file, *needle;
+    } bad[] = {
+        {"P5 4 4 255\n\x01\x02", "truncated"},
+        {"P2 2 1 10\n3 11\n", "above maxval"},
+        {"P6 1 1 255\n\x01\x02\x03", "not a PGM"},
+        {"P5 0 3 255\n", "empty"},
+        {"P5 4097 4096 255\n", "more than the 16777216"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sn_image img;
+        sn_error err;
+        cr_assert_eq(decode_pgm(bad[i].file, strlen(bad[i].file), &img, &err),
+                     -1, "%s", bad[i].file);
+        cr_assert_not_null(strstr(err.msg, bad[i].needle), "%s: %s",
+                           bad[i].file, err.msg);
+    }
 }
 
 /* ------------------------------------------------------------ digits */

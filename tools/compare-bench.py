@@ -237,26 +237,40 @@ def add_significance(header, rows, tests, alpha, what):
     return 1
 
 
-def compare_kernels(a, b, label_a, label_b, key_header, pairs, alpha):
-    """pairs: [(key columns, name in a, name in b)]; grouped by key[0]."""
-    header = key_header + [label_a, label_b, "speed-up",
-                           f"{label_b} GFLOP/s", f"{label_b} %peak"]
+def compare_pairs(a, b, pairs, key_header, header, measure, what, reps,
+                  alpha, right_from=0):
+    """The table of pairs [(key columns, name in a, name in b)]:
+    measure(ra, rb) gives the speed-up and the pair's cells; speed-ups are
+    grouped by key[0] and each tested on the pair's samples. Columns from
+    right_from past the keys on are right-aligned."""
     rows, groups, tests = [], {}, []
-    for key, na, nb in pairs:
-        ra, rb = a[na], b[nb]
-        s = ra["ns"] / rb["ns"] if rb["ns"] > 0 else float("nan")
+    for key, ka, kb in pairs:
+        ra, rb = a[ka], b[kb]
+        s, cells = measure(ra, rb)
         groups.setdefault(key[0], []).append(s)
-        rows.append(list(key) + [fmt_ns(ra["ns"]), fmt_ns(rb["ns"]),
-                                 f"{s:.2f}x", fmt_opt(rb["gflops"], ".1f"),
-                                 fmt_opt(rb["peak"], ".1f")])
+        rows.append(list(key) + cells)
         tests.append((u_test(ra["samples"], rb["samples"]), ra["samples"],
                       rb["samples"], s))
     if not rows:
-        sys.exit("compare-bench: no benchmark appears in both")
+        sys.exit(f"compare-bench: no {what} appears in both")
     n = len(key_header)
-    extra = add_significance(header, rows, tests, alpha, KERNEL_REPS)
-    print_table(header, rows, right=set(range(n, n + 5 + extra)))
+    extra = add_significance(header, rows, tests, alpha, reps)
+    print_table(header, rows,
+                right=set(range(n + right_from, n + len(cells) + extra)))
     summary(groups)
+
+
+def compare_kernels(a, b, label_a, label_b, key_header, pairs, alpha):
+    """Kernels: time per call, the speed-up, and b's rate."""
+    header = key_header + [label_a, label_b, "speed-up",
+                           f"{label_b} GFLOP/s", f"{label_b} %peak"]
+
+    def measure(ra, rb):
+        s = ra["ns"] / rb["ns"] if rb["ns"] > 0 else float("nan")
+        return s, [fmt_ns(ra["ns"]), fmt_ns(rb["ns"]), f"{s:.2f}x",
+                   fmt_opt(rb["gflops"], ".1f"), fmt_opt(rb["peak"], ".1f")]
+    compare_pairs(a, b, pairs, key_header, header, measure, "benchmark",
+                  KERNEL_REPS, alpha)
 
 
 def split_name(name):
@@ -267,27 +281,19 @@ def split_name(name):
 
 
 def compare_training(a, b, label_a, label_b, key_header, pairs, alpha):
-    """pairs: [(key columns, key in a, key in b)]; grouped by key[0]."""
+    """Training: samples/s (medians), the speed-up, and b's share of peak;
+    the last key column is right-aligned too."""
     header = key_header + [f"{label_a} samples/s", f"{label_b} samples/s",
                            "speed-up", f"{label_b} %peak"]
-    rows, groups, tests = [], {}, []
-    for key, ka, kb in pairs:
-        ra, rb = a[ka], b[kb]
+
+    def measure(ra, rb):
         va = ra["samples_per_s"]["median"]
         vb = rb["samples_per_s"]["median"]
         s = vb / va if va > 0 else float("nan")
-        groups.setdefault(key[0], []).append(s)
-        rows.append(list(key) + [fmt_rate(va), fmt_rate(vb), f"{s:.2f}x",
-                                 fmt_opt(rb.get("pct_peak", {}).get("median"),
-                                         ".1f")])
-        tests.append((u_test(ra["samples"], rb["samples"]), ra["samples"],
-                      rb["samples"], s))
-    if not rows:
-        sys.exit("compare-bench: no configuration appears in both")
-    n = len(key_header)
-    extra = add_significance(header, rows, tests, alpha, TRAINING_REPS)
-    print_table(header, rows, right=set(range(n - 1, n + 4 + extra)))
-    summary(groups)
+        return s, [fmt_rate(va), fmt_rate(vb), f"{s:.2f}x",
+                   fmt_opt(rb.get("pct_peak", {}).get("median"), ".1f")]
+    compare_pairs(a, b, pairs, key_header, header, measure, "configuration",
+                  TRAINING_REPS, alpha, right_from=-1)
 
 
 def main():

@@ -444,7 +444,24 @@ def cmd_golden(args):
     print(f"wrote the golden files to {args.out}")
 
 
-# --------------------------------------------------------------------- main
+# --------------------------------------------------------------------- command line
+# (shared with torch_reference.py)
+
+def check_seed(parser, seed):
+    """simdnet's seeds are 64-bit: anything else is a usage error."""
+    if not 0 <= seed <= MASK64:
+        parser.error("--seed must be in [0, 2^64)")
+
+
+def run_command(args, tool, errors=(OSError, ValueError)):
+    """Runs the subcommand args chose (its set_defaults(run=...)) and
+    returns its exit status; a bad file ends in one line naming the tool,
+    not a traceback."""
+    try:
+        return args.run(args)
+    except errors as e:
+        sys.exit(f"{tool}: {e}")
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
@@ -482,15 +499,12 @@ def main(argv=None):
     if args.command == "train":
         if args.epochs < 1 or args.batch < 1:
             parser.error("--epochs and --batch must be at least 1")
-        if not 0 <= args.seed <= MASK64:
-            parser.error("--seed must be in [0, 2^64)")
+        check_seed(parser, args.seed)
         if args.init and args.layers:
             parser.error("--layers and --init: the model file sets the sizes")
-    try:
-        args.run(args)
-    except (OSError, ValueError, AssertionError) as e:
-        # Bad files: one clear line, not a traceback.
-        sys.exit(f"reference.py: {e}")
+    # The model reader asserts what it checks.
+    return run_command(args, "reference.py",
+                       (OSError, ValueError, AssertionError))
 
 
 if __name__ == "__main__":

@@ -497,12 +497,9 @@ def main(argv=None):
                 (args.batches is not None and args.batches < 1):
             parser.error("--batch, --step-epochs and --batches must be at "
                          "least 1, --epochs at least 0")
-        if args.init in INITS and not 0 <= args.seed < 2 ** 64:
-            parser.error("--seed must be in [0, 2^64)")
-    try:
-        return args.run(args)
-    except (OSError, ValueError) as e:
-        sys.exit(f"torch_reference.py: {e}")
+        if args.init in INITS:
+            reference.check_seed(parser, args.seed)
+    return reference.run_command(args, "torch_reference.py")
 
 
 if __name__ == "__main__":

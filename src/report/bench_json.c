@@ -19,6 +19,7 @@
  * grow, and a chart holds at most SN_CHART_MAX_GROUPS groups and
  * SN_CHART_MAX_SERIES series (a file asking for more is refused, naming
  * the chart), so that the values (groups x series) stay in proportion.
+ * The charts are built up by chart_build.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -27,180 +28,10 @@
 
 #include "error.h"
 #include "read_file.h"
+#include "report/chart_build.h"
 #include "report/json.h"
 #include "report/report.h"
 #include "report/svg.h"
-
-static char *dup_str(const char *s)
-{
-    const size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static char *dup_mem(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-enum { INTERN_OOM = -1, INTERN_FULL = -2 };
-
-/* Index of s[0..n) in list, appending a copy if absent and the list has
- * fewer than max entries; INTERN_OOM or INTERN_FULL otherwise. */
-static long intern(char ***list, size_t *count, const char *s, size_t n,
-                   size_t max)
-{
-    for (size_t i = 0; i < *count; i++)
-        if (!strncmp((*list)[i], s, n) && (*list)[i][n] == '\0')
-            return (long)i;
-    if (*count >= max)
-        return INTERN_FULL;
-    char **grown = realloc(*list, (*count + 1) * sizeof **list);
-    if (!grown)
-        return INTERN_OOM;
-    *list = grown;
-    if (!(grown[*count] = dup_mem(s, n)))
-        return INTERN_OOM;
-    return (long)(*count)++;
-}
-
-static void free_list(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
-}
-
-static void chart_free(sn_bar_chart *c)
-{
-    free(c->title);
-    free(c->subtitle);
-    free(c->unit);
-    free(c->slug);
-    free_list(c->groups, c->ngroups);
-    free_list(c->series, c->nseries);
-    free(c->value);
-    free(c->lo);
-    free(c->hi);
-    memset(c, 0, sizeof *c);
-}
-
-void sn_chart_set_free(sn_chart_set *set)
-{
-    for (size_t i = 0; i < set->n; i++)
-        chart_free(&set->charts[i]);
-    free(set->charts);
-    memset(set, 0, sizeof *set);
-}
-
-static int push_chart(sn_chart_set *set, sn_bar_chart *c, sn_error *err)
-{
-    if (set->n >= SN_CHART_MAX_CHARTS) {
-        chart_free(c);
-        return sn_set_error(err, "more than %d charts", SN_CHART_MAX_CHARTS);
-    }
-    sn_bar_chart *grown = realloc(set->charts, (set->n + 1) * sizeof *grown);
-    if (!grown) {
-        chart_free(c);
-        return sn_set_error(err, "out of memory");
-    }
-    set->charts = grown;
-    set->charts[set->n++] = *c;
-    memset(c, 0, sizeof *c);
-    return 0;
-}
-
-/* Adds a group and a series to chart c (if new) and returns the index of
- * their value, [group * nseries + series], or -1 with err set: out of
- * memory, or the chart full. Charts are made in two passes over the
- * results: the first finds every group and series, the values are
- * allocated, the second finds each value's index. */
-static long chart_slot(sn_bar_chart *c, const char *group, size_t glen,
-                       const char *series, size_t slen, sn_error *err)
-{
-    const long g = intern(&c->groups, &c->ngroups, group, glen,
-                          SN_CHART_MAX_GROUPS);
-    const long s = g < 0 ? g : intern(&c->series, &c->nseries, series, slen,
-                                      SN_CHART_MAX_SERIES);
-    if (g == INTERN_FULL || s == INTERN_FULL)
-        return sn_set_error(err, "chart '%s' would have more than %d %s: "
-                                 "more than one chart can show", c->title,
-                            g == INTERN_FULL ? SN_CHART_MAX_GROUPS
-                                             : SN_CHART_MAX_SERIES,
-                            g == INTERN_FULL ? "groups" : "series");
-    if (g < 0 || s < 0)
-        return sn_set_error(err, "out of memory");
-    return g * (long)c->nseries + s;
-}
-
-/* A malloc'd copy of what b holds (NULL if it ran out of memory). */
-static char *buf_take(sn_buf *b)
-{
-    char *s = sn_buf_failed(b) ? NULL : dup_str(b->data ? b->data : "");
-    sn_buf_free(b);
-    return s;
-}
-
-/* FNV-1a, 32 bits: a name's fingerprint in its file name. */
-static uint32_t fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-/* A file name part for a chart: "prefix-name" with the name lowercased,
- * runs of anything but [a-z0-9] made one '-', at most SLUG_NAME bytes of
- * it. Where that loses anything (punctuation, case, non-ASCII letters, the
- * length), the name's hash follows, so that "gemv_t" and "gemv-t" get files
- * of their own ("-" and 8 hex digits); the report makes the names unique
- * in the end whatever the hashes do. */
-enum { SLUG_NAME = 40 };
-
-static char *make_slug(const char *prefix, const char *name, size_t n)
-{
-    char part[SLUG_NAME + 1];
-    size_t len = 0;
-    int lossy = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char c = name[i];
-        const int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        const int upper = c >= 'A' && c <= 'Z';
-        if (!alnum && !upper && c != '-')
-            lossy = 1;
-        if (alnum || upper) {
-            if (len == SLUG_NAME) {
-                lossy = 1;
-                break;
-            }
-            part[len++] = upper ? (char)(c - 'A' + 'a') : c;
-            lossy |= upper;
-        } else if (len > 0 && part[len - 1] != '-' && len < SLUG_NAME) {
-            part[len++] = '-';
-        } else {
-            lossy = 1; /* a run of separators, or one at the start */
-        }
-    }
-    while (len > 0 && part[len - 1] == '-') {
-        len--;
-        lossy = 1;
-    }
-    part[len] = '\0';
-    sn_buf b = {0};
-    sn_buf_printf(&b, "%s%s%s", prefix, len ? "-" : "", part);
-    if (lossy || len == 0)
-        sn_buf_printf(&b, "-%08x", (unsigned)fnv1a(name, n));
-    return buf_take(&b);
-}
-
 
 /* ------------------------------------------------------------ Google Benchmark */
 
@@ -324,7 +155,15 @@ static int gb_metric(const gb_entry *e, size_t n, const char *op)
     return -1;
 }
 
-/* One op's chart: groups are shapes, series kernel sets. */
+/* A run's value in its op's chart: groups are shapes, series kernel sets. */
+static long gb_slot(sn_bar_chart *c, const gb_entry *x, sn_error *err)
+{
+    const char *shape = x->name + x->shape_off;
+    return sn_chart_slot(c, shape, strlen(shape), x->name + x->isa_off,
+                         x->isa_len, err);
+}
+
+/* One op's chart. */
 static int gb_chart(const gb_entry *e, size_t n, const char *op,
                     const char *prefix, const char *subtitle,
                     sn_chart_set *set, sn_error *err)
@@ -335,17 +174,14 @@ static int gb_chart(const gb_entry *e, size_t n, const char *op,
     sn_bar_chart c = {0};
     sn_buf title = {0};
     sn_buf_printf(&title, "%s: %s per kernel set", op, gb_what[metric]);
-    c.title = buf_take(&title);
-    c.subtitle = dup_str(subtitle);
-    c.unit = dup_str(gb_units[metric]);
-    c.slug = make_slug(prefix, op, strlen(op));
+    c.title = sn_buf_take(&title);
+    c.subtitle = sn_chart_strdup(subtitle);
+    c.unit = sn_chart_strdup(gb_units[metric]);
+    c.slug = sn_chart_slug(prefix, op, strlen(op));
     int rc = !c.title || !c.subtitle || !c.unit || !c.slug
                  ? sn_set_error(err, "out of memory") : 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        if (same_op(&e[i], op) &&
-            chart_slot(&c, e[i].name + e[i].shape_off,
-                       strlen(e[i].name + e[i].shape_off),
-                       e[i].name + e[i].isa_off, e[i].isa_len, err) < 0)
+        if (same_op(&e[i], op) && gb_slot(&c, &e[i], err) < 0)
             rc = -1;
     const size_t nv = c.ngroups * c.nseries;
     size_t *count = rc == 0 ? calloc(nv + 1, sizeof *count) : NULL;
@@ -356,9 +192,7 @@ static int gb_chart(const gb_entry *e, size_t n, const char *op,
         const double v = gb_value(&e[i], metric);
         if (!same_op(&e[i], op) || !isfinite(v))
             continue;
-        const long k = chart_slot(&c, e[i].name + e[i].shape_off,
-                                  strlen(e[i].name + e[i].shape_off),
-                                  e[i].name + e[i].isa_off, e[i].isa_len, err);
+        const long k = gb_slot(&c, &e[i], err);
         c.value[k] += v * gb_scale[metric];
         count[k]++;
     }
@@ -368,10 +202,10 @@ static int gb_chart(const gb_entry *e, size_t n, const char *op,
         c.value[k] = count[k] ? c.value[k] / (double)count[k] : NAN;
     free(count);
     if (rc != 0) {
-        chart_free(&c);
+        sn_chart_free(&c);
         return -1;
     }
-    return push_chart(set, &c, err);
+    return sn_chart_push(set, &c, err);
 }
 
 static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
@@ -399,16 +233,16 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
                   agg ? agg : "single runs", cpu || host ? ", " : "",
                   cpu ? cpu : host ? host : "", date ? ", " : "",
                   date ? date : "");
-    char *subtitle = buf_take(&caption);
+    char *subtitle = sn_buf_take(&caption);
 
     /* One chart per op, in order of first appearance. */
     char **ops = NULL;
     size_t nops = 0;
     int rc = subtitle ? 0 : sn_set_error(err, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
-        const long k = intern(&ops, &nops, e[i].name, e[i].op_len,
-                              SN_CHART_MAX_CHARTS);
-        if (k == INTERN_FULL)
+        const long k = sn_chart_intern(&ops, &nops, e[i].name, e[i].op_len,
+                                       SN_CHART_MAX_CHARTS);
+        if (k == SN_INTERN_FULL)
             rc = sn_set_error(err, "more than %d ops: more charts than one "
                                    "report shows", SN_CHART_MAX_CHARTS);
         else if (k < 0)
@@ -416,7 +250,7 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
     }
     for (size_t o = 0; o < nops && rc == 0; o++)
         rc = gb_chart(e, n, ops[o], prefix, subtitle, set, err);
-    free_list(ops, nops);
+    sn_chart_free_list(ops, nops);
     free(subtitle);
     free(e);
     return rc;
@@ -476,7 +310,7 @@ static int training_groups(const cJSON *res, sn_bar_chart *c, sn_error *err)
             continue;
         char label[32];
         thread_label(label, sizeof label, t[i]);
-        if (chart_slot(c, label, strlen(label), "", 0, err) < 0)
+        if (sn_chart_slot(c, label, strlen(label), "", 0, err) < 0)
             rc = -1;
     }
     free(t);
@@ -505,7 +339,7 @@ static char *training_caption(const cJSON *root)
     sn_buf_printf(&b, "%s%s%s%s; median with the slowest and fastest run",
                   cpu ? ", " : "", cpu ? cpu : "", source ? ", " : "",
                   source ? source : "");
-    return buf_take(&b);
+    return sn_buf_take(&b);
 }
 
 static int training_read(const cJSON *root, const char *prefix,
@@ -530,22 +364,22 @@ static int training_read(const cJSON *root, const char *prefix,
     const double scale = vmax >= 1e6 ? 1e-6 : vmax >= 1e3 ? 1e-3 : 1.0;
 
     sn_bar_chart c = {0};
-    c.title = dup_str("Training throughput: samples/s per thread count");
-    c.unit = dup_str(vmax >= 1e6 ? "million samples/s"
+    c.title = sn_chart_strdup("Training throughput: samples/s per thread count");
+    c.unit = sn_chart_strdup(vmax >= 1e6 ? "million samples/s"
                      : vmax >= 1e3 ? "thousand samples/s" : "samples/s");
-    c.slug = make_slug(prefix, "training", 8);
+    c.slug = sn_chart_slug(prefix, "training", 8);
     c.subtitle = training_caption(root);
     if (!c.unit || !c.title || !c.slug || !c.subtitle) {
-        chart_free(&c);
+        sn_chart_free(&c);
         return sn_set_error(err, "out of memory");
     }
     if (training_groups(res, &c, err) != 0) {
-        chart_free(&c);
+        sn_chart_free(&c);
         return -1;
     }
     /* training_groups made one placeholder series ""; the real ones
      * replace it. */
-    free_list(c.series, c.nseries);
+    sn_chart_free_list(c.series, c.nseries);
     c.series = NULL;
     c.nseries = 0;
     sn_buf name = {0};
@@ -572,8 +406,8 @@ static int training_read(const cJSON *root, const char *prefix,
             series_name(&name, r, engines);
             const long k = sn_buf_failed(&name)
                                ? sn_set_error(err, "out of memory")
-                               : chart_slot(&c, label, strlen(label),
-                                            name.data, name.len, err);
+                               : sn_chart_slot(&c, label, strlen(label),
+                                               name.data, name.len, err);
             if (k < 0) {
                 rc = -1;
                 break;
@@ -593,10 +427,10 @@ static int training_read(const cJSON *root, const char *prefix,
     }
     sn_buf_free(&name);
     if (rc != 0) {
-        chart_free(&c);
+        sn_chart_free(&c);
         return -1;
     }
-    return push_chart(set, &c, err);
+    return sn_chart_push(set, &c, err);
 }
 
 /* ------------------------------------------------------------ files */

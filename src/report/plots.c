@@ -13,6 +13,47 @@
 #define COLOUR_COST 0x4e79a7u
 #define COLOUR_ACC 0xe15759u
 
+/* A value axis up the plot: the ticks svg_ticks rounded [lo, hi] to, the
+ * plot's top and height in pixels. */
+typedef struct y_axis {
+    double lo, hi, first, step, top, height;
+    size_t nticks;
+} y_axis;
+
+static y_axis y_axis_make(double lo, double hi, size_t most_ticks, double top,
+                          double height)
+{
+    y_axis a = {lo, hi, 0, 0, top, height, 0};
+    svg_ticks(&a.lo, &a.hi, most_ticks, &a.first, &a.step, &a.nticks);
+    return a;
+}
+
+static double tick_value(const y_axis *a, size_t t)
+{
+    return a->first + (double)t * a->step;
+}
+
+/* The pixel row of value v. */
+static double y_at(const y_axis *a, double v)
+{
+    return a->top + a->height - (v - a->lo) / (a->hi - a->lo) * a->height;
+}
+
+/* Grid lines across the plot from x = left, width wide, labelled at the
+ * left: the axis of the cost curve and of the bar charts. */
+static void y_grid(sn_buf *b, const y_axis *a, double left, double width)
+{
+    for (size_t t = 0; t < a->nticks; t++) {
+        const double v = tick_value(a, t), y = y_at(a, v);
+        char label[32];
+        svg_format_tick(v, a->step, label, sizeof label);
+        sn_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
+                         "x2=\"%.1f\" y2=\"%.1f\"/>\n", left, y, left + width,
+                      y);
+        svg_text(b, left - 6, y + 4, SVG_END, "", "%s", label);
+    }
+}
+
 /* ------------------------------------------------------------ cost curve */
 
 int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
@@ -31,14 +72,11 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
                                 i / nbatches + 1, (double)costs[i]);
         cmax = costs[i] > cmax ? costs[i] : cmax;
     }
-    double ylo = 0.0, yhi = cmax, yfirst, ystep;
-    size_t ny;
-    svg_ticks(&ylo, &yhi, 7, &yfirst, &ystep, &ny);
+    const y_axis cost_axis = y_axis_make(0.0, cmax, 7, T, ph);
     /* Batch i sits at the middle of its slot, so that epoch boundaries fall
      * between batches and a single batch is still drawn. */
     const double slot = pw / (double)n;
 #define XB(i) (L + ((double)(i) + 0.5) * slot)
-#define YC(v) (T + ph - ((v) - ylo) / (yhi - ylo) * ph)
 
     svg_begin(b, W, H, "Training cost per batch and test accuracy per epoch");
     svg_text(b, L, 24, SVG_START, "title", "Training: mean cost per batch");
@@ -64,14 +102,7 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
     }
 
     /* Horizontal grid and the cost axis. */
-    for (size_t t = 0; t < ny; t++) {
-        const double v = yfirst + (double)t * ystep, y = YC(v);
-        char label[32];
-        svg_format_tick(v, ystep, label, sizeof label);
-        sn_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
-                         "x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y, L + pw, y);
-        svg_text(b, L - 6, y + 4, SVG_END, "", "%s", label);
-    }
+    y_grid(b, &cost_axis, L, pw);
     /* Epoch boundaries, and each epoch's name over its span when they fit. */
     const size_t label_every = epochs <= 12 ? 1 : (epochs + 11) / 12;
     for (size_t e = 0; e < epochs; e++) {
@@ -90,7 +121,8 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
                      "stroke-width=\"1.2\" stroke-linejoin=\"round\" points=\"",
                   colour);
     for (size_t i = 0; i < n; i++)
-        sn_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", XB(i), YC(costs[i]));
+        sn_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", XB(i),
+                      y_at(&cost_axis, costs[i]));
     sn_buf_puts(b, "\"/>\n");
 
     /* The batch axis. */
@@ -117,22 +149,19 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
 
     if (have_acc) {
         /* Accuracy axis: a round range around the values, at most 100%. */
-        double alo = 100.0 * amin, ahi = 100.0 * amax, afirst, astep;
-        size_t na;
+        double alo = 100.0 * amin, ahi = 100.0 * amax;
         if (ahi - alo < 1.0) {
             alo -= 0.5;
             ahi += 0.5;
         }
-        svg_ticks(&alo, &ahi, 6, &afirst, &astep, &na);
+        const y_axis acc_axis = y_axis_make(alo, ahi, 6, T, ph);
         svg_colour(COLOUR_ACC, colour);
-#define YA(v) (T + ph - (100.0 * (v) - alo) / (ahi - alo) * ph)
         sn_buf_printf(b, "<path class=\"axis\" d=\"M%.1f %.1f V%.1f\"/>\n",
                       L + pw, T, T + ph);
-        for (size_t t = 0; t < na; t++) {
-            const double v = afirst + (double)t * astep;
-            const double y = T + ph - (v - alo) / (ahi - alo) * ph;
+        for (size_t t = 0; t < acc_axis.nticks; t++) {
+            const double v = tick_value(&acc_axis, t), y = y_at(&acc_axis, v);
             char label[32];
-            svg_format_tick(v, astep, label, sizeof label);
+            svg_format_tick(v, acc_axis.step, label, sizeof label);
             sn_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" "
                              "x2=\"%.1f\" y2=\"%.1f\"/>\n", L + pw, y,
                           L + pw + 5, y);
@@ -148,14 +177,16 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
         for (size_t e = 0; e < epochs; e++)
             if (isfinite(accuracy[e])) {
                 sn_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ",
-                              XB((e + 1) * nbatches - 1), YA(accuracy[e]));
+                              XB((e + 1) * nbatches - 1),
+                              y_at(&acc_axis, 100.0 * accuracy[e]));
                 first = 0;
             }
         sn_buf_puts(b, "\"/>\n");
         for (size_t e = 0; e < epochs; e++) {
             if (!isfinite(accuracy[e]))
                 continue;
-            const double x = XB((e + 1) * nbatches - 1), y = YA(accuracy[e]);
+            const double x = XB((e + 1) * nbatches - 1);
+            const double y = y_at(&acc_axis, 100.0 * accuracy[e]);
             sn_buf_printf(b, "<circle class=\"acc\" cx=\"%.1f\" cy=\"%.1f\" "
                              "r=\"4.5\" fill=\"%s\"><title>epoch %zu: %.2f%%"
                              "</title></circle>\n", x, y, colour, e + 1,
@@ -163,11 +194,9 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
             svg_text(b, x - 4, y - 9, SVG_END, "small", "%.2f%%",
                      100.0 * accuracy[e]);
         }
-#undef YA
     }
     svg_end(b);
 #undef XB
-#undef YC
     return sn_buf_failed(b) ? sn_set_error(err, "cost curve: out of memory") : 0;
 }
 
@@ -210,23 +239,14 @@ int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
     W = W < title_w ? title_w : W;
     W = W < sub_w ? sub_w : W;
     const double H = T + ph + B;
-    double ylo = 0.0, yhi = vmax > 0 ? vmax * 1.15 : 1.0, yfirst, ystep;
-    size_t ny;
-    svg_ticks(&ylo, &yhi, 6, &yfirst, &ystep, &ny);
-#define YV(v) (T + ph - ((v) - ylo) / (yhi - ylo) * ph)
+    const y_axis axis =
+        y_axis_make(0.0, vmax > 0 ? vmax * 1.15 : 1.0, 6, T, ph);
 
     svg_begin(b, W, H, c->title);
     svg_text(b, L, 24, SVG_START, "title", "%s", c->title);
     if (c->subtitle)
         svg_text(b, L, 42, SVG_START, "small", "%s", c->subtitle);
-    for (size_t t = 0; t < ny; t++) {
-        const double v = yfirst + (double)t * ystep, y = YV(v);
-        char label[32];
-        svg_format_tick(v, ystep, label, sizeof label);
-        sn_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
-                         "x2=\"%.1f\" y2=\"%.1f\"/>\n", L, y, L + pw, y);
-        svg_text(b, L - 6, y + 4, SVG_END, "", "%s", label);
-    }
+    y_grid(b, &axis, L, pw);
     sn_buf_printf(b, "<text transform=\"translate(16 %.1f) rotate(-90)\" "
                      "text-anchor=\"middle\">", T + ph / 2);
     sn_buf_put_xml(b, c->unit);
@@ -240,7 +260,8 @@ int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
             const double v = c->value[i];
             if (!isfinite(v))
                 continue;
-            const double x = gx + (double)s * bar, y = YV(v < 0 ? 0 : v);
+            const double x = gx + (double)s * bar;
+            const double y = y_at(&axis, v < 0 ? 0 : v);
             char colour[8];
             svg_colour(svg_series_colour(s), colour);
             sn_buf_printf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
@@ -257,12 +278,13 @@ int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
             double top = y;
             if (c->lo && c->hi && isfinite(c->lo[i]) && isfinite(c->hi[i])) {
                 const double xm = x + (bar - 1) / 2;
+                const double ylo = y_at(&axis, c->lo[i]);
+                const double yhi = y_at(&axis, c->hi[i]);
                 sn_buf_printf(b, "<path class=\"err\" d=\"M%.1f %.1f V%.1f "
                                  "M%.1f %.1f h%.1f M%.1f %.1f h%.1f\" "
                                  "stroke=\"#222\" fill=\"none\"/>\n",
-                              xm, YV(c->lo[i]), YV(c->hi[i]), xm - 3,
-                              YV(c->lo[i]), 6.0, xm - 3, YV(c->hi[i]), 6.0);
-                top = YV(c->hi[i]);
+                              xm, ylo, yhi, xm - 3, ylo, 6.0, xm - 3, yhi, 6.0);
+                top = yhi;
             }
             /* The value, written upwards above the bar. */
             char value[32];
@@ -295,7 +317,6 @@ int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
         svg_text(b, L + pw + 44, y, SVG_START, "", "%s", c->series[s]);
     }
     svg_end(b);
-#undef YV
     return sn_buf_failed(b) ? sn_set_error(err, "bar chart: out of memory") : 0;
 }
 

@@ -19,6 +19,20 @@ int sn_buf_failed(const sn_buf *b)
     return b->failed;
 }
 
+char *sn_buf_take(sn_buf *b)
+{
+    char *s = NULL;
+    if (!b->failed) {
+        const size_t n = b->data ? b->len : 0;
+        if ((s = malloc(n + 1)) != NULL) {
+            memcpy(s, b->data ? b->data : "", n);
+            s[n] = '\0';
+        }
+    }
+    sn_buf_free(b);
+    return s;
+}
+
 /* Room for n more bytes and a NUL. */
 static int reserve(sn_buf *b, size_t n)
 {

@@ -29,6 +29,8 @@ typedef struct sn_buf {
 
 void sn_buf_free(sn_buf *b);
 int sn_buf_failed(const sn_buf *b);
+/* A malloc'd copy of what b holds, b freed; NULL if it ran out of memory. */
+char *sn_buf_take(sn_buf *b);
 void sn_buf_put(sn_buf *b, const char *s, size_t n);
 void sn_buf_puts(sn_buf *b, const char *s);
 void sn_buf_printf(sn_buf *b, const char *fmt, ...) SN_BUF_PRINTF(2, 3);

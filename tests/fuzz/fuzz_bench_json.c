@@ -36,10 +36,9 @@ static void check_chart(const sn_bar_chart *c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
-        return 0;
     fuzz_file f;
-    fuzz_file_open(&f, data + 1, size - 1, data[0] & 1);
+    if (!fuzz_file_from_input(&f, data, size))
+        return 0;
     sn_chart_set set = {0};
     sn_error err = {{0}};
     if (sn_bench_read(f.path, "fuzz", &set, &err) == 0) {

@@ -69,4 +69,29 @@ static void fuzz_file_close(fuzz_file *f)
     f->fd = -1;
 }
 
+/* The input of the harnesses that read one file: byte 0 bit 0 picks the
+ * pipe, the rest is the file. 0 (nothing opened) for an empty input. */
+static inline int fuzz_file_from_input(fuzz_file *f, const uint8_t *data,
+                                       size_t size)
+{
+    if (size < 1)
+        return 0;
+    fuzz_file_open(f, data + 1, size - 1, data[0] & 1);
+    return 1;
+}
+
+/* Reads every byte of what a reader returned, so that AddressSanitizer
+ * catches a buffer shorter than the reader claims; through a volatile
+ * sink, so that the reads are not optimised away. */
+static volatile unsigned char fuzz_sink;
+
+static inline void fuzz_touch(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    unsigned char x = 0;
+    for (size_t i = 0; i < n; i++)
+        x ^= b[i];
+    fuzz_sink = x;
+}
+
 #endif

@@ -15,10 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
-        return 0;
     fuzz_file f;
-    fuzz_file_open(&f, data + 1, size - 1, data[0] & 1);
+    if (!fuzz_file_from_input(&f, data, size))
+        return 0;
     sn_net net;
     sn_error err;
     if (sn_model_load(&net, f.path, &err) == 0) {
@@ -29,10 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                          NULL) != 0 ||
             nparams != net.nparams || size - 1 < 4 * nparams)
             abort();
-        float sum = 0.0f;
-        for (size_t i = 0; i < net.nparams; i++)
-            sum += net.params[i];
-        (void)sum;
+        fuzz_touch(net.params, net.nparams * sizeof *net.params);
         sn_net_free(&net);
     } else if (err.msg[0] == '\0') {
         abort();

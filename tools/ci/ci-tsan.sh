@@ -39,8 +39,9 @@ export ARCHER_OPTIONS="verbose=1"
 # exitcode 66: a report fails the run even if the program would succeed.
 export TSAN_OPTIONS="halt_on_error=1:exitcode=66:ignore_noninstrumented_modules=1"
 
-tmp=$(mktemp -d /tmp/simdnet-tsan.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+tap_name=tsan
+# shellcheck source=tests/tap.sh
+. tests/tap.sh
 # 600 + 100 images of 7x7, labels 0-9, learnable.
 python3 - "$tmp/data" <<'PY'
 import os, random, struct, sys
@@ -55,8 +56,6 @@ for name, n in (("train", 600), ("t10k", 100)):
     open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, n) + bytes(labels))
 PY
 
-fails=0
-n=0
 check() { # DESCRIPTION COMMAND...: the command succeeds with no TSan report
     desc=$1
     shift
