@@ -114,7 +114,7 @@ typedef void sn_relu_backward_fn(size_t n, const float *dcda, const float *a,
  * docs/kernels.md). */
 typedef void sn_tanh_fn(size_t n, const float *x, float *y);
 #define SN_TANH_MAX_ERROR 2e-7
-#define SN_TANH_MAX_REL_ERROR 4e-7
+#define SN_TANH_MAX_REL_ERROR 3e-7
 
 /* delta[i] = dcda[i] * (1 - a[i] * a[i]): tanh's backward step with the
  * stored activation. delta may equal dcda (in place). */
