@@ -114,23 +114,23 @@ Test(avx512emu, tanh_bits_match_avx2)
 }
 #endif
 
-/* The oracle's own sigmoid meets the absolute bar the SIMD ones are held
- * to (max error, saturation, NaN, range): the comparisons rest on it. */
-Test(scalar, sigmoid_accuracy)
+/* The oracle's own sigmoid and tanh meet the absolute bars the SIMD ones
+ * are held to (max error, saturation, NaN, range): the comparisons rest on
+ * them. */
+static void run_oracle_accuracy(kc_check_fn *check)
 {
     kc_report rep;
-    const size_t failures =
-        kc_check_sigmoid_accuracy(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
+    const size_t failures = check(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
     cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
                  rep.failures, rep.checks);
 }
 
-/* The same for the oracle's tanh (libm's tanhf). */
+Test(scalar, sigmoid_accuracy)
+{
+    run_oracle_accuracy(kc_check_sigmoid_accuracy);
+}
+
 Test(scalar, tanh_accuracy)
 {
-    kc_report rep;
-    const size_t failures =
-        kc_check_tanh_accuracy(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
-    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
-                 rep.failures, rep.checks);
+    run_oracle_accuracy(kc_check_tanh_accuracy);
 }

@@ -4,29 +4,23 @@
 #include "neon_util.h"
 
 typedef struct adam_consts {
-    float32x4_t gscale, wd, decay, b1, one_minus_b1, b2, one_minus_b2;
-    float32x4_t step_size, bc2_sqrt, eps;
-    int coupled, decoupled;
+    float32x4_t decay, b1, one_minus_b1, b2, one_minus_b2, step_size, bc2_sqrt, eps;
+    int decoupled;
 } adam_consts;
 
-static inline float32x4_t adam4(float32x4_t p, float32x4_t *m,
-                                float32x4_t *v, float32x4_t gsum,
+/* s[0] is m, s[1] is v. */
+static inline float32x4_t adam4(float32x4_t p, float32x4_t s[2], float32x4_t g,
                                 const void *kv)
 {
     const adam_consts *k = kv;
-    float32x4_t g = vmulq_f32(gsum, k->gscale);
     if (k->decoupled)
         p = vmulq_f32(p, k->decay);
-    if (k->coupled)
-        g = vaddq_f32(g, vmulq_f32(k->wd, p));
-    const float32x4_t mi = vaddq_f32(vmulq_f32(k->b1, *m),
-                                     vmulq_f32(k->one_minus_b1, g));
-    const float32x4_t vi = vaddq_f32(vmulq_f32(k->b2, *v),
-                                     vmulq_f32(vmulq_f32(k->one_minus_b2, g), g));
-    *m = mi;
-    *v = vi;
-    const float32x4_t denom = vaddq_f32(vdivq_f32(vsqrtq_f32(vi), k->bc2_sqrt), k->eps);
-    return vsubq_f32(p, vdivq_f32(vmulq_f32(k->step_size, mi), denom));
+    s[0] = vaddq_f32(vmulq_f32(k->b1, s[0]), vmulq_f32(k->one_minus_b1, g));
+    s[1] = vaddq_f32(vmulq_f32(k->b2, s[1]),
+                     vmulq_f32(vmulq_f32(k->one_minus_b2, g), g));
+    const float32x4_t denom =
+        vaddq_f32(vdivq_f32(vsqrtq_f32(s[1]), k->bc2_sqrt), k->eps);
+    return vsubq_f32(p, vdivq_f32(vmulq_f32(k->step_size, s[0]), denom));
 }
 
 void sn_adam_neon(size_t n, float *p, float *m, float *v, size_t nbuf,
@@ -34,12 +28,11 @@ void sn_adam_neon(size_t n, float *p, float *m, float *v, size_t nbuf,
                   const sn_step_hyper *h)
 {
     const float wd = h->weight_decay;
-    const adam_consts k = {
-        vdupq_n_f32(gscale),           vdupq_n_f32(wd),
-        vdupq_n_f32(sn_step_decay(h)), vdupq_n_f32(h->beta1),
-        vdupq_n_f32(1.0f - h->beta1),  vdupq_n_f32(h->beta2),
-        vdupq_n_f32(1.0f - h->beta2),  vdupq_n_f32(h->step_size),
-        vdupq_n_f32(h->bc2_sqrt),      vdupq_n_f32(h->eps),
-        !h->decoupled && wd != 0.0f,   h->decoupled && wd != 0.0f};
-    sn_neon_step_loop(n, p, m, v, nbuf, gsum, adam4, &k);
+    const sn_neon_grad grad = sn_neon_grad_make(gscale, h->decoupled ? 0.0f : wd);
+    const adam_consts k = {vdupq_n_f32(sn_step_decay(h)), vdupq_n_f32(h->beta1),
+                           vdupq_n_f32(1.0f - h->beta1),  vdupq_n_f32(h->beta2),
+                           vdupq_n_f32(1.0f - h->beta2),  vdupq_n_f32(h->step_size),
+                           vdupq_n_f32(h->bc2_sqrt),      vdupq_n_f32(h->eps),
+                           h->decoupled && wd != 0.0f};
+    sn_neon_step_loop(n, p, m, v, nbuf, gsum, &grad, adam4, &k);
 }

@@ -3,22 +3,17 @@
 #include "neon_util.h"
 
 typedef struct momentum_consts {
-    float32x4_t gscale, wd, mu, lr;
-    int decay, nesterov;
+    float32x4_t mu, lr;
+    int nesterov;
 } momentum_consts;
 
-static inline float32x4_t momentum4(float32x4_t p, float32x4_t *buf,
-                                    float32x4_t *unused, float32x4_t gsum,
-                                    const void *kv)
+static inline float32x4_t momentum4(float32x4_t p, float32x4_t buf[2],
+                                    float32x4_t g, const void *kv)
 {
     const momentum_consts *k = kv;
-    (void)unused;
-    float32x4_t g = vmulq_f32(gsum, k->gscale);
-    if (k->decay)
-        g = vaddq_f32(g, vmulq_f32(k->wd, p));
-    const float32x4_t b = vaddq_f32(vmulq_f32(k->mu, *buf), g);
-    *buf = b;
-    const float32x4_t d = k->nesterov ? vaddq_f32(g, vmulq_f32(k->mu, b)) : b;
+    buf[0] = vaddq_f32(vmulq_f32(k->mu, buf[0]), g);
+    const float32x4_t d =
+        k->nesterov ? vaddq_f32(g, vmulq_f32(k->mu, buf[0])) : buf[0];
     return vsubq_f32(p, vmulq_f32(k->lr, d));
 }
 
@@ -26,8 +21,8 @@ void sn_momentum_neon(size_t n, float *p, float *buf, size_t nbuf,
                       const float *const *gsum, float gscale,
                       const sn_step_hyper *h)
 {
-    const momentum_consts k = {vdupq_n_f32(gscale), vdupq_n_f32(h->weight_decay),
-                               vdupq_n_f32(h->momentum), vdupq_n_f32(h->lr),
-                               h->weight_decay != 0.0f, h->nesterov};
-    sn_neon_step_loop(n, p, buf, NULL, nbuf, gsum, momentum4, &k);
+    const sn_neon_grad grad = sn_neon_grad_make(gscale, h->weight_decay);
+    const momentum_consts k = {vdupq_n_f32(h->momentum), vdupq_n_f32(h->lr),
+                               h->nesterov};
+    sn_neon_step_loop(n, p, buf, NULL, nbuf, gsum, &grad, momentum4, &k);
 }

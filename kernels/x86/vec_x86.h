@@ -36,7 +36,7 @@
  *
  * Built here on them: column chunks, horizontal sums, the gradient-buffer
  * sums, and the loops of the elementwise kernels (vmap1, vmap2) and of the
- * optimizer steps (vstep_loop).
+ * optimizer steps (vgrad_at, vstep_loop).
  */
 #ifndef SN_VEC_X86_H
 #define SN_VEC_X86_H
@@ -168,37 +168,56 @@ VEC_INLINE void vmap2(size_t n, const float *a, const float *b, float *y,
     }
 }
 
+/* The batch gradient of an optimizer step: g = gsum * gscale, plus wd * p
+ * when coupled weight decay is on (wd != 0), in the oracles' order. */
+typedef struct vgrad {
+    vfloat gscale, wd;
+    int decay;
+} vgrad;
+
+VEC_INLINE vgrad vgrad_make(float gscale, float wd)
+{
+    return (vgrad){vset1(gscale), vset1(wd), wd != 0.0f};
+}
+
+VEC_INLINE vfloat vgrad_at(const vgrad *c, vfloat gsum, vfloat p)
+{
+    const vfloat g = vmul(gsum, c->gscale);
+    return c->decay ? vadd(g, vmul(c->wd, p)) : g;
+}
+
 /* The loop of an optimizer step with one or two state arrays (s1 NULL for
- * one): step(p, &s0, &s1, sum of the gradient buffers, k) returns the new
- * p and updates the states, a vector at a time, then the masked tail. The
- * buffers are only read; p and the states are read once and written once. */
-typedef vfloat vstep_fn(vfloat p, vfloat *s0, vfloat *s1, vfloat gsum,
-                        const void *k);
+ * one): g = vgrad_at(grad, the sum of the gradient buffers, p), then
+ * step(p, s, g, k) returns the new p and updates the states s[0], s[1], a
+ * vector at a time, then the masked tail. The buffers are only read; p and
+ * the states are read once and written once. */
+typedef vfloat vstep_fn(vfloat p, vfloat s[2], vfloat g, const void *k);
 
 VEC_INLINE void vstep_loop(size_t n, float *p, float *s0, float *s1,
                            size_t nbuf, const float *const *gsum,
-                           vstep_fn *step, const void *k)
+                           const vgrad *grad, vstep_fn *step, const void *k)
 {
     size_t i = 0;
     for (; i + VEC_WIDTH <= n; i += VEC_WIDTH) {
-        vfloat a = vload(s0 + i), b = s1 ? vload(s1 + i) : vzero();
-        const vfloat pv = step(vload(p + i), &a, &b,
-                               vsum_buffers(nbuf, gsum, i), k);
-        vstore(s0 + i, a);
+        const vfloat pv = vload(p + i);
+        vfloat s[2] = {vload(s0 + i), s1 ? vload(s1 + i) : vzero()};
+        const vfloat g = vgrad_at(grad, vsum_buffers(nbuf, gsum, i), pv);
+        const vfloat next = step(pv, s, g, k);
+        vstore(s0 + i, s[0]);
         if (s1)
-            vstore(s1 + i, b);
-        vstore(p + i, pv);
+            vstore(s1 + i, s[1]);
+        vstore(p + i, next);
     }
     if (i < n) {
         const vmask m = vmask_first(n - i);
-        vfloat a = vload_mask(s0 + i, m);
-        vfloat b = s1 ? vload_mask(s1 + i, m) : vzero();
-        const vfloat pv = step(vload_mask(p + i, m), &a, &b,
-                               vsum_buffers_tail(nbuf, gsum, i, m), k);
-        vstore_mask(s0 + i, m, a);
+        const vfloat pv = vload_mask(p + i, m);
+        vfloat s[2] = {vload_mask(s0 + i, m), s1 ? vload_mask(s1 + i, m) : vzero()};
+        const vfloat g = vgrad_at(grad, vsum_buffers_tail(nbuf, gsum, i, m), pv);
+        const vfloat next = step(pv, s, g, k);
+        vstore_mask(s0 + i, m, s[0]);
         if (s1)
-            vstore_mask(s1 + i, m, b);
-        vstore_mask(p + i, m, pv);
+            vstore_mask(s1 + i, m, s[1]);
+        vstore_mask(p + i, m, next);
     }
 }
 
