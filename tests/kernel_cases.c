@@ -11,8 +11,8 @@
  *    element (1 float, 1 byte), and fenced: ending at an inaccessible page,
  *    so that any access past the end crashes, even a read whose value the
  *    kernel would discard;
- *  - in place where the contract allows it (sigmoid y == x, sigmoid_backward
- *    delta == dcda);
+ *  - in place where the contract allows it (the activations y == x, their
+ *    backward steps delta == dcda, softmax y == x, delta_onehot delta == a);
  *  - guard values around every buffer: outputs must not be written out of
  *    bounds. The guards are quiet NaNs (0xff bytes for pixels), so a kernel
  *    that reads past an input and sums what it read also fails, on its
@@ -911,6 +911,67 @@ static const float sigmoid_specials[] = {
 };
 #define NSPECIALS (sizeof sigmoid_specials / sizeof sigmoid_specials[0])
 
+/* The activations' forward kernels (sigmoid, tanh, relu) share one shape:
+ * y = f(x) for inputs over [-scale, scale) with a special at every fifth
+ * element (zeros, tiny, huge, inf, NaN), compared with the oracle within
+ * tol(oracle's value), or bit for bit where tol is NULL; in place must give
+ * exactly the out-of-place bits; no output of a non-NaN input outside
+ * [lo, hi]. */
+typedef double unary_tolerance_fn(float want);
+
+typedef struct unary_op {
+    const char *name;
+    sn_sigmoid_fn *fk, *fref;
+    float scale;
+    unary_tolerance_fn *tol;
+    float lo, hi;
+} unary_op;
+
+static void unary_length(const sn_kernels *k, kc_report *rep, size_t n,
+                         placement place, sn_rng *rng, const unary_op *op)
+{
+    buf X, Y, R, I;
+    float *x = fbuf_make(&X, n, place);
+    float *y = fbuf_make(&Y, n, place);
+    float *yref = fbuf_make(&R, n, place);
+    float *inplace = fbuf_make(&I, n, place);
+    for (size_t i = 0; i < n; i++)
+        x[i] = i % 5 == 3 ? sigmoid_specials[(i / 5) % NSPECIALS]
+                          : op->scale * sn_rng_uniform_pm1(rng);
+    memcpy(inplace, x, n * sizeof(float));
+    op->fref(n, x, yref);
+    op->fk(n, x, y);
+    op->fk(n, inplace, inplace);
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/%s n=%zu scale %g %s", k->isa_name,
+             op->name, n, (double)op->scale, place_name(place));
+    for (size_t i = 0; i < n; i++) {
+        if (op->tol)
+            expect_near(rep, ctx, "y", i, y[i], yref[i], op->tol(yref[i]));
+        else
+            expect_bits(rep, ctx, "y", i, y[i], yref[i]);
+        expect_bits(rep, ctx, "y (in place)", i, inplace[i], y[i]);
+        if (!(y[i] >= op->lo && y[i] <= op->hi) && !isnan(x[i]))
+            fail(rep, "%s: y[%zu] = %.9g for x = %.9g is outside [%g, %g]",
+                 ctx, i, (double)y[i], (double)x[i], (double)op->lo,
+                 (double)op->hi);
+    }
+    check_guards(rep, ctx, "y", &Y);
+    check_guards(rep, ctx, "y (in place)", &I);
+    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+}
+
+/* Adds the counts of more to rep; its first failure if rep has none. */
+static void report_merge(kc_report *rep, const kc_report *more)
+{
+    rep->checks += more->checks;
+    if (more->failures > 0) {
+        if (rep->failures == 0)
+            memcpy(rep->first, more->first, sizeof rep->first);
+        rep->failures += more->failures;
+    }
+}
+
 /*
  * sigmoid vs the oracle: each is within its error bound of the true value,
  * the kernel within KC_SIGMOID_MAX_ERROR (checked in double by
@@ -919,39 +980,17 @@ static const float sigmoid_specials[] = {
  * most KC_SIGMOID_MAX_ERROR + ulp(y) <= KC_SIGMOID_MAX_ERROR +
  * FLT_EPSILON |y|. And no output may leave [0, 1].
  */
+static double sigmoid_tolerance(float want)
+{
+    return KC_SIGMOID_MAX_ERROR + FLT_EPSILON * fabs(want);
+}
+
 static void sigmoid_length(const sn_kernels *k, kc_report *rep, size_t n,
                            placement place, sn_rng *rng)
 {
-    const sn_kernels *ref = oracle();
-    buf X, Y, R, I;
-    float *x = fbuf_make(&X, n, place);
-    float *y = fbuf_make(&Y, n, place);
-    float *yref = fbuf_make(&R, n, place);
-    float *inplace = fbuf_make(&I, n, place);
-    for (size_t i = 0; i < n; i++) {
-        x[i] = i % 5 == 3 ? sigmoid_specials[(i / 5) % NSPECIALS]
-                          : 20.0f * sn_rng_uniform_pm1(rng);
-    }
-    memcpy(inplace, x, n * sizeof(float));
-    ref->sigmoid(n, x, yref);
-    k->sigmoid(n, x, y);
-    k->sigmoid(n, inplace, inplace);
-    char ctx[160], ctx_in[160];
-    snprintf(ctx, sizeof ctx, "%s/sigmoid n=%zu %s", k->isa_name, n,
-             place_name(place));
-    snprintf(ctx_in, sizeof ctx_in, "%s/sigmoid n=%zu %s in place",
-             k->isa_name, n, place_name(place));
-    for (size_t i = 0; i < n; i++) {
-        const double tol = KC_SIGMOID_MAX_ERROR + FLT_EPSILON * fabs(yref[i]);
-        expect_near(rep, ctx, "y", i, y[i], yref[i], tol);
-        expect_near(rep, ctx_in, "y", i, inplace[i], yref[i], tol);
-        if (!(y[i] >= 0.0f && y[i] <= 1.0f) && !isnan(x[i]))
-            fail(rep, "%s: y[%zu] = %.9g for x = %.9g is outside [0, 1]", ctx,
-                 i, (double)y[i], (double)x[i]);
-    }
-    check_guards(rep, ctx, "y", &Y);
-    check_guards(rep, ctx_in, "y", &I);
-    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+    const unary_op op = {"sigmoid", k->sigmoid, oracle()->sigmoid, 20.0f,
+                         sigmoid_tolerance, 0.0f, 1.0f};
+    unary_length(k, rep, n, place, rng, &op);
 }
 
 size_t kc_check_sigmoid(const sn_kernels *k, kc_report *rep)
@@ -959,13 +998,85 @@ size_t kc_check_sigmoid(const sn_kernels *k, kc_report *rep)
     for_each_length(k, rep, sigmoid_length);
     kc_report abs_rep;
     kc_check_sigmoid_accuracy(k, &abs_rep);
-    rep->checks += abs_rep.checks;
-    if (abs_rep.failures > 0) {
-        if (rep->failures == 0)
-            memcpy(rep->first, abs_rep.first, sizeof rep->first);
-        rep->failures += abs_rep.failures;
-    }
+    report_merge(rep, &abs_rep);
     return rep->failures;
+}
+
+/* The sweeps of the accuracy checks: f at npoints evenly spaced x of
+ * [lo, hi], in blocks of an odd length so that the tails run too, each
+ * (x, y) handed to add. */
+typedef void sweep_add_fn(void *acc, float x, float y);
+
+static void sweep(sn_sigmoid_fn *f, float lo, float hi, size_t npoints,
+                  sweep_add_fn *add, void *acc)
+{
+    enum { BLOCK = 1021 };
+    float x[BLOCK], y[BLOCK];
+    const double step = npoints > 1 ? ((double)hi - lo) / (double)(npoints - 1)
+                                    : 0.0;
+    for (size_t first = 0; first < npoints; first += BLOCK) {
+        const size_t n = npoints - first < BLOCK ? npoints - first : BLOCK;
+        for (size_t i = 0; i < n; i++)
+            x[i] = (float)(lo + step * (double)(first + i));
+        f(n, x, y);
+        for (size_t i = 0; i < n; i++)
+            add(acc, x[i], y[i]);
+    }
+}
+
+/* The wide samples of the accuracy checks: 1, 1.25, ..., 9.75 times every
+ * power of ten from 1e-30 to 1e30, each with both signs (+v, then -v),
+ * then the specials; returns how many, WIDE_SIGNED of them signed pairs. */
+enum { WIDE_SIGNED = 2 * 61 * 36, WIDE = WIDE_SIGNED + NSPECIALS };
+
+static size_t wide_inputs(float x[WIDE])
+{
+    size_t n = 0;
+    for (int p = -30; p <= 30; p++)
+        for (int m = 0; m < 36; m++) {
+            const float v = (float)((1.0 + 0.25 * m) * pow(10.0, p));
+            x[n++] = v;
+            x[n++] = -v;
+        }
+    for (size_t i = 0; i < NSPECIALS; i++)
+        x[n++] = sigmoid_specials[i];
+    return n;
+}
+
+/* A measured maximum error (what, at x) must be within limit. */
+static void expect_max(kc_report *rep, const char *ctx, const char *what,
+                       double got, float at_x, double limit)
+{
+    if (!(got <= limit))
+        fail(rep, "%s: %s is %.3g at x = %.9g (limit %.3g)", ctx, what, got,
+             (double)at_x, limit);
+}
+
+/* The wide samples y = f(x) of an activation whose range is [lo, hi]: NaN
+ * must give NaN, -inf exactly lo and +inf exactly hi, no other output may
+ * leave [lo, hi]; the errors of those in range go to add. */
+static void wide_check(kc_report *rep, const char *ctx, const char *name,
+                       const float *x, const float *y, size_t n, float lo,
+                       float hi, sweep_add_fn *add, void *acc)
+{
+    for (size_t i = 0; i < n; i++) {
+        rep->checks++;
+        if (isnan(x[i])) {
+            if (!isnan(y[i]))
+                fail(rep, "%s: %s(NaN) = %.9g, expected NaN", ctx, name,
+                     (double)y[i]);
+        } else if (isinf(x[i])) {
+            const float want = x[i] > 0 ? hi : lo;
+            if (y[i] != want)
+                fail(rep, "%s: %s(%sinf) = %.9g, expected exactly %g", ctx,
+                     name, x[i] > 0 ? "+" : "-", (double)y[i], (double)want);
+        } else if (!(y[i] >= lo && y[i] <= hi)) {
+            fail(rep, "%s: %s(%.9g) = %.9g is outside [%g, %g]", ctx, name,
+                 (double)x[i], (double)y[i], (double)lo, (double)hi);
+        } else {
+            add(acc, x[i], y[i]);
+        }
+    }
 }
 
 static double sigmoid_exact(float x)
@@ -973,30 +1084,23 @@ static double sigmoid_exact(float x)
     return 1.0 / (1.0 + exp(-(double)x));
 }
 
+static void sigmoid_error_add(void *acc, float x, float y)
+{
+    kc_sigmoid_error *e = acc;
+    const double err = fabs((double)y - sigmoid_exact(x));
+    if (!(err <= e->max_abs)) { /* NaN counts as worst */
+        e->max_abs = isnan(err) ? INFINITY : err;
+        e->worst_x = x;
+    }
+}
+
 int kc_sigmoid_sweep(const sn_kernels *k, float lo, float hi, size_t npoints,
                      kc_sigmoid_error *out)
 {
-    /* In blocks of an odd length, so that the tails run too. */
-    enum { BLOCK = 1021 };
-    float x[BLOCK], y[BLOCK];
     out->max_abs = 0.0;
     out->worst_x = lo;
     out->points = npoints;
-    const double step = npoints > 1 ? ((double)hi - lo) / (double)(npoints - 1)
-                                    : 0.0;
-    for (size_t first = 0; first < npoints; first += BLOCK) {
-        const size_t n = npoints - first < BLOCK ? npoints - first : BLOCK;
-        for (size_t i = 0; i < n; i++)
-            x[i] = (float)(lo + step * (double)(first + i));
-        k->sigmoid(n, x, y);
-        for (size_t i = 0; i < n; i++) {
-            const double err = fabs((double)y[i] - sigmoid_exact(x[i]));
-            if (!(err <= out->max_abs)) { /* NaN counts as worst */
-                out->max_abs = isnan(err) ? INFINITY : err;
-                out->worst_x = x[i];
-            }
-        }
-    }
+    sweep(k->sigmoid, lo, hi, npoints, sigmoid_error_add, out);
     return out->max_abs <= KC_SIGMOID_MAX_ERROR ? 0 : -1;
 }
 
@@ -1011,46 +1115,18 @@ size_t kc_check_sigmoid_accuracy(const sn_kernels *k, kc_report *rep)
     kc_sigmoid_error e;
     kc_sigmoid_sweep(k, -20.0f, 20.0f, (1u << 22) + 1, &e);
     rep->checks += e.points;
-    if (!(e.max_abs <= KC_SIGMOID_MAX_ERROR))
-        fail(rep, "%s: max |error| over [-20, 20] is %.3g at x = %.9g (limit %.3g)",
-             ctx, e.max_abs, (double)e.worst_x, KC_SIGMOID_MAX_ERROR);
+    expect_max(rep, ctx, "max |error| over [-20, 20]", e.max_abs, e.worst_x,
+               KC_SIGMOID_MAX_ERROR);
 
-    /* Wide: 1, 1.25, ..., 9.75 times every power of ten to 1e30, both
-     * signs, then the specials. */
-    enum { WIDE = 2 * 61 * 36 + NSPECIALS };
+    /* Wide: out to 1e30 and the specials. */
     float x[WIDE], y[WIDE];
-    size_t n = 0;
-    for (int p = -30; p <= 30; p++)
-        for (int m = 0; m < 36; m++) {
-            const float v = (float)((1.0 + 0.25 * m) * pow(10.0, p));
-            x[n++] = v;
-            x[n++] = -v;
-        }
-    for (size_t i = 0; i < NSPECIALS; i++)
-        x[n++] = sigmoid_specials[i];
+    const size_t n = wide_inputs(x);
     k->sigmoid(n, x, y);
-    for (size_t i = 0; i < n; i++) {
-        rep->checks++;
-        if (isnan(x[i])) {
-            if (!isnan(y[i]))
-                fail(rep, "%s: sigmoid(NaN) = %.9g, expected NaN", ctx,
-                     (double)y[i]);
-        } else if (isinf(x[i])) {
-            const float want = x[i] > 0 ? 1.0f : 0.0f;
-            if (y[i] != want)
-                fail(rep, "%s: sigmoid(%sinf) = %.9g, expected exactly %g",
-                     ctx, x[i] > 0 ? "+" : "-", (double)y[i], (double)want);
-        } else if (!(y[i] >= 0.0f && y[i] <= 1.0f)) {
-            fail(rep, "%s: sigmoid(%.9g) = %.9g is outside [0, 1]", ctx,
-                 (double)x[i], (double)y[i]);
-        } else {
-            const double err = fabs((double)y[i] - sigmoid_exact(x[i]));
-            if (!(err <= KC_SIGMOID_MAX_ERROR))
-                fail(rep, "%s: sigmoid(%.9g) = %.9g, exact %.9g (error %.3g > %.3g)",
-                     ctx, (double)x[i], (double)y[i], sigmoid_exact(x[i]), err,
-                     KC_SIGMOID_MAX_ERROR);
-        }
-    }
+    kc_sigmoid_error wide = {0.0, 0.0f, 0};
+    wide_check(rep, ctx, "sigmoid", x, y, n, 0.0f, 1.0f, sigmoid_error_add,
+               &wide);
+    expect_max(rep, ctx, "max |error| out to +-1e30", wide.max_abs,
+               wide.worst_x, KC_SIGMOID_MAX_ERROR);
     return rep->failures;
 }
 
@@ -1289,41 +1365,13 @@ size_t kc_check_sgd(const sn_kernels *k, kc_report *rep)
 
 /* ------------------------------------------------------------ relu, tanh */
 
-/* The inputs of the activations: random reals over [-scale, scale) with,
- * at every fifth element, one of the specials (zeros, tiny, huge, inf,
- * NaN). */
-static void fill_activation_inputs(sn_rng *rng, float *x, size_t n, float scale)
-{
-    for (size_t i = 0; i < n; i++)
-        x[i] = i % 5 == 3 ? sigmoid_specials[(i / 5) % NSPECIALS]
-                          : scale * sn_rng_uniform_pm1(rng);
-}
-
-/* relu is a selection, no arithmetic: bit for bit, out of place and in
- * place, NaN kept, -0 kept. */
+/* relu is a selection, no arithmetic: bit for bit, NaN kept, -0 kept. */
 static void relu_length(const sn_kernels *k, kc_report *rep, size_t n,
                         placement place, sn_rng *rng)
 {
-    buf X, Y, R, I;
-    float *x = fbuf_make(&X, n, place);
-    float *y = fbuf_make(&Y, n, place);
-    float *yref = fbuf_make(&R, n, place);
-    float *inplace = fbuf_make(&I, n, place);
-    fill_activation_inputs(rng, x, n, 4.0f);
-    memcpy(inplace, x, n * sizeof(float));
-    oracle()->relu(n, x, yref);
-    k->relu(n, x, y);
-    k->relu(n, inplace, inplace);
-    char ctx[160];
-    snprintf(ctx, sizeof ctx, "%s/relu n=%zu %s", k->isa_name, n,
-             place_name(place));
-    for (size_t i = 0; i < n; i++) {
-        expect_bits(rep, ctx, "y", i, y[i], yref[i]);
-        expect_bits(rep, ctx, "y (in place)", i, inplace[i], yref[i]);
-    }
-    check_guards(rep, ctx, "y", &Y);
-    check_guards(rep, ctx, "y (in place)", &I);
-    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+    const unary_op op = {"relu", k->relu, oracle()->relu, 4.0f, NULL, 0.0f,
+                         INFINITY};
+    unary_length(k, rep, n, place, rng, &op);
 }
 
 size_t kc_check_relu(const sn_kernels *k, kc_report *rep)
@@ -1331,9 +1379,10 @@ size_t kc_check_relu(const sn_kernels *k, kc_report *rep)
     return for_each_length(k, rep, relu_length);
 }
 
-/* What a ReLU layer stores: a third exact zeros (of both signs), the rest
- * positive; where a is zero the incoming dcda is sometimes inf or NaN, and
- * the delta must still be an exact +0. */
+/* What a ReLU layer stores, and the edges of the contract: a third exact
+ * zeros (of both signs), where the incoming dcda is sometimes inf or NaN
+ * and the delta must still be an exact +0; negatives; subnormals (> 0, so
+ * they pass dcda); the rest ordinary positives. */
 static void relu_activations(sn_rng *rng, float *a, float *dcda, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -1374,31 +1423,14 @@ static double tanh_tolerance(float want)
     return (KC_TANH_MAX_REL_ERROR + FLT_EPSILON) * fabs(want);
 }
 
+/* Half the lengths over [-10, 10], half over [-1, 1], where the small
+ * values' relative precision shows. */
 static void tanh_length(const sn_kernels *k, kc_report *rep, size_t n,
                         placement place, sn_rng *rng)
 {
-    buf X, Y, R, I;
-    float *x = fbuf_make(&X, n, place);
-    float *y = fbuf_make(&Y, n, place);
-    float *yref = fbuf_make(&R, n, place);
-    float *inplace = fbuf_make(&I, n, place);
-    /* Half the lengths over [-10, 10], half over [-1, 1], where the small
-     * values' relative precision shows. */
-    fill_activation_inputs(rng, x, n, n % 2 ? 10.0f : 1.0f);
-    memcpy(inplace, x, n * sizeof(float));
-    oracle()->tanh(n, x, yref);
-    k->tanh(n, x, y);
-    k->tanh(n, inplace, inplace);
-    char ctx[160];
-    snprintf(ctx, sizeof ctx, "%s/tanh n=%zu %s", k->isa_name, n,
-             place_name(place));
-    for (size_t i = 0; i < n; i++) {
-        expect_near(rep, ctx, "y", i, y[i], yref[i], tanh_tolerance(yref[i]));
-        expect_bits(rep, ctx, "y (in place)", i, inplace[i], y[i]);
-    }
-    check_guards(rep, ctx, "y", &Y);
-    check_guards(rep, ctx, "y (in place)", &I);
-    buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
+    const unary_op op = {"tanh", k->tanh, oracle()->tanh, n % 2 ? 10.0f : 1.0f,
+                         tanh_tolerance, -1.0f, 1.0f};
+    unary_length(k, rep, n, place, rng, &op);
 }
 
 size_t kc_check_tanh(const sn_kernels *k, kc_report *rep)
@@ -1406,18 +1438,14 @@ size_t kc_check_tanh(const sn_kernels *k, kc_report *rep)
     for_each_length(k, rep, tanh_length);
     kc_report abs_rep;
     kc_check_tanh_accuracy(k, &abs_rep);
-    rep->checks += abs_rep.checks;
-    if (abs_rep.failures > 0) {
-        if (rep->failures == 0)
-            memcpy(rep->first, abs_rep.first, sizeof rep->first);
-        rep->failures += abs_rep.failures;
-    }
+    report_merge(rep, &abs_rep);
     return rep->failures;
 }
 
 /* The error of one tanh value against double precision, into e. */
-static void tanh_error_add(kc_tanh_error *e, float x, float y)
+static void tanh_error_add(void *acc, float x, float y)
 {
+    kc_tanh_error *e = acc;
     const double t = tanh((double)x);
     const double err = fabs((double)y - t);
     const double rel = t != 0.0 ? err / fabs(t) : (y == 0.0f ? 0.0 : INFINITY);
@@ -1434,21 +1462,10 @@ static void tanh_error_add(kc_tanh_error *e, float x, float y)
 int kc_tanh_sweep(const sn_kernels *k, float lo, float hi, size_t npoints,
                   kc_tanh_error *out)
 {
-    enum { BLOCK = 1021 }; /* odd: the tails run too */
-    float x[BLOCK], y[BLOCK];
     memset(out, 0, sizeof *out);
     out->worst_abs_x = out->worst_rel_x = lo;
     out->points = npoints;
-    const double step = npoints > 1 ? ((double)hi - lo) / (double)(npoints - 1)
-                                    : 0.0;
-    for (size_t first = 0; first < npoints; first += BLOCK) {
-        const size_t n = npoints - first < BLOCK ? npoints - first : BLOCK;
-        for (size_t i = 0; i < n; i++)
-            x[i] = (float)(lo + step * (double)(first + i));
-        k->tanh(n, x, y);
-        for (size_t i = 0; i < n; i++)
-            tanh_error_add(out, x[i], y[i]);
-    }
+    sweep(k->tanh, lo, hi, npoints, tanh_error_add, out);
     return out->max_abs <= KC_TANH_MAX_ERROR &&
                    out->max_rel <= KC_TANH_MAX_REL_ERROR
                ? 0
@@ -1466,59 +1483,31 @@ size_t kc_check_tanh_accuracy(const sn_kernels *k, kc_report *rep)
     kc_tanh_error e;
     kc_tanh_sweep(k, -10.0f, 10.0f, (1u << 22) + 1, &e);
     rep->checks += e.points;
-    if (!(e.max_abs <= KC_TANH_MAX_ERROR))
-        fail(rep, "%s: max |error| over [-10, 10] is %.3g at x = %.9g (limit %.3g)",
-             ctx, e.max_abs, (double)e.worst_abs_x, KC_TANH_MAX_ERROR);
-    if (!(e.max_rel <= KC_TANH_MAX_REL_ERROR))
-        fail(rep, "%s: max relative error over [-10, 10] is %.3g at x = %.9g "
-                  "(limit %.3g)",
-             ctx, e.max_rel, (double)e.worst_rel_x, KC_TANH_MAX_REL_ERROR);
+    expect_max(rep, ctx, "max |error| over [-10, 10]", e.max_abs,
+               e.worst_abs_x, KC_TANH_MAX_ERROR);
+    expect_max(rep, ctx, "max relative error over [-10, 10]", e.max_rel,
+               e.worst_rel_x, KC_TANH_MAX_REL_ERROR);
 
-    /* Wide: 1, 1.25, ..., 9.75 times every power of ten from 1e-30 to
-     * 1e30 (the relative error of tiny values), both signs, then the
-     * specials; tanh(-x) must be exactly -tanh(x). */
-    enum { WIDE = 2 * 61 * 36 + NSPECIALS };
+    /* Wide: from 1e-30 (the relative error of tiny values) to 1e30 and the
+     * specials; zeros keep their sign; tanh(-x) must be exactly -tanh(x). */
     float x[WIDE], y[WIDE];
-    size_t n = 0;
-    for (int p = -30; p <= 30; p++)
-        for (int m = 0; m < 36; m++) {
-            const float v = (float)((1.0 + 0.25 * m) * pow(10.0, p));
-            x[n++] = v;
-            x[n++] = -v;
-        }
-    const size_t nsigned = n;
-    for (size_t i = 0; i < NSPECIALS; i++)
-        x[n++] = sigmoid_specials[i];
+    const size_t n = wide_inputs(x);
     k->tanh(n, x, y);
     kc_tanh_error wide;
     memset(&wide, 0, sizeof wide);
+    wide_check(rep, ctx, "tanh", x, y, n, -1.0f, 1.0f, tanh_error_add, &wide);
     for (size_t i = 0; i < n; i++) {
-        rep->checks++;
-        if (isnan(x[i])) {
-            if (!isnan(y[i]))
-                fail(rep, "%s: tanh(NaN) = %.9g, expected NaN", ctx,
-                     (double)y[i]);
-        } else if (isinf(x[i]) || x[i] == 0.0f) {
-            const float want = isinf(x[i]) ? copysignf(1.0f, x[i]) : x[i];
-            if (memcmp(&y[i], &want, sizeof want) != 0)
-                fail(rep, "%s: tanh(%g) = %.9g, expected exactly %g", ctx,
-                     (double)x[i], (double)y[i], (double)want);
-        } else if (!(fabsf(y[i]) <= 1.0f)) {
-            fail(rep, "%s: tanh(%.9g) = %.9g is outside [-1, 1]", ctx,
-                 (double)x[i], (double)y[i]);
-        } else {
-            tanh_error_add(&wide, x[i], y[i]);
-        }
-        if (i < nsigned && i % 2 == 1 && y[i] != -y[i - 1])
+        if (x[i] == 0.0f)
+            expect_bits(rep, ctx, "tanh(+-0)", i, y[i], x[i]);
+        if (i < WIDE_SIGNED && i % 2 == 1 && y[i] != -y[i - 1])
             fail(rep, "%s: tanh(%.9g) = %.9g but tanh(%.9g) = %.9g: not odd",
                  ctx, (double)x[i - 1], (double)y[i - 1], (double)x[i],
                  (double)y[i]);
     }
-    if (!(wide.max_abs <= KC_TANH_MAX_ERROR && wide.max_rel <= KC_TANH_MAX_REL_ERROR))
-        fail(rep, "%s: out to +-1e30: max |error| %.3g at x = %.9g, max "
-                  "relative error %.3g at x = %.9g (limits %.3g, %.3g)",
-             ctx, wide.max_abs, (double)wide.worst_abs_x, wide.max_rel,
-             (double)wide.worst_rel_x, KC_TANH_MAX_ERROR, KC_TANH_MAX_REL_ERROR);
+    expect_max(rep, ctx, "max |error| out to +-1e30", wide.max_abs,
+               wide.worst_abs_x, KC_TANH_MAX_ERROR);
+    expect_max(rep, ctx, "max relative error out to +-1e30", wide.max_rel,
+               wide.worst_rel_x, KC_TANH_MAX_REL_ERROR);
     return rep->failures;
 }
 
@@ -1842,6 +1831,23 @@ static void opt_length(const sn_kernels *k, kc_report *rep, size_t n,
         opt_variant_run(k, rep, n, place, rng, spec, &spec->variants[v]);
 }
 
+/* The length function and check of optimizer op: its nstate state
+ * arrays, op_call and op_variants; adam: step_size and bc2_sqrt from the
+ * step count. */
+#define OPT_CHECK(op, nstate, adam)                                            \
+    static void op##_length(const sn_kernels *k, kc_report *rep, size_t n,     \
+                            placement place, sn_rng *rng)                      \
+    {                                                                          \
+        static const opt_spec spec = {#op, nstate, op##_call, adam,            \
+                                      op##_variants,                           \
+                                      sizeof op##_variants / sizeof op##_variants[0]}; \
+        opt_length(k, rep, n, place, rng, &spec);                              \
+    }                                                                          \
+    size_t kc_check_##op(const sn_kernels *k, kc_report *rep)                  \
+    {                                                                          \
+        return for_each_length(k, rep, op##_length);                           \
+    }
+
 static void momentum_call(const sn_kernels *k, size_t n, float *p,
                           float *const *s, size_t nbuf, const float *const *g,
                           float gscale, const sn_step_hyper *h)
@@ -1860,19 +1866,7 @@ static const opt_variant momentum_variants[] = {
     {"mu 0 wd 0.5", {.lr = 0.1f, .momentum = 0.0f, .weight_decay = 0.5f}},
 };
 
-static void momentum_length(const sn_kernels *k, kc_report *rep, size_t n,
-                            placement place, sn_rng *rng)
-{
-    static const opt_spec spec = {"momentum", 1, momentum_call, 0,
-                                  momentum_variants,
-                                  sizeof momentum_variants / sizeof momentum_variants[0]};
-    opt_length(k, rep, n, place, rng, &spec);
-}
-
-size_t kc_check_momentum(const sn_kernels *k, kc_report *rep)
-{
-    return for_each_length(k, rep, momentum_length);
-}
+OPT_CHECK(momentum, 1, 0)
 
 static void rmsprop_call(const sn_kernels *k, size_t n, float *p,
                          float *const *s, size_t nbuf, const float *const *g,
@@ -1890,19 +1884,7 @@ static const opt_variant rmsprop_variants[] = {
     {"alpha 0.3", {.lr = 0.01f, .beta2 = 0.3f, .eps = 1e-8f}},
 };
 
-static void rmsprop_length(const sn_kernels *k, kc_report *rep, size_t n,
-                           placement place, sn_rng *rng)
-{
-    static const opt_spec spec = {"rmsprop", 1, rmsprop_call, 0,
-                                  rmsprop_variants,
-                                  sizeof rmsprop_variants / sizeof rmsprop_variants[0]};
-    opt_length(k, rep, n, place, rng, &spec);
-}
-
-size_t kc_check_rmsprop(const sn_kernels *k, kc_report *rep)
-{
-    return for_each_length(k, rep, rmsprop_length);
-}
+OPT_CHECK(rmsprop, 1, 0)
 
 static void adam_call(const sn_kernels *k, size_t n, float *p, float *const *s,
                       size_t nbuf, const float *const *g, float gscale,
@@ -1925,18 +1907,7 @@ static const opt_variant adam_variants[] = {
       .weight_decay = 0.3f, .decoupled = 1}},
 };
 
-static void adam_length(const sn_kernels *k, kc_report *rep, size_t n,
-                        placement place, sn_rng *rng)
-{
-    static const opt_spec spec = {"adam", 2, adam_call, 1, adam_variants,
-                                  sizeof adam_variants / sizeof adam_variants[0]};
-    opt_length(k, rep, n, place, rng, &spec);
-}
-
-size_t kc_check_adam(const sn_kernels *k, kc_report *rep)
-{
-    return for_each_length(k, rep, adam_length);
-}
+OPT_CHECK(adam, 2, 1)
 
 /* ------------------------------------------------------------ the table */
 

@@ -74,47 +74,63 @@ static void run_emulated(const char *op, kc_check_fn *check)
 SN_KERNEL_OPS(KERNEL_EMU_TEST_, avx512emu)
 
 /* One exp text (kernels/x86/exp_x86.h) for both widths: at 8 lanes (AVX2)
- * and at 16 (the emulation) the sigmoid gives the same bits for every input,
- * and for every position in the vector or the tail. */
-Test(avx512emu, sigmoid_bits_match_avx2)
+ * and at 16 (the emulation) the sigmoid and the tanh give the same bits for
+ * every input, and for every position in the vector or the tail. */
+static void unary_bits_match(const char *op, sn_sigmoid_fn *f8,
+                             sn_sigmoid_fn *f16, float lo, float hi)
 {
-    const sn_kernels *avx2 = sn_kernels_for(SN_ISA_AVX2);
-    if (!avx2)
-        cr_skip_test("this CPU cannot run AVX2 (it has: %s)", sn_cpu_features());
     enum { N = 2000003 }; /* not a multiple of 8 or 16: a tail for both */
     float *x = malloc(N * sizeof *x), *y8 = malloc(N * sizeof *y8),
           *y16 = malloc(N * sizeof *y16);
     cr_assert(x && y8 && y16);
     for (size_t i = 0; i < N; i++)
-        x[i] = -100.0f + 200.0f * (float)i / (float)(N - 1);
+        x[i] = lo + (hi - lo) * (float)i / (float)(N - 1);
     x[0] = -INFINITY, x[1] = INFINITY, x[2] = NAN, x[3] = -0.0f;
-    avx2->sigmoid(N, x, y8);
-    sn_kernels_avx512emu.sigmoid(N, x, y16);
+    f8(N, x, y8);
+    f16(N, x, y16);
     for (size_t i = 0; i < N; i++)
         cr_assert(memcmp(&y8[i], &y16[i], sizeof y8[i]) == 0,
-                  "sigmoid(%.9g): avx2 %.9g, avx512emu %.9g", (double)x[i],
+                  "%s(%.9g): avx2 %.9g, avx512emu %.9g", op, (double)x[i],
                   (double)y8[i], (double)y16[i]);
     free(x), free(y8), free(y16);
 }
+
+Test(avx512emu, sigmoid_bits_match_avx2)
+{
+    const sn_kernels *avx2 = sn_kernels_for(SN_ISA_AVX2);
+    if (!avx2)
+        cr_skip_test("this CPU cannot run AVX2 (it has: %s)", sn_cpu_features());
+    unary_bits_match("sigmoid", avx2->sigmoid, sn_kernels_avx512emu.sigmoid,
+                     -100.0f, 100.0f);
+}
+
+Test(avx512emu, tanh_bits_match_avx2)
+{
+    const sn_kernels *avx2 = sn_kernels_for(SN_ISA_AVX2);
+    if (!avx2)
+        cr_skip_test("this CPU cannot run AVX2 (it has: %s)", sn_cpu_features());
+    unary_bits_match("tanh", avx2->tanh, sn_kernels_avx512emu.tanh, -50.0f,
+                     50.0f);
+}
 #endif
 
-/* The oracle's own sigmoid meets the absolute bar the SIMD ones are held
- * to (max error, saturation, NaN, range): the comparisons rest on it. */
-Test(scalar, sigmoid_accuracy)
+/* The oracle's own sigmoid and tanh meet the absolute bars the SIMD ones
+ * are held to (max error, saturation, NaN, range): the comparisons rest on
+ * them. */
+static void run_oracle_accuracy(kc_check_fn *check)
 {
     kc_report rep;
-    const size_t failures =
-        kc_check_sigmoid_accuracy(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
+    const size_t failures = check(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
     cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
                  rep.failures, rep.checks);
 }
 
-/* The same for the oracle's tanh (libm's tanhf). */
+Test(scalar, sigmoid_accuracy)
+{
+    run_oracle_accuracy(kc_check_sigmoid_accuracy);
+}
+
 Test(scalar, tanh_accuracy)
 {
-    kc_report rep;
-    const size_t failures =
-        kc_check_tanh_accuracy(sn_kernels_get_built(SN_ISA_SCALAR), &rep);
-    cr_assert_eq(failures, 0, "%s (%zu of %zu checks failed)", rep.first,
-                 rep.failures, rep.checks);
+    run_oracle_accuracy(kc_check_tanh_accuracy);
 }

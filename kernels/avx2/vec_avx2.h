@@ -82,6 +82,7 @@ VEC_INLINE vfloat vsqrt(vfloat a) { return _mm256_sqrt_ps(a); }
 VEC_INLINE vfloat vfma(vfloat a, vfloat b, vfloat c) { return _mm256_fmadd_ps(a, b, c); }
 VEC_INLINE vfloat vfnma(vfloat a, vfloat b, vfloat c) { return _mm256_fnmadd_ps(a, b, c); }
 VEC_INLINE vfloat vmin(vfloat a, vfloat b) { return _mm256_min_ps(a, b); }
+VEC_INLINE vfloat vmax(vfloat a, vfloat b) { return _mm256_max_ps(a, b); }
 VEC_INLINE vfloat vabs(vfloat a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
 
 VEC_INLINE vfloat vround(vfloat a)

@@ -69,6 +69,7 @@ VEC_INLINE vfloat vsqrt(vfloat a) { return _mm512_sqrt_ps(a); }
 VEC_INLINE vfloat vfma(vfloat a, vfloat b, vfloat c) { return _mm512_fmadd_ps(a, b, c); }
 VEC_INLINE vfloat vfnma(vfloat a, vfloat b, vfloat c) { return _mm512_fnmadd_ps(a, b, c); }
 VEC_INLINE vfloat vmin(vfloat a, vfloat b) { return _mm512_min_ps(a, b); }
+VEC_INLINE vfloat vmax(vfloat a, vfloat b) { return _mm512_max_ps(a, b); }
 VEC_INLINE vfloat vabs(vfloat a) { return _mm512_abs_ps(a); }
 
 VEC_INLINE vfloat vround(vfloat a)

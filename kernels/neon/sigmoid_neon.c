@@ -10,8 +10,6 @@
  * division is the exact vdivq_f32, so the error is the exponential's plus
  * two roundings: under 1e-7 absolute against double (bound 2e-7).
  */
-#include <string.h>
-
 #include "exp_neon.h"
 #include "neon_util.h"
 
@@ -25,15 +23,5 @@ static inline float32x4_t sigmoid4(float32x4_t x)
 
 void sn_sigmoid_neon(size_t n, const float *x, float *y)
 {
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        vst1q_f32(y + i, sigmoid4(vld1q_f32(x + i)));
-    if (i < n) {
-        /* The last 1-3 values take the same vector path through a padded
-         * copy, so a value's result never depends on where it sits. */
-        float buf[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        memcpy(buf, x + i, (n - i) * sizeof *buf);
-        vst1q_f32(buf, sigmoid4(vld1q_f32(buf)));
-        memcpy(y + i, buf, (n - i) * sizeof *buf);
-    }
+    sn_neon_map1(n, x, y, sigmoid4);
 }

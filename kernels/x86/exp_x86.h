@@ -1,6 +1,6 @@
 /*
  * exp_x86.h - the sigmoid without libm, on the x86 vector primitives, for
- * sigmoid_x86.h (and any future kernel that needs exp). One text for AVX2
+ * sigmoid_x86.h; tanh_x86.h and softmax_x86.h use its vexp_neg. One text for AVX2
  * and AVX-512, so both ISAs compute the same operations in the same order
  * and give bit-identical sigmoids. The method (docs/kernels.md):
  *

@@ -1,6 +1,14 @@
-/* relu_backward, x86: PROVISIONAL, the scalar oracle until the vector body lands. */
+/* relu_backward, x86: delta = a > 0 ? dcda : 0 as a compare and a blend,
+ * bit-identical to the oracle: where a ReLU gave 0 the delta is an exact
+ * +0 whatever dcda holds. delta may equal dcda. */
 
-void SN_X86_FN(relu_backward)(size_t n, const float *dcda, const float *a, float *delta)
+VEC_INLINE vfloat relu_backward_step(vfloat dcda, vfloat a)
 {
-    sn_relu_backward_scalar(n, dcda, a, delta);
+    return vblend(vlt(vzero(), a), vzero(), dcda);
+}
+
+void SN_X86_FN(relu_backward)(size_t n, const float *dcda, const float *a,
+                              float *delta)
+{
+    vmap2(n, dcda, a, delta, relu_backward_step);
 }

@@ -4,11 +4,5 @@
 
 void SN_X86_FN(sigmoid)(size_t n, const float *x, float *y)
 {
-    size_t i = 0;
-    for (; i + VEC_WIDTH <= n; i += VEC_WIDTH)
-        vstore(y + i, vsigmoid(vload(x + i)));
-    if (i < n) {
-        const vmask m = vmask_first(n - i);
-        vstore_mask(y + i, m, vsigmoid(vload_mask(x + i, m)));
-    }
+    vmap1(n, x, y, vsigmoid);
 }

@@ -20,9 +20,9 @@
  *           (n <= W lanes with its mask: the plain instruction when n == W
  *           where that is faster)
  *   float   vzero, vset1, vadd, vsub, vmul, vdiv, vsqrt, vfma(a, b, c) =
- *           a b + c fused, vfnma(a, b, c) = c - a b fused, vmin(a, b) (b
- *           where either is NaN), vabs, vround (to nearest), vlt(a, b) (a
- *           vmask), vblend(m, a, b) (b where m, else a)
+ *           a b + c fused, vfnma(a, b, c) = c - a b fused, vmin(a, b) and
+ *           vmax(a, b) (b where either is NaN), vabs, vround (to nearest),
+ *           vlt(a, b) (a vmask), vblend(m, a, b) (b where m, else a)
  *   int     vset1_i32, vadd_i32, vshl_i32, vcvt_i32 (float to int, to
  *           nearest), vcast_f32 (the bits as floats), viota(base)
  *   pixels  vload_u8 (W bytes), vload_u8_n (n <= W bytes, no more read),
@@ -33,6 +33,10 @@
  *   nonzero NZ_BLOCK, vnonzero_bits(x, len) (bit b: x[b] != 0, for len <=
  *           NZ_BLOCK), vcompress_store (the lanes of a bit mask packed low
  *           and stored whole: outputs need a vector of slack)
+ *
+ * Built here on them: column chunks, horizontal sums, the gradient-buffer
+ * sums, and the loops of the elementwise kernels (vmap1, vmap2) and of the
+ * optimizer steps (vgrad_at, vstep_loop).
  */
 #ifndef SN_VEC_X86_H
 #define SN_VEC_X86_H
@@ -135,6 +139,86 @@ VEC_INLINE vfloat vsum_buffers_tail(size_t nbuf, const float *const *g,
     for (size_t j = 1; j < nbuf; j++)
         s = vadd(s, vload_mask(g[j] + i, m));
     return s;
+}
+
+/* The loops of the elementwise kernels, written once: f (a VEC_INLINE
+ * function of the body, inlined through the constant pointer) a vector at
+ * a time, then the tail as one masked load and store. Each element is
+ * read before its result is stored, so an output may equal an input. */
+VEC_INLINE void vmap1(size_t n, const float *x, float *y, vfloat (*f)(vfloat))
+{
+    size_t i = 0;
+    for (; i + VEC_WIDTH <= n; i += VEC_WIDTH)
+        vstore(y + i, f(vload(x + i)));
+    if (i < n) {
+        const vmask m = vmask_first(n - i);
+        vstore_mask(y + i, m, f(vload_mask(x + i, m)));
+    }
+}
+
+VEC_INLINE void vmap2(size_t n, const float *a, const float *b, float *y,
+                      vfloat (*f)(vfloat, vfloat))
+{
+    size_t i = 0;
+    for (; i + VEC_WIDTH <= n; i += VEC_WIDTH)
+        vstore(y + i, f(vload(a + i), vload(b + i)));
+    if (i < n) {
+        const vmask m = vmask_first(n - i);
+        vstore_mask(y + i, m, f(vload_mask(a + i, m), vload_mask(b + i, m)));
+    }
+}
+
+/* The batch gradient of an optimizer step: g = gsum * gscale, plus wd * p
+ * when coupled weight decay is on (wd != 0), in the oracles' order. */
+typedef struct vgrad {
+    vfloat gscale, wd;
+    int decay;
+} vgrad;
+
+VEC_INLINE vgrad vgrad_make(float gscale, float wd)
+{
+    return (vgrad){vset1(gscale), vset1(wd), wd != 0.0f};
+}
+
+VEC_INLINE vfloat vgrad_at(const vgrad *c, vfloat gsum, vfloat p)
+{
+    const vfloat g = vmul(gsum, c->gscale);
+    return c->decay ? vadd(g, vmul(c->wd, p)) : g;
+}
+
+/* The loop of an optimizer step with one or two state arrays (s1 NULL for
+ * one): g = vgrad_at(grad, the sum of the gradient buffers, p), then
+ * step(p, s, g, k) returns the new p and updates the states s[0], s[1], a
+ * vector at a time, then the masked tail. The buffers are only read; p and
+ * the states are read once and written once. */
+typedef vfloat vstep_fn(vfloat p, vfloat s[2], vfloat g, const void *k);
+
+VEC_INLINE void vstep_loop(size_t n, float *p, float *s0, float *s1,
+                           size_t nbuf, const float *const *gsum,
+                           const vgrad *grad, vstep_fn *step, const void *k)
+{
+    size_t i = 0;
+    for (; i + VEC_WIDTH <= n; i += VEC_WIDTH) {
+        const vfloat pv = vload(p + i);
+        vfloat s[2] = {vload(s0 + i), s1 ? vload(s1 + i) : vzero()};
+        const vfloat g = vgrad_at(grad, vsum_buffers(nbuf, gsum, i), pv);
+        const vfloat next = step(pv, s, g, k);
+        vstore(s0 + i, s[0]);
+        if (s1)
+            vstore(s1 + i, s[1]);
+        vstore(p + i, next);
+    }
+    if (i < n) {
+        const vmask m = vmask_first(n - i);
+        const vfloat pv = vload_mask(p + i, m);
+        vfloat s[2] = {vload_mask(s0 + i, m), s1 ? vload_mask(s1 + i, m) : vzero()};
+        const vfloat g = vgrad_at(grad, vsum_buffers_tail(nbuf, gsum, i, m), pv);
+        const vfloat next = step(pv, s, g, k);
+        vstore_mask(s0 + i, m, s[0]);
+        if (s1)
+            vstore_mask(s1 + i, m, s[1]);
+        vstore_mask(p + i, m, next);
+    }
 }
 
 #endif /* SN_VEC_X86_H */

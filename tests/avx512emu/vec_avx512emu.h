@@ -104,6 +104,7 @@ EMU_F2(vsub, _mm256_sub_ps)
 EMU_F2(vmul, _mm256_mul_ps)
 EMU_F2(vdiv, _mm256_div_ps)
 EMU_F2(vmin, _mm256_min_ps)
+EMU_F2(vmax, _mm256_max_ps)
 
 VEC_INLINE vfloat vzero(void) { return (vfloat){_mm256_setzero_ps(), _mm256_setzero_ps()}; }
 VEC_INLINE vfloat vset1(float x) { return (vfloat){_mm256_set1_ps(x), _mm256_set1_ps(x)}; }
