@@ -130,6 +130,20 @@ static double sample_cost(const sn_kernels *k, const sn_net *net,
     return net_head(k, net, &label, 0, a);
 }
 
+/* dC/d(parameter i) by central differences with step h. */
+static double central_difference(const sn_kernels *k, sn_net *net,
+                                 const uint8_t *x, unsigned label,
+                                 sn_activations *a, size_t i, float h)
+{
+    const float p = net->params[i];
+    net->params[i] = p + h;
+    const double up = sample_cost(k, net, x, label, a);
+    net->params[i] = p - h;
+    const double down = sample_cost(k, net, x, label, a);
+    net->params[i] = p;
+    return (up - down) / (2.0 * h);
+}
+
 /* Backpropagation against central differences of the cost, for every
  * parameter of a small network (the tutorial's 10-3-3-2 shape with 5
  * inputs), on the scalar kernels and on every other usable set. */
@@ -158,13 +172,8 @@ Test(backprop, matches_finite_differences)
          * far below any real backprop error (a wrong sign or factor). */
         const float h = 1e-2f;
         for (size_t i = 0; i < net.nparams; i++) {
-            const float p = net.params[i];
-            net.params[i] = p + h;
-            const double up = sample_cost(k, &net, x, label, &acts);
-            net.params[i] = p - h;
-            const double down = sample_cost(k, &net, x, label, &acts);
-            net.params[i] = p;
-            const double fd = (up - down) / (2.0 * h);
+            const double fd = central_difference(k, &net, x, label, &acts,
+                                                 i, h);
             cr_expect(fabs(fd - grad[i]) <= 1e-3 + 1e-2 * fabs(fd),
                       "%s: parameter %zu: backprop %g, finite difference %g",
                       sn_isa_name((sn_isa)isa), i, (double)grad[i], fd);
@@ -405,13 +414,8 @@ Test(backprop, every_kind_matches_finite_differences_in_both_engines)
              * check would fail loudly if it were). */
             const float h = 1e-2f;
             for (size_t i = 0; i < net.nparams; i++) {
-                const float p = net.params[i];
-                net.params[i] = p + h;
-                const double up = sample_cost(k, &net, x, label, &acts);
-                net.params[i] = p - h;
-                const double down = sample_cost(k, &net, x, label, &acts);
-                net.params[i] = p;
-                const double fd = (up - down) / (2.0 * h);
+                const double fd = central_difference(k, &net, x, label,
+                                                     &acts, i, h);
                 for (int g = 0; g < 3; g++)
                     cr_expect(fabs(fd - grad[g][i]) <= 1e-3 + 1e-2 * fabs(fd),
                               "%s, hidden %s,%s, %s + %s, %s: parameter %zu: "
