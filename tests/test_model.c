@@ -116,8 +116,151 @@ Test(model, bad_magic_and_version_are_refused)
     poke(0, 'X');
     expect_refused("bad magic", "not a simdnet model");
     poke(0, 'S');
-    poke(8, 2);
-    expect_refused("version 2", "version 2");
+    poke(8, 3);
+    expect_refused("version 3", "version 3");
+    sn_net_free(&a);
+}
+
+/* A network of another kind than the tutorial's: relu and tanh hidden
+ * layers, softmax output, cross-entropy. */
+static void save_kind_sample(sn_net *net)
+{
+    save_sample(net);
+    const sn_activation hidden[] = {SN_ACT_RELU, SN_ACT_TANH};
+    sn_error err;
+    cr_assert_eq(sn_net_set_kind(net, hidden, 2, SN_ACT_SOFTMAX, SN_LOSS_CE,
+                                 &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_model_save(net, path, &err), 0, "%s", err.msg);
+}
+
+static uint32_t file_u32(long offset)
+{
+    unsigned char b[4];
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    fseek(f, offset, SEEK_SET);
+    cr_assert_eq(fread(b, 1, 4, f), 4u);
+    fclose(f);
+    return sn_get_u32(b);
+}
+
+Test(model, tutorial_network_is_version_1_and_loads_as_the_tutorial)
+{
+    sn_net a, b;
+    sn_error err;
+    save_sample(&a);
+    cr_expect_eq(file_u32(8), 1u);
+    cr_assert_eq(sn_model_load(&b, path, &err), 0, "%s", err.msg);
+    for (size_t l = 0; l < b.nlayers; l++)
+        cr_expect_eq(b.act[l], SN_ACT_SIGMOID, "layer %zu", l + 1);
+    cr_expect_eq(b.loss, SN_LOSS_L2);
+    sn_net_free(&a);
+    sn_net_free(&b);
+}
+
+Test(model, version_2_round_trip_keeps_the_kind_and_every_bit)
+{
+    sn_net a, b;
+    sn_error err;
+    save_kind_sample(&a);
+    cr_expect_eq(file_u32(8), 2u);
+    cr_expect_eq(file_size(path), 8 + 4 + 4 + 16 + 16 + 8 + 4 * 26506 + 4);
+    cr_expect_eq(file_u32(32), (uint32_t)SN_ACT_RELU);
+    cr_expect_eq(file_u32(36), (uint32_t)SN_ACT_TANH);
+    cr_expect_eq(file_u32(40), (uint32_t)SN_ACT_SOFTMAX);
+    cr_expect_eq(file_u32(44), (uint32_t)SN_LOSS_CE);
+    cr_assert_eq(sn_model_load(&b, path, &err), 0, "%s", err.msg);
+    cr_expect_eq(b.act[0], SN_ACT_RELU);
+    cr_expect_eq(b.act[1], SN_ACT_TANH);
+    cr_expect_eq(b.act[2], SN_ACT_SOFTMAX);
+    cr_expect_eq(b.loss, SN_LOSS_CE);
+    cr_assert_eq(b.nparams, a.nparams);
+    cr_expect_eq(memcmp(a.params, b.params, a.nparams * sizeof(float)), 0);
+    /* Saved again, it is the same file. */
+    char other[160], cmd[400];
+    snprintf(other, sizeof other, "%s/again.model", dir);
+    cr_assert_eq(sn_model_save(&b, other, &err), 0, "%s", err.msg);
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", path, other);
+    cr_expect_eq(system(cmd), 0, "a reloaded version-2 model saves differently");
+    /* Every other output/loss pair round-trips too. */
+    const sn_activation outs[] = {SN_ACT_SIGMOID, SN_ACT_SOFTMAX};
+    for (int o = 0; o < 2; o++) {
+        for (int loss = 0; loss < 2; loss++) {
+            const sn_activation relu = SN_ACT_RELU;
+            cr_assert_eq(sn_net_set_kind(&a, &relu, 1, outs[o], (sn_loss)loss,
+                                         &err), 0, "%s", err.msg);
+            cr_assert_eq(sn_model_save(&a, path, &err), 0, "%s", err.msg);
+            sn_net c;
+            cr_assert_eq(sn_model_load(&c, path, &err), 0, "%s", err.msg);
+            cr_expect(c.act[0] == SN_ACT_RELU && c.act[1] == SN_ACT_RELU &&
+                      c.act[2] == outs[o] && c.loss == (sn_loss)loss,
+                      "%s + %s", sn_activation_name(outs[o]),
+                      sn_loss_name((sn_loss)loss));
+            sn_net_free(&c);
+        }
+    }
+    sn_net_free(&a);
+    sn_net_free(&b);
+}
+
+/* Rewrites the 32-bit field at offset and the checksum after it, so that
+ * only the field is wrong. */
+static void poke_u32_and_fix_crc(long offset, uint32_t value)
+{
+    size_t len = 0;
+    char *text = NULL;
+    sn_error err;
+    cr_assert_eq(sn_read_file(path, 1 << 20, &text, &len, &err), 0, "%s",
+                 err.msg);
+    unsigned char *data = (unsigned char *)text;
+    sn_put_u32(data + offset, value);
+    sn_put_u32(data + len - 4, sn_crc32(0, data, len - 4));
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+    sn_free(data);
+}
+
+Test(model, version_2_refuses_bad_kinds_naming_the_layer)
+{
+    const struct {
+        long offset;
+        uint32_t value;
+        const char *needle;
+    } cases[] = {
+        {32, 7, "layer 1 (hidden) has activation code 7"},
+        {32, SN_ACT_SOFTMAX, "layer 1 (hidden) has activation softmax"},
+        {36, SN_ACT_SOFTMAX, "layer 2 (hidden) has activation softmax"},
+        {40, SN_ACT_RELU, "layer 3 (the output) has activation relu"},
+        {40, 0xffffffffu, "layer 3 (the output) has activation code 4294967295"},
+        {44, 2, "unknown loss code 2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sn_net a;
+        save_kind_sample(&a);
+        poke_u32_and_fix_crc(cases[i].offset, cases[i].value);
+        expect_refused(cases[i].needle, cases[i].needle);
+        sn_net_free(&a);
+    }
+    /* A version-2 file cut inside its kind fields. */
+    sn_net a;
+    save_kind_sample(&a);
+    cr_assert_eq(truncate(path, 42), 0);
+    expect_refused("a version-2 header cut short", "truncated");
+    sn_net_free(&a);
+}
+
+Test(model, saving_a_bad_kind_is_refused_and_writes_nothing)
+{
+    sn_net a;
+    sn_error err;
+    save_sample(&a);
+    cr_assert_eq(unlink(path), 0);
+    a.act[0] = SN_ACT_SOFTMAX;
+    cr_expect_eq(sn_model_save(&a, path, &err), -1);
+    cr_expect(strstr(err.msg, "layer 1 (hidden)"), "%s", err.msg);
+    cr_expect_eq(access(path, F_OK), -1, "a file was written");
     sn_net_free(&a);
 }
 

@@ -2,6 +2,7 @@
  * finite-difference check of backpropagation. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layers.h"
@@ -126,7 +127,21 @@ static double sample_cost(const sn_kernels *k, const sn_net *net,
                           const uint8_t *x, unsigned label, sn_activations *a)
 {
     net_forward(k, net, x, a);
-    return l2_cost(net->sizes[net->nlayers], a->act[net->nlayers - 1], label);
+    return net_head(k, net, &label, 0, a);
+}
+
+/* dC/d(parameter i) by central differences with step h. */
+static double central_difference(const sn_kernels *k, sn_net *net,
+                                 const uint8_t *x, unsigned label,
+                                 sn_activations *a, size_t i, float h)
+{
+    const float p = net->params[i];
+    net->params[i] = p + h;
+    const double up = sample_cost(k, net, x, label, a);
+    net->params[i] = p - h;
+    const double down = sample_cost(k, net, x, label, a);
+    net->params[i] = p;
+    return (up - down) / (2.0 * h);
 }
 
 /* Backpropagation against central differences of the cost, for every
@@ -157,18 +172,327 @@ Test(backprop, matches_finite_differences)
          * far below any real backprop error (a wrong sign or factor). */
         const float h = 1e-2f;
         for (size_t i = 0; i < net.nparams; i++) {
-            const float p = net.params[i];
-            net.params[i] = p + h;
-            const double up = sample_cost(k, &net, x, label, &acts);
-            net.params[i] = p - h;
-            const double down = sample_cost(k, &net, x, label, &acts);
-            net.params[i] = p;
-            const double fd = (up - down) / (2.0 * h);
+            const double fd = central_difference(k, &net, x, label, &acts,
+                                                 i, h);
             cr_expect(fabs(fd - grad[i]) <= 1e-3 + 1e-2 * fabs(fd),
                       "%s: parameter %zu: backprop %g, finite difference %g",
                       sn_isa_name((sn_isa)isa), i, (double)grad[i], fd);
         }
         sn_activations_free(&acts);
         sn_net_free(&net);
+    }
+}
+
+Test(names, activation_loss_and_init_round_trip_and_refuse_others)
+{
+    sn_error err;
+    for (int a = 0; a <= SN_ACT_SOFTMAX; a++) {
+        sn_activation got;
+        cr_assert_eq(sn_activation_parse(sn_activation_name((sn_activation)a),
+                                         &got, &err), 0, "%s", err.msg);
+        cr_expect_eq(got, (sn_activation)a);
+    }
+    for (int l = 0; l <= SN_LOSS_CE; l++) {
+        sn_loss got;
+        cr_assert_eq(sn_loss_parse(sn_loss_name((sn_loss)l), &got, &err), 0);
+        cr_expect_eq(got, (sn_loss)l);
+    }
+    for (int i = 0; i <= SN_INIT_XAVIER; i++) {
+        sn_init got;
+        cr_assert_eq(sn_init_parse(sn_init_name((sn_init)i), &got, &err), 0);
+        cr_expect_eq(got, (sn_init)i);
+    }
+    cr_expect_str_eq(sn_activation_name(SN_ACT_RELU), "relu");
+    cr_expect_str_eq(sn_loss_name(SN_LOSS_CE), "ce");
+    cr_expect_str_eq(sn_init_name(SN_INIT_XAVIER), "xavier");
+    cr_expect_str_eq(sn_activation_name((sn_activation)9), "unknown");
+    sn_activation a;
+    cr_expect_eq(sn_activation_parse("gelu", &a, &err), -1);
+    cr_expect(strstr(err.msg, "sigmoid, relu, tanh or softmax"), "%s", err.msg);
+    sn_loss l;
+    cr_expect_eq(sn_loss_parse("l1", &l, &err), -1);
+    cr_expect(strstr(err.msg, "l2 or ce"), "%s", err.msg);
+    sn_init i;
+    cr_expect_eq(sn_init_parse(NULL, &i, &err), -1);
+    cr_expect(strstr(err.msg, "uniform, he or xavier"), "%s", err.msg);
+}
+
+Test(net, set_kind_applies_one_or_one_per_hidden_layer_and_refuses_bad_ones)
+{
+    const size_t sizes[] = {6, 5, 4, 3};
+    sn_net net;
+    sn_error err;
+    cr_assert_eq(sn_net_create(&net, sizes, 4, &err), 0);
+    for (size_t l = 0; l < 3; l++)
+        cr_expect_eq(net.act[l], SN_ACT_SIGMOID, "a new net is the tutorial's");
+    cr_expect_eq(net.loss, SN_LOSS_L2);
+    const sn_activation relu = SN_ACT_RELU;
+    cr_assert_eq(sn_net_set_kind(&net, &relu, 1, SN_ACT_SOFTMAX, SN_LOSS_CE,
+                                 &err), 0, "%s", err.msg);
+    cr_expect(net.act[0] == SN_ACT_RELU && net.act[1] == SN_ACT_RELU &&
+              net.act[2] == SN_ACT_SOFTMAX && net.loss == SN_LOSS_CE);
+    const sn_activation two[] = {SN_ACT_TANH, SN_ACT_SIGMOID};
+    cr_assert_eq(sn_net_set_kind(&net, two, 2, SN_ACT_SIGMOID, SN_LOSS_L2,
+                                 &err), 0, "%s", err.msg);
+    cr_expect(net.act[0] == SN_ACT_TANH && net.act[1] == SN_ACT_SIGMOID &&
+              net.act[2] == SN_ACT_SIGMOID && net.loss == SN_LOSS_L2);
+
+    /* Refused, each naming what is wrong, the net unchanged. */
+    const sn_activation three[] = {SN_ACT_RELU, SN_ACT_RELU, SN_ACT_RELU};
+    cr_expect_eq(sn_net_set_kind(&net, three, 3, SN_ACT_SIGMOID, SN_LOSS_L2,
+                                 &err), -1);
+    cr_expect(strstr(err.msg, "3 hidden activations"), "%s", err.msg);
+    const sn_activation soft[] = {SN_ACT_RELU, SN_ACT_SOFTMAX};
+    cr_expect_eq(sn_net_set_kind(&net, soft, 2, SN_ACT_SIGMOID, SN_LOSS_L2,
+                                 &err), -1);
+    cr_expect(strstr(err.msg, "layer 2 (hidden) has activation softmax"), "%s",
+              err.msg);
+    cr_expect_eq(sn_net_set_kind(&net, &relu, 1, SN_ACT_RELU, SN_LOSS_L2,
+                                 &err), -1);
+    cr_expect(strstr(err.msg, "layer 3 (the output) has activation relu"),
+              "%s", err.msg);
+    cr_expect_eq(sn_net_set_kind(&net, &relu, 1, SN_ACT_SIGMOID, (sn_loss)5,
+                                 &err), -1);
+    cr_expect(strstr(err.msg, "loss code 5"), "%s", err.msg);
+    cr_expect(net.act[0] == SN_ACT_TANH && net.act[1] == SN_ACT_SIGMOID &&
+              net.act[2] == SN_ACT_SIGMOID && net.loss == SN_LOSS_L2,
+              "a refused kind changed the net");
+    sn_net_free(&net);
+}
+
+/* The weights of a 5-3-2 net drawn with seed 7, as tools/reference.py
+ * draws them (init_he, init_xavier; printed with float.hex from
+ * `W.astype(np.float32)`, both layers, row-major). */
+static const float he_5_3_2_seed7[21] = {
+    0x1.6cf56ep-1f, 0x1.fd50f0p-1f, -0x1.a81df0p-4f, 0x1.12f97ep-1f,
+    0x1.e2afc8p-3f, -0x1.e3393ep-1f, -0x1.cdd410p-1f, 0x1.6e82aep-3f,
+    -0x1.1ff1b2p+0f, 0x1.502118p-4f, -0x1.fe8590p-4f, -0x1.74550cp-5f,
+    0x1.4eea78p-2f, -0x1.b06f88p-3f, 0x1.716d7cp-3f, -0x1.15901ep-1f,
+    -0x1.5bcd6ap-1f, 0x1.1b2e08p-8f, 0x1.3c80eep+0f, -0x1.33071ep-3f,
+    0x1.0700e6p+0f,
+};
+static const float xavier_5_3_2_seed7[21] = {
+    -0x1.1e8d3cp-1f, 0x1.397fd8p-1f, -0x1.74043ep-2f, 0x1.ba40c6p-1f,
+    0x1.0a01dap-4f, -0x1.91c7d6p-2f, -0x1.2f54b2p-1f, -0x1.1e5222p-1f,
+    0x1.ca54f6p-2f, -0x1.27c860p-1f, -0x1.10bb90p-1f, -0x1.560facp-3f,
+    -0x1.ff9e92p-2f, 0x1.629752p-3f, -0x1.1f4aecp-1f, -0x1.33a45cp-1f,
+    -0x1.4efe4ap-1f, -0x1.4988c6p-5f, 0x1.c12346p-1f, -0x1.4bb44ep-1f,
+    -0x1.cf65dcp-4f,
+};
+
+Test(net, he_and_xavier_match_the_reference_bit_for_bit)
+{
+    const size_t sizes[] = {5, 3, 2};
+    const struct {
+        sn_init init;
+        const float *want;
+    } cases[] = {{SN_INIT_HE, he_5_3_2_seed7},
+                 {SN_INIT_XAVIER, xavier_5_3_2_seed7}};
+    for (size_t c = 0; c < 2; c++) {
+        sn_net net;
+        cr_assert_eq(sn_net_create(&net, sizes, 3, NULL), 0);
+        for (size_t i = 0; i < net.nparams; i++)
+            net.params[i] = 1.0f; /* the biases must come back 0 */
+        cr_assert_eq(sn_net_init(&net, cases[c].init, 7), 0);
+        const float *w[2] = {net.params + net.w_off[0],
+                             net.params + net.w_off[1]};
+        for (size_t i = 0; i < 21; i++) {
+            const float got = i < 15 ? w[0][i] : w[1][i - 15];
+            cr_expect_eq(got, cases[c].want[i], "%s weight %zu: %a, want %a",
+                         sn_init_name(cases[c].init), i, (double)got,
+                         (double)cases[c].want[i]);
+        }
+        for (size_t l = 0; l < net.nlayers; l++)
+            for (size_t i = 0; i < net.sizes[l + 1]; i++)
+                cr_expect_eq(net.params[net.b_off[l] + i], 0.0f);
+        sn_net_free(&net);
+    }
+    /* uniform is sn_net_init_uniform exactly; an unknown scheme draws
+     * nothing. */
+    sn_net a, b;
+    cr_assert_eq(sn_net_create(&a, sizes, 3, NULL), 0);
+    cr_assert_eq(sn_net_create(&b, sizes, 3, NULL), 0);
+    cr_assert_eq(sn_net_init(&a, SN_INIT_UNIFORM, 7), 0);
+    sn_net_init_uniform(&b, 7);
+    cr_expect_eq(memcmp(a.params, b.params, a.nparams * sizeof(float)), 0);
+    cr_expect_eq(sn_net_init(&a, (sn_init)3, 7), -1);
+    cr_expect_eq(memcmp(a.params, b.params, a.nparams * sizeof(float)), 0);
+    sn_net_free(&a);
+    sn_net_free(&b);
+}
+
+/* Every network kind the gradient checks cover: each hidden activation in
+ * both hidden layers, and relu then tanh, each with every output/loss. */
+typedef struct kind_case {
+    sn_activation hidden[2];
+    sn_activation output;
+    sn_loss loss;
+} kind_case;
+
+static size_t all_kinds(kind_case *cases)
+{
+    const sn_activation hidden[4][2] = {{SN_ACT_SIGMOID, SN_ACT_SIGMOID},
+                                        {SN_ACT_RELU, SN_ACT_RELU},
+                                        {SN_ACT_TANH, SN_ACT_TANH},
+                                        {SN_ACT_RELU, SN_ACT_TANH}};
+    const sn_activation outputs[2] = {SN_ACT_SIGMOID, SN_ACT_SOFTMAX};
+    size_t n = 0;
+    for (int h = 0; h < 4; h++)
+        for (int o = 0; o < 2; o++)
+            for (int l = 0; l < 2; l++)
+                cases[n++] = (kind_case){{hidden[h][0], hidden[h][1]},
+                                         outputs[o], (sn_loss)l};
+    return n;
+}
+
+/* One sample through an engine as a batch of one, with plain SGD at lr 1:
+ * the change of every parameter is minus its gradient. */
+static void engine_gradient(sn_net *net, const sn_kernels *k,
+                            sn_engine_kind engine, const sn_dataset *ds,
+                            float *grad)
+{
+    sn_error err;
+    float *before = malloc(net->nparams * sizeof(float));
+    cr_assert_not_null(before);
+    memcpy(before, net->params, net->nparams * sizeof(float));
+    sn_train_config cfg = sn_train_config_default();
+    cfg.optimizer = SN_OPT_SGD;
+    cfg.lr = 1.0f;
+    cfg.threads = 1;
+    cfg.kernels = k;
+    cfg.engine = engine;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_train_batch(t, ds, 0, 1, NULL, &err), 0, "%s", err.msg);
+    sn_trainer_free(t);
+    for (size_t i = 0; i < net->nparams; i++) {
+        grad[i] = before[i] - net->params[i];
+        net->params[i] = before[i];
+    }
+    free(before);
+}
+
+/* Backpropagation through every hidden activation and every output/loss
+ * pair against central differences of the head's cost, for every
+ * parameter: the per-sample path (net_forward_backward) and both engines,
+ * on every usable kernel set. */
+Test(backprop, every_kind_matches_finite_differences_in_both_engines)
+{
+    const size_t sizes[] = {5, 4, 3, 3};
+    const uint8_t x[5] = {0, 255, 17, 128, 3};
+    const unsigned label = 1;
+    uint8_t label8 = (uint8_t)label;
+    sn_dataset ds = {.count = 1, .rows = 1, .cols = 5, .input_size = 5,
+                     .pixels = (uint8_t *)x, .labels = &label8};
+    kind_case cases[16];
+    const size_t ncases = all_kinds(cases);
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (size_t c = 0; c < ncases; c++) {
+            const kind_case *kc = &cases[c];
+            sn_net net;
+            sn_activations acts;
+            cr_assert_eq(sn_net_create(&net, sizes, 4, NULL), 0);
+            cr_assert_eq(sn_net_set_kind(&net, kc->hidden, 2, kc->output,
+                                         kc->loss, NULL), 0);
+            cr_assert_eq(sn_activations_create(&acts, &net, NULL), 0);
+            sn_net_init_uniform(&net, 3);
+            for (size_t i = 0; i < net.nparams; i++)
+                net.params[i] *= 2.0f;
+            float grad[3][64] = {{0}};
+            cr_assert(net.nparams <= 64);
+            net_forward_backward(k, &net, x, label, &acts, grad[0]);
+            engine_gradient(&net, k, SN_ENGINE_PER_SAMPLE, &ds, grad[1]);
+            engine_gradient(&net, k, SN_ENGINE_SPARSE, &ds, grad[2]);
+            const char *path[3] = {"net_forward_backward", "per-sample engine",
+                                   "sparse engine"};
+
+            /* Tolerances as in matches_finite_differences; a ReLU's kink
+             * is never within h of these samples' pre-activations (the
+             * check would fail loudly if it were). */
+            const float h = 1e-2f;
+            for (size_t i = 0; i < net.nparams; i++) {
+                const double fd = central_difference(k, &net, x, label,
+                                                     &acts, i, h);
+                for (int g = 0; g < 3; g++)
+                    cr_expect(fabs(fd - grad[g][i]) <= 1e-3 + 1e-2 * fabs(fd),
+                              "%s, hidden %s,%s, %s + %s, %s: parameter %zu: "
+                              "backprop %g, finite difference %g",
+                              sn_isa_name((sn_isa)isa),
+                              sn_activation_name(kc->hidden[0]),
+                              sn_activation_name(kc->hidden[1]),
+                              sn_activation_name(kc->output),
+                              sn_loss_name(kc->loss), path[g], i,
+                              (double)grad[g][i], fd);
+            }
+            sn_activations_free(&acts);
+            sn_net_free(&net);
+        }
+    }
+}
+
+/* The head on logits of +-1e30 and on equal logits: a finite cost and
+ * gradient for every output/loss pair, with the one-layer net's output as
+ * its first layer (the engines' first-layer path through the head). */
+Test(head, extreme_and_equal_logits_give_finite_costs_and_gradients)
+{
+    const size_t sizes[] = {2, 3};
+    const uint8_t x[2] = {255, 255}; /* inputs 1, 1 */
+    const sn_activation outputs[2] = {SN_ACT_SIGMOID, SN_ACT_SOFTMAX};
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (int o = 0; o < 2; o++) {
+            for (int loss = 0; loss < 2; loss++) {
+                sn_net net;
+                sn_activations acts;
+                cr_assert_eq(sn_net_create(&net, sizes, 2, NULL), 0);
+                cr_assert_eq(sn_net_set_kind(&net, NULL, 0, outputs[o],
+                                             (sn_loss)loss, NULL), 0);
+                cr_assert_eq(sn_activations_create(&acts, &net, NULL), 0);
+                const char *what = sn_activation_name(outputs[o]);
+                const char *lname = sn_loss_name((sn_loss)loss);
+                for (unsigned label = 0; label < 3; label++) {
+                    /* z = {1e30, -1e30, 0}. */
+                    float *w = net.params;
+                    memset(w, 0, net.nparams * sizeof(float));
+                    w[0] = 1e30f;
+                    w[2] = -1e30f;
+                    float grad[16] = {0};
+                    const float c = net_forward_backward(k, &net, x, label,
+                                                         &acts, grad);
+                    cr_expect(isfinite(c), "%s %s + %s, label %u: cost %g",
+                              sn_isa_name((sn_isa)isa), what, lname, label,
+                              (double)c);
+                    for (size_t i = 0; i < net.nparams; i++)
+                        cr_expect(isfinite(grad[i]), "%s %s + %s, label %u: "
+                                  "gradient %zu is %g",
+                                  sn_isa_name((sn_isa)isa), what, lname, label,
+                                  i, (double)grad[i]);
+
+                    /* Equal logits (all 0): p = 1/3 and a = 1/2. */
+                    memset(w, 0, net.nparams * sizeof(float));
+                    memset(grad, 0, sizeof grad);
+                    const float e = net_forward_backward(k, &net, x, label,
+                                                         &acts, grad);
+                    const double want =
+                        outputs[o] == SN_ACT_SOFTMAX
+                            ? (loss == SN_LOSS_CE ? log(3.0)
+                                                  : 4.0 / 9.0 + 2.0 / 9.0)
+                            : (loss == SN_LOSS_CE ? 3.0 * log(2.0) : 0.75);
+                    cr_expect(fabs(e - want) < 1e-6, "%s %s + %s: equal "
+                              "logits cost %.9g, want %.9g",
+                              sn_isa_name((sn_isa)isa), what, lname, (double)e,
+                              want);
+                    for (size_t i = 0; i < net.nparams; i++)
+                        cr_expect(isfinite(grad[i]));
+                }
+                sn_activations_free(&acts);
+                sn_net_free(&net);
+            }
+        }
     }
 }

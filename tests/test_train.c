@@ -2,6 +2,8 @@
  * the end-to-end MNIST result. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "simdnet.h"
@@ -412,4 +414,149 @@ Test(mnist, one_batch_matches_scalar_weights, .init = load_mnist,
         sn_net_free(&net);
     }
     sn_net_free(&ref);
+}
+
+/* A relu + softmax + ce network, He-initialised, trained two epochs with
+ * SGD (batches of 10) on ds; the caller frees *net. */
+static void train_modern(sn_net *net, const sn_dataset *ds, int threads,
+                         const sn_kernels *k, sn_engine_kind engine)
+{
+    sn_error err;
+    cr_assert_eq(sn_net_create(net, small_sizes, 4, &err), 0, "%s", err.msg);
+    const sn_activation relu = SN_ACT_RELU;
+    cr_assert_eq(sn_net_set_kind(net, &relu, 1, SN_ACT_SOFTMAX, SN_LOSS_CE,
+                                 &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_init(net, SN_INIT_HE, 5), 0);
+    sn_train_config cfg = sn_train_config_default();
+    cfg.threads = threads;
+    cfg.kernels = k;
+    cfg.engine = engine;
+    cfg.optimizer = SN_OPT_SGD;
+    cfg.lr = 0.1f;
+    cfg.batch = 10;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    for (size_t e = 0; e < 2; e++)
+        cr_assert_eq(sn_train_epoch(t, ds, e, NULL, NULL, &err), 0, "%s",
+                     err.msg);
+    sn_trainer_free(t);
+}
+
+Test(train, relu_softmax_ce_is_deterministic_and_learns_in_both_engines)
+{
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 600, 49, 4, 3), 0);
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (int engine = 0; engine <= SN_ENGINE_SPARSE; engine++) {
+            for (int threads = 1; threads <= 2; threads++) {
+                sn_net a, b;
+                train_modern(&a, &ds, threads, k, (sn_engine_kind)engine);
+                train_modern(&b, &ds, threads, k, (sn_engine_kind)engine);
+                cr_expect(same_bits(&a, &b), "%s, %s, %d threads: two runs "
+                          "differ", sn_isa_name((sn_isa)isa),
+                          sn_engine_name((sn_engine_kind)engine), threads);
+                sn_eval_result r;
+                cr_assert_eq(sn_evaluate(&a, k, &ds, 1, &r, NULL), 0);
+                /* Four classes: chance is 25%. */
+                cr_expect(r.accuracy > 0.5, "%s, %s: accuracy %g",
+                          sn_isa_name((sn_isa)isa),
+                          sn_engine_name((sn_engine_kind)engine), r.accuracy);
+                sn_eval_free(&r);
+                sn_net_free(&a);
+                sn_net_free(&b);
+            }
+        }
+    }
+    sn_dataset_free(&ds);
+}
+
+/* Evaluation of a saved and reloaded model of every kind gives exactly
+ * the accuracy and cost of the network that was saved, and its mean cost
+ * is the network's own loss. */
+Test(train, every_kind_evaluates_the_same_after_save_and_load)
+{
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 300, 49, 4, 4), 0);
+    char dir[] = "/tmp/simdnet-train-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/m.model", dir);
+    const sn_activation hidden[3] = {SN_ACT_SIGMOID, SN_ACT_RELU, SN_ACT_TANH};
+    const sn_activation outputs[2] = {SN_ACT_SIGMOID, SN_ACT_SOFTMAX};
+    double l2_cost = -1.0;
+    for (int h = 0; h < 3; h++) {
+        for (int o = 0; o < 2; o++) {
+            for (int loss = 0; loss < 2; loss++) {
+                sn_net a, b;
+                sn_error err;
+                cr_assert_eq(sn_net_create(&a, small_sizes, 4, &err), 0);
+                cr_assert_eq(sn_net_set_kind(&a, &hidden[h], 1, outputs[o],
+                                             (sn_loss)loss, &err), 0);
+                cr_assert_eq(sn_net_init(&a, SN_INIT_XAVIER, 2), 0);
+                sn_train_config cfg = sn_train_config_default();
+                cfg.threads = 2;
+                sn_trainer *t;
+                cr_assert_eq(sn_trainer_create(&t, &a, &cfg, &err), 0, "%s",
+                             err.msg);
+                cr_assert_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), 0,
+                             "%s", err.msg);
+                sn_trainer_free(t);
+                cr_assert_eq(sn_model_save(&a, path, &err), 0, "%s", err.msg);
+                cr_assert_eq(sn_model_load(&b, path, &err), 0, "%s", err.msg);
+                sn_eval_result ra, rb;
+                cr_assert_eq(sn_evaluate(&a, NULL, &ds, 2, &ra, &err), 0);
+                cr_assert_eq(sn_evaluate(&b, NULL, &ds, 2, &rb, &err), 0);
+                cr_expect_eq(ra.correct, rb.correct);
+                cr_expect_eq(ra.mean_cost, rb.mean_cost);
+                cr_expect(isfinite(ra.mean_cost) && ra.mean_cost > 0.0);
+                /* The same weights under another loss cost differently. */
+                if (loss == SN_LOSS_L2) {
+                    l2_cost = ra.mean_cost;
+                } else {
+                    b.loss = SN_LOSS_L2;
+                    sn_eval_result rl;
+                    cr_assert_eq(sn_evaluate(&b, NULL, &ds, 2, &rl, &err), 0);
+                    cr_expect_neq(rl.mean_cost, ra.mean_cost,
+                                  "ce and l2 give one cost");
+                    cr_expect_eq(rl.correct, ra.correct);
+                    sn_eval_free(&rl);
+                }
+                sn_eval_free(&ra);
+                sn_eval_free(&rb);
+                sn_net_free(&a);
+                sn_net_free(&b);
+            }
+        }
+    }
+    cr_expect(l2_cost > 0.0);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    sn_dataset_free(&ds);
+}
+
+Test(train, a_net_of_no_known_kind_is_refused_by_trainer_and_eval)
+{
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 10, 49, 4, 5), 0);
+    sn_net net;
+    sn_error err;
+    cr_assert_eq(sn_net_create(&net, small_sizes, 4, &err), 0);
+    net.act[1] = SN_ACT_SOFTMAX;
+    sn_train_config cfg = sn_train_config_default();
+    sn_trainer *t = NULL;
+    cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
+    cr_expect(strstr(err.msg, "layer 2 (hidden) has activation softmax"), "%s",
+              err.msg);
+    cr_expect_null(t);
+    sn_eval_result r;
+    cr_expect_eq(sn_evaluate(&net, NULL, &ds, 1, &r, &err), -1);
+    cr_expect(strstr(err.msg, "layer 2 (hidden)"), "%s", err.msg);
+    float out[4];
+    cr_expect_eq(sn_predict(&net, NULL, ds.pixels, out, &err), -1);
+    sn_net_free(&net);
+    sn_dataset_free(&ds);
 }

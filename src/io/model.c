@@ -8,6 +8,7 @@
 #include "atomic_file.h"
 #include "bytes.h"
 #include "error.h"
+#include "net_kind.h"
 #include "read_file.h"
 #include "simdnet.h"
 
@@ -16,10 +17,19 @@
 #endif
 
 static const char model_magic[8] = {'S', 'I', 'M', 'D', 'N', 'E', 'T', 'M'};
-enum { MODEL_VERSION = 1 };
+/* Version 1: the tutorial's network; version 2 adds after sizes[] each
+ * weight layer's activation and the loss (sn_activation, sn_loss codes). */
+enum { MODEL_VERSION_TUTORIAL = 1, MODEL_VERSION_KINDS = 2 };
 
-/* Largest header: magic, version, nsizes, the sizes, nparams. */
-#define MODEL_MAX_HEADER (8 + 4 + 4 + 4 * SN_MAX_LAYERS + 8)
+/* Largest header: magic, version, nsizes, the sizes, act[] and loss (as
+ * many words as the sizes), nparams. */
+#define MODEL_MAX_HEADER (8 + 4 + 4 + 2 * 4 * SN_MAX_LAYERS + 8)
+
+/* The header's length for a version and nsizes (both checked). */
+static size_t header_len(uint32_t version, size_t nsizes)
+{
+    return 24 + 4 * nsizes * (version == MODEL_VERSION_KINDS ? 2 : 1);
+}
 
 int sn_model_save(const sn_net *net, const char *path, sn_error *err)
 {
@@ -27,10 +37,20 @@ int sn_model_save(const sn_net *net, const char *path, sn_error *err)
     const size_t nsizes = net->nlayers + 1;
     sn_put_cursor c = sn_put_begin(head, sizeof head);
     sn_put_bytes(&c, model_magic, 8);
-    sn_put_next_u32(&c, MODEL_VERSION);
+    if (sn_net_check_kind(net, err) != 0) {
+        sn_prefix_error(err, "%s: ", path);
+        return -1;
+    }
+    const int tutorial = sn_net_is_tutorial(net);
+    sn_put_next_u32(&c, tutorial ? MODEL_VERSION_TUTORIAL : MODEL_VERSION_KINDS);
     sn_put_next_u32(&c, (uint32_t)nsizes);
     for (size_t i = 0; i < nsizes; i++)
         sn_put_next_u32(&c, (uint32_t)net->sizes[i]);
+    if (!tutorial) {
+        for (size_t l = 0; l < net->nlayers; l++)
+            sn_put_next_u32(&c, (uint32_t)net->act[l]);
+        sn_put_next_u32(&c, (uint32_t)net->loss);
+    }
     sn_put_next_u64(&c, net->nparams);
     if (c.failed)
         return sn_set_error(err, "%s: %zu layer sizes do not fit a model "
@@ -70,9 +90,9 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
         goto out;
     }
     const uint32_t version = sn_get_next_u32(&c);
-    if (version != MODEL_VERSION) {
-        sn_set_error(err, "%s: model version %u, this simdnet reads version %d",
-                     path, version, MODEL_VERSION);
+    if (version != MODEL_VERSION_TUTORIAL && version != MODEL_VERSION_KINDS) {
+        sn_set_error(err, "%s: model version %u, this simdnet reads versions "
+                          "1 and 2", path, version);
         goto out;
     }
     const uint32_t nsizes = sn_get_next_u32(&c);
@@ -81,7 +101,7 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
                      path, nsizes, SN_MAX_LAYERS);
         goto out;
     }
-    const size_t head_len = 24 + 4 * (size_t)nsizes;
+    const size_t head_len = header_len(version, nsizes);
     if (fread(head + 16, 1, head_len - 16, f) != head_len - 16) {
         sn_set_error(err, "%s: truncated model (header cut short)", path);
         goto out;
@@ -91,6 +111,14 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
     size_t sizes[SN_MAX_LAYERS];
     for (uint32_t i = 0; i < nsizes; i++)
         sizes[i] = sn_get_next_u32(&c);
+    /* The kind (version 1: all zero, the tutorial's). */
+    sn_activation act[SN_MAX_LAYERS] = {SN_ACT_SIGMOID};
+    sn_loss loss = SN_LOSS_L2;
+    if (version == MODEL_VERSION_KINDS) {
+        for (uint32_t l = 0; l + 1 < nsizes; l++)
+            act[l] = (sn_activation)sn_get_next_u32(&c);
+        loss = (sn_loss)sn_get_next_u32(&c);
+    }
     const uint64_t nparams = sn_get_next_u64(&c);
     size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], need;
     if (sn_net_shape(sizes, nsizes, w_off, b_off, &need, err) != 0) {
@@ -101,6 +129,12 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
         sn_set_error(err, "%s: corrupt model: it declares %llu parameters, "
                           "its layer sizes need %zu", path,
                      (unsigned long long)nparams, need);
+        goto out;
+    }
+    sn_net kind = {.nlayers = nsizes - 1, .loss = loss};
+    memcpy(kind.act, act, sizeof kind.act);
+    if (sn_net_check_kind(&kind, err) != 0) {
+        sn_prefix_error(err, "%s: corrupt model: ", path);
         goto out;
     }
     /* Allocate only what the file's length can justify (need is at most
@@ -135,6 +169,8 @@ int sn_model_load(sn_net *net, const char *path, sn_error *err)
         sn_prefix_error(err, "%s: ", path);
         goto out;
     }
+    memcpy(tmp.act, act, sizeof tmp.act);
+    tmp.loss = loss;
     if (streamed) {
         memcpy(tmp.params, streamed, bytes);
     } else if (fread(tmp.params, 1, bytes, f) != bytes) {

@@ -22,6 +22,16 @@ import zlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def model_v2(v1, act, loss):
+    """A version-1 model rewritten as version 2 with the given activation
+    codes (one per weight layer) and loss code, its checksum recomputed."""
+    nsizes = struct.unpack_from("<I", v1, 12)[0]
+    cut = 16 + 4 * nsizes
+    body = (v1[:8] + struct.pack("<I", 2) + v1[12:cut] +
+            struct.pack(f"<{nsizes}I", *act, loss) + v1[cut:-4])
+    return body + struct.pack("<I", zlib.crc32(body))
+
+
 def idx_images(count, rows, cols, seed):
     pixels = bytes((i * 37 + seed) % 7 * 40 if (i + seed) % 3 else 0
                    for i in range(count * rows * cols))
@@ -147,6 +157,10 @@ def main():
     write("model", "file", b"\0" + m)
     write("model", "pipe", b"\1" + m)
     write("model", "truncated", b"\0" + m[:-9])
+    # Version 2 (relu hidden layer, softmax output, cross-entropy): the
+    # same network with the kind fields after sizes[] (docs/model-format.md),
+    # until `simdnet train` can be asked for one.
+    write("model", "version2", b"\0" + model_v2(m, [1, 3], 1))
     # Regression: a 70-byte stream whose header claims 1 GiB of parameters
     # made sn_model_load allocate (and zero) the gigabyte before reading.
     sizes = (16000, 16000, 2)
