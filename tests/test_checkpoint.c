@@ -116,8 +116,23 @@ static sn_run_state run_state(size_t epochs, size_t epoch, size_t done,
     return run;
 }
 
+/* The optimizer's whole state: its arrays and step count. */
+typedef struct opt_state {
+    size_t n;
+    float s[SN_MAX_STATES][1024];
+    uint64_t step;
+} opt_state;
+
+static void get_opt_state(const sn_trainer *t, opt_state *st)
+{
+    st->n = sn_trainer_state_count(t);
+    for (size_t k = 0; k < SN_MAX_STATES; k++)
+        sn_trainer_get_state(t, k, st->s[k]);
+    st->step = sn_trainer_step(t);
+}
+
 /* The reference: an uninterrupted run of `epochs` epochs. */
-static void uninterrupted(sn_net *net, float *accum, float *costs,
+static void uninterrupted(sn_net *net, opt_state *st, float *costs,
                           sn_train_config cfg, size_t epochs)
 {
     sn_error err;
@@ -125,7 +140,7 @@ static void uninterrupted(sn_net *net, float *accum, float *costs,
     sn_trainer *t;
     cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
     train_rest(t, 0, 0, epochs, costs);
-    sn_trainer_get_accum(t, accum);
+    get_opt_state(t, st);
     sn_trainer_free(t);
 }
 
@@ -138,8 +153,9 @@ static void check_resume(sn_train_config cfg, size_t epochs, size_t epoch,
 {
     sn_error err;
     sn_net ref;
-    float ref_accum[1024], ref_costs[8 * NB];
-    uninterrupted(&ref, ref_accum, ref_costs, cfg, epochs);
+    static opt_state ref_state, state;
+    float ref_costs[8 * NB];
+    uninterrupted(&ref, &ref_state, ref_costs, cfg, epochs);
 
     /* The interrupted run. */
     sn_net net;
@@ -181,19 +197,25 @@ static void check_resume(sn_train_config cfg, size_t epochs, size_t epoch,
     float costs2[8 * NB];
     memcpy(costs2, ck.run.costs, ck.run.ncosts * sizeof(float));
     train_rest(t, pos_epoch, pos_batch, epochs, costs2);
-    float accum[1024];
-    sn_trainer_get_accum(t, accum);
+    get_opt_state(t, &state);
     sn_trainer_free(t);
 
+    char what[160];
+    snprintf(what, sizeof what, "%s (wd %g), %s schedule, %s engine, %d "
+             "threads, shuffle %d, stopped after epoch %zu batch %zu",
+             sn_optimizer_name(cfg.optimizer), (double)cfg.weight_decay,
+             sn_schedule_name(cfg.schedule), sn_engine_name(cfg.engine),
+             cfg.threads, cfg.shuffle, epoch + 1, batch);
     cr_expect(memcmp(ck.net.params, ref.params, ref.nparams * sizeof(float)) ==
                   0,
-              "%s engine, %d threads, shuffle %d, stopped after epoch %zu "
-              "batch %zu: weights differ from the uninterrupted run",
-              cfg.engine == SN_ENGINE_SPARSE ? "sparse" : "per-sample",
-              cfg.threads, cfg.shuffle, epoch + 1, batch);
-    cr_expect(memcmp(accum, ref_accum, ref.nparams * sizeof(float)) == 0,
-              "accumulators differ (stopped after epoch %zu batch %zu)",
-              epoch + 1, batch);
+              "%s: weights differ from the uninterrupted run", what);
+    cr_expect_eq(state.n, ref_state.n, "%s", what);
+    cr_expect_eq(state.step, ref_state.step, "%s: step count", what);
+    cr_expect_eq(state.step, (uint64_t)epochs * NB, "%s", what);
+    for (size_t k = 0; k < SN_MAX_STATES; k++)
+        cr_expect(memcmp(state.s[k], ref_state.s[k],
+                         ref.nparams * sizeof(float)) == 0,
+                  "%s: optimizer state %zu differs", what, k);
     cr_expect(memcmp(costs2, ref_costs, epochs * NB * sizeof(float)) == 0,
               "batch costs differ");
     sn_checkpoint_free(&ck);
@@ -212,6 +234,30 @@ Test(checkpoint, resumed_runs_end_bit_identical)
                 check_resume(cfg, 3, 1, 4);  /* mid-epoch */
                 check_resume(cfg, 3, 0, NB); /* at an epoch's end */
             }
+}
+
+/* Every optimizer (sgd with and without weight decay), each with the
+ * constant, cosine and step schedules, both engines, 1 and 2 threads,
+ * stopped mid-epoch and at an epoch's end. */
+Test(checkpoint, resumed_runs_end_bit_identical_for_every_optimizer)
+{
+    for (int opt = SN_OPT_ADAGRAD; opt <= SN_OPT_ADAMW + 1; opt++)
+        for (int sch = 0; sch <= SN_SCHEDULE_STEP; sch++)
+            for (int engine = 0; engine <= 1; engine++)
+                for (int threads = 1; threads <= 2; threads++) {
+                    sn_train_config cfg = config(
+                        threads, (sn_engine_kind)engine, threads == 2, NULL);
+                    /* one past the last: sgd with weight decay */
+                    const int o = opt > SN_OPT_ADAMW ? SN_OPT_SGD : opt;
+                    sn_train_config_optimizer(&cfg, (sn_optimizer)o);
+                    if (opt > SN_OPT_ADAMW)
+                        cfg.weight_decay = 0.01f;
+                    cfg.schedule = (sn_schedule)sch;
+                    cfg.epochs = 2;
+                    cfg.gamma = 0.5f;
+                    check_resume(cfg, 2, 1, 4);
+                    check_resume(cfg, 2, 0, NB);
+                }
 }
 
 Test(checkpoint, resumed_runs_end_bit_identical_on_every_kernel_set)
