@@ -42,7 +42,7 @@ expect_fail "--epochs 3x" "got '3x'" train $small --epochs 3x
 expect_fail "--threads 100000" "--threads: expected an integer from 1 to 1024" train $small --threads 100000
 expect_fail "--lr nan" "--lr: expected a number" train $small --lr nan
 expect_fail "--lr -1" "--lr: expected a number" train $small --lr -1
-expect_fail "--optimizer adam" "expected adagrad or sgd" train $small --optimizer adam
+expect_fail "--optimizer lion" "expected adagrad, sgd, momentum, nesterov, rmsprop, adam or adamw" train $small --optimizer lion
 expect_fail "--seed -3" "--seed" train $small --seed -3
 expect_fail "unknown flag" "unknown option '--frobnicate'" train --frobnicate
 expect_fail "flag without value" "--epochs needs a value" train --epochs

@@ -24,16 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const sn_run_state *r = &ck.run;
         const size_t nb = r->data_count / ck.cfg.batch +
                           (r->data_count % ck.cfg.batch != 0);
-        if (!ck.net.params || !ck.accum || ck.cfg.batch < 1 ||
+        if (!ck.net.params || (ck.nstates && !ck.state[0]) || ck.cfg.batch < 1 ||
             !(ck.cfg.lr > 0.0f) || !isfinite(ck.cfg.lr) ||
             r->epoch > r->epochs || r->batches_done >= nb ||
             r->data_inputs != ck.net.sizes[0] ||
             (r->ncosts && r->ncosts != r->epoch * nb + r->batches_done) ||
             (r->ncosts != 0) != (r->costs != NULL) ||
-            size - 1 < 8 * ck.net.nparams + 4 * r->ncosts)
+            size - 1 < 4 * (1 + ck.nstates) * ck.net.nparams + 4 * r->ncosts)
             abort();
         fuzz_touch(ck.net.params, ck.net.nparams * sizeof *ck.net.params);
-        fuzz_touch(ck.accum, ck.net.nparams * sizeof *ck.accum);
+        for (size_t k = 0; k < ck.nstates; k++)
+            fuzz_touch(ck.state[k], ck.net.nparams * sizeof *ck.state[k]);
         fuzz_touch(r->costs, r->ncosts * sizeof *r->costs);
         sn_checkpoint_free(&ck);
     } else if (err.msg[0] == '\0') {
