@@ -9,11 +9,14 @@
  */
 #include "simdnet.h"
 #include "test_support.h"
+#include "alloc.h"
+#include "zfile.h"
 
 #include <criterion/criterion.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1017,6 +1020,105 @@ Test(idx, refuses_a_second_gzip_member)
     sn_dataset_free(&ds);
     blob_free(&empty);
     blob_free(&rest);
+    blob_free(&im);
+    blob_free(&lb);
+}
+
+/* ------------------------------------------------------------------ one call */
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Opens path as the IDX reader does and reads its 16-byte header through
+ * the stream. */
+static void open_past_header(sn_zfile *z, const char *path)
+{
+    sn_error err = {{0}};
+    int fd = open(path, O_RDONLY);
+    cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+    cr_assert_eq(sn_zfile_open(z, fd, path, &err), 0, "%s", err.msg);
+    unsigned char hdr[16];
+    size_t got = 0;
+    cr_assert_eq(sn_zfile_read(z, hdr, sizeof hdr, &got, &err), 0, "%s",
+                 err.msg);
+    cr_assert_eq(got, sizeof hdr);
+}
+
+/* A good .gz goes through libdeflate in one call; a length that is not the
+ * trailer's is declined, and the stream then reads on from the header as
+ * if nothing had happened. */
+Test(idx, inflates_a_whole_member_in_one_call)
+{
+    char ipath[PATH_MAX];
+    const uint32_t count = 300;
+    const size_t body = (size_t)count * 28 * 28;
+    blob im = good_images(count, 28, 28);
+    write_gz(ipath, "images.gz", im.data, im.len);
+
+    sn_zfile z;
+    unsigned char *buf = NULL;
+    open_past_header(&z, ipath);
+    cr_assert_eq(sn_zfile_inflate_whole(&z, body, &buf), 1);
+    cr_assert_eq((uintptr_t)buf % 64, 0);
+    cr_assert(memcmp(buf, im.data + 16, body) == 0);
+    sn_free(buf);
+    sn_zfile_close(&z);
+
+    for (int delta = -1; delta <= 1; delta += 2) {
+        open_past_header(&z, ipath);
+        cr_assert_eq(sn_zfile_inflate_whole(&z, body + delta, &buf), 0,
+                     "took %zu bytes", body + delta);
+        cr_assert_null(buf);
+        unsigned char *rest = malloc(body + 1);
+        size_t got = 0;
+        sn_error err = {{0}};
+        cr_assert_eq(sn_zfile_read(&z, rest, body + 1, &got, &err), 0, "%s",
+                     err.msg);
+        cr_assert_eq(got, body);
+        cr_assert(memcmp(rest, im.data + 16, body) == 0);
+        free(rest);
+        sn_zfile_close(&z);
+    }
+    blob_free(&im);
+}
+
+/* Bytes after the member that repeat its trailer's length fool the trailer
+ * check, not libdeflate's end: refused as garbage all the same. */
+Test(idx, refuses_garbage_that_repeats_the_trailer)
+{
+    char ipath[PATH_MAX], lpath[PATH_MAX];
+    blob im = good_images(10, 2, 2), lb = good_labels(10);
+    write_raw(ipath, "images", im.data, im.len);
+    unsigned char isize[4];
+    put_le32(isize, (uint32_t)lb.len);
+    write_gz_then(lpath, "labels.gz", &lb, isize, sizeof isize);
+    expect_read_failure(ipath, lpath, 10, lpath, "trailing garbage");
+    blob_free(&im);
+    blob_free(&lb);
+}
+
+/* A trailer that agrees with a header claiming 2.35 GB, in a file of a few
+ * kB: deflate cannot expand that far, so the one call is not tried (and
+ * were it tried, its allocation failing under the limit would leave the
+ * stream to read on), and the stream finds the trailer false. Noise after
+ * the header keeps the header's read from reaching the trailer. */
+Test(idx, refuses_a_gzip_trailer_claiming_gigabytes_without_allocating,
+     .timeout = 5)
+{
+    char ipath[PATH_MAX], lpath[PATH_MAX];
+    const uint32_t count = 3000000;
+    blob im = images_blob(MAGIC_IMAGES, count, 28, 28, 4096, noise_pixel);
+    blob lb = labels_blob(MAGIC_LABELS, count, 0);
+    write_gz(ipath, "images.gz", im.data, im.len);
+    write_raw(lpath, "labels", lb.data, lb.len);
+    blob gz = read_whole(ipath);
+    put_le32(gz.data + gz.len - 4, (uint32_t)(16 + (uint64_t)count * 784));
+    write_raw(ipath, "images.gz", gz.data, gz.len);
+    expect_failure_without_allocating(ipath, lpath, "corrupt gzip data");
+    blob_free(&gz);
     blob_free(&im);
     blob_free(&lb);
 }

@@ -160,7 +160,11 @@ static int set_up(train_run *r, char *binding, size_t len)
     if ((rc = train_make_net(a, &r->ck, &r->net)) != 0)
         return rc;
     r->dir = cli_data_dir(a->data);
-    if ((rc = train_load_data(r)) != 0 || (rc = make_trainer(r, binding, len)) != 0)
+    const double load_start = cli_now();
+    if ((rc = train_load_data(r)) != 0)
+        return rc;
+    r->load_seconds = cli_now() - load_start;
+    if ((rc = make_trainer(r, binding, len)) != 0)
         return rc;
     r->nbatches = (r->train.count + r->cfg.batch - 1) / r->cfg.batch;
     return 0;
@@ -195,6 +199,7 @@ static void print_config(const train_run *r, const char *binding)
                  "test samples of %zux%zu\n", r->dir, r->train.count,
             r->train.rows, r->train.cols, r->test.count, r->test.rows,
             r->test.cols);
+    fprintf(out, "data      loaded in %.0f ms\n", 1e3 * r->load_seconds);
     fprintf(out, "network   %s, %zu parameters, sigmoid, L2 cost, %s\n",
             layers, r->net.nparams,
             a->resume ? a->resume : a->init ? a->init : "uniform [-1,1) init");

@@ -45,6 +45,7 @@ typedef struct train_run {
     const sn_kernels *kernels;
     sn_net net;
     sn_dataset train, test;
+    double load_seconds;       /* reading both sets, for the data line */
     sn_train_config cfg;
     sn_trainer *trainer;
     progress_ctx progress;

@@ -6,7 +6,8 @@
  * cols, then count*rows*cols pixels. Labels: magic 0x00000801, count, then
  * count bytes. Files may be raw or one gzip stream, told apart by content
  * (zfile.h), so a renamed file still loads; nothing may follow the gzip
- * stream.
+ * stream. A gzip file's header comes through zlib's stream and its data,
+ * once the header says how much to expect, through libdeflate in one call.
  *
  * The header is a promise the file must keep exactly: fewer bytes is
  * truncation, more is a sign that the dimensions are wrong. Memory follows the
@@ -206,7 +207,13 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
         if (body > expected)
             return trailing_error(f, promise, hint, expected,
                                   body - expected, 0, err);
+    } else if (sn_zfile_inflate_whole(&f->z, expected, out)) {
+        /* All of it at once: the member's trailer agreed with the header,
+         * and libdeflate checked the CRC and that nothing follows. */
+        return 0;
     } else if (f->size_known) {
+        /* The stream, for whatever libdeflate did not take: it finds the
+         * fault and names it. */
         uint64_t guess = f->file_bytes * GZ_GUESS_RATIO;
         if (guess < capacity)
             capacity = (size_t)guess;
