@@ -20,6 +20,13 @@
  * small matrix products (gemm, gemm_tn), which keeps their activations in
  * L1 and replaces a dozen kernel calls per sample by a few per tile.
  *
+ * A first layer wider than PANEL columns is kept as panels of W1^T
+ * (panels_from), and a tile runs through one panel before the next: a
+ * 512-wide W1^T (1.6 MB) no longer fits in L2, a panel does, so it is read
+ * from L3 once per tile instead of once per sample, and rows 4 KiB apart
+ * (1024 wide) no longer share a handful of cache sets. Each output column
+ * is computed as before: the same values, bit for bit.
+ *
  * WT lives here while a call to sn_train_* runs and is written back to
  * net->params at its end; AdaGrad's accumulator for the first layer stays
  * transposed in the trainer for its whole life.
@@ -34,6 +41,10 @@
 /* Samples per tile: the upper layers run as small matrix products over a
  * tile (gemm, gemm_tn), whose activations and deltas stay in L1. */
 #define TILE 16
+
+/* Columns of W1^T per panel when the first layer is wider (panels_from):
+ * a panel of 784 pixels' rows is then 196 KiB, which stays in L2. */
+#define PANEL 64
 
 /* One thread's scratch: a tile's pixel lists, activations and deltas, and
  * its own transposed copies of the upper layers' weights. */
@@ -51,7 +62,8 @@ typedef struct sparse_thread {
 
 typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
-    float *wt;              /* W1 transposed: [n0][n1] */
+    size_t panel;           /* columns of W1^T per panel (see panels_from) */
+    float *wt;              /* W1 transposed, in panels */
     size_t words;           /* 64-pixel words of a bitmap */
     sparse_thread *th;      /* one per thread */
     int dense;              /* every pixel, zeros included (for comparison) */
@@ -124,6 +136,7 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->n0 = net->sizes[0];
     s->n1 = net->sizes[1];
     s->dense = t->cfg.dense_input;
+    s->panel = s->n1 <= PANEL ? s->n1 : PANEL;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
     s->th = sn_alloc_array((size_t)t->threads, sizeof *s->th);
@@ -137,10 +150,34 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     return 0;
 }
 
+/* The width of the panel at column c. */
+static size_t panel_width(const sparse_state *s, size_t c)
+{
+    return s->n1 - c < s->panel ? s->n1 - c : s->panel;
+}
+
+/* W1 [n1][n0] into panels of W1^T: the panel of columns [c, c + w) is the
+ * transpose of W1's rows [c, c + w), [n0][w], at the same offset c * n0. A
+ * panel is what the first layer's kernels see as W1^T: its rows (one per
+ * pixel) are w floats long, and the tile of samples runs through one panel
+ * before the next, so that it stays in L2 while they do. With one panel
+ * (n1 <= PANEL) this is W1^T itself. */
+static void panels_from(const sparse_state *s, const float *w1, float *wt)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel)
+        sn_transpose(panel_width(s, c), s->n0, w1 + c * s->n0, wt + c * s->n0);
+}
+
+static void panels_to(const sparse_state *s, const float *wt, float *w1)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel)
+        sn_transpose(s->n0, panel_width(s, c), wt + c * s->n0, w1 + c * s->n0);
+}
+
 static void sparse_begin(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    sn_transpose(s->n1, s->n0, t->net->params + t->net->w_off[0], s->wt);
+    panels_from(s, t->net->params + t->net->w_off[0], s->wt);
     /* A previous call may have stopped between a batch's phases: start
      * from clean first-layer gradients and bitmaps. */
     for (int j = 0; j < t->threads; j++) {
@@ -153,7 +190,7 @@ static void sparse_begin(sn_trainer *t)
 static void sparse_end(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    sn_transpose(s->n0, s->n1, s->wt, t->net->params + t->net->w_off[0]);
+    panels_to(s, s->wt, t->net->params + t->net->w_off[0]);
 }
 
 /* The pixels of a sample are read once per epoch, from memory; asking for
@@ -209,10 +246,14 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                                     th->idx + pos, th->val + pos, th->seen);
     }
     th->rowptr[m] = pos;
-    for (size_t r = 0; r < m; r++)
-        k->gemv_sparse(s->n1, th->rowptr[r + 1] - th->rowptr[r],
-                       th->idx + th->rowptr[r], th->val + th->rowptr[r], s->wt,
-                       p + net->b_off[0], th->act[0] + r * s->n1);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        for (size_t r = 0; r < m; r++)
+            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                           s->wt + c * s->n0, p + net->b_off[0] + c,
+                           th->act[0] + r * s->n1 + c);
+    }
     k->sigmoid(m * s->n1, th->act[0], th->act[0]);
 
     /* Upper layers forward, the tile at once. */
@@ -254,10 +295,13 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     k->sigmoid_backward(m * s->n1, d1, th->act[0], d1);
     for (size_t r = 0; r < m; r++)
         k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
-    for (size_t r = 0; r < m; r++)
-        k->ger_sparse(s->n1, th->rowptr[r + 1] - th->rowptr[r],
-                      th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                      d1 + r * s->n1, grad + net->w_off[0]);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        for (size_t r = 0; r < m; r++)
+            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                          d1 + r * s->n1 + c, grad + net->w_off[0] + c * s->n0);
+    }
     return cost;
 }
 
@@ -270,7 +314,10 @@ static void clear_touched(const sparse_state *s, sparse_thread *th,
     for (size_t w = 0; w < s->words; w++) {
         for (uint64_t bits = th->seen[w]; bits; bits &= bits - 1) {
             const size_t pixel = w * 64 + (size_t)__builtin_ctzll(bits);
-            memset(dwt + pixel * s->n1, 0, s->n1 * sizeof(float));
+            for (size_t c = 0; c < s->n1; c += s->panel) {
+                const size_t pw = panel_width(s, c);
+                memset(dwt + c * s->n0 + pixel * pw, 0, pw * sizeof(float));
+            }
         }
         th->seen[w] = 0;
     }
@@ -306,9 +353,13 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
 static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
-    const size_t base = t->net->w_off[0] + ka * s->n1;
-    sn_reduce_and_step(t, nt, base, (kb - ka) * s->n1, s->wt + ka * s->n1,
-                       t->accum + base, n);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        const size_t at = c * s->n0 + ka * w;
+        const size_t base = t->net->w_off[0] + at;
+        sn_reduce_and_step(t, nt, base, (kb - ka) * w, s->wt + at,
+                           t->accum + base, n);
+    }
 }
 
 
