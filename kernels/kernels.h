@@ -98,6 +98,19 @@ typedef void sn_adagrad_fn(size_t n, float *p, float *G, size_t nbuf,
 typedef void sn_sgd_fn(size_t n, float *p, size_t nbuf,
                        const float *const *gsum, float gscale, float lr);
 
+/* dWT[pix[i]][0..w) += sum over e in [start[i], start[i+1]) of
+ * val[e] * D[row[e]][0..w), for each i < npix: the first layer's weight
+ * gradient of a tile of samples whose nonzero inputs are grouped by pixel
+ * (pixel pix[i] is nonzero in samples row[start[i]..start[i+1]), with
+ * values val[...]). D holds the tile's deltas, rows ldd floats apart; dWT
+ * has rows of w floats. Each pixel's sum over its samples is taken before
+ * it is added, so that each row of dWT is read and written once per tile
+ * instead of once per sample. pix need not be sorted but must not repeat. */
+typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
+                                  const uint32_t *start, const uint32_t *row,
+                                  const float *val, const float *d,
+                                  size_t ldd, float *dwt);
+
 /*
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the
  * table's fields, the per-ISA declarations and the per-ISA tables, and the
@@ -121,7 +134,8 @@ typedef void sn_sgd_fn(size_t n, float *p, size_t nbuf,
     X(sigmoid_backward, isa)                                                   \
     X(vadd, isa)                                                               \
     X(adagrad, isa)                                                            \
-    X(sgd, isa)
+    X(sgd, isa)                                                                \
+    X(gemm_tn_sparse, isa)
 
 #define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
 #define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;

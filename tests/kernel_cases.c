@@ -754,7 +754,8 @@ static const size_t tile_rows[] = {0, 1, 3, 4, 5, 8, 9, 17};
  * long row with tails. As (m, n, k). */
 static const size_t gemm_shapes[][3] = {
     {16, 32, 784}, {100, 32, 784}, {16, 32, 32}, {16, 10, 32},
-    {16, 32, 10},  {16, 10, 3},    {7, 33, 785},
+    {16, 32, 10},  {16, 10, 3},    {7, 33, 785},  {16, 64, 784},
+    {16, 100, 784},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])
@@ -873,6 +874,95 @@ static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
 size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
 {
     return for_each_gemm_shape(k, rep, gemm_tn_shape);
+}
+
+/* gemm_tn_sparse: a tile of m samples' sparse inputs over `cols` pixels
+ * grouped by pixel (listed in decreasing order: the kernel must not rely
+ * on any), the deltas of width n in rows n + 3 apart. Each row of a listed
+ * pixel is its old value plus a sum over the pixel's samples, which the
+ * kernel totals before adding: the dot-product tolerance over count + 1
+ * terms; the rows of the other pixels must not change at all. */
+static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
+                                 size_t m, size_t n, size_t cols,
+                                 placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    const size_t ldd = n + 3;
+    uint32_t *idx = alloc_or_die(ALIGN, (cols + 16) * sizeof(uint32_t));
+    float *v = alloc_or_die(ALIGN, (cols + 16) * sizeof(float));
+    /* The tile by pixel: count, then place each sample's entries. */
+    float *xv = alloc_or_die(ALIGN, (m * cols + 1) * sizeof(float));
+    uint32_t *count = calloc(cols + 1, sizeof(uint32_t));
+    if (!count)
+        abort();
+    for (size_t s = 0; s < m; s++) {
+        const size_t nnz = sparse_input(rng, cols, exact, idx, v);
+        for (size_t j = 0; j < cols; j++)
+            xv[s * cols + j] = 0.0f;
+        for (size_t j = 0; j < nnz; j++) {
+            xv[s * cols + idx[j]] = v[j];
+            count[idx[j]]++;
+        }
+    }
+    size_t npix = 0, total = 0;
+    for (size_t c = 0; c < cols; c++) {
+        npix += count[c] > 0;
+        total += count[c];
+    }
+    buf P, S, RW, V, D, G, R, B;
+    uint32_t *pix = ibuf_make(&P, npix, place);
+    uint32_t *start = ibuf_make(&S, npix + 1, place);
+    uint32_t *row = ibuf_make(&RW, total, place);
+    float *val = fbuf_make(&V, total, place);
+    float *d = fbuf_make(&D, m * ldd, place);
+    float *dwt = fbuf_make(&G, cols * n, place);
+    float *dwtref = fbuf_make(&R, cols * n, place);
+    float *before = fbuf_make(&B, cols * n, place);
+    size_t i = 0, e = 0;
+    for (size_t c = cols; c-- > 0;) {
+        if (!count[c])
+            continue;
+        pix[i] = (uint32_t)c;
+        start[i++] = (uint32_t)e;
+        for (size_t s = 0; s < m; s++) {
+            if (xv[s * cols + c] != 0.0f) {
+                row[e] = (uint32_t)s;
+                val[e++] = xv[s * cols + c];
+            }
+        }
+    }
+    start[npix] = (uint32_t)e;
+    fill(rng, d, m * ldd, exact);
+    fill(rng, dwt, cols * n, exact);
+    memcpy(dwtref, dwt, cols * n * sizeof(float));
+    memcpy(before, dwt, cols * n * sizeof(float));
+    char ctx[200];
+    snprintf(ctx, sizeof ctx,
+             "%s/gemm_tn_sparse m=%zu w=%zu cols=%zu pixels=%zu %s %s",
+             k->isa_name, m, n, cols, npix, place_name(place),
+             exact ? "integer values" : "random values");
+    ref->gemm_tn_sparse(n, npix, pix, start, row, val, d, ldd, dwtref);
+    k->gemm_tn_sparse(n, npix, pix, start, row, val, d, ldd, dwt);
+    for (size_t c = 0; c < cols; c++) {
+        for (size_t j = 0; j < n; j++) {
+            const size_t at = c * n + j;
+            double abs_sum = fabs((double)before[at]);
+            for (size_t s = 0; s < m; s++)
+                abs_sum += fabs((double)xv[s * cols + c] * d[s * ldd + j]);
+            expect_near(rep, ctx, "dwt", at, dwt[at], dwtref[at],
+                        count[c] ? dot_tolerance(count[c] + 1, abs_sum, exact)
+                                 : 0.0);
+        }
+    }
+    check_guards(rep, ctx, "dwt", &G);
+    buf_free(&P), buf_free(&S), buf_free(&RW), buf_free(&V), buf_free(&D),
+        buf_free(&G), buf_free(&R), buf_free(&B);
+    free(idx), free(v), free(xv), free(count);
+}
+
+size_t kc_check_gemm_tn_sparse(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_gemm_shape(k, rep, gemm_tn_sparse_shape);
 }
 
 /* ------------------------------------------------------------ sigmoid */
