@@ -2,8 +2,11 @@
  * simdnet.h - the public C API of libsimdnet.
  *
  * simdnet trains fully connected sigmoid networks (default 784-32-32-10) with
- * an L2 cost and AdaGrad, exactly as the tutorial described in REFERENCE.md,
- * on SIMD kernels picked at run time.
+ * an L2 cost and AdaGrad, on SIMD kernels picked at run time. "The
+ * tutorial" below is the algorithm this follows, that of "How to program a
+ * neural network" (Callum Bruce, 2023): sigmoid on every layer, the summed
+ * L2 cost C = sum (a - y)^2, AdaGrad with epsilon inside the square root,
+ * batches of 100 in file order, weights uniform in [-1, 1) and biases 0.
  *
  * Conventions
  *  - Every function that can fail returns 0 on success and -1 on failure,
@@ -57,6 +60,13 @@ SN_API unsigned sn_version_number(void);
 /* Largest total number of parameters (weights + biases): 1 GiB of float32. */
 #define SN_MAX_PARAMS ((size_t)1 << 28)
 
+/* The limits of a training run: the command line's flags enforce them, and
+ * the checkpoint reader holds a file's fields to them. */
+#define SN_MAX_EPOCHS 1000000         /* epochs of a run */
+#define SN_MAX_BATCH 1000000          /* samples per batch */
+#define SN_MAX_THREADS 1024           /* threads of a trainer */
+#define SN_MAX_SAMPLES 0xffffffffull  /* samples of a data set (IDX's limit) */
+
 /* ------------------------------------------------------------------ errors */
 
 typedef struct sn_error {
@@ -65,7 +75,12 @@ typedef struct sn_error {
 
 /* ------------------------------------------------------------------ data */
 
-/* A labelled image set, pixels kept as uint8 (scaled by 1/255 where used). */
+/* A labelled image set, pixels kept as uint8 (scaled by 1/255 where used).
+ * The loaders below check every label against max_label. A data set built
+ * by hand must hold every label below the network's output size: the
+ * trainer checks that once per data set (the first time it sees these
+ * labels, not every epoch, so do not change them in between), and
+ * sn_evaluate refuses a label out of range as it meets it. */
 typedef struct sn_dataset {
     size_t count;        /* number of samples */
     size_t rows, cols;   /* image shape (28 x 28 for MNIST) */
@@ -197,9 +212,12 @@ typedef enum sn_engine_kind {
 } sn_engine_kind;
 
 /* Progress of an epoch, reported after each batch from the thread that
- * called sn_train_epoch, while the other threads wait: keep it short. Return
- * non-zero to stop training after that batch (sn_train_epoch then fails
- * with "interrupted"). */
+ * called sn_train_epoch, while the other threads wait: keep it short. Both
+ * counts are from 1, as a person counts: `epoch` is the epoch argument of
+ * sn_train_epoch plus 1, and batch b of nbatches has just been applied
+ * (b = nbatches at the epoch's end; a resumed epoch starts at b =
+ * first_batch + 1). Return non-zero to stop training after that batch
+ * (sn_train_epoch then fails with "interrupted"). */
 typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
                               size_t nbatches, float batch_cost);
 
@@ -241,7 +259,10 @@ SN_API int sn_trainer_create(sn_trainer **trainer, sn_net *net,
 SN_API void sn_trainer_free(sn_trainer *trainer);
 /* Threads the trainer really uses. */
 SN_API int sn_trainer_threads(const sn_trainer *trainer);
-/* The engine's name: "sparse" or "per-sample". */
+/* The configuration the trainer runs: the one it was created with, with
+ * kernels set to the kernel set actually used. */
+SN_API const sn_train_config *sn_trainer_config(const sn_trainer *trainer);
+/* The engine's name, sn_engine_name of its kind: "sparse" or "per-sample". */
 SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
 /* AdaGrad's accumulators (the running sums of g^2), net->nparams floats in
  * the layout of net->params: for checkpoints. */
@@ -257,7 +278,7 @@ typedef struct sn_epoch_stats {
 /* Trains one epoch (epoch counts from 0; it seeds the shuffle). If costs is
  * not NULL it receives the mean cost of every batch (ceil(count/batch)
  * values). The data set's input size must match the first layer and every
- * label must be below the output size. */
+ * label must be below the output size (see sn_dataset). */
 SN_API int sn_train_epoch(sn_trainer *trainer, const sn_dataset *train, size_t epoch,
                    float *costs, sn_epoch_stats *stats, sn_error *err);
 
@@ -286,6 +307,13 @@ SN_API void sn_eval_free(sn_eval_result *res);
 /* Runs one sample forward; out receives the output layer (sizes[nlayers]). */
 SN_API int sn_predict(const sn_net *net, const sn_kernels *kernels,
                const uint8_t *pixels, float *out, sn_error *err);
+/* The same forward pass, keeping every layer: acts receives the
+ * activations of layers 1 .. nlayers one after the other, sizes[1] +
+ * ... + sizes[nlayers] floats, the last sizes[nlayers] of them what
+ * sn_predict gives. kernels NULL: the best kernel set of this CPU. */
+SN_API int sn_predict_layers(const sn_net *net, const sn_kernels *kernels,
+                             const uint8_t *pixels, float *acts,
+                             sn_error *err);
 
 /* ------------------------------------------------------------------ models */
 
@@ -433,6 +461,20 @@ typedef struct sn_checkpoint {
     sn_run_state run;      /* run.costs is owned by the checkpoint */
 } sn_checkpoint;
 
+/* Batches in an epoch of count samples: ceil(count / batch), computed
+ * without overflow; 0 if batch is 0. */
+SN_API size_t sn_batches_per_epoch(size_t count, size_t batch);
+
+/* Checks a run position for batches of `batch` samples: data_count 1 to
+ * SN_MAX_SAMPLES; batch 1 to the training samples (and SN_MAX_BATCH);
+ * epochs 1 to SN_MAX_EPOCHS; epoch at most epochs, batches_done below the
+ * batches of an epoch (0 when epoch == epochs); ncosts 0 or exactly the
+ * batches applied (epoch * batches per epoch + batches_done), with costs
+ * not NULL when ncosts is not 0. A resumed run that asks for other epochs can
+ * check itself with its epochs put in a copy. -1 with a message if not. */
+SN_API int sn_run_state_check(const sn_run_state *run, size_t batch,
+                              sn_error *err);
+
 /* CRC-32 of a data set's labels followed by its pixels: a fingerprint that
  * lets a resumed run refuse other training data. */
 SN_API uint32_t sn_dataset_crc(const sn_dataset *ds);
@@ -444,13 +486,18 @@ SN_API uint32_t sn_dataset_crc(const sn_dataset *ds);
 SN_API int sn_checkpoint_save(const sn_trainer *trainer, const sn_run_state *run,
                        const char *path, sn_error *err);
 
-/* Loads a checkpoint, refusing a bad magic, version, field, length or
- * checksum, and allocating no more than the file's length justifies. */
+/* Loads a checkpoint, refusing a bad magic, version, length or checksum,
+ * and any field outside what a run can have (the limits above,
+ * sn_run_state_check, a known optimizer, engine and kernel set, finite
+ * positive lr and eps, finite parameters, accumulators finite and >= 0),
+ * allocating no more than the file's length justifies. */
 SN_API int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err);
 SN_API void sn_checkpoint_free(sn_checkpoint *ck);
 
 /* Makes a trainer created on ck->net go on with the checkpointed run:
- * refuses a configuration or training set that differs from the
+ * checks ck->run again (sn_run_state_check: batch within the training
+ * set, epochs in range, costs consistent), refuses a configuration or
+ * training set that differs from the
  * checkpoint's in what decides the result (layer sizes, batch, lr, eps,
  * optimizer, shuffle and its seed, the data's CRC), then restores the
  * accumulators. The thread count, kernels and engine may differ; the run

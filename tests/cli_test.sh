@@ -47,7 +47,7 @@ small="--data $data --layers 49,16,10"
 
 # --- help and usage
 expect_ok "simdnet --help" "commands:" --help
-for c in train eval info; do expect_ok "simdnet $c --help" "usage: simdnet $c" $c --help; done
+for c in train eval info bench report predict; do expect_ok "simdnet $c --help" "usage: simdnet $c" $c --help; done
 expect_fail "no command" "usage:"
 expect_fail "unknown command" "unknown command 'trian'" trian
 
@@ -124,6 +124,74 @@ expect_ok "info shows the selected kernels" "selected" info
 expect_ok "info --isa scalar" "selected  scalar (--isa)" info --isa scalar
 SIMDNET_ISA=scalar "$exe" info >"$tmp/out" 2>"$tmp/err"
 grep -q "selected  scalar (SIMDNET_ISA)" "$tmp/out" && ok "SIMDNET_ISA is honoured" || not_ok "SIMDNET_ISA ignored"
+
+# --- --json -: one JSON document on stdout (JSON lines for train), the
+# human text on stderr.
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+# json_ok DESCRIPTION CHECK ARGS...: exit 0, stdout parses as JSON and the
+# python expression CHECK holds of it (d), the text went to stderr.
+json_ok() {
+    desc=$1 check=$2
+    shift 2
+    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -eq 0 ] && $py -c "import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$tmp/out" && [ -s "$tmp/err" ]; then
+        ok "$desc"
+    else
+        not_ok "$desc: exit $rc, stdout not JSON or '$check' false"
+    fi
+}
+json_ok "info --json - prints one JSON document" "d['selected'] and d['machine']['cores'] >= 1 and len(d['kernels']) == 4" info --json -
+json_ok "eval --json - prints one JSON document" "d['samples'] == 100 and 0 <= d['accuracy'] <= 1 and len(d['confusion']) == 10 and sum(map(sum, d['confusion'])) == 100" eval --model "$tmp/a.model" --data "$data" --json -
+json_ok "bench --json - prints one JSON document" "d['results'][0]['isa'] == 'scalar' and d['results'][0]['threads'] == 1 and d['network']['layers'] == [49, 16, 10]" bench --synthetic --layers 49,16,10 --isa scalar --threads 1 --warmup 1 --batches 2 --repeats 1 --json -
+"$exe" train $small --epochs 3 --seed 3 --json - --save "$tmp/j.model" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && $py - "$tmp/out" <<'PY'
+import json, sys
+recs = [json.loads(line) for line in open(sys.argv[1])]
+assert [r["record"] for r in recs] == ["epoch"] * 3 + ["final"], recs
+assert [r["epoch"] for r in recs[:3]] == [1, 2, 3]
+assert all(0 <= r["test_accuracy"] <= 1 and r["cost"] > 0 for r in recs[:3])
+final = recs[-1]
+assert final["status"] == "finished" and final["failed"] == []
+assert final["test_accuracy"] == recs[2]["test_accuracy"]
+assert final["layers"] == [49, 16, 10] and final["seed"] == 3
+PY
+then ok "train --json - prints JSON lines: one record per epoch and a final one"; else not_ok "train --json -: exit $rc"; fi
+grep -q "^final test accuracy" "$tmp/err" && ok "train --json -: the text goes to stderr" || not_ok "train --json -: no text on stderr"
+"$exe" train $small --epochs 1 --json "$tmp/run.jsonl" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && [ "$(wc -l <"$tmp/run.jsonl")" -eq 2 ] && grep -q "^final test accuracy" "$tmp/out"; then ok "train --json FILE writes the records to FILE, the text to stdout"; else not_ok "train --json FILE"; fi
+expect_fail "--json into a missing folder" "--json /nonexistent/r.json" eval --model "$tmp/a.model" --data "$data" --json /nonexistent/r.json
+
+# --- the progress bar on a terminal 40 columns wide (a pseudo-terminal):
+# every redraw fits in 39 columns (no wrap) and shows the cost and an ETA.
+$py - "$exe" $small --epochs 2 --batch 10 >"$tmp/out" 2>"$tmp/err" <<'PY'
+import fcntl, os, pty, struct, sys, termios
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "train"] + sys.argv[2:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+text = out.decode("utf-8", "replace").replace("\x1b[K", "")
+# What follows a carriage return that does not end a line is a redraw.
+redraws = [seg for line in text.split("\r\n") for seg in line.split("\r")[1:-1] if seg]
+assert os.waitstatus_to_exitcode(status) == 0, text
+assert redraws, text
+assert max(map(len, redraws)) <= 39, redraws
+assert all("cost " in r and "ETA " in r for r in redraws), redraws
+print(len(redraws), "redraws, widest", max(map(len, redraws)))
+PY
+[ $? -eq 0 ] && ok "the progress bar fits a 40-column terminal, with cost and ETA ($(cat "$tmp/out"))" || not_ok "progress bar on a narrow terminal: $(tail -3 "$tmp/err")"
 
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -1,6 +1,6 @@
 /*
  * png_stats.c - what a screenshot shows, for report_test.sh: reads a PNG
- * with simdnet's own decoder and prints
+ * with simdnet's image reader (sn_image_read: libspng) and prints
  *
  *   WIDTH HEIGHT COLOURS INK_PERCENT
  *

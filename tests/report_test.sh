@@ -38,6 +38,12 @@ expect_fail() {
     fi
 }
 
+# Peak memory (/usr/bin/time), but not under AddressSanitizer, whose shadow
+# memory and quarantine are no measure of simdnet's.
+measure=0
+[ -x /usr/bin/time ] && [ -z "${ASAN_OPTIONS:-}" ] && measure=1
+no_measure="no /usr/bin/time, or under AddressSanitizer"
+
 have_xmllint=0
 command -v xmllint >/dev/null 2>&1 && have_xmllint=1
 # xpath FILE EXPR: the value of an XPath expression over an SVG (elements
@@ -135,6 +141,53 @@ if [ $have_xmllint -eq 1 ]; then
     for f in "$tmp"/r1/bench*.svg; do xmllint --noout "$f" 2>/dev/null || bad="$bad $f"; done
     check "benchmark charts are well-formed XML" "[ -z '$bad' ]"
 fi
+# Memory in proportion: a 15 MB bench JSON (within the limits) peaks at
+# about ten times its size; a 46 MB one is refused at the 16 MiB limit.
+python3 - "$tmp" <<'PY'
+import sys
+d = sys.argv[1]
+for name, size in (("big.json", 15 << 20), ("huge.json", 46 << 20)):
+    with open(f"{d}/{name}", "w") as out:
+        out.write('{"results": [')
+        i = 0
+        while out.tell() < size:
+            out.write(("" if i == 0 else ",\n") + '{"engine": "sparse", "isa": "avx2", "threads": %d, "samples_per_s": {"median": %d, "min": 1, "max": 2}}' % (i % 8 + 1, 1000 + i))
+            i += 1
+        out.write("]}\n")
+PY
+if [ $measure -eq 1 ]; then
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/big.json" --out "$tmp/rbig" >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss") kb=$(($(wc -c <"$tmp/big.json") / 1024))
+    check "report reads a ${kb} KB bench JSON in ${rss} KB at its peak (under 12 times the file)" "[ $rc -eq 0 ] && [ -s '$tmp/rbig/bench1-training.svg' ] && [ '$rss' -lt $((kb * 12)) ]"
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/huge.json" --out "$tmp/rhuge" >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss")
+    check "report refuses a 46 MB bench JSON at its 16 MiB limit (exit $rc, ${rss} KB peak)" "[ $rc -eq 1 ] && grep -q 'larger than the 16777216 bytes' '$tmp/err' && [ '$rss' -lt 40000 ]"
+else
+    skip "memory of report on big bench JSON" "$no_measure"
+fi
+rm -f "$tmp/big.json" "$tmp/huge.json"
+# Well-formed for any valid UTF-8: long non-ASCII op, kernel set, shape,
+# host and CPU names (issue 11, defect 5: cut inside a character before).
+python3 - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+op, isa, host, cpu = "\u00e9" * 150, "\u00df" * 70, "\u30db\u30b9\u30c8" * 80, "\U0001f600" * 100
+gb = {"context": {"host_name": host, "simdnet_cpu": cpu, "date": "\u65e5" * 90},
+      "benchmarks": [{"name": op + "/" + isa + "/%d\u2192x" % s, "GFLOP/s": 1.0 + s} for s in range(3)]}
+tr = {"machine": {"cpu": cpu}, "data": {"source": "\u0436" * 300},
+      "results": [{"engine": "\u00e6" * 90, "isa": "\u00f8" * 90, "threads": t, "samples_per_s": 1e5 * t} for t in (1, 2)]}
+json.dump(gb, open(f"{d}/utf8-kernels.json", "w", encoding="utf-8"), ensure_ascii=False)
+json.dump(tr, open(f"{d}/utf8-training.json", "w", encoding="utf-8"), ensure_ascii=False)
+open(f"{d}/latin1.json", "wb").write(b'{"benchmarks": [{"name": "g\xe9mv/avx2/1", "GFLOP/s": 1}]}')
+PY
+"$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/utf8-kernels.json" --bench "$tmp/utf8-training.json" --title "$(printf 'caf\303\251 \377 report')" --out "$tmp/rutf8" >"$tmp/out" 2>"$tmp/err"
+check "report with long non-ASCII names in its bench JSON, a chart file each" "[ \$? -eq 0 ] && [ \$(ls '$tmp/rutf8'/bench*.svg | wc -l) -eq 2 ]"
+if [ $have_xmllint -eq 1 ]; then
+    bad=""
+    for f in "$tmp"/rutf8/*.svg "$tmp/rutf8/index.html"; do xmllint --noout "$f" 2>>"$tmp/err" || bad="$bad $(basename "$f")"; done
+    check "... every SVG and index.html well-formed (xmllint), a title of invalid UTF-8 included${bad:+ (not:$bad)}" "[ -z '$bad' ]"
+fi
+expect_fail "report refuses a bench JSON that is not UTF-8" "latin1.json: JSON line 1, column 28: not UTF-8 text" report --model "$rep/trained.model" --data "$data" --bench "$tmp/latin1.json" --out "$tmp/rlatin1"
 "$exe" report --model "$rep/trained.model" --data "$tmp/nonexistent" --out "$tmp/r3" >"$tmp/out" 2>"$tmp/err"
 check "report --data naming a missing folder fails" "[ \$? -ne 0 ] && grep -q nonexistent '$tmp/err' && [ ! -e '$tmp/r3/index.html' ]"
 SIMDNET_DATA="$tmp/nonexistent" "$exe" report --model "$rep/trained.model" --out "$tmp/r4" >"$tmp/out" 2>"$tmp/err"
@@ -152,6 +205,7 @@ expect_fail "report with a broken benchmark file" "broken.json: JSON line 2" rep
 check "... and no file of the report written" "[ -z \"\$(ls -A '$tmp/r6' 2>/dev/null)\" ]"
 printf 'epoch,batch,cost\n1,1,0.5\n1,3,0.4\n' >"$tmp/bad.csv"
 expect_fail "report with costs out of order" "bad.csv: line 3" report --model "$rep/trained.model" --data "$data" --costs "$tmp/bad.csv" --out "$tmp/r7"
+expect_fail "report --costs /dev/zero stops at the first byte" "/dev/zero: line 1 holds a NUL byte" report --model "$rep/trained.model" --data "$data" --costs /dev/zero --out "$tmp/r7"
 printf 'epoch,test_accuracy_percent\n1,50\n' >"$tmp/acc1.csv"
 expect_fail "report with accuracies for fewer epochs than the costs" "has 1 epochs" report --model "$rep/trained.model" --data "$data" --costs "$rep/costs.csv" --accuracy "$tmp/acc1.csv" --out "$tmp/r7"
 expect_fail "report --sample past the test set" "--sample 100" report --model "$rep/trained.model" --data "$data" --sample 100 --out "$tmp/r7"
@@ -169,7 +223,26 @@ def png(w, h, colour, rows, interlace=0, depth=8):
 good = png(7, 7, 0, b"".join(b"\0" + bytes(7) for _ in range(7)))
 open(f"{d}/good.png", "wb").write(good)
 open(f"{d}/cut.png", "wb").write(good[:-20])
-open(f"{d}/interlaced.png", "wb").write(png(7, 7, 0, b"\0" * 56, interlace=1))
+# The same 7x7 picture interlaced (Adam7: 7 passes of filtered sub-rows).
+px = [[(x * 37 + y * 11) % 256 for x in range(7)] for y in range(7)]
+plain = b"".join(b"\0" + bytes(r) for r in px)
+passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+adam7 = b"".join(b"\0" + bytes(px[y][x] for x in range(x0, 7, dx))
+                 for x0, y0, dx, dy in passes if x0 < 7 for y in range(y0, 7, dy))
+open(f"{d}/plain7.png", "wb").write(png(7, 7, 0, plain))
+open(f"{d}/interlaced.png", "wb").write(png(7, 7, 0, adam7, interlace=1))
+# 8192x8192 of zeros compresses to 65 KB: the header alone must refuse it.
+open(f"{d}/huge.png", "wb").write(png(8192, 8192, 0, bytes(8193 * 8192)))
+# Ancillary chunks: a 2 MiB text chunk is kept; five of 900 KiB, or a zTXt
+# inflating to 3 MiB, pass libspng's limits.
+ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 7, 7, 8, 0, 0, 0, 0))
+def with_chunks(extra):
+    return b"\x89PNG\r\n\x1a\n" + ihdr + extra + chunk(b"IDAT", zlib.compress(plain)) + chunk(b"IEND", b"")
+open(f"{d}/text2m.png", "wb").write(with_chunks(chunk(b"tEXt", b"Comment\0" + b"x" * (2 << 20))))
+open(f"{d}/text5x.png", "wb").write(with_chunks(b"".join(chunk(b"tEXt", b"Comment\0" + b"x" * (900 << 10)) for _ in range(5))))
+open(f"{d}/ztxt.png", "wb").write(with_chunks(chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"x" * (3 << 20)))))
+# 4096x4096, the limit: read, and prepared a row at a time.
+open(f"{d}/max.png", "wb").write(png(4096, 4096, 0, bytes(4097 * 4096)))
 open(f"{d}/text.png", "w").write("not an image\n")
 PY
 expect_fail "predict without --model" "--model FILE is required" predict "$tmp/good.png"
@@ -177,7 +250,29 @@ expect_fail "predict without images" "no images" predict --model "$rep/trained.m
 expect_fail "predict with a missing model" "$tmp/none.model" predict --model "$tmp/none.model" "$tmp/good.png"
 expect_fail "predict on a truncated PNG" "cut.png: truncated" predict --model "$rep/trained.model" "$tmp/cut.png" "$tmp/good.png"
 check "... still classifies the good image after it" "grep -q '^$tmp/good.png	[0-9]	' '$tmp/out'"
-expect_fail "predict on an interlaced PNG" "interlaced" predict --model "$rep/trained.model" "$tmp/interlaced.png"
+"$exe" predict --model "$rep/trained.model" "$tmp/plain7.png" "$tmp/interlaced.png" >"$tmp/out" 2>"$tmp/err"
+check "predict reads an interlaced PNG as the same picture stored plainly" "[ \$? -eq 0 ] && [ \"\$(cut -f2- '$tmp/out' | sort -u | wc -l)\" -eq 1 ]"
+check "... a 65 KB PNG of 8192x8192 pixels is a hostile input of $(($(wc -c <"$tmp/huge.png") / 1024)) KB" "[ $(wc -c <"$tmp/huge.png") -lt 100000 ]"
+if [ $measure -eq 1 ]; then
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" predict --model "$rep/trained.model" "$tmp/huge.png" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    rss=$(tail -1 "$tmp/rss")
+    check "predict refuses it from its header, in little memory (exit $rc, ${rss} KB peak)" "[ $rc -eq 1 ] && grep -q '8192x8192 pixels, larger than the 16777216' '$tmp/err' && [ '$rss' -lt 65536 ]"
+else
+    expect_fail "predict refuses it from its header" "8192x8192 pixels, larger than the 16777216" predict --model "$rep/trained.model" "$tmp/huge.png"
+fi
+if [ $measure -eq 1 ]; then
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" predict --model "$rep/trained.model" --fit "$tmp/max.png" >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss")
+    check "predict --fit on a 4096x4096 PNG, the limit, in ${rss} KB at its peak (RGBA and gray: about 5 bytes a pixel)" "[ $rc -eq 0 ] && [ '$rss' -lt 110000 ]"
+else
+    skip "memory of predict on a 4096x4096 PNG" "$no_measure"
+fi
+"$exe" predict --model "$rep/trained.model" "$tmp/text2m.png" >"$tmp/out" 2>"$tmp/err"
+check "predict reads a PNG with a 2 MiB text chunk" "[ \$? -eq 0 ]"
+expect_fail "... refuses five text chunks of 900 KiB (4 MiB in all)" "exceed this reader's limits" predict --model "$rep/trained.model" "$tmp/text5x.png"
+expect_fail "... and a zTXt chunk inflating to 3 MiB (1 MiB from one)" "1048576 bytes inflated from one" predict --model "$rep/trained.model" "$tmp/ztxt.png"
+expect_fail "predict on /dev/zero stops at its first byte" "/dev/zero: not a PNG or PGM" predict --model "$rep/trained.model" /dev/zero
 expect_fail "predict on a text file" "not a PNG or PGM" predict --model "$rep/trained.model" "$tmp/text.png"
 expect_fail "predict on a missing file" "$tmp/none.png" predict --model "$rep/trained.model" "$tmp/none.png"
 expect_fail "predict --invert sometimes" "--invert: expected auto, yes or no" predict --model "$rep/trained.model" --invert sometimes "$tmp/good.png"

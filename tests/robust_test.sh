@@ -116,7 +116,7 @@ expect_fail "--layers 49,1048577,10 (too wide)" "must be 1 to 1048576" train --d
 expect_fail "--layers 49,-16,10" "item 2 is not a positive integer" train --data "$tmp/small" --layers 49,-16,10
 expect_fail "--layers '49, 16,10' (space)" "item 2 is not a positive integer" train --data "$tmp/small" --layers "49, 16,10"
 expect_fail "--layers 99999999999999999999,10" "item 1 must be 1 to" train --data "$tmp/small" --layers 99999999999999999999,10
-expect_fail "--engine bogus" "--engine: expected sparse or per-sample" train $small --engine bogus
+expect_fail "--engine bogus" "--engine: unknown engine 'bogus' (expected per-sample or sparse)" train $small --engine bogus
 expect_fail "--isa ''" "--isa: empty kernel set name" train $small --isa ""
 expect_fail "--data ''" "not found" train --data "" --layers 49,16,10
 expect_fail "--data naming a file" "Not a directory" train --data "$tmp/small/train-images-idx3-ubyte"
@@ -131,7 +131,11 @@ expect_fail "--checkpoint-every without --checkpoint" "--checkpoint-every needs 
 expect_fail "--resume missing" "--resume: $tmp/none.ck: cannot open the checkpoint" train --data "$tmp/small" --resume "$tmp/none.ck"
 expect_fail "--resume /dev/zero" "not a simdnet checkpoint (bad magic)" train --data "$tmp/small" --resume /dev/zero
 expect_fail "--resume with --init" "--resume and --init exclude each other" train --data "$tmp/small" --resume "$tmp/x.ck" --init "$tmp/x.model"
-expect_fail "--trap-fp with a value" "unknown option" train $small --trap-fp=1
+expect_fail "--trap-fp with a value" "--trap-fp takes no value" train $small --trap-fp=1
+expect_fail "bench --isa bogus" "--isa: unknown ISA 'bogus'" bench --synthetic --isa bogus
+expect_fail "bench --isa scalar,neon,avx512 (one unknown here)" "--isa: this" bench --synthetic --isa scalar,neon,avx512
+expect_fail "bench --threads 1-" "--threads: expected a list like 1,2 or 1-4" bench --synthetic --threads 1-
+expect_fail "bench --engine sparse,sparse" "--engine: expected a list of per-sample, sparse and sparse-dense, each once" bench --synthetic --engine sparse,sparse
 expect_fail "eval --threads 0" "--threads: expected an integer from 1" eval --model "$tmp/x.model" --threads 0
 expect_fail "eval --model missing" "cannot open the model" eval --model "$tmp/none.model" --data "$tmp/small"
 expect_fail "eval --model /dev/zero" "not a simdnet model" eval --model /dev/zero --data "$tmp/small"
@@ -469,6 +473,158 @@ for what in save costs checkpoint; do
     expect_fail "--$what onto a FIFO" "not a regular file" train $small --epochs 1 --$what "$tmp/fifo"
 done
 [ -p "$tmp/fifo" ] && ok "the FIFO is still a FIFO" || not_ok "the FIFO was replaced"
+
+
+# ------------------------------------------------------------------ outputs
+# Every output is checked before the work starts: a folder, a missing
+# folder, a place where no file can be made. Nothing is trained first.
+# refused_up_front DESCRIPTION NEEDLE ARGS...: exit 1, NEEDLE on stderr,
+# no epoch run.
+refused_up_front() {
+    desc=$1 needle=$2
+    shift 2
+    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -eq 1 ] && grep -qF -- "$needle" "$tmp/err" && ! grep -q "^epoch\|samples/s" "$tmp/out"; then
+        ok "$desc: refused before the work (exit 1)"
+    else
+        not_ok "$desc: exit $rc, expected 1, '$needle' and no work done"
+    fi
+}
+mkdir "$tmp/adir"
+for what in save costs checkpoint json; do
+    refused_up_front "train --$what onto a folder" "--$what $tmp/adir: is a folder" train $small --$what "$tmp/adir"
+    refused_up_front "train --$what in a missing folder" "--$what $tmp/none/x: its folder does not exist" train $small --$what "$tmp/none/x"
+    refused_up_front "train --$what in /proc" "--$what /proc/simdnet-test.out: cannot create a file in its folder" train $small --$what /proc/simdnet-test.out
+done
+: >"$tmp/afile"
+refused_up_front "train --report onto a file" "--report" train $small --report "$tmp/afile"
+refused_up_front "bench --json in a missing folder" "--json $tmp/none/b.json: its folder does not exist" bench --synthetic --layers 49,16,10 --threads 1 --warmup 0 --batches 1 --repeats 1 --json "$tmp/none/b.json"
+refused_up_front "eval --json onto a folder" "--json $tmp/adir: is a folder" eval --model "$tmp/good.model" --data "$tmp/small" --json "$tmp/adir"
+no_temporaries "$tmp" "the up-front checks leave no temporary files"
+
+# One output that fails at the end does not lose the others: under a file
+# size limit of 4 KiB the costs (4.5 KiB) fail, the model (3.9 KiB) and
+# the JSON records are written, and the message names the one that failed.
+"$exe" train --data "$tmp/small" --layers 49,16,10 --batch 1 --epochs 1 --save "$tmp/ref1.model" >/dev/null 2>&1
+rm -f "$tmp/lim/one.model" "$tmp/lim/one.jsonl"
+(trap '' XFSZ; ulimit -f 8; "$exe" train --data "$tmp/small" --layers 49,16,10 --batch 1 --epochs 1 --costs "$tmp/lim/one.csv" --save "$tmp/lim/one.model" --json "$tmp/lim/one.jsonl" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+if [ $rc -eq 1 ] && grep -q "not written: --costs" "$tmp/err" && grep -q "saved     $tmp/lim/one.model" "$tmp/out"; then ok "--costs fails at the end: exit 1, named, --save still written"; else not_ok "a failed --costs with --save: exit $rc"; fi
+same "$tmp/ref1.model" "$tmp/lim/one.model" "the model written beside a failed --costs is the whole model"
+python3 -c "import json, sys; r = [json.loads(l) for l in open(sys.argv[1])][-1]; sys.exit(0 if r['failed'] == ['--costs'] and r['status'] == 'finished' else 1)" "$tmp/lim/one.jsonl" 2>/dev/null && ok "the final JSON record lists the failed output" || not_ok "the final JSON record of a failed --costs"
+
+# Two outputs naming one file are refused up front (exit 2), also through
+# a symbolic link.
+expect_fail "--save F --checkpoint F" "--save and --checkpoint name the same file" train $small --save "$tmp/both" --checkpoint "$tmp/both"
+[ $rc -eq 2 ] && ok "two outputs naming one file: a usage error (exit 2)" || not_ok "--save F --checkpoint F: exit $rc"
+ln -s both.model "$tmp/both.link"
+expect_fail "--save T --costs L (L -> T)" "--save and --costs name the same file" train $small --save "$tmp/both.model" --costs "$tmp/both.link"
+
+mkdir "$tmp/rep"
+expect_fail "--report DIR --save DIR/trained.model" "--save and --report name the same file" train $small --report "$tmp/rep" --save "$tmp/rep/trained.model"
+
+# --save onto a symbolic link writes the file it points to (as cp and the
+# shell's > do); the link stays a link. A link to a missing file makes it.
+"$exe" train $small --epochs 1 --save "$tmp/direct.model" >/dev/null 2>&1
+printf 'old\n' >"$tmp/target.model"
+ln -s target.model "$tmp/link.model"
+"$exe" train $small --epochs 1 --save "$tmp/link.model" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && [ -L "$tmp/link.model" ]; then ok "--save onto a symbolic link: the link stays a link"; else not_ok "--save onto a link replaced the link"; fi
+same "$tmp/direct.model" "$tmp/target.model" "--save onto a symbolic link writes the model to its target"
+ln -s made.model "$tmp/dangling.model"
+"$exe" train $small --epochs 1 --save "$tmp/dangling.model" >/dev/null 2>&1
+same "$tmp/direct.model" "$tmp/made.model" "--save onto a link to a missing file creates that file"
+
+# ------------------------------------------------------------------ data and messages
+# A test set of another input size is refused before training, named.
+mkdir "$tmp/mixed" && cp "$tmp/small"/train-* "$tmp/mixed/"
+python3 - "$tmp/mixed" <<'PY'
+import struct, sys
+d = sys.argv[1]
+open(f"{d}/t10k-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, 10, 8, 8) + bytes(640))
+open(f"{d}/t10k-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, 10) + bytes(10))
+PY
+expect_fail "a test set of 8x8 for a 49-input network" "the test set in $tmp/mixed has 64 inputs per sample (8x8), but the network's first layer has 49" train --data "$tmp/mixed" --layers 49,16,10
+[ $rc -eq 2 ] && ! grep -q "^epoch" "$tmp/out" && ok "the test set's size is refused before training (exit 2)" || not_ok "test set size: exit $rc"
+"$exe" train $small --epochs 1 --threads 1 >"$tmp/out" 2>"$tmp/err"
+grep -q "^data      $tmp/small: 300 training samples of 7x7 and 100 test samples of 7x7$" "$tmp/out" && ok "the data line describes both sets by their shape" || not_ok "data line: $(grep ^data "$tmp/out")"
+grep -q "1 epoch, " "$tmp/out" && grep -q "1 thread, " "$tmp/out" && ok "singular: 1 epoch, 1 thread" || not_ok "plurals: $(grep -E '^(training|compute)' "$tmp/out")"
+
+# An output layer smaller than the labels is the command line's fault.
+expect_fail "--layers 49,16,5 for labels 0-9" "--layers: the output layer has 5 neurons, but the training set in $tmp/small has labels up to 9" train --data "$tmp/small" --layers 49,16,5
+[ $rc -eq 2 ] && ok "an output layer too small: a usage error (exit 2)" || not_ok "--layers 49,16,5: exit $rc"
+
+# OMP_THREAD_LIMIT=1 with --threads 2: one thread runs, and that is what is
+# printed and checkpointed.
+OMP_THREAD_LIMIT=1 "$exe" train $small --epochs 1 --threads 2 --checkpoint "$tmp/lim1.ck" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q "kernels, 1 thread," "$tmp/out" && grep -q "OMP_THREAD_LIMIT" "$tmp/err"; then ok "OMP_THREAD_LIMIT=1 --threads 2: says so, prints 1 thread"; else not_ok "OMP_THREAD_LIMIT=1: $(grep compute "$tmp/out")"; fi
+"$exe" train --data "$tmp/small" --resume "$tmp/lim1.ck" --epochs 2 --threads 1 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && ! grep -q "^note" "$tmp/out" && ok "the checkpoint records the 1 thread that ran" || not_ok "OMP_THREAD_LIMIT checkpoint: $(grep note "$tmp/out")"
+
+# A path of 600 characters is shortened in the middle; the reason stays.
+long="$tmp/$(printf 'a%.0s' $(seq 200))/$(printf 'b%.0s' $(seq 200))/$(printf 'c%.0s' $(seq 200))"
+expect_fail "--save with a 600-character path" "its folder does not exist" train $small --save "$long/m.model"
+[ "$(head -1 "$tmp/err" | wc -c)" -lt 300 ] && grep -q "\.\.\." "$tmp/err" && ok "the long path is shortened in the middle" || not_ok "long path message: $(head -c 300 "$tmp/err")"
+expect_fail "--init with a 600-character path" "cannot open: No such file or directory" train $small --init "$long/m.model"
+
+# Checkpoint settings beyond the flags' ranges (valid checksum): refused,
+# printed unsigned, never a crash.
+patch_ck() {
+    python3 - "$@" <<'PY'
+import struct, sys, zlib
+path, out, field, value = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+b = bytearray(open(path, "rb").read()[:-4])
+h = 16 + 4 * struct.unpack_from("<I", b, 12)[0]
+struct.pack_into("<Q", b, h + {"batch": 8, "epochs": 64}[field], value)
+open(out, "wb").write(bytes(b) + struct.pack("<I", zlib.crc32(b)))
+PY
+}
+for field in batch epochs; do
+    for v in 0 2147483648 4294967296 9223372036854775808 18446744073709551615; do
+        patch_ck "$tmp/two.ck" "$tmp/odd.ck" $field $v
+        "$exe" train --data "$tmp/small" --resume "$tmp/odd.ck" --epochs 3 >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        if [ $rc -ge 1 ] && [ $rc -le 2 ] && ! grep -q -- "-[0-9]" "$tmp/err"; then ok "checkpoint $field $v: refused (exit $rc), nothing negative printed"; else not_ok "checkpoint $field $v: exit $rc"; fi
+    done
+done
+
+# --help on a full stdout fails (exit 1) for every command.
+if [ -w /dev/full ]; then
+    for c in train eval info bench report predict; do
+        "$exe" $c --help >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ $rc -eq 1 ] && ok "$c --help >/dev/full: exit 1" || not_ok "$c --help >/dev/full: exit $rc"
+    done
+else
+    skip "/dev/full is missing: --help on a full stdout not tried"
+fi
+
+# Ctrl-C while the outputs are being written at the end: they are finished
+# (each atomically) and the run exits 130. The outputs of a 49-65536-10
+# network (a 15 MB model and a 30 MB checkpoint) take long enough to be
+# caught; a signal that lands after the process is gone is tried again.
+big="--data $tmp/small --layers 49,65536,10 --epochs 1 --batch 300 --threads 2 --engine per-sample"
+caught=""
+for try in 1 2 3 4 5; do
+    rm -f "$tmp/out" "$tmp/big.model"
+    $bg "$exe" train $big --save "$tmp/big.model" --checkpoint "$tmp/big.ck" --costs "$tmp/big.csv" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_for "$tmp/out" "^final test accuracy" || { kill -9 $pid; break; }
+    kill -INT $pid 2>/dev/null
+    wait $pid
+    rc=$?
+    if grep -q "finishing the files being written" "$tmp/err"; then caught=$rc; break; fi
+done
+if [ -z "$caught" ]; then
+    skip "SIGINT never landed while the outputs were written (5 tries)"
+elif [ "$caught" -eq 130 ] && grep -q "interrupted by SIGINT after the training" "$tmp/err"; then
+    ok "SIGINT while the outputs are written: they are finished, exit 130"
+    "$exe" eval --model "$tmp/big.model" --data "$tmp/small" >/dev/null 2>&1 && ok "the model written during the SIGINT is whole" || not_ok "the model written during SIGINT does not load"
+else
+    not_ok "SIGINT while the outputs are written: exit $caught"
+fi
+no_temporaries "$tmp" "SIGINT during the outputs: no temporary files left"
 
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -47,7 +47,8 @@ static const char *path_in(const char *name)
     return buf[k];
 }
 
-/* Stops training after batch `batch` (1-based) of epoch `epoch`. */
+/* Stops training after batch `batch` (from 1) of epoch `epoch` (from 0,
+ * as sn_train_epoch counts; the callback counts it from 1). */
 typedef struct stop_at {
     size_t epoch, batch;
 } stop_at;
@@ -58,7 +59,7 @@ static int stop_cb(void *user, size_t epoch, size_t batch, size_t nbatches,
     (void)nbatches;
     (void)cost;
     const stop_at *s = user;
-    return epoch == s->epoch && batch == s->batch;
+    return epoch == s->epoch + 1 && batch == s->batch;
 }
 
 static sn_train_config config(int threads, sn_engine_kind engine, int shuffle,
@@ -638,4 +639,214 @@ Test(checkpoint, starting_past_the_last_batch_is_refused)
     cr_expect(strstr(err.msg, "11 batches"), "%s", err.msg);
     sn_trainer_free(t);
     sn_net_free(&net);
+}
+
+/* ------------------------------------------------------------------ fields */
+
+/* Every field of the header of small_checkpoint's file (layers 49-3-4), as
+ * docs/checkpoint-format.md lists them: offset, width and kind. */
+typedef struct ck_field {
+    const char *name;
+    size_t off, width;
+    int is_float;
+} ck_field;
+
+enum { H = 28 }; /* 16 bytes, then 3 layer sizes */
+static const ck_field fields[] = {
+    {"version", 8, 4, 0},        {"nsizes", 12, 4, 0},
+    {"sizes[0]", 16, 4, 0},      {"sizes[1]", 20, 4, 0},
+    {"sizes[2]", 24, 4, 0},      {"nparams", H + 0, 8, 0},
+    {"batch", H + 8, 8, 0},      {"lr", H + 16, 4, 1},
+    {"eps", H + 20, 4, 1},       {"optimizer", H + 24, 4, 0},
+    {"shuffle", H + 28, 4, 0},   {"shuffle_seed", H + 32, 8, 0},
+    {"engine", H + 40, 4, 0},    {"isa", H + 44, 4, 0},
+    {"threads", H + 48, 4, 0},   {"data_crc", H + 52, 4, 0},
+    {"seed", H + 56, 8, 0},      {"epochs", H + 64, 8, 0},
+    {"epoch", H + 72, 8, 0},     {"batches_done", H + 80, 8, 0},
+    {"data_count", H + 88, 8, 0}, {"data_inputs", H + 96, 8, 0},
+    {"ncosts", H + 104, 8, 0},
+};
+
+static void put_le(unsigned char *p, uint64_t v, size_t width)
+{
+    for (size_t i = 0; i < width; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The file's CRC-32 trailer, recomputed (zlib's CRC-32, bitwise). */
+static void reseal(unsigned char *bytes, size_t len)
+{
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i + 4 < len; i++) {
+        crc ^= bytes[i];
+        for (int k = 0; k < 8; k++)
+            crc = crc >> 1 ^ (0xedb88320u & (0u - (crc & 1)));
+    }
+    put_le(bytes + len - 4, crc ^ 0xffffffffu, 4);
+}
+
+/* A loaded checkpoint must run: resumed on the data it names (or refused
+ * with a message), then the epoch it stands in trained to its end. */
+static void run_loaded(sn_checkpoint *ck, const char *what)
+{
+    sn_error err;
+    sn_train_config cfg = ck->cfg;
+    cfg.threads = cfg.threads > 2 ? 2 : cfg.threads; /* may differ */
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &ck->net, &cfg, &err), 0, "%s: %s",
+                 what, err.msg);
+    if (sn_checkpoint_resume(ck, t, &ds, &err) != 0) {
+        cr_expect_neq(err.msg[0], '\0', "%s: refused without a message", what);
+    } else if (ck->run.epoch < ck->run.epochs) {
+        const size_t nb = sn_batches_per_epoch(ds.count, ck->cfg.batch);
+        float *costs = calloc(nb, sizeof *costs);
+        cr_assert_not_null(costs);
+        size_t done = 0;
+        if (sn_train_epoch_from(t, &ds, ck->run.epoch, ck->run.batches_done,
+                                costs, NULL, &done, &err) != 0)
+            cr_expect_neq(err.msg[0], '\0', "%s: failed silently", what);
+        else
+            cr_expect_eq(done, nb, "%s", what);
+        free(costs);
+    }
+    sn_trainer_free(t);
+}
+
+/* Sets field f to v (as a float for float fields), reseals the file and
+ * loads it: refused with a message naming the file, or run. Returns 1 if
+ * it loaded. */
+static int try_field(const unsigned char *good, size_t len, const char *bad,
+                     const ck_field *f, uint64_t v, double fv)
+{
+    unsigned char *bytes = malloc(len);
+    memcpy(bytes, good, len);
+    if (f->is_float) {
+        const float x = (float)fv;
+        uint32_t u;
+        memcpy(&u, &x, 4);
+        put_le(bytes + f->off, u, 4);
+    } else {
+        put_le(bytes + f->off, v, f->width);
+    }
+    reseal(bytes, len);
+    spill(bad, bytes, len);
+    free(bytes);
+    char what[96];
+    snprintf(what, sizeof what, "%s = %llu (%g)", f->name,
+             (unsigned long long)v, fv);
+    sn_checkpoint ck;
+    sn_error err;
+    if (sn_checkpoint_load(&ck, bad, &err) != 0) {
+        cr_expect(strstr(err.msg, bad), "%s: %s", what, err.msg);
+        cr_expect_null(ck.net.params);
+        return 0;
+    }
+    run_loaded(&ck, what);
+    sn_checkpoint_free(&ck);
+    return 1;
+}
+
+Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
+{
+    const char *good = path_in("good.ck"), *bad = path_in("bad.ck");
+    small_checkpoint(good);
+    size_t len;
+    unsigned char *bytes = slurp(good, &len);
+    const uint64_t edges[] = {0, 1, 2, (uint64_t)1 << 31, (uint64_t)1 << 32,
+                              (uint64_t)1 << 63, UINT64_MAX,
+                              ((uint64_t)1 << 61) + 1, SN_MAX_EPOCHS,
+                              SN_MAX_EPOCHS + 1, SN_MAX_THREADS,
+                              SN_MAX_THREADS + 1, COUNT, COUNT + 1};
+    const double float_edges[] = {0.0, 1.0, -1.0, 3.4028234663852886e38,
+                                  2147483648.0, 4294967296.0,
+                                  9.223372036854775808e18, 1.8446744073709552e19,
+                                  1e-45, INFINITY, -INFINITY, NAN};
+    size_t loaded = 0, tried = 0;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const ck_field *f = &fields[i];
+        if (f->is_float) {
+            for (size_t k = 0; k < sizeof float_edges / sizeof *float_edges;
+                 k++, tried++)
+                loaded += (size_t)try_field(bytes, len, bad, f, 0,
+                                            float_edges[k]);
+            continue;
+        }
+        for (size_t k = 0; k < sizeof edges / sizeof edges[0]; k++) {
+            uint64_t v = edges[k];
+            if (f->width == 4 && v > UINT32_MAX)
+                v = UINT32_MAX; /* the field's maximum */
+            loaded += (size_t)try_field(bytes, len, bad, f, v, (double)v);
+            tried++;
+        }
+    }
+    /* Some edges are valid values (batch 1, epochs 2^20 ...): they ran. */
+    cr_expect_gt(loaded, 0);
+    cr_expect_lt(loaded, tried);
+
+    /* The values of issue 11 and the limits, refused by name. */
+    sn_checkpoint ck;
+    sn_error err;
+    const struct {
+        size_t field;
+        uint64_t v;
+        double fv;
+        const char *needle;
+    } refused[] = {
+        {6, 0, 0, "batch 0"},
+        {6, UINT64_MAX, 0, "batch 18446744073709551615"},
+        {6, COUNT + 1, 0, "batch 531"},
+        {17, ((uint64_t)1 << 61) + 1, 0, "epochs"},
+        {17, SN_MAX_EPOCHS + 1, 0, "1000001 epochs"},
+        {17, 0, 0, "0 epochs"},
+        {14, 0, 0, "0 threads"},
+        {14, SN_MAX_THREADS + 1, 0, "1025 threads"},
+        {8, 0, 0.0, "epsilon"},
+        {7, 0, NAN, "learning rate"},
+        {19, NB, 0, "position outside the run"},
+        {22, 5, 0, "batch costs"},
+        {20, 0, 0, "0 training samples"},
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+        cr_expect_eq(try_field(bytes, len, bad, &fields[refused[k].field],
+                               refused[k].v, refused[k].fv),
+                     0, "%s accepted", refused[k].needle);
+        sn_checkpoint_load(&ck, bad, &err);
+        cr_expect(strstr(err.msg, refused[k].needle), "expected '%s' in: %s",
+                  refused[k].needle, err.msg);
+    }
+    free(bytes);
+}
+
+Test(checkpoint, resume_checks_the_run_it_is_given)
+{
+    const char *good = path_in("good.ck");
+    small_checkpoint(good);
+    sn_checkpoint ck;
+    sn_error err;
+    cr_assert_eq(sn_checkpoint_load(&ck, good, &err), 0, "%s", err.msg);
+    cr_expect_eq(sn_run_state_check(&ck.run, ck.cfg.batch, &err), 0, "%s",
+                 err.msg);
+    sn_trainer *t;
+    sn_train_config cfg = ck.cfg;
+    cr_assert_eq(sn_trainer_create(&t, &ck.net, &cfg, &err), 0, "%s",
+                 err.msg);
+    /* A caller's edits of the public struct are checked again. */
+    const sn_run_state saved = ck.run;
+    ck.run.epochs = SN_MAX_EPOCHS + 1;
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), -1);
+    cr_expect(strstr(err.msg, "epochs"), "%s", err.msg);
+    ck.run = saved;
+    ck.run.ncosts = 3;
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), -1);
+    cr_expect(strstr(err.msg, "batch costs"), "%s", err.msg);
+    ck.run = saved;
+    cr_expect_eq(sn_run_state_check(&ck.run, COUNT + 1, &err), -1);
+    cr_expect(strstr(err.msg, "batch 531"), "%s", err.msg);
+    cr_expect_eq(sn_run_state_check(&ck.run, 0, &err), -1);
+    cr_expect_eq(sn_checkpoint_resume(&ck, t, &ds, &err), 0, "%s", err.msg);
+    cr_expect_eq(sn_batches_per_epoch(COUNT, BATCH), (size_t)NB);
+    cr_expect_eq(sn_batches_per_epoch(COUNT, SIZE_MAX), 1);
+    cr_expect_eq(sn_batches_per_epoch(COUNT, 0), 0);
+    sn_trainer_free(t);
+    sn_checkpoint_free(&ck);
 }

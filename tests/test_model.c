@@ -5,6 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "bytes.h"
+#include "read_file.h"
 #include "simdnet.h"
 
 static char dir[64];
@@ -161,4 +164,78 @@ Test(model, missing_file_and_unwritable_folder)
     cr_expect_eq(sn_model_save(&a, "/nonexistent/dir/x.model", &err), -1);
     cr_expect(strstr(err.msg, "/nonexistent/dir/x.model"), "%s", err.msg);
     sn_net_free(&a);
+}
+
+/* The field helpers the model and checkpoint readers share (bytes.h). */
+Test(bytes, fields_are_little_endian_and_cursors_stop_at_the_end)
+{
+    unsigned char buf[16];
+    sn_put_cursor w = sn_put_begin(buf, sizeof buf);
+    sn_put_next_u32(&w, 0x04030201u);
+    sn_put_next_u64(&w, 0x0c0b0a0908070605ull);
+    sn_put_next_f32(&w, 1.0f);
+    cr_expect_eq(w.pos, 16);
+    cr_expect_not(w.failed);
+    for (int i = 0; i < 12; i++)
+        cr_expect_eq(buf[i], i + 1, "byte %d", i);
+    cr_expect_eq(sn_get_u32(buf + 12), 0x3f800000u);
+    sn_put_next_u32(&w, 7); /* one field too many: refused, nothing written */
+    cr_expect(w.failed);
+    cr_expect_eq(w.pos, 16);
+
+    sn_get_cursor r = sn_get_begin(buf, 15);
+    cr_expect_eq(sn_get_next_u32(&r), 0x04030201u);
+    cr_expect_eq(sn_get_next_u64(&r), 0x0c0b0a0908070605ull);
+    cr_expect_not(r.failed);
+    cr_expect_eq(sn_get_next_f32(&r), 0.0f); /* 3 bytes left of 4 */
+    cr_expect(r.failed);
+    cr_expect_null(sn_get_bytes(&r, 0)); /* failed stays failed */
+
+    unsigned char tail[4];
+    const uint32_t crc = sn_crc32(0, buf, 12);
+    sn_put_u32(tail, crc);
+    cr_expect(sn_crc_trailer_ok(crc, tail));
+    tail[3] ^= 1;
+    cr_expect_not(sn_crc_trailer_ok(crc, tail));
+}
+
+/* A source that hands out `left` bytes of 0x5a. */
+typedef struct drip {
+    size_t left;
+} drip;
+
+static int drip_read(void *src, void *buf, size_t len, size_t *got,
+                     sn_error *err)
+{
+    (void)err;
+    drip *d = src;
+    const size_t n = len < d->left ? len : d->left;
+    memset(buf, 0x5a, n);
+    d->left -= n;
+    *got = n;
+    return 0;
+}
+
+Test(bytes, growing_reader_stops_at_the_data_or_the_want)
+{
+    const size_t cases[][3] = {
+        /* data, want, start */
+        {0, 10, 4}, {3, 10, 4}, {10, 10, 4}, {25, 10, 4}, {5000, 100000, 1},
+        {100000, 5000, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        drip d = {cases[i][0]};
+        unsigned char *buf = NULL;
+        size_t got = 0;
+        sn_error err;
+        cr_assert_eq(sn_read_growing(drip_read, &d, cases[i][1], cases[i][2],
+                                     "x", "test data", &buf, &got, &err), 0);
+        const size_t expect = cases[i][0] < cases[i][1] ? cases[i][0]
+                                                       : cases[i][1];
+        cr_expect_eq(got, expect, "case %zu: got %zu", i, got);
+        for (size_t k = 0; k < got; k++)
+            cr_assert_eq(buf[k], 0x5a);
+        cr_expect_eq(buf[got], 0, "case %zu: no zero after the data", i);
+        sn_free(buf);
+    }
 }

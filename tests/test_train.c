@@ -108,6 +108,59 @@ Test(train, epoch_is_its_batches_with_a_partial_last_one)
     sn_dataset_free(&ds);
 }
 
+/* What the progress callback saw: (epoch, batch, nbatches) per call. */
+typedef struct seen_calls {
+    size_t n;
+    size_t call[8][3];
+} seen_calls;
+
+static int record_progress(void *user, size_t epoch, size_t batch,
+                           size_t nbatches, float cost)
+{
+    seen_calls *s = user;
+    cr_expect(isfinite(cost) && cost > 0.0f);
+    if (s->n < 8) {
+        s->call[s->n][0] = epoch;
+        s->call[s->n][1] = batch;
+        s->call[s->n][2] = nbatches;
+    }
+    s->n++;
+    return 0;
+}
+
+Test(train, progress_counts_epochs_and_batches_from_1)
+{
+    seen_calls seen = {0};
+    sn_train_config cfg = sn_train_config_default();
+    cfg.threads = 2;
+    cfg.progress = record_progress;
+    cfg.progress_user = &seen;
+    sn_dataset ds;
+    sn_net net;
+    sn_error err;
+    cr_assert_eq(test_synthetic_dataset(&ds, 250, 49, 4, 3), 0);
+    cr_assert_eq(sn_net_create(&net, small_sizes, 4, NULL), 0);
+    sn_net_init_uniform(&net, 11);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s", err.msg);
+    /* The first epoch (0) is epoch 1 to the callback, batches 1 to 3. */
+    cr_assert_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), 0, "%s",
+                 err.msg);
+    /* Epoch 4 (index 3) resumed after its first batch: batches 2 and 3. */
+    cr_assert_eq(sn_train_epoch_from(t, &ds, 3, 1, NULL, NULL, NULL, &err),
+                 0, "%s", err.msg);
+    const size_t want[][3] = {{1, 1, 3}, {1, 2, 3}, {1, 3, 3},
+                              {4, 2, 3}, {4, 3, 3}};
+    cr_assert_eq(seen.n, 5);
+    for (size_t i = 0; i < 5; i++)
+        for (int k = 0; k < 3; k++)
+            cr_expect_eq(seen.call[i][k], want[i][k], "call %zu field %d",
+                         i, k);
+    sn_trainer_free(t);
+    sn_net_free(&net);
+    sn_dataset_free(&ds);
+}
+
 Test(train, shuffle_changes_the_order_and_file_order_is_default)
 {
     sn_dataset ds;
@@ -180,6 +233,20 @@ Test(train, refuses_data_that_does_not_fit_the_network)
     ds.labels[37] = 4; /* the output layer has 4 neurons: labels 0..3 */
     cr_expect_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), -1);
     cr_expect(strstr(err.msg, "sample 37 has label 4"), "%s", err.msg);
+    cr_expect_eq(sn_train_batch(t, &ds, 0, 50, NULL, &err), -1);
+    cr_expect(strstr(err.msg, "sample 37 has label 4"), "%s", err.msg);
+    /* Evaluation meets the label in its pass and refuses it too. */
+    sn_eval_result res;
+    cr_expect_eq(sn_evaluate(&net, NULL, &ds, 2, &res, &err), -1);
+    cr_expect(strstr(err.msg, "sample 37 has label 4"), "%s", err.msg);
+    cr_expect_null(res.confusion);
+    /* Once mended, the same data set trains and evaluates. */
+    ds.labels[37] = 3;
+    cr_expect_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), 0, "%s",
+                 err.msg);
+    cr_expect_eq(sn_evaluate(&net, NULL, &ds, 2, &res, &err), 0, "%s",
+                 err.msg);
+    sn_eval_free(&res);
     sn_trainer_free(t);
     sn_net_free(&net);
     sn_dataset_free(&ds);

@@ -1,7 +1,5 @@
-/* args.c - strict flag values, data and kernel lookup for the commands. */
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
+/* args.c - what the commands share: messages, data and kernel lookup,
+ * the library's names as option values. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,69 +16,13 @@ void cli_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
 }
 
-int cli_bad_option(const char *cmd, int c, char **argv)
+int cli_reason(sn_error *err, const char *fmt, ...)
 {
-    if (c == ':')
-        cli_error(cmd, "%s needs a value", argv[optind - 1]);
-    else
-        cli_error(cmd, "unknown option '%s' (see simdnet %s --help)",
-                  argv[optind - 1], cmd);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
     return -1;
-}
-
-int cli_no_operands(const char *cmd, int argc, char **argv)
-{
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s'", argv[optind]);
-        return -1;
-    }
-    return 0;
-}
-
-int cli_parse_long(const char *cmd, const char *flag, const char *text,
-                   long min, long max, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || errno == ERANGE || v < min ||
-        v > max) {
-        cli_error(cmd, "%s: expected an integer from %ld to %ld, got '%s'",
-                  flag, min, max, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_u64(const char *cmd, const char *flag, const char *text,
-                  unsigned long long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (*text < '0' || *text > '9' || *end != '\0' || errno == ERANGE) {
-        cli_error(cmd, "%s: expected a non-negative integer below 2^64, "
-                       "got '%s'", flag, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_float(const char *cmd, const char *flag, const char *text,
-                    double min, double max, float *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (*text == '\0' || *end != '\0' || !isfinite(v) || v < min || v > max) {
-        cli_error(cmd, "%s: expected a number from %g to %g, got '%s'", flag,
-                  min, max, text);
-        return -1;
-    }
-    *out = (float)v;
-    return 0;
 }
 
 const char *cli_data_dir(const char *flag_value)
@@ -98,7 +40,12 @@ int cli_load_split(const char *cmd, const char *dir, sn_split split,
     if (sn_dataset_load(ds, dir, split, max_label, &err) == 0)
         return 0;
     cli_error(cmd, "%s", err.msg);
-    fputs("  (--data DIR or SIMDNET_DATA choose the folder.)\n", stderr);
+    /* How to get the data is the command line's to say: an installed
+     * library has no tools/. */
+    fputs("  (--data DIR or SIMDNET_DATA choose the folder; "
+          "tools/fetch-mnist.sh DIR\n"
+          "  downloads MNIST into it, or copies a local copy with "
+          "MNIST_MIRROR=file:///path/)\n", stderr);
     return -1;
 }
 
@@ -112,17 +59,16 @@ int cli_select_kernels(const char *cmd, const char *isa,
     return -1;
 }
 
-int cli_default_threads(void)
+void cli_topology_note(void)
 {
-    /* One thread per physical core (hwloc). Without a topology the library
-     * falls back to OpenMP's default and says why: tell the user, once. */
+    /* Without a topology the library falls back to OpenMP's default and
+     * says why: tell the user, once. */
     static int told;
     const sn_topology *t = sn_topology_get();
     if (!t->from_hwloc && !told) {
         fprintf(stderr, "simdnet: %s\n", t->note);
         told = 1;
     }
-    return t->cores;
 }
 
 void cli_format_bytes(size_t bytes, char *buf, size_t len)
@@ -150,16 +96,12 @@ void cli_format_si(double v, char *buf, size_t len)
         snprintf(buf, len, "%.0f", v);
 }
 
-int cli_parse_engine(const char *cmd, const char *text, sn_engine_kind *out)
+int cli_parse_engine(const char *value, void *engine, sn_error *err)
 {
-    if (!strcmp(text, "sparse"))
-        *out = SN_ENGINE_SPARSE;
-    else if (!strcmp(text, "per-sample"))
-        *out = SN_ENGINE_PER_SAMPLE;
-    else {
-        cli_error(cmd, "--engine: expected sparse or per-sample, got '%s'",
-                  text);
-        return -1;
-    }
-    return 0;
+    return sn_engine_parse(value, engine, err);
+}
+
+int cli_parse_optimizer(const char *value, void *optimizer, sn_error *err)
+{
+    return sn_optimizer_parse(value, optimizer, err);
 }

@@ -18,24 +18,13 @@ enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 /* "simdnet <cmd>: <message>" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/* After getopt_long (with a leading ':' in its option string) returned ':'
- * or '?': says which option lacks a value or is unknown. Returns -1. */
-int cli_bad_option(const char *cmd, int c, char **argv);
-/* Says so and returns -1 if operands follow the options. */
-int cli_no_operands(const char *cmd, int argc, char **argv);
+/* Fills err with a message for a CLI_LIST parser (options.h); returns -1. */
+int cli_reason(sn_error *err, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/* Strict number parsing for flag values: the whole text must be a number in
- * [min, max]; otherwise an error naming the flag and the value is printed
- * and -1 returned. */
-int cli_parse_long(const char *cmd, const char *flag, const char *text,
-                   long min, long max, long *out);
-int cli_parse_u64(const char *cmd, const char *flag, const char *text,
-                  unsigned long long *out);
-int cli_parse_float(const char *cmd, const char *flag, const char *text,
-                    double min, double max, float *out);
-
-/* "sparse" or "per-sample". */
-int cli_parse_engine(const char *cmd, const char *text, sn_engine_kind *out);
+/* The library's names as option values (CLI_LIST callbacks, options.h):
+ * an sn_engine_kind, an sn_optimizer. */
+int cli_parse_engine(const char *value, void *engine, sn_error *err);
+int cli_parse_optimizer(const char *value, void *optimizer, sn_error *err);
 
 /* --data, else $SIMDNET_DATA, else ./data/mnist. */
 const char *cli_data_dir(const char *flag_value);
@@ -50,8 +39,9 @@ int cli_load_split(const char *cmd, const char *dir, sn_split split,
 int cli_select_kernels(const char *cmd, const char *isa,
                        const sn_kernels **kernels);
 
-/* Thread count to use when --threads is not given. */
-int cli_default_threads(void);
+/* Says once on stderr why the topology is unknown, if it is: then
+ * sn_default_threads() is OpenMP's default, not one per core. */
+void cli_topology_note(void);
 
 /* "1.46M" style formatting of a rate. */
 void cli_format_si(double v, char *buf, size_t len);
@@ -64,6 +54,9 @@ void cli_format_bytes(size_t bytes, char *buf, size_t len);
  * second ends the process at once. */
 void cli_interrupt_install(const char *cmd);
 void cli_interrupt_restore(void);
+/* What the handler says the first signal does from now on, e.g.
+ * "finishing the files being written, then exiting" (a string literal). */
+void cli_interrupt_note(const char *note);
 int cli_interrupt_signal(void);
 
 /* --trap-fp: SIGFPE on invalid, divide-by-zero and overflow, in this thread
@@ -75,17 +68,23 @@ int cmd_eval(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
-/* A one-line progress bar redrawn on a terminal; silent otherwise. */
+/* A one-line progress bar redrawn on a terminal, as wide as the terminal
+ * at the start: the label, the bar, done/total, the mean of the costs
+ * given so far and the time left. Silent when out is not a terminal. */
 typedef struct cli_progress {
     FILE *out;
     int enabled;
+    int width;          /* the terminal's columns */
     double last_draw;
     double start;
+    double cost_sum;    /* of the updates since begin */
+    size_t costs;
     const char *label;
 } cli_progress;
 
 void cli_progress_begin(cli_progress *p, FILE *out, const char *label);
-void cli_progress_update(cli_progress *p, size_t done, size_t total);
+void cli_progress_update(cli_progress *p, size_t done, size_t total,
+                         float cost);
 void cli_progress_end(cli_progress *p);
 double cli_now(void);
 

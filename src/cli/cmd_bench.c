@@ -12,87 +12,34 @@
  * unit for every engine. Peaks are measured here, with the same threads.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "bench.h"
 #include "cli.h"
+#include "json_out.h"
+#include "options.h"
 
 static const char *const CMD = "bench";
 
-static void bench_usage(FILE *out)
-{
-    fputs(
-        "usage: simdnet bench [options]\n"
-        "\n"
-        "Measures training throughput: trains the network for a fixed number\n"
-        "of batches after a warm-up, for each kernel set and thread count, and\n"
-        "reports samples/s, s/epoch, GFLOP/s and the percentage of the FMA\n"
-        "peak measured on this machine (medians over the repeats, with the\n"
-        "slowest and fastest run).\n"
-        "\n"
-        "  --data DIR       MNIST folder (default $SIMDNET_DATA, else ./data/mnist);\n"
-        "                   if the default has none, a synthetic set of the same\n"
-        "                   shape is used and labelled SYNTHETIC\n"
-        "  --synthetic      use the synthetic set even where MNIST is\n"
-        "  --layers LIST    layer sizes, input first (default 784,32,32,10)\n"
-        "  --batch N        samples per batch (default 100)\n"
-        "  --isa LIST       kernel sets, e.g. avx2,avx512 (default: every one\n"
-        "                   this binary has and this CPU runs)\n"
-        "  --threads LIST   thread counts, e.g. 1,2 or 1-4 (default: 1 to the\n"
-        "                   number of physical cores)\n"
-        "  --engine LIST    engines: per-sample, sparse, sparse-dense (the sparse\n"
-        "                   engine visiting zero pixels too), or all (default:\n"
-        "                   the library's default, sparse)\n"
-        "  --warmup N       untimed batches before the timed runs (default 30)\n"
-        "  --batches N      batches per timed run (default 300)\n"
-        "  --repeats N      timed runs per case (default 5)\n"
-        "  --seed N         weight initialisation seed (default 0)\n"
-        "  --bind           bind threads one per physical core (hwloc)\n"
-        "  --json FILE      also write the results as JSON\n"
-        "  -h, --help       this help\n",
-        out);
-}
-
-enum { MAX_LIST = 64, MAX_REPEATS = 1000 };
-
-/* The engines a case can run: the library's engines, and the sparse one
- * with zero pixels visited, to show what skipping them buys. */
-typedef struct engine_variant {
-    const char *name;
-    sn_engine_kind engine;
-    int dense_input;
-} engine_variant;
-
+/* The engine variants a case can run (bench.h). */
 static const engine_variant engines[] = {
     {"per-sample", SN_ENGINE_PER_SAMPLE, 0},
     {"sparse-dense", SN_ENGINE_SPARSE, 1},
     {"sparse", SN_ENGINE_SPARSE, 0},
 };
-enum { NENGINES = sizeof engines / sizeof engines[0] };
+_Static_assert(sizeof engines / sizeof engines[0] == NENGINES,
+               "bench.h counts the engine variants");
 
-typedef struct bench_args {
-    const char *data, *layers, *json;
-    int synthetic, bind;
-    long batch, warmup, batches, repeats;
-    unsigned long long seed;
-    sn_isa isas[MAX_LIST];
-    size_t nisas;
-    const engine_variant *engines[NENGINES];
-    size_t nengines;
-    int threads[MAX_LIST];
-    size_t nthreads;
-} bench_args;
-
-/* "1,2,4" or "1-4" (or a mix) into out; every value in [1, max]. */
-static int parse_int_list(const char *flag, const char *text, int max,
-                          int *out, size_t *n)
+/* --threads "1,2,4" or "1-4" (or a mix); every value in [1, 1024]. */
+static int parse_threads(const char *text, void *args, sn_error *err)
 {
-    *n = 0;
+    enum { MAX = 1024 };
+    bench_args *a = args;
+    a->nthreads = 0;
     const char *p = text;
     while (*p) {
         char *end;
@@ -105,51 +52,53 @@ static int parse_int_list(const char *flag, const char *text, int max,
                 end = (char *)q - 1; /* "1-" : reported below */
         }
         if (end == p || errno || (*end && *end != ',') ||
-            (*end == ',' && end[1] == '\0') || lo < 1 || hi > max ||
-            lo > hi || *n + (size_t)(hi - lo + 1) > MAX_LIST) {
-            cli_error(CMD, "%s: expected a list like 1,2 or 1-4 of numbers "
-                           "from 1 to %d (at most %d), got '%s'",
-                      flag, max, MAX_LIST, text);
-            return -1;
-        }
+            (*end == ',' && end[1] == '\0') || lo < 1 || hi > MAX ||
+            lo > hi || a->nthreads + (size_t)(hi - lo + 1) > MAX_LIST)
+            return cli_reason(err, "expected a list like 1,2 or 1-4 of "
+                                   "numbers from 1 to %d (at most %d), got "
+                                   "'%s'", MAX, MAX_LIST, text);
         for (long v = lo; v <= hi; v++)
-            out[(*n)++] = (int)v;
+            a->threads[a->nthreads++] = (int)v;
         p = *end ? end + 1 : end;
     }
-    if (*n == 0) {
-        cli_error(CMD, "%s: the list is empty", flag);
-        return -1;
-    }
+    if (a->nthreads == 0)
+        return cli_reason(err, "the list is empty");
     return 0;
 }
 
-/* "avx2,avx512": each must be built and runnable here. */
-static int parse_isa_list(const char *text, sn_isa *out, size_t *n)
+/* --isa "avx2,avx512": each must be built and runnable here. */
+static int parse_isas(const char *text, void *args, sn_error *err)
 {
-    *n = 0;
+    bench_args *a = args;
+    a->nisas = 0;
     char buf[256];
-    if (strlen(text) >= sizeof buf) {
-        cli_error(CMD, "--isa: list too long");
-        return -1;
-    }
+    if (strlen(text) >= sizeof buf)
+        return cli_reason(err, "list too long");
     strcpy(buf, text);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
-        const sn_kernels *k;
-        if (*n == MAX_LIST || cli_select_kernels(CMD, tok, &k) != 0)
+        sn_isa isa;
+        if (a->nisas == MAX_LIST)
+            return cli_reason(err, "at most %d kernel sets", MAX_LIST);
+        if (sn_isa_parse(tok, &isa, err) != 0)
             return -1;
-        out[(*n)++] = sn_kernels_isa(k);
+        if (!sn_isa_built(isa))
+            return cli_reason(err, "this simdnet was built without %s "
+                                   "kernels", tok);
+        if (!sn_isa_supported(isa))
+            return cli_reason(err, "this CPU cannot run %s kernels (it has: "
+                                   "%s)", tok, sn_cpu_features());
+        a->isas[a->nisas++] = isa;
     }
-    if (*n == 0) {
-        cli_error(CMD, "--isa: the list is empty");
-        return -1;
-    }
+    if (a->nisas == 0)
+        return cli_reason(err, "the list is empty");
     return 0;
 }
 
-/* "per-sample,sparse" or "all"; no name twice. */
-static int parse_engine_list(const char *text, bench_args *a)
+/* --engine "per-sample,sparse" or "all"; no name twice. */
+static int parse_engines(const char *text, void *args, sn_error *err)
 {
+    bench_args *a = args;
     a->nengines = 0;
     if (!strcmp(text, "all")) {
         for (size_t i = 0; i < NENGINES; i++)
@@ -167,12 +116,10 @@ static int parse_engine_list(const char *text, bench_args *a)
         for (size_t i = 0; v && i < a->nengines; i++)
             if (a->engines[i] == v)
                 v = NULL;
-        if (!v) {
-            cli_error(CMD, "--engine: expected a list of per-sample, sparse "
-                           "and sparse-dense, each once, or all; got '%s'",
-                      text);
-            return -1;
-        }
+        if (!v)
+            return cli_reason(err, "expected a list of per-sample, sparse "
+                                   "and sparse-dense, each once, or all; got "
+                                   "'%s'", text);
         a->engines[a->nengines++] = v;
         p += len;
         if (*p == ',')
@@ -194,69 +141,62 @@ static const engine_variant *default_engine(void)
 
 static int parse_args(int argc, char **argv, bench_args *a)
 {
-    enum { O_DATA = 256, O_SYNTH, O_LAYERS, O_BATCH, O_ISA, O_THREADS,
-           O_ENGINE, O_WARMUP, O_BATCHES, O_REPEATS, O_SEED, O_BIND, O_JSON };
-    static const struct option opts[] = {
-        {"data", required_argument, 0, O_DATA},
-        {"synthetic", no_argument, 0, O_SYNTH},
-        {"layers", required_argument, 0, O_LAYERS},
-        {"batch", required_argument, 0, O_BATCH},
-        {"isa", required_argument, 0, O_ISA},
-        {"threads", required_argument, 0, O_THREADS},
-        {"engine", required_argument, 0, O_ENGINE},
-        {"warmup", required_argument, 0, O_WARMUP},
-        {"batches", required_argument, 0, O_BATCHES},
-        {"repeats", required_argument, 0, O_REPEATS},
-        {"seed", required_argument, 0, O_SEED},
-        {"bind", no_argument, 0, O_BIND},
-        {"json", required_argument, 0, O_JSON},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     *a = (bench_args){.batch = 100, .warmup = 30, .batches = 300,
                       .repeats = 5};
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case O_DATA: a->data = optarg; break;
-        case O_SYNTH: a->synthetic = 1; break;
-        case O_LAYERS: a->layers = optarg; break;
-        case O_BATCH:
-            bad = cli_parse_long(CMD, "--batch", optarg, 1, 1000000, &a->batch);
-            break;
-        case O_ISA: bad = parse_isa_list(optarg, a->isas, &a->nisas); break;
-        case O_THREADS:
-            bad = parse_int_list("--threads", optarg, 1024, a->threads,
-                                 &a->nthreads);
-            break;
-        case O_ENGINE: bad = parse_engine_list(optarg, a); break;
-        case O_WARMUP:
-            bad = cli_parse_long(CMD, "--warmup", optarg, 0, 1000000, &a->warmup);
-            break;
-        case O_BATCHES:
-            bad = cli_parse_long(CMD, "--batches", optarg, 1, 1000000,
-                                 &a->batches);
-            break;
-        case O_REPEATS:
-            bad = cli_parse_long(CMD, "--repeats", optarg, 1, MAX_REPEATS,
-                                 &a->repeats);
-            break;
-        case O_SEED: bad = cli_parse_u64(CMD, "--seed", optarg, &a->seed); break;
-        case O_BIND: a->bind = 1; break;
-        case O_JSON: a->json = optarg; break;
-        case 'h': bench_usage(stdout); exit(0);
-        default:
-            cli_bad_option(CMD, c, argv);
-            return -1;
-        }
-        if (bad)
-            return -1;
-    }
-    if (cli_no_operands(CMD, argc, argv) != 0)
-        return -1;
+    const cli_option options[] = {
+        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
+         .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist);\n"
+                 "if the default has none, a synthetic set of the same\n"
+                 "shape is used and labelled SYNTHETIC"},
+        {.name = "synthetic", .kind = CLI_FLAG, .dest = &a->synthetic,
+         .help = "use the synthetic set even where MNIST is"},
+        {.name = "layers", .kind = CLI_STRING, .dest = &a->layers,
+         .value = "LIST",
+         .help = "layer sizes, input first (default " SN_DEFAULT_LAYERS ")"},
+        {.name = "batch", .kind = CLI_INT, .dest = &a->batch, .value = "N",
+         .min = 1, .max = 1000000,
+         .help = "samples per batch (default 100)"},
+        {.name = "isa", .kind = CLI_LIST, .dest = a, .value = "LIST",
+         .parse = parse_isas,
+         .help = "kernel sets, e.g. avx2,avx512 (default: every one\n"
+                 "this binary has and this CPU runs)"},
+        {.name = "threads", .kind = CLI_LIST, .dest = a, .value = "LIST",
+         .parse = parse_threads,
+         .help = "thread counts, e.g. 1,2 or 1-4 (default: 1 to the\n"
+                 "number of physical cores)"},
+        {.name = "engine", .kind = CLI_LIST, .dest = a, .value = "LIST",
+         .parse = parse_engines,
+         .help = "engines: per-sample, sparse, sparse-dense (the sparse\n"
+                 "engine visiting zero pixels too), or all (default:\n"
+                 "the library's default, sparse)"},
+        {.name = "warmup", .kind = CLI_INT, .dest = &a->warmup, .value = "N",
+         .min = 0, .max = 1000000,
+         .help = "untimed batches before the timed runs (default 30)"},
+        {.name = "batches", .kind = CLI_INT, .dest = &a->batches, .value = "N",
+         .min = 1, .max = 1000000,
+         .help = "batches per timed run (default 300)"},
+        {.name = "repeats", .kind = CLI_INT, .dest = &a->repeats, .value = "N",
+         .min = 1, .max = MAX_REPEATS,
+         .help = "timed runs per case (default 5)"},
+        {.name = "seed", .kind = CLI_SIZE, .dest = &a->seed, .value = "N",
+         .help = "weight initialisation seed (default 0)"},
+        {.name = "bind", .kind = CLI_FLAG, .dest = &a->bind,
+         .help = "bind threads one per physical core (hwloc)"},
+        {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
+         .help = "also write the results as JSON (-: standard output,\n"
+                 "the table then goes to stderr)"},
+    };
+    const cli_command_spec spec = {
+        CMD, "bench [options]",
+        "Measures training throughput: trains the network for a fixed number\n"
+        "of batches after a warm-up, for each kernel set and thread count, and\n"
+        "reports samples/s, s/epoch, GFLOP/s and the percentage of the FMA\n"
+        "peak measured on this machine (medians over the repeats, with the\n"
+        "slowest and fastest run).\n",
+        NULL, options, sizeof options / sizeof *options, 0};
+    const int parsed = cli_parse_options(&spec, argc, argv, NULL, NULL);
+    if (parsed != CLI_PARSED)
+        return parsed;
     if (a->nisas == 0) {
         for (int i = 0; i < SN_ISA_COUNT; i++) {
             const sn_isa isa = (sn_isa)i;
@@ -271,7 +211,8 @@ static int parse_args(int argc, char **argv, bench_args *a)
     if (a->nengines == 0)
         a->engines[a->nengines++] = default_engine();
     if (a->nthreads == 0) {
-        const int n = cli_default_threads();
+        cli_topology_note();
+        const int n = sn_default_threads();
         for (int t = 1; t <= n && a->nthreads < MAX_LIST; t++)
             a->threads[a->nthreads++] = t;
     }
@@ -279,12 +220,6 @@ static int parse_args(int argc, char **argv, bench_args *a)
 }
 
 /* ------------------------------------------------------------------ data */
-
-typedef struct bench_data {
-    sn_dataset ds;
-    int synthetic;     /* ds owns malloc'd buffers, not the library's */
-    char source[512];  /* what the output says the data is */
-} bench_data;
 
 /* 60,000 images with MNIST's sparsity (81% exact zeros, the rest uniform
  * 1..255) and uniform labels: the same shape and the same work for an
@@ -364,23 +299,6 @@ static void free_data(bench_data *d)
 }
 
 /* ------------------------------------------------------------------ cases */
-
-/* One measured configuration. To add a dimension (the batch, say): a
- * field here, a list in bench_args, a loop in make_cases, a line in
- * configure, a column in print_row and a key in write_json. */
-typedef struct bench_case {
-    const engine_variant *engine;
-    sn_isa isa;
-    int threads;
-} bench_case;
-
-typedef struct bench_result {
-    bench_case c;
-    double *secs;          /* --repeats run times */
-    double rate[3];        /* samples/s: median, slowest, fastest */
-    double peak;           /* FLOP/s measured with c.isa and c.threads */
-    char binding[256];
-} bench_result;
 
 /* Every combination, engines outermost: out needs room for
  * nengines x nisas x nthreads cases. */
@@ -514,162 +432,17 @@ out:
     return rc;
 }
 
-/* ------------------------------------------------------------------ output */
-
-static void print_header(const bench_args *a, const bench_data *d,
-                         const sn_net *net, double flops)
-{
-    const sn_topology *t = sn_topology_get();
-    char l1[32], l2[32], l3[32], layers[160];
-    cli_format_bytes(t->l1d, l1, sizeof l1);
-    cli_format_bytes(t->l2, l2, sizeof l2);
-    cli_format_bytes(t->l3, l3, sizeof l3);
-    sn_format_layers(net, layers, sizeof layers);
-    printf("cpu       %s\n", sn_cpu_model());
-    printf("features  %s\n", sn_cpu_features());
-    if (t->from_hwloc)
-        printf("cores     %d physical (%d hardware threads); L1d %s, L2 %s, "
-               "L3 %s (hwloc)\n", t->cores, t->pus, l1, l2, l3);
-    else
-        printf("cores     %d (topology unknown: %s)\n", t->cores, t->note);
-    printf("data      %s\n", d->source);
-    printf("network   %s, %zu parameters, %.0f FLOP per sample (dense: "
-           "GFLOP/s count them for every engine)\n", layers, net->nparams,
-           flops);
-    printf("method    batch %ld, AdaGrad, %ld warm-up + %ld timed batches, "
-           "median of %ld runs, threads %s\n",
-           a->batch, a->warmup, a->batches, a->repeats,
-           a->bind ? "bound one per core" : "not bound");
-    printf("\n%-12s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine", "isa",
-           "threads", "samples/s", "(slowest..fastest)", "s/epoch",
-           "GFLOP/s", "peak", "%peak");
-    fflush(stdout);
-}
-
-static void print_row(const bench_result *r, double flops, size_t epoch)
-{
-    char med[16], lo[16], hi[16], range[40];
-    cli_format_si(r->rate[0], med, sizeof med);
-    cli_format_si(r->rate[1], lo, sizeof lo);
-    cli_format_si(r->rate[2], hi, sizeof hi);
-    snprintf(range, sizeof range, "(%s..%s)", lo, hi);
-    const double gflops = r->rate[0] * flops * 1e-9;
-    printf("%-12s %-8s %7d %10s %21s %9.4f %8.1f %8.1f %6.1f\n",
-           r->c.engine->name, sn_isa_name(r->c.isa), r->c.threads, med, range,
-           (double)epoch / r->rate[0], gflops, r->peak * 1e-9,
-           r->peak > 0.0 ? 100.0 * gflops * 1e9 / r->peak : 0.0);
-    fflush(stdout);
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-/* {"median": m, "min": lo, "max": hi} of v[3] = median, lowest, highest. */
-static void json_spread(FILE *f, const char *key, const double v[3],
-                        double scale)
-{
-    fprintf(f, "\"%s\": {\"median\": %.6g, \"min\": %.6g, \"max\": %.6g}",
-            key, v[0] * scale, v[1] * scale, v[2] * scale);
-}
-
-static void write_results(FILE *f, const bench_args *a, const bench_data *d,
-                          const sn_net *net, double flops,
-                          const bench_result *res, size_t n)
-{
-    const sn_topology *t = sn_topology_get();
-    time_t now = time(NULL);
-    char when[32];
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    fprintf(f, "{\n  \"simdnet\": \"%s\",\n  \"date\": \"%s\",\n",
-            SN_VERSION_STRING, when);
-    fputs("  \"machine\": {\"cpu\": ", f);
-    json_string(f, sn_cpu_model());
-    fputs(", \"features\": ", f);
-    json_string(f, sn_cpu_features());
-    fprintf(f, ", \"topology_from_hwloc\": %s, \"cores\": %d, \"pus\": %d, "
-               "\"l1d_bytes\": %zu, \"l2_bytes\": %zu, \"l3_bytes\": %zu},\n",
-            t->from_hwloc ? "true" : "false", t->cores, t->pus, t->l1d, t->l2,
-            t->l3);
-    fprintf(f, "  \"data\": {\"synthetic\": %s, \"samples\": %zu, "
-               "\"source\": ", d->synthetic ? "true" : "false", d->ds.count);
-    json_string(f, d->source);
-    fputs("},\n  \"network\": {\"layers\": [", f);
-    for (size_t l = 0; l <= net->nlayers; l++)
-        fprintf(f, "%s%zu", l ? ", " : "", net->sizes[l]);
-    fprintf(f, "], \"parameters\": %zu, \"flop_per_sample\": %.0f},\n",
-            net->nparams, flops);
-    fprintf(f, "  \"method\": {\"batch\": %ld, \"optimizer\": \"adagrad\", "
-               "\"warmup_batches\": %ld, \"timed_batches\": %ld, "
-               "\"repeats\": %ld, \"bind\": %s, \"seed\": %llu},\n",
-            a->batch, a->warmup, a->batches, a->repeats,
-            a->bind ? "true" : "false", a->seed);
-    fputs("  \"results\": [", f);
-    for (size_t i = 0; i < n; i++) {
-        const bench_result *r = &res[i];
-        const double epoch[3] = {(double)d->ds.count / r->rate[0],
-                                 (double)d->ds.count / r->rate[2],
-                                 (double)d->ds.count / r->rate[1]};
-        const double pct = r->peak > 0.0 ? 100.0 * flops / r->peak : 0.0;
-        fprintf(f, "%s\n    {\"engine\": \"%s\", \"isa\": \"%s\", "
-                   "\"threads\": %d, \"binding\": ", i ? "," : "",
-                r->c.engine->name, sn_isa_name(r->c.isa), r->c.threads);
-        json_string(f, r->binding);
-        fputs(",\n     ", f);
-        json_spread(f, "samples_per_s", r->rate, 1.0);
-        fputs(",\n     ", f);
-        json_spread(f, "s_per_epoch", epoch, 1.0);
-        fputs(",\n     ", f);
-        json_spread(f, "gflops", r->rate, flops * 1e-9);
-        fputs(",\n     ", f);
-        json_spread(f, "pct_peak", r->rate, pct);
-        fprintf(f, ",\n     \"peak_gflops\": %.6g, \"run_seconds\": [",
-                r->peak * 1e-9);
-        for (long j = 0; j < a->repeats; j++)
-            fprintf(f, "%s%.6g", j ? ", " : "", r->secs[j]);
-        fputs("]}", f);
-    }
-    fputs("\n  ]\n}\n", f);
-}
-
-/* Writes atomically: a half-written JSON file is never left behind. */
-static int write_json(const char *path, const bench_args *a,
-                      const bench_data *d, const sn_net *net, double flops,
-                      const bench_result *res, size_t n)
-{
-    sn_error err;
-    sn_atomic_file af;
-    if (sn_atomic_open(&af, path, &err) == 0) {
-        write_results(af.f, a, d, net, flops, res, n);
-        if (sn_atomic_commit(&af, &err) == 0)
-            return 0;
-    }
-    cli_error(CMD, "--json %s", err.msg);
-    return -1;
-}
-
 int cmd_bench(int argc, char **argv)
 {
     bench_args a;
-    if (parse_args(argc, argv, &a) != 0)
-        return EXIT_USAGE;
+    const int parsed = parse_args(argc, argv, &a);
+    if (parsed != CLI_PARSED)
+        return cli_options_exit(parsed);
 
     sn_error err;
-    size_t sizes[SN_MAX_LAYERS], nsizes = 4;
-    const size_t defaults[] = {784, 32, 32, 10};
-    memcpy(sizes, defaults, sizeof defaults);
-    if (a.layers && sn_parse_layers(a.layers, sizes, &nsizes, &err) != 0) {
+    size_t sizes[SN_MAX_LAYERS], nsizes;
+    if (sn_parse_layers(a.layers ? a.layers : SN_DEFAULT_LAYERS, sizes,
+                        &nsizes, &err) != 0) {
         cli_error(CMD, "--layers: %s", err.msg);
         return EXIT_USAGE;
     }
@@ -682,6 +455,7 @@ int cmd_bench(int argc, char **argv)
 
     int rc = EXIT_FAIL;
     bench_data data = {0};
+    cli_json json = {0};
     const size_t ncases = a.nengines * a.nisas * a.nthreads;
     bench_case *cases = calloc(ncases, sizeof *cases);
     bench_result *res = calloc(ncases, sizeof *res);
@@ -691,11 +465,15 @@ int cmd_bench(int argc, char **argv)
         goto out;
     }
     make_cases(&a, cases);
-    /* A binding that cannot work fails now, not after the first cases. */
+    /* A binding or a --json path that cannot work fails now, not after
+     * the first cases. */
     if (a.bind && sn_bind_threads(a.threads[0], &err) != 0) {
         cli_error(CMD, "--bind: %s", err.msg);
         goto out;
     }
+    if (cli_json_open(CMD, &json, a.json) != 0)
+        goto out;
+    FILE *out = cli_json_text(&json);
     if (load_data(&a, &init, &data) != 0)
         goto out;
     const size_t per_run = (size_t)a.batches * (size_t)a.batch;
@@ -708,7 +486,7 @@ int cmd_bench(int argc, char **argv)
     }
 
     const double flops = flop_per_sample(&init);
-    print_header(&a, &data, &init, flops);
+    bench_print_header(out, &a, &data, &init, flops);
     for (size_t i = 0; i < ncases; i++) {
         res[i].c = cases[i];
         res[i].secs = secs + i * (size_t)a.repeats;
@@ -719,15 +497,19 @@ int cmd_bench(int argc, char **argv)
                 res[i].peak = res[j].peak;
         if (run_case(&a, &init, &data.ds, &res[i]) != 0)
             goto out;
-        print_row(&res[i], flops, data.ds.count);
+        bench_print_row(out, &res[i], flops, data.ds.count);
     }
     if (a.json) {
-        if (write_json(a.json, &a, &data, &init, flops, res, ncases) != 0)
+        cli_json_put(&json, bench_results_json(&a, &data, &init, flops, res, ncases),
+                     0);
+        if (cli_json_close(CMD, &json) != 0)
             goto out;
-        printf("\nwrote %s\n", a.json);
+        if (!json.to_stdout)
+            fprintf(out, "\nwrote %s\n", a.json);
     }
     rc = 0;
 out:
+    cli_json_abort(&json);
     free(secs);
     free(res);
     free(cases);

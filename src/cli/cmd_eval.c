@@ -1,121 +1,153 @@
 /* cmd_eval.c - `simdnet eval`: accuracy, cost and confusion of a model. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
+#include "options.h"
+#include "outputs.h"
 
 static const char *const CMD = "eval";
 
-static void eval_usage(FILE *out)
+typedef struct eval_args {
+    const char *model, *data, *isa, *json;
+    sn_split split;
+    long threads;
+} eval_args;
+
+static int parse_split(const char *value, void *split, sn_error *err)
 {
-    fputs("usage: simdnet eval --model FILE [options]\n"
-          "\n"
-          "Evaluates a saved model: accuracy, mean L2 cost, confusion matrix.\n"
-          "\n"
-          "  --model FILE       the model (from simdnet train --save)\n"
-          "  --data DIR         MNIST folder (default $SIMDNET_DATA, else ./data/mnist)\n"
-          "  --split NAME       test (default) or train\n"
-          "  --threads N        OpenMP threads\n"
-          "  --isa NAME         kernel set: scalar, avx2, avx512, neon\n"
-          "  -h, --help         this help\n",
-          out);
+    if (!strcmp(value, "test"))
+        *(sn_split *)split = SN_SPLIT_TEST;
+    else if (!strcmp(value, "train"))
+        *(sn_split *)split = SN_SPLIT_TRAIN;
+    else
+        return cli_reason(err, "expected test or train, got '%s'", value);
+    return 0;
 }
 
-static void print_confusion(const sn_eval_result *r)
+static int parse_args(int argc, char **argv, eval_args *a)
 {
-    printf("confusion matrix (rows: true class, columns: predicted)\n      ");
-    for (size_t p = 0; p < r->classes; p++)
-        printf(" %6zu", p);
-    printf("\n");
-    for (size_t t = 0; t < r->classes; t++) {
-        printf("%6zu", t);
-        for (size_t p = 0; p < r->classes; p++)
-            printf(" %6zu", r->confusion[t * r->classes + p]);
-        printf("\n");
+    *a = (eval_args){.split = SN_SPLIT_TEST};
+    const cli_option options[] = {
+        {.name = "model", .kind = CLI_STRING, .dest = &a->model,
+         .value = "FILE",
+         .help = "the model (from simdnet train --save)"},
+        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
+         .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist)"},
+        {.name = "split", .kind = CLI_LIST, .dest = &a->split, .value = "NAME",
+         .parse = parse_split,
+         .help = "test (default) or train"},
+        {.name = "threads", .kind = CLI_INT, .dest = &a->threads, .value = "N",
+         .min = 1, .max = 1024,
+         .help = "OpenMP threads"},
+        {.name = "isa", .kind = CLI_STRING, .dest = &a->isa, .value = "NAME",
+         .help = "kernel set: scalar, avx2, avx512, neon"},
+        {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
+         .help = "also write the results as JSON (-: standard output,\n"
+                 "the text then goes to stderr)"},
+    };
+    const cli_command_spec spec = {
+        CMD, "eval --model FILE [options]",
+        "Evaluates a saved model: accuracy, mean L2 cost, confusion matrix.\n",
+        NULL, options, sizeof options / sizeof *options, 0};
+    const int parsed = cli_parse_options(&spec, argc, argv, NULL, NULL);
+    if (parsed != CLI_PARSED)
+        return parsed;
+    if (!a->model) {
+        cli_error(CMD, "--model FILE is required");
+        return CLI_BAD;
     }
+    return CLI_PARSED;
+}
+
+static void print_confusion(FILE *out, const sn_eval_result *r)
+{
+    fprintf(out, "confusion matrix (rows: true class, columns: predicted)\n"
+                 "      ");
+    for (size_t p = 0; p < r->classes; p++)
+        fprintf(out, " %6zu", p);
+    fputc('\n', out);
+    for (size_t t = 0; t < r->classes; t++) {
+        fprintf(out, "%6zu", t);
+        for (size_t p = 0; p < r->classes; p++)
+            fprintf(out, " %6zu", r->confusion[t * r->classes + p]);
+        fputc('\n', out);
+    }
+}
+
+/* The JSON document: what the text shows, in fields. */
+static cJSON *eval_json(const eval_args *a, const char *dir, const sn_net *net,
+                        const sn_eval_result *r)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "model", a->model);
+    cli_json_add_sizes(doc, "layers", net->sizes, net->nlayers + 1);
+    cJSON_AddStringToObject(doc, "data", dir);
+    cJSON_AddStringToObject(doc, "split",
+                            a->split == SN_SPLIT_TEST ? "test" : "train");
+    cJSON_AddNumberToObject(doc, "samples", (double)r->count);
+    cJSON_AddNumberToObject(doc, "correct", (double)r->correct);
+    cJSON_AddNumberToObject(doc, "accuracy", r->accuracy);
+    cJSON_AddNumberToObject(doc, "mean_cost", r->mean_cost);
+    cJSON *rows = cJSON_AddArrayToObject(doc, "confusion");
+    for (size_t t = 0; rows && t < r->classes; t++) {
+        cJSON *row = cJSON_CreateArray();
+        for (size_t p = 0; row && p < r->classes; p++)
+            cJSON_AddItemToArray(row, cJSON_CreateNumber(
+                (double)r->confusion[t * r->classes + p]));
+        cJSON_AddItemToArray(rows, row);
+    }
+    return doc;
 }
 
 int cmd_eval(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_DATA, O_SPLIT, O_THREADS, O_ISA };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, O_MODEL},
-        {"data", required_argument, 0, O_DATA},
-        {"split", required_argument, 0, O_SPLIT},
-        {"threads", required_argument, 0, O_THREADS},
-        {"isa", required_argument, 0, O_ISA},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    const char *model = NULL, *data = NULL, *isa = NULL;
-    sn_split split = SN_SPLIT_TEST;
-    long threads = 0;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_MODEL: model = optarg; break;
-        case O_DATA: data = optarg; break;
-        case O_ISA: isa = optarg; break;
-        case O_SPLIT:
-            if (!strcmp(optarg, "test"))
-                split = SN_SPLIT_TEST;
-            else if (!strcmp(optarg, "train"))
-                split = SN_SPLIT_TRAIN;
-            else {
-                cli_error(CMD, "--split: expected test or train, got '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case O_THREADS:
-            if (cli_parse_long(CMD, "--threads", optarg, 1, 1024, &threads))
-                return EXIT_USAGE;
-            break;
-        case 'h': eval_usage(stdout); return 0;
-        default:
-            cli_bad_option(CMD, c, argv);
-            return EXIT_USAGE;
-        }
-    }
-    if (cli_no_operands(CMD, argc, argv) != 0)
-        return EXIT_USAGE;
-    if (!model) {
-        cli_error(CMD, "--model FILE is required");
-        return EXIT_USAGE;
-    }
+    eval_args a;
+    const int parsed = parse_args(argc, argv, &a);
+    if (parsed != CLI_PARSED)
+        return cli_options_exit(parsed);
     const sn_kernels *kernels;
-    if (cli_select_kernels(CMD, isa, &kernels) != 0)
+    if (cli_select_kernels(CMD, a.isa, &kernels) != 0)
         return EXIT_USAGE;
+    cli_json json;
+    if (cli_json_open(CMD, &json, a.json) != 0)
+        return EXIT_FAIL;
+    FILE *out = cli_json_text(&json);
 
     sn_error err;
-    sn_net net;
-    if (sn_model_load(&net, model, &err) != 0) {
-        cli_error(CMD, "%s", err.msg);
-        return EXIT_FAIL;
-    }
-    const char *dir = cli_data_dir(data);
+    sn_net net = {0};
+    const char *dir = cli_data_dir(a.data);
     sn_dataset ds = {0};
     sn_eval_result res = {0};
     int rc = EXIT_FAIL;
-    if (cli_load_split(CMD, dir, split, (unsigned)net.sizes[net.nlayers], &ds) != 0)
+    if (cli_input_check(CMD, "--model", a.model) != 0)
         goto out;
-    if (sn_evaluate(&net, kernels, &ds, (int)threads, &res, &err) != 0) {
+    if (sn_model_load(&net, a.model, &err) != 0) {
+        cli_error(CMD, "%s", err.msg);
+        goto out;
+    }
+    if (cli_load_split(CMD, dir, a.split, (unsigned)net.sizes[net.nlayers],
+                       &ds) != 0)
+        goto out;
+    if (sn_evaluate(&net, kernels, &ds, (int)a.threads, &res, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
         goto out;
     }
     char layers[160];
     sn_format_layers(&net, layers, sizeof layers);
-    printf("model     %s (%s)\n", model, layers);
-    printf("data      %s, %s split, %zu samples\n", dir,
-           split == SN_SPLIT_TEST ? "test" : "train", ds.count);
-    printf("accuracy  %.2f%% (%zu of %zu)\n", 100.0 * res.accuracy,
-           res.correct, res.count);
-    printf("cost      %.4f (mean L2 cost per sample)\n", res.mean_cost);
-    print_confusion(&res);
-    rc = 0;
+    fprintf(out, "model     %s (%s)\n", a.model, layers);
+    fprintf(out, "data      %s, %s split, %zu samples\n", dir,
+            a.split == SN_SPLIT_TEST ? "test" : "train", ds.count);
+    fprintf(out, "accuracy  %.2f%% (%zu of %zu)\n", 100.0 * res.accuracy,
+            res.correct, res.count);
+    fprintf(out, "cost      %.4f (mean L2 cost per sample)\n", res.mean_cost);
+    print_confusion(out, &res);
+    if (cli_json_put(&json, eval_json(&a, dir, &net, &res), 0) == 0 &&
+        cli_json_close(CMD, &json) == 0)
+        rc = 0;
 out:
+    cli_json_abort(&json);
     sn_eval_free(&res);
     sn_dataset_free(&ds);
     sn_net_free(&net);

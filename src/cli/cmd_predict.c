@@ -1,5 +1,4 @@
 /* cmd_predict.c - `simdnet predict`: classify the user's own images. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,33 +6,9 @@
 #include "cli.h"
 #include "cmd_report.h"
 #include "image/image.h"
+#include "options.h"
 
 static const char *const CMD = "predict";
-
-static void predict_usage(FILE *out)
-{
-    fputs(
-        "usage: simdnet predict --model FILE [options] IMAGE...\n"
-        "\n"
-        "Classifies PNG or PGM images of any size: each is turned gray, scaled\n"
-        "to the network's input (28x28 for MNIST) by area averaging, and\n"
-        "inverted if its background is light, since MNIST digits are light on\n"
-        "black. Prints one line per image, tab-separated:\n"
-        "\n"
-        "  IMAGE  CLASS  A0 A1 ... (the output layer's activations)\n"
-        "\n"
-        "  --model FILE     the model (from simdnet train --save or --report)\n"
-        "  --invert WHEN    auto (default: if the border is light), yes or no\n"
-        "  --fit            prepare the image as MNIST was: crop to the ink,\n"
-        "                   scale it into a 20x20 box, centre its mass (for\n"
-        "                   photos and drawings that do not fill the frame)\n"
-        "  --isa NAME       kernel set: scalar, avx2, avx512, neon\n"
-        "  -h, --help       this help\n"
-        "\n"
-        "An image that cannot be read is reported on stderr and the others are\n"
-        "still classified; the exit status is then 1.\n",
-        out);
-}
 
 /* The side of the square image the input layer takes, or 0. */
 static size_t input_side(size_t n)
@@ -46,51 +21,57 @@ static size_t input_side(size_t n)
     return s * s == n ? s : 0;
 }
 
+static int parse_invert(const char *value, void *invert, sn_error *err)
+{
+    sn_invert *out = invert;
+    if (!strcmp(value, "auto"))
+        *out = SN_INVERT_AUTO;
+    else if (!strcmp(value, "yes"))
+        *out = SN_INVERT_ALWAYS;
+    else if (!strcmp(value, "no"))
+        *out = SN_INVERT_NEVER;
+    else
+        return cli_reason(err, "expected auto, yes or no, got '%s'", value);
+    return 0;
+}
+
 int cmd_predict(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_INVERT, O_FIT, O_ISA };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, O_MODEL},
-        {"invert", required_argument, 0, O_INVERT},
-        {"fit", no_argument, 0, O_FIT},
-        {"isa", required_argument, 0, O_ISA},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *model = NULL, *isa = NULL;
     sn_digit_options opt = {SN_INVERT_AUTO, 0};
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_MODEL: model = optarg; break;
-        case O_ISA: isa = optarg; break;
-        case O_FIT: opt.fit = 1; break;
-        case O_INVERT:
-            if (!strcmp(optarg, "auto"))
-                opt.invert = SN_INVERT_AUTO;
-            else if (!strcmp(optarg, "yes"))
-                opt.invert = SN_INVERT_ALWAYS;
-            else if (!strcmp(optarg, "no"))
-                opt.invert = SN_INVERT_NEVER;
-            else {
-                cli_error(CMD, "--invert: expected auto, yes or no, got '%s'",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h': predict_usage(stdout); return 0;
-        default:
-            cli_bad_option(CMD, c, argv);
-            return EXIT_USAGE;
-        }
-    }
+    const cli_option options[] = {
+        {.name = "model", .kind = CLI_STRING, .dest = &model, .value = "FILE",
+         .help = "the model (from simdnet train --save or --report)"},
+        {.name = "invert", .kind = CLI_LIST, .dest = &opt.invert,
+         .value = "WHEN", .parse = parse_invert,
+         .help = "auto (default: if the border is light), yes or no"},
+        {.name = "fit", .kind = CLI_FLAG, .dest = &opt.fit,
+         .help = "prepare the image as MNIST was: crop to the ink,\n"
+                 "scale it into a 20x20 box, centre its mass (for\n"
+                 "photos and drawings that do not fill the frame)"},
+        {.name = "isa", .kind = CLI_STRING, .dest = &isa, .value = "NAME",
+         .help = "kernel set: scalar, avx2, avx512, neon"},
+    };
+    const cli_command_spec spec = {
+        CMD, "predict --model FILE [options] IMAGE...",
+        "Classifies PNG or PGM images of any size: each is turned gray, scaled\n"
+        "to the network's input (28x28 for MNIST) by area averaging, and\n"
+        "inverted if its background is light, since MNIST digits are light on\n"
+        "black. Prints one line per image, tab-separated:\n"
+        "\n"
+        "  IMAGE  CLASS  A0 A1 ... (the output layer's activations)\n",
+        "An image that cannot be read is reported on stderr and the others are\n"
+        "still classified; the exit status is then 1.\n",
+        options, sizeof options / sizeof *options, 1};
+    int first;
+    const int parsed = cli_parse_options(&spec, argc, argv, NULL, &first);
+    if (parsed != CLI_PARSED)
+        return cli_options_exit(parsed);
     if (!model) {
         cli_error(CMD, "--model FILE is required");
         return EXIT_USAGE;
     }
-    if (optind == argc) {
+    if (first == argc) {
         cli_error(CMD, "no images to classify (simdnet predict --model FILE "
                        "IMAGE...)");
         return EXIT_USAGE;
@@ -119,7 +100,7 @@ int cmd_predict(int argc, char **argv)
     }
 
     int failed = 0;
-    for (int i = optind; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         sn_image img, digit;
         if (sn_image_read(argv[i], &img, &err) != 0) {
             cli_error(CMD, "%s", err.msg);

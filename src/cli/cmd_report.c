@@ -1,46 +1,16 @@
 /* cmd_report.c - `simdnet report`: the pictures of a model and its run. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cmd_report.h"
+#include "options.h"
 #include "report/report.h"
 
 static const char *const CMD = "report";
 
 enum { MAX_BENCH = 16 };
-
-static void report_usage(FILE *out)
-{
-    fputs(
-        "usage: simdnet report --model FILE --out DIR [options]\n"
-        "\n"
-        "Draws a model and its training run as SVG pictures and one\n"
-        "DIR/index.html that shows them all: the cost curve with the test\n"
-        "accuracy per epoch, the network with its activations for a test\n"
-        "sample, training samples, first-layer weights, the confusion matrix,\n"
-        "the misclassified test images, and benchmark bar charts.\n"
-        "\n"
-        "  --model FILE     the model (from simdnet train --save)\n"
-        "  --out DIR        the report folder (created if needed)\n"
-        "  --costs FILE     per-batch costs (simdnet train --costs FILE)\n"
-        "  --accuracy FILE  per-epoch test accuracy (accuracy.csv of an\n"
-        "                   earlier report); without it, the final accuracy\n"
-        "  --bench FILE     benchmark JSON, repeatable: Google Benchmark output\n"
-        "                   of bench_kernels, or simdnet bench --json FILE\n"
-        "  --data DIR       MNIST folder (default $SIMDNET_DATA, else\n"
-        "                   ./data/mnist; without data the report leaves out\n"
-        "                   the samples, the confusion matrix and the mistakes)\n"
-        "  --sample N       test sample drawn through the network (default 0)\n"
-        "  --seed N         picks the training samples shown (default 0)\n"
-        "  --title TEXT     the page's heading\n"
-        "  --threads N      OpenMP threads for the evaluation\n"
-        "  --isa NAME       kernel set: scalar, avx2, avx512, neon\n"
-        "  -h, --help       this help\n",
-        out);
-}
 
 typedef struct report_args {
     const char *model, *out, *costs, *accuracy, *data, *title, *isa;
@@ -50,70 +20,71 @@ typedef struct report_args {
     unsigned long long seed;
 } report_args;
 
+/* --bench FILE, repeatable. */
+static int add_bench(const char *value, void *args, sn_error *err)
+{
+    report_args *a = args;
+    if (a->nbench == MAX_BENCH)
+        return cli_reason(err, "at most %d files", MAX_BENCH);
+    a->bench[a->nbench++] = value;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, report_args *a)
 {
-    enum { O_MODEL = 256, O_OUT, O_COSTS, O_ACC, O_BENCH, O_DATA, O_SAMPLE,
-           O_SEED, O_TITLE, O_THREADS, O_ISA };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, O_MODEL},
-        {"out", required_argument, 0, O_OUT},
-        {"costs", required_argument, 0, O_COSTS},
-        {"accuracy", required_argument, 0, O_ACC},
-        {"bench", required_argument, 0, O_BENCH},
-        {"data", required_argument, 0, O_DATA},
-        {"sample", required_argument, 0, O_SAMPLE},
-        {"seed", required_argument, 0, O_SEED},
-        {"title", required_argument, 0, O_TITLE},
-        {"threads", required_argument, 0, O_THREADS},
-        {"isa", required_argument, 0, O_ISA},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     *a = (report_args){0};
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case O_MODEL: a->model = optarg; break;
-        case O_OUT: a->out = optarg; break;
-        case O_COSTS: a->costs = optarg; break;
-        case O_ACC: a->accuracy = optarg; break;
-        case O_BENCH:
-            if (a->nbench == MAX_BENCH) {
-                cli_error(CMD, "--bench: at most %d files", MAX_BENCH);
-                return -1;
-            }
-            a->bench[a->nbench++] = optarg;
-            break;
-        case O_DATA: a->data = optarg; break;
-        case O_SAMPLE:
-            bad = cli_parse_long(CMD, "--sample", optarg, 0, 1L << 30,
-                                 &a->sample);
-            break;
-        case O_SEED: bad = cli_parse_u64(CMD, "--seed", optarg, &a->seed); break;
-        case O_TITLE: a->title = optarg; break;
-        case O_THREADS:
-            bad = cli_parse_long(CMD, "--threads", optarg, 1, 1024, &a->threads);
-            break;
-        case O_ISA: a->isa = optarg; break;
-        case 'h': report_usage(stdout); exit(0);
-        default:
-            cli_bad_option(CMD, c, argv);
-            return -1;
-        }
-        if (bad)
-            return -1;
-    }
-    if (cli_no_operands(CMD, argc, argv) != 0)
-        return -1;
+    const cli_option options[] = {
+        {.name = "model", .kind = CLI_STRING, .dest = &a->model,
+         .value = "FILE",
+         .help = "the model (from simdnet train --save)"},
+        {.name = "out", .kind = CLI_STRING, .dest = &a->out, .value = "DIR",
+         .help = "the report folder (created if needed)"},
+        {.name = "costs", .kind = CLI_STRING, .dest = &a->costs,
+         .value = "FILE",
+         .help = "per-batch costs (simdnet train --costs FILE)"},
+        {.name = "accuracy", .kind = CLI_STRING, .dest = &a->accuracy,
+         .value = "FILE",
+         .help = "per-epoch test accuracy (accuracy.csv of an\n"
+                 "earlier report); without it, the final accuracy"},
+        {.name = "bench", .kind = CLI_LIST, .dest = a, .value = "FILE",
+         .parse = add_bench,
+         .help = "benchmark JSON, repeatable: Google Benchmark output\n"
+                 "of bench_kernels, or simdnet bench --json FILE"},
+        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
+         .help = "MNIST folder (default $SIMDNET_DATA, else\n"
+                 "./data/mnist; without data the report leaves out\n"
+                 "the samples, the confusion matrix and the mistakes)"},
+        {.name = "sample", .kind = CLI_INT, .dest = &a->sample, .value = "N",
+         .min = 0, .max = 1L << 30,
+         .help = "test sample drawn through the network (default 0)"},
+        {.name = "seed", .kind = CLI_SIZE, .dest = &a->seed, .value = "N",
+         .help = "picks the training samples shown (default 0)"},
+        {.name = "title", .kind = CLI_STRING, .dest = &a->title,
+         .value = "TEXT",
+         .help = "the page's heading"},
+        {.name = "threads", .kind = CLI_INT, .dest = &a->threads, .value = "N",
+         .min = 1, .max = 1024,
+         .help = "OpenMP threads for the evaluation"},
+        {.name = "isa", .kind = CLI_STRING, .dest = &a->isa, .value = "NAME",
+         .help = "kernel set: scalar, avx2, avx512, neon"},
+    };
+    const cli_command_spec spec = {
+        CMD, "report --model FILE --out DIR [options]",
+        "Draws a model and its training run as SVG pictures and one\n"
+        "DIR/index.html that shows them all: the cost curve with the test\n"
+        "accuracy per epoch, the network with its activations for a test\n"
+        "sample, training samples, first-layer weights, the confusion matrix,\n"
+        "the misclassified test images, and benchmark bar charts.\n",
+        NULL, options, sizeof options / sizeof *options, 0};
+    const int parsed = cli_parse_options(&spec, argc, argv, NULL, NULL);
+    if (parsed != CLI_PARSED)
+        return parsed;
     if (!a->model || !a->out) {
         cli_error(CMD, "%s is required (see simdnet report --help)",
                   !a->model ? "--model FILE" : "--out DIR");
-        return -1;
+        return CLI_BAD;
     }
-    return 0;
+    return CLI_PARSED;
 }
 
 /* Both splits from dir. Asked for by name (--data), a failure is an error;
@@ -140,8 +111,9 @@ static int load_data(const report_args *a, unsigned classes, sn_dataset *train,
 int cmd_report(int argc, char **argv)
 {
     report_args a;
-    if (parse_args(argc, argv, &a) != 0)
-        return EXIT_USAGE;
+    const int parsed = parse_args(argc, argv, &a);
+    if (parsed != CLI_PARSED)
+        return cli_options_exit(parsed);
     const sn_kernels *kernels;
     if (cli_select_kernels(CMD, a.isa, &kernels) != 0)
         return EXIT_USAGE;

@@ -22,6 +22,9 @@
 #include "cli.h"
 
 static volatile sig_atomic_t stop_signal;
+/* What the first signal makes the run do, as the handler says it. */
+static const char *volatile stop_note =
+    "finishing the current batch, then saving";
 static const char *handler_cmd = "train";
 static struct sigaction saved_int, saved_term;
 static int installed;
@@ -47,14 +50,16 @@ static void on_stop_signal(int sig)
     say("\nsimdnet ");
     say(handler_cmd);
     say(sig == SIGINT ? ": SIGINT" : ": SIGTERM");
-    say(": finishing the current batch, then saving (again to quit at "
-        "once)\n");
+    say(": ");
+    say(stop_note);
+    say(" (again to quit at once)\n");
 }
 
 void cli_interrupt_install(const char *cmd)
 {
     handler_cmd = cmd;
     stop_signal = 0;
+    stop_note = "finishing the current batch, then saving";
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
@@ -68,6 +73,11 @@ void cli_interrupt_install(const char *cmd)
     if (saved_term.sa_handler != SIG_IGN)
         sigaction(SIGTERM, &sa, NULL);
     installed = 1;
+}
+
+void cli_interrupt_note(const char *note)
+{
+    stop_note = note;
 }
 
 void cli_interrupt_restore(void)

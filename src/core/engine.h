@@ -1,5 +1,6 @@
 /*
- * engine.h - how a batch is computed. The driver in train.c owns batches,
+ * engine.h - how a batch is computed, and what the engines share
+ * (engine_common.c). The driver in train.c owns batches,
  * threads, barriers and costs; an engine owns the arithmetic of one batch in
  * two phases, each run by every thread on its own share:
  *
@@ -18,7 +19,7 @@
 #include "simdnet.h"
 
 typedef struct sn_engine {
-    const char *name;
+    sn_engine_kind kind; /* its name is sn_engine_name(kind) */
     int (*create)(sn_trainer *t, sn_error *err); /* engine state */
     void (*destroy)(sn_trainer *t);
     void (*begin)(sn_trainer *t);  /* net->params into the working layout */
@@ -27,9 +28,10 @@ typedef struct sn_engine {
                       const uint32_t *order, size_t first, size_t lo,
                       size_t hi);
     void (*update)(sn_trainer *t, int id, int nt, size_t batch_size);
-    /* Whether the engine keeps the first layer's part of the AdaGrad
-     * accumulator transposed ([inputs][width]) in t->accum. */
-    int accum_w1_transposed;
+    /* t->accum out to, and in from, net->params' layout (net->nparams
+     * floats): an engine may keep its accumulators in a layout of its own. */
+    void (*accum_export)(const sn_trainer *t, float *dst);
+    void (*accum_import)(sn_trainer *t, const float *src);
 } sn_engine;
 
 extern const sn_engine sn_engine_per_sample;
@@ -54,5 +56,10 @@ void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi);
  * another's cache lines. */
 void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
                         float *params, float *accum, size_t batch_size);
+
+/* accum_export and accum_import for an engine that keeps t->accum in
+ * net->params' layout: a copy. */
+void sn_accum_export_plain(const sn_trainer *t, float *dst);
+void sn_accum_import_plain(sn_trainer *t, const float *src);
 
 #endif

@@ -48,12 +48,13 @@ static void per_sample_nothing(sn_trainer *t)
 }
 
 const sn_engine sn_engine_per_sample = {
-    .name = "per-sample",
+    .kind = SN_ENGINE_PER_SAMPLE,
     .create = per_sample_create,
     .destroy = per_sample_nothing,
     .begin = per_sample_nothing,
     .end = per_sample_nothing,
     .samples = per_sample_samples,
     .update = per_sample_update,
-    .accum_w1_transposed = 0,
+    .accum_export = sn_accum_export_plain,
+    .accum_import = sn_accum_import_plain,
 };

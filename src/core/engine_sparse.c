@@ -349,7 +349,9 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     return cost;
 }
 
-/* Reduces and steps first-layer rows [ka, kb) (pixels), then clears them. */
+/* Reduces and steps first-layer rows [ka, kb) (pixels). The gradient rows
+ * stay as they are: each thread clears its own at its next batch
+ * (clear_touched). */
 static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
@@ -404,13 +406,31 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
                        n);
 }
 
+/* The first layer's accumulators are kept transposed, like WT. */
+static void sparse_accum_export(const sn_trainer *t, float *dst)
+{
+    const sparse_state *s = state(t);
+    const size_t w1 = t->net->w_off[0];
+    sn_accum_export_plain(t, dst);
+    sn_transpose(s->n0, s->n1, t->accum + w1, dst + w1);
+}
+
+static void sparse_accum_import(sn_trainer *t, const float *src)
+{
+    const sparse_state *s = state(t);
+    const size_t w1 = t->net->w_off[0];
+    sn_accum_import_plain(t, src);
+    sn_transpose(s->n1, s->n0, src + w1, t->accum + w1);
+}
+
 const sn_engine sn_engine_sparse = {
-    .name = "sparse",
+    .kind = SN_ENGINE_SPARSE,
     .create = sparse_create,
     .destroy = sparse_destroy,
     .begin = sparse_begin,
     .end = sparse_end,
     .samples = sparse_samples,
     .update = sparse_update,
-    .accum_w1_transposed = 1,
+    .accum_export = sparse_accum_export,
+    .accum_import = sparse_accum_import,
 };

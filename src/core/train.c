@@ -1,5 +1,5 @@
 /*
- * train.c - batches, threads and the optimiser step.
+ * train.c - the driver: the trainer, batches, threads, costs and progress.
  *
  * The samples of a batch are split into one contiguous slice per OpenMP
  * thread. Each thread runs its samples forward and backward in order,
@@ -9,7 +9,8 @@
  * per-thread buffers, added in thread order. The order of every
  * floating-point sum depends only on the thread count, so a fixed seed,
  * thread count and kernel set give bit-identical weights. What a batch
- * computes, and how, is the engine's (engine.h).
+ * computes, and how, is the engine's (engine.h); the slicing and the
+ * optimiser step they share are in engine_common.c.
  */
 #include <math.h>
 #include <omp.h>
@@ -84,9 +85,10 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     t->acts = sn_alloc_array((size_t)t->threads, sizeof *t->acts);
     t->costs = sn_alloc_array((size_t)t->threads, sizeof *t->costs);
     if (!t->accum || !t->grads || !t->acts || !t->costs) {
+        const int threads = t->threads;
         sn_trainer_free(t);
         return sn_set_error(err, "out of memory for %d threads' gradient "
-                                 "buffers (%zu parameters)", cfg->threads,
+                                 "buffers (%zu parameters)", threads,
                             net->nparams);
     }
     for (int i = 0; i < t->threads; i++) {
@@ -126,36 +128,35 @@ int sn_trainer_threads(const sn_trainer *t)
     return t->threads;
 }
 
-const sn_kernels *sn_trainer_kernels(const sn_trainer *t)
-{
-    return t->cfg.kernels;
-}
-
 const char *sn_trainer_engine(const sn_trainer *t)
 {
-    return t->engine->name;
+    return sn_engine_name(t->engine->kind);
+}
+
+sn_net *sn_trainer_net(const sn_trainer *t)
+{
+    return t->net;
+}
+
+const sn_train_config *sn_trainer_config(const sn_trainer *t)
+{
+    return &t->cfg;
 }
 
 void sn_trainer_get_accum(const sn_trainer *t, float *dst)
 {
-    const sn_net *net = t->net;
-    memcpy(dst, t->accum, net->nparams * sizeof(float));
-    if (t->engine->accum_w1_transposed)
-        sn_transpose(net->sizes[0], net->sizes[1], t->accum + net->w_off[0],
-                     dst + net->w_off[0]);
+    t->engine->accum_export(t, dst);
 }
 
 void sn_trainer_set_accum(sn_trainer *t, const float *src)
 {
-    const sn_net *net = t->net;
-    memcpy(t->accum, src, net->nparams * sizeof(float));
-    if (t->engine->accum_w1_transposed)
-        sn_transpose(net->sizes[1], net->sizes[0], src + net->w_off[0],
-                     t->accum + net->w_off[0]);
+    t->engine->accum_import(t, src);
 }
 
-static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
-                         sn_error *err)
+/* The data set fits the network: its input size, and (once per data set:
+ * the loaders have checked it already when given max_label) its labels.
+ * A label out of range would train towards no class at all. */
+static int check_dataset(sn_trainer *t, const sn_dataset *ds, sn_error *err)
 {
     const sn_net *net = t->net;
     if (ds->input_size != net->sizes[0])
@@ -163,6 +164,8 @@ static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
                                  "(%zux%zu) but the network's first layer "
                                  "has %zu", ds->input_size, ds->rows, ds->cols,
                             net->sizes[0]);
+    if (ds->labels == t->labels_checked && ds->count <= t->labels_checked_count)
+        return 0;
     const size_t n_out = net->sizes[net->nlayers];
     for (size_t i = 0; i < ds->count; i++) {
         if (ds->labels[i] >= n_out)
@@ -170,32 +173,9 @@ static int check_dataset(const sn_trainer *t, const sn_dataset *ds,
                                      "layer has only %zu neurons", i,
                                 ds->labels[i], n_out);
     }
+    t->labels_checked = ds->labels;
+    t->labels_checked_count = ds->count;
     return 0;
-}
-
-void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi)
-{
-    const size_t per_line = SN_ALIGN / sizeof(float);
-    const size_t lines = (n + per_line - 1) / per_line;
-    const size_t a = lines * (size_t)id / (size_t)nt * per_line;
-    const size_t b = lines * (size_t)(id + 1) / (size_t)nt * per_line;
-    *lo = a < n ? a : n;
-    *hi = b < n ? b : n;
-}
-
-void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
-                        float *params, float *accum, size_t batch_size)
-{
-    const sn_kernels *k = t->cfg.kernels;
-    const float *bufs[SN_MAX_THREADS];
-    for (int j = 0; j < nt; j++)
-        bufs[j] = t->grads + (size_t)j * t->grad_stride + off;
-    const float gscale = 1.0f / (float)batch_size;
-    if (t->cfg.optimizer == SN_OPT_ADAGRAD)
-        k->adagrad(len, params, accum, (size_t)nt, bufs, gscale, t->cfg.lr,
-                   t->cfg.eps);
-    else
-        k->sgd(len, params, (size_t)nt, bufs, gscale, t->cfg.lr);
 }
 
 /* How a run of batches ended. */
@@ -212,9 +192,9 @@ typedef struct run_result {
  * after a barrier every thread sums the per-thread costs in the same order,
  * so all agree on whether the batch is finite, and updates its share of the
  * parameters; a second barrier ends the batch. Thread 0 (the caller's)
- * reports progress between the two barriers. batch0 is the index within
- * the epoch of the first batch (non-zero when resuming mid-epoch), for the
- * progress report only.
+ * reports progress between the two barriers, counting epochs and batches
+ * from 1 (simdnet.h). batch0 is the index within the epoch of the first
+ * batch (non-zero when resuming mid-epoch), for the progress report only.
  */
 static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                               const uint32_t *order, size_t first,
@@ -259,7 +239,7 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                 if (costs)
                     costs[b] = batch_cost;
                 if (t->cfg.progress &&
-                    t->cfg.progress(t->cfg.progress_user, epoch,
+                    t->cfg.progress(t->cfg.progress_user, epoch + 1,
                                     batch0 + b + 1, batch0 + nbatches,
                                     batch_cost)) {
 #pragma omp atomic write

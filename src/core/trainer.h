@@ -5,9 +5,7 @@
 #include "engine.h"
 #include "layers.h"
 #include "simdnet.h"
-
-/* Upper bound on OpenMP threads a trainer uses (buffers are per thread). */
-#define SN_MAX_THREADS 1024
+#include "trainer_access.h"
 
 /* Per-thread values the driver reads after a barrier, a cache line apart. */
 typedef struct sn_thread_cost {
@@ -28,8 +26,10 @@ struct sn_trainer {
     sn_thread_cost *costs;     /* one per thread */
     uint32_t *order;           /* this epoch's sample order when shuffling */
     size_t order_len;
+    /* The labels last found below the output size (check_dataset), so that
+     * a data set is scanned once, not every epoch. */
+    const uint8_t *labels_checked;
+    size_t labels_checked_count;
 };
-
-const sn_kernels *sn_trainer_kernels(const sn_trainer *t);
 
 #endif

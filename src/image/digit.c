@@ -30,31 +30,53 @@ static double box_mean(const double *v, size_t stride, size_t n, double a,
     return sum / (b - a);
 }
 
-/* Area-averaging resize of a plane of doubles, one axis at a time. Output
- * pixel o of an axis covers the source interval [o*n/on, (o+1)*n/on). */
-static int resize_plane(const double *src, size_t sw, size_t sh, double *dst,
-                        size_t dw, size_t dh)
+/* Fills row with the source plane's row y, as doubles. */
+typedef void (*row_source)(const void *ctx, size_t y, double *row);
+
+/* Area-averaging resize of a sw x sh plane, read a row at a time from
+ * get, into dst (dw x dh), one axis at a time. Output pixel o of an axis
+ * covers the source interval [o*n/on, (o+1)*n/on). Beside the output it
+ * holds one source row and the sh x dw plane between the passes: the
+ * source is never copied whole. */
+static int resize_plane(row_source get, const void *ctx, size_t sw, size_t sh,
+                        double *dst, size_t dw, size_t dh)
 {
     double *tmp = malloc(sh * dw * sizeof *tmp);
-    if (!tmp)
+    double *row = malloc(sw * sizeof *row);
+    if (!tmp || !row) {
+        free(tmp);
+        free(row);
         return -1;
-    for (size_t y = 0; y < sh; y++)
+    }
+    for (size_t y = 0; y < sh; y++) {
+        get(ctx, y, row);
         for (size_t x = 0; x < dw; x++)
-            tmp[y * dw + x] = box_mean(src + y * sw, 1, sw,
+            tmp[y * dw + x] = box_mean(row, 1, sw,
                                        (double)x * (double)sw / (double)dw,
                                        (double)(x + 1) * (double)sw / (double)dw);
+    }
     for (size_t x = 0; x < dw; x++)
         for (size_t y = 0; y < dh; y++)
             dst[y * dw + x] = box_mean(tmp + x, dw, sh,
                                        (double)y * (double)sh / (double)dh,
                                        (double)(y + 1) * (double)sh / (double)dh);
     free(tmp);
+    free(row);
     return 0;
 }
 
 static uint8_t to_byte(double v)
 {
     return v <= 0.0 ? 0 : v >= 255.0 ? 255 : (uint8_t)(v + 0.5);
+}
+
+/* A gray image's row y as doubles. */
+static void gray_row(const void *ctx, size_t y, double *row)
+{
+    const sn_image *g = ctx;
+    const uint8_t *p = g->data + y * g->width;
+    for (size_t x = 0; x < g->width; x++)
+        row[x] = p[x];
 }
 
 int sn_image_resize_area(const sn_image *gray, size_t width, size_t height,
@@ -64,17 +86,11 @@ int sn_image_resize_area(const sn_image *gray, size_t width, size_t height,
     if (gray->channels != 1)
         return sn_set_error(err, "resize: expected a gray image, got %zu "
                                  "channels", gray->channels);
-    const size_t n = gray->width * gray->height;
-    double *src = malloc(n * sizeof *src);
     double *dst = malloc(width * height * sizeof *dst);
     int rc = -1;
-    if (!src || !dst) {
-        sn_set_error(err, "resize: out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++)
-        src[i] = gray->data[i];
-    if (resize_plane(src, gray->width, gray->height, dst, width, height) != 0) {
+    if (!dst ||
+        resize_plane(gray_row, gray, gray->width, gray->height, dst, width,
+                     height) != 0) {
         sn_set_error(err, "resize: out of memory");
         goto out;
     }
@@ -84,7 +100,6 @@ int sn_image_resize_area(const sn_image *gray, size_t width, size_t height,
         out->data[i] = to_byte(dst[i]);
     rc = 0;
 out:
-    free(src);
     free(dst);
     return rc;
 }
@@ -129,6 +144,25 @@ static uint8_t border_median(const sn_image *g)
     return m;
 }
 
+/* The box around the ink, with the background removed and the brightest
+ * ink scaled to 255: the source of fit_digit's resize. */
+typedef struct ink_box {
+    const sn_image *g;
+    size_t x0, y0, w;
+    uint8_t bg;
+    double scale;
+} ink_box;
+
+static void ink_row(const void *ctx, size_t y, double *row)
+{
+    const ink_box *b = ctx;
+    const uint8_t *p = b->g->data + (b->y0 + y) * b->g->width + b->x0;
+    for (size_t x = 0; x < b->w; x++) {
+        const int v = p[x] - b->bg;
+        row[x] = v > 0 ? v * b->scale : 0.0;
+    }
+}
+
 /* MNIST's preparation of an ink-on-black gray image, in place of a plain
  * resize: background removed, cropped to the ink, scaled into a box of
  * 20/28 of the field, centre of mass at the centre of the field. */
@@ -167,19 +201,11 @@ static int fit_digit(const sn_image *g, size_t width, size_t height,
     nw = nw < 1 ? 1 : nw > width ? width : nw;
     nh = nh < 1 ? 1 : nh > height ? height : nh;
 
-    double *crop = malloc(bw * bh * sizeof *crop);
+    const ink_box box_src = {g, x0, y0, bw, bg, scale};
     double *small = malloc(nw * nh * sizeof *small);
     int rc = -1;
-    if (!crop || !small) {
-        sn_set_error(err, "fit: out of memory");
-        goto out;
-    }
-    for (size_t y = 0; y < bh; y++)
-        for (size_t x = 0; x < bw; x++) {
-            const int v = g->data[(y0 + y) * w + x0 + x] - bg;
-            crop[y * bw + x] = v > 0 ? v * scale : 0.0;
-        }
-    if (resize_plane(crop, bw, bh, small, nw, nh) != 0) {
+    if (!small ||
+        resize_plane(ink_row, &box_src, bw, bh, small, nw, nh) != 0) {
         sn_set_error(err, "fit: out of memory");
         goto out;
     }
@@ -205,7 +231,6 @@ static int fit_digit(const sn_image *g, size_t width, size_t height,
                 to_byte(small[y * nw + x]);
     rc = 0;
 out:
-    free(crop);
     free(small);
     return rc;
 }

@@ -6,7 +6,6 @@
 
 #include "error.h"
 #include "image/image.h"
-#include "read_file.h"
 
 int sn_image_alloc(sn_image *img, size_t width, size_t height,
                    size_t channels, sn_error *err)
@@ -37,21 +36,25 @@ void sn_image_free(sn_image *img)
 int sn_image_read(const char *path, sn_image *img, sn_error *err)
 {
     memset(img, 0, sizeof *img);
-    uint8_t *data;
-    size_t len;
-    if (sn_read_file(path, SN_IMAGE_MAX_FILE, (char **)&data, &len, err) != 0)
-        return -1;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sn_set_error(err, "%s: %s", path, strerror(errno));
+    /* One byte tells the formats apart; the decoders check the rest. */
+    const int first = getc(f);
     int rc;
-    if (len >= 4 && data[0] == 0x89 && !memcmp(data + 1, "PNG", 3))
-        rc = sn_png_decode(data, len, img, err);
-    else if (len >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '2'))
-        rc = sn_pgm_decode(data, len, img, err);
-    else if (len == 0)
-        rc = sn_set_error(err, "the file is empty");
+    if (first == EOF)
+        rc = ferror(f) ? sn_set_error(err, "%s", strerror(errno))
+                       : sn_set_error(err, "the file is empty");
+    else if (ungetc(first, f) == EOF)
+        rc = sn_set_error(err, "cannot read the file");
+    else if (first == 0x89)
+        rc = sn_png_read(f, img, err);
+    else if (first == 'P')
+        rc = sn_pgm_read(f, img, err);
     else
         rc = sn_set_error(err, "not a PNG or PGM image (the formats this "
                                "reader knows)");
-    free(data);
+    fclose(f);
     if (rc != 0)
         sn_prefix_error(err, "%s: ", path);
     return rc;

@@ -2,7 +2,8 @@
  * image.h - small raster images: PNG and PGM files in, PNG out, and the
  * preparation of a user's picture of a digit for the network.
  *
- * Everything here is 8 bits per sample. An image is gray (1 channel), RGB
+ * PNG goes through libspng; PGM is read here (it is small and checked
+ * field by field). Everything here is 8 bits per sample. An image is gray (1 channel), RGB
  * (3) or RGBA (4), rows top to bottom, no padding. Like the rest of
  * libsimdnet, these functions never print: they return 0, or -1 with a
  * message in err that names what is wrong with the file.
@@ -12,15 +13,29 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "simdnet.h"
 
-/* Largest image accepted from a file, per side and in pixels: a header
- * cannot make a reader allocate more than 256 MiB of RGBA. */
+/* The limits of the image readers (docs/robustness.md), checked before
+ * anything the size of the image is allocated. 2^24 pixels (4096 x 4096,
+ * more than a 12-megapixel photo) bound an image to 64 MiB of RGBA; a
+ * 65 KB PNG cannot claim more. Reading and preparing a digit holds about
+ * 5 bytes per pixel at its peak (RGBA and gray: the resize reads rows). */
 #define SN_IMAGE_MAX_SIDE 32768u
-#define SN_IMAGE_MAX_PIXELS ((size_t)1 << 26)
-/* Largest image file read (1 GiB). */
-#define SN_IMAGE_MAX_FILE ((size_t)1 << 30)
+#define SN_IMAGE_MAX_PIXELS ((size_t)1 << 24)
+/* Bytes read from one image file (256 MiB): more than the largest image
+ * allowed needs in any encoding (16-bit RGBA stored uncompressed is 128 MiB,
+ * plain-text PGM at most 6 bytes a pixel), so only a hostile file or an
+ * endless stream reaches it. Readers stream: they hold the image, not the
+ * file, and stop at the first wrong byte. */
+#define SN_IMAGE_MAX_FILE ((size_t)1 << 28)
+/* What libspng may keep of a PNG's ancillary chunks (text, ICC profiles):
+ * 4 MiB in all, and at most 1 MiB inflated from one compressed chunk
+ * (zTXt, iTXt, iCCP: a small chunk cannot inflate to gigabytes). Image
+ * data (IDAT) is streamed, not kept. */
+#define SN_PNG_MAX_CHUNK ((size_t)1 << 20)
+#define SN_PNG_MAX_CHUNKS ((size_t)1 << 22)
 
 typedef struct sn_image {
     size_t width, height;
@@ -33,24 +48,31 @@ int sn_image_alloc(sn_image *img, size_t width, size_t height,
                    size_t channels, sn_error *err);
 void sn_image_free(sn_image *img);
 
-/* Decodes a non-interlaced PNG of any standard colour type (gray, gray +
- * alpha, RGB, RGBA, palette) and bit depth (16-bit samples keep their high
- * byte) into RGBA. Checks every chunk's CRC and the exact amount of image
- * data; an interlaced PNG is refused with a message saying so. */
+/* Decodes a PNG through libspng: any standard colour type (gray, gray +
+ * alpha, RGB, RGBA, palette), bit depth (16-bit samples keep their high
+ * byte) and interlacing, into RGBA; a tRNS colour key becomes alpha 0.
+ * libspng checks every chunk's CRC and the image data; the file must go on
+ * to its IEND chunk. sn_png_read takes the PNG from a stream, reading at
+ * most SN_IMAGE_MAX_FILE bytes of it. */
 int sn_png_decode(const uint8_t *png, size_t len, sn_image *rgba,
                   sn_error *err);
+int sn_png_read(FILE *f, sn_image *rgba, sn_error *err);
 
 /* Encodes a gray, RGB or RGBA image as a PNG into *out (malloc'd). */
 int sn_png_encode(const sn_image *img, uint8_t **out, size_t *out_len,
                   sn_error *err);
 
 /* Decodes a PGM, binary (P5) or plain text (P2), with any maxval up to
- * 65535, into a gray image scaled to 0..255. */
+ * 65535, into a gray image scaled to 0..255; sn_pgm_read from a stream, at
+ * most SN_IMAGE_MAX_FILE bytes of it. Bytes after the last pixel are not
+ * read. */
 int sn_pgm_decode(const uint8_t *pgm, size_t len, sn_image *gray,
                   sn_error *err);
+int sn_pgm_read(FILE *f, sn_image *gray, sn_error *err);
 
-/* Reads a PNG or PGM file, told apart by its first bytes, not its name.
- * The result is RGBA for a PNG, gray for a PGM. Messages start with path. */
+/* Reads a PNG or PGM file (or pipe), told apart by its first byte, not its
+ * name: anything else is refused after one byte. The result is RGBA for a
+ * PNG, gray for a PGM. Messages start with path. */
 int sn_image_read(const char *path, sn_image *img, sn_error *err);
 
 /* Converts to gray (Rec. 601 luma); transparent pixels are composited over

@@ -23,13 +23,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "alloc.h"
 #include "atomic_file.h"
+#include "bytes.h"
+#include "checked.h"
 #include "error.h"
+#include "read_file.h"
 #include "simdnet.h"
-#include "trainer.h"
+#include "trainer_access.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "checkpoint.c assumes a little-endian host (float32 written as stored)"
@@ -38,71 +40,76 @@
 static const char ck_magic[8] = {'S', 'I', 'M', 'D', 'N', 'E', 'T', 'C'};
 enum { CK_VERSION = 1 };
 
-/* The fields after the layer sizes, in file order (docs/checkpoint-format.md). */
-enum {
-    F_NPARAMS = 0, F_BATCH = 8, F_LR = 16, F_EPS = 20, F_OPTIMIZER = 24,
-    F_SHUFFLE = 28, F_SHUFFLE_SEED = 32, F_ENGINE = 40, F_ISA = 44,
-    F_THREADS = 48, F_DATA_CRC = 52, F_SEED = 56, F_EPOCHS = 64, F_EPOCH = 72,
-    F_BATCHES_DONE = 80, F_DATA_COUNT = 88, F_DATA_INPUTS = 96, F_NCOSTS = 104,
-    FIELDS_BYTES = 112
-};
+/* Bytes of the fields after the layer sizes (docs/checkpoint-format.md). */
+enum { FIELDS_BYTES = 112 };
+
+/* The fields after the layer sizes as the file holds them, in file order,
+ * before any is believed. */
+typedef struct ck_fields {
+    uint64_t nparams, batch;
+    float lr, eps;
+    uint32_t optimizer, shuffle;
+    uint64_t shuffle_seed;
+    uint32_t engine, isa, threads, data_crc;
+    uint64_t seed, epochs, epoch, batches_done, data_count, data_inputs;
+    uint64_t ncosts;
+} ck_fields;
+
+static void put_fields(sn_put_cursor *c, const ck_fields *v)
+{
+    sn_put_next_u64(c, v->nparams);
+    sn_put_next_u64(c, v->batch);
+    sn_put_next_f32(c, v->lr);
+    sn_put_next_f32(c, v->eps);
+    sn_put_next_u32(c, v->optimizer);
+    sn_put_next_u32(c, v->shuffle);
+    sn_put_next_u64(c, v->shuffle_seed);
+    sn_put_next_u32(c, v->engine);
+    sn_put_next_u32(c, v->isa);
+    sn_put_next_u32(c, v->threads);
+    sn_put_next_u32(c, v->data_crc);
+    sn_put_next_u64(c, v->seed);
+    sn_put_next_u64(c, v->epochs);
+    sn_put_next_u64(c, v->epoch);
+    sn_put_next_u64(c, v->batches_done);
+    sn_put_next_u64(c, v->data_count);
+    sn_put_next_u64(c, v->data_inputs);
+    sn_put_next_u64(c, v->ncosts);
+}
+
+static ck_fields get_fields(sn_get_cursor *c)
+{
+    ck_fields v;
+    v.nparams = sn_get_next_u64(c);
+    v.batch = sn_get_next_u64(c);
+    v.lr = sn_get_next_f32(c);
+    v.eps = sn_get_next_f32(c);
+    v.optimizer = sn_get_next_u32(c);
+    v.shuffle = sn_get_next_u32(c);
+    v.shuffle_seed = sn_get_next_u64(c);
+    v.engine = sn_get_next_u32(c);
+    v.isa = sn_get_next_u32(c);
+    v.threads = sn_get_next_u32(c);
+    v.data_crc = sn_get_next_u32(c);
+    v.seed = sn_get_next_u64(c);
+    v.epochs = sn_get_next_u64(c);
+    v.epoch = sn_get_next_u64(c);
+    v.batches_done = sn_get_next_u64(c);
+    v.data_count = sn_get_next_u64(c);
+    v.data_inputs = sn_get_next_u64(c);
+    v.ncosts = sn_get_next_u64(c);
+    return v;
+}
 
 /* Largest header: magic, version, nsizes, the sizes, the fields. */
 #define CK_MAX_HEADER (16 + 4 * SN_MAX_LAYERS + FIELDS_BYTES)
 
-/* Streams of unknown length (pipes) are read in a buffer that starts this
- * large and doubles as data arrives. */
-#define GROW_START_BYTES ((size_t)1 << 20)
-
-/* Most threads a checkpoint may claim (the trainer's limit). */
-#define CK_MAX_THREADS SN_MAX_THREADS
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_f32(unsigned char *p, float v)
-{
-    uint32_t u;
-    memcpy(&u, &v, 4);
-    put_u32(p, u);
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
-static float get_f32(const unsigned char *p)
-{
-    const uint32_t u = get_u32(p);
-    float v;
-    memcpy(&v, &u, 4);
-    return v;
-}
-
 uint32_t sn_dataset_crc(const sn_dataset *ds)
 {
-    uLong crc = crc32_z(0L, Z_NULL, 0);
     if (ds->count == 0)
-        return (uint32_t)crc;
-    crc = crc32_z(crc, ds->labels, ds->count);
-    crc = crc32_z(crc, ds->pixels, ds->count * ds->input_size);
-    return (uint32_t)crc;
+        return sn_crc32(0, NULL, 0);
+    const uint32_t crc = sn_crc32(0, ds->labels, ds->count);
+    return sn_crc32(crc, ds->pixels, ds->count * ds->input_size);
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -111,61 +118,107 @@ uint32_t sn_dataset_crc(const sn_dataset *ds)
 static int commit_with_crc(sn_atomic_file *af, sn_error *err)
 {
     unsigned char tail[4];
-    put_u32(tail, (uint32_t)af->crc);
+    sn_put_u32(tail, (uint32_t)af->crc);
     sn_atomic_write(af, tail, 4);
     return sn_atomic_commit(af, err);
 }
 
-static size_t batches_per_epoch(size_t count, size_t batch)
+size_t sn_batches_per_epoch(size_t count, size_t batch)
 {
-    return count / batch + (count % batch != 0);
+    return batch == 0 ? 0 : count / batch + (count % batch != 0);
+}
+
+/* A run's position and sizes, held to the limits of a run (simdnet.h):
+ * the one check behind saving, loading, sn_run_state_check and resuming,
+ * on 64-bit values so that a file's fields are checked before they are
+ * narrowed. Messages start with `prefix`. */
+static int check_position(uint64_t count, uint64_t batch, uint64_t epochs,
+                          uint64_t epoch, uint64_t done, uint64_t ncosts,
+                          const char *prefix, sn_error *err)
+{
+    if (count < 1 || count > SN_MAX_SAMPLES)
+        return sn_set_error(err, "%s%llu training samples (expected 1 to "
+                                 "%llu)", prefix, (unsigned long long)count,
+                            (unsigned long long)SN_MAX_SAMPLES);
+    if (batch < 1 || batch > SN_MAX_BATCH || batch > count)
+        return sn_set_error(err, "%sbatch %llu (expected 1 to %llu, the "
+                                 "training samples, at most %d)", prefix,
+                            (unsigned long long)batch,
+                            (unsigned long long)count, SN_MAX_BATCH);
+    if (epochs < 1 || epochs > SN_MAX_EPOCHS)
+        return sn_set_error(err, "%s%llu epochs (expected 1 to %d)", prefix,
+                            (unsigned long long)epochs, SN_MAX_EPOCHS);
+    const uint64_t nb = count / batch + (count % batch != 0);
+    if (epoch > epochs || done >= nb || (epoch == epochs && done != 0))
+        return sn_set_error(err, "%sposition outside the run: epoch %llu "
+                                 "of %llu, %llu of its %llu batches done",
+                            prefix, (unsigned long long)epoch + 1,
+                            (unsigned long long)epochs,
+                            (unsigned long long)done, (unsigned long long)nb);
+    /* At most 10^6 epochs of 2^32 batches: no overflow, checked anyway. */
+    uint64_t applied;
+    if (sn_mul_add_overflow(epoch, nb, done, &applied) ||
+        (ncosts != 0 && ncosts != applied))
+        return sn_set_error(err, "%s%llu batch costs for a position after "
+                                 "%llu batches", prefix,
+                            (unsigned long long)ncosts,
+                            (unsigned long long)applied);
+    if (!sn_fits_size(ncosts) || ncosts > SIZE_MAX / sizeof(float))
+        return sn_set_error(err, "%s%llu batch costs: too many for this "
+                                 "machine", prefix, (unsigned long long)ncosts);
+    return 0;
+}
+
+int sn_run_state_check(const sn_run_state *run, size_t batch, sn_error *err)
+{
+    if (run->ncosts != 0 && !run->costs)
+        return sn_set_error(err, "%zu batch costs and no cost array",
+                            run->ncosts);
+    return check_position(run->data_count, batch, run->epochs, run->epoch,
+                          run->batches_done, run->ncosts, "", err);
 }
 
 int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
                        const char *path, sn_error *err)
 {
-    const sn_net *net = t->net;
-    const sn_train_config *cfg = &t->cfg;
+    const sn_net *net = sn_trainer_net(t);
+    const sn_train_config *cfg = sn_trainer_config(t);
     const size_t nsizes = net->nlayers + 1;
-    const size_t nb = batches_per_epoch(run->data_count, cfg->batch);
-    if (run->data_count == 0 || run->epoch > run->epochs ||
-        run->batches_done >= nb ||
-        (run->epoch == run->epochs && run->batches_done != 0))
-        return sn_set_error(err, "%s: bad run position (epoch %zu of %zu, "
-                                 "batch %zu of %zu)", path, run->epoch,
-                            run->epochs, run->batches_done, nb);
-    if (run->ncosts != 0 &&
-        run->ncosts != run->epoch * nb + run->batches_done)
-        return sn_set_error(err, "%s: %zu batch costs for a position after "
-                                 "%zu batches", path, run->ncosts,
-                            run->epoch * nb + run->batches_done);
+    if (sn_run_state_check(run, cfg->batch, err) != 0)
+        return sn_prefix_error(err, "%s: cannot checkpoint this run: ", path);
 
+    const ck_fields fields = {
+        .nparams = net->nparams,
+        .batch = cfg->batch,
+        .lr = cfg->lr,
+        .eps = cfg->eps,
+        .optimizer = (uint32_t)cfg->optimizer,
+        .shuffle = cfg->shuffle != 0,
+        .shuffle_seed = cfg->shuffle_seed,
+        .engine = (uint32_t)cfg->engine,
+        .isa = (uint32_t)sn_kernels_isa(cfg->kernels),
+        .threads = (uint32_t)sn_trainer_threads(t),
+        .data_crc = run->data_crc,
+        .seed = run->seed,
+        .epochs = run->epochs,
+        .epoch = run->epoch,
+        .batches_done = run->batches_done,
+        .data_count = run->data_count,
+        .data_inputs = run->data_inputs,
+        .ncosts = run->ncosts,
+    };
     unsigned char head[CK_MAX_HEADER];
-    memcpy(head, ck_magic, 8);
-    put_u32(head + 8, CK_VERSION);
-    put_u32(head + 12, (uint32_t)nsizes);
+    sn_put_cursor c = sn_put_begin(head, sizeof head);
+    sn_put_bytes(&c, ck_magic, 8);
+    sn_put_next_u32(&c, CK_VERSION);
+    sn_put_next_u32(&c, (uint32_t)nsizes);
     for (size_t i = 0; i < nsizes; i++)
-        put_u32(head + 16 + 4 * i, (uint32_t)net->sizes[i]);
-    unsigned char *f = head + 16 + 4 * nsizes;
-    put_u64(f + F_NPARAMS, net->nparams);
-    put_u64(f + F_BATCH, cfg->batch);
-    put_f32(f + F_LR, cfg->lr);
-    put_f32(f + F_EPS, cfg->eps);
-    put_u32(f + F_OPTIMIZER, (uint32_t)cfg->optimizer);
-    put_u32(f + F_SHUFFLE, cfg->shuffle != 0);
-    put_u64(f + F_SHUFFLE_SEED, cfg->shuffle_seed);
-    put_u32(f + F_ENGINE, (uint32_t)cfg->engine);
-    put_u32(f + F_ISA, (uint32_t)sn_kernels_isa(cfg->kernels));
-    put_u32(f + F_THREADS, (uint32_t)t->threads);
-    put_u32(f + F_DATA_CRC, run->data_crc);
-    put_u64(f + F_SEED, run->seed);
-    put_u64(f + F_EPOCHS, run->epochs);
-    put_u64(f + F_EPOCH, run->epoch);
-    put_u64(f + F_BATCHES_DONE, run->batches_done);
-    put_u64(f + F_DATA_COUNT, run->data_count);
-    put_u64(f + F_DATA_INPUTS, run->data_inputs);
-    put_u64(f + F_NCOSTS, run->ncosts);
-    const size_t head_len = 16 + 4 * nsizes + FIELDS_BYTES;
+        sn_put_next_u32(&c, (uint32_t)net->sizes[i]);
+    put_fields(&c, &fields);
+    if (c.failed)
+        return sn_set_error(err, "%s: %zu layer sizes do not fit a "
+                                 "checkpoint header", path, nsizes);
+    const size_t head_len = c.pos;
 
     /* The accumulators in the parameters' layout (the sparse engine keeps
      * its first layer's transposed). */
@@ -190,30 +243,15 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
 
 /* ------------------------------------------------------------------ reading */
 
-/* Reads up to len bytes; fewer only at the end of the file. */
-static int read_upto(FILE *f, const char *path, void *buf, size_t len,
-                     size_t *got, sn_error *err)
-{
-    *got = fread(buf, 1, len, f);
-    if (*got < len && ferror(f))
-        return sn_set_error(err, "%s: read error: %s", path, strerror(errno));
-    return 0;
-}
-
-/* Whether a 64-bit field fits in a size_t (32-bit hosts). */
-static int fits_size(uint64_t v)
-{
-    return (uint64_t)(size_t)v == v;
-}
-
 static int corrupt(sn_error *err, const char *path, const char *what)
 {
     return sn_set_error(err, "%s: corrupt checkpoint: %s", path, what);
 }
 
-/* Checks the fields of a header whose layer sizes are valid, fills ck (but
- * allocates nothing) and returns the total file length they promise. */
-static int parse_fields(sn_checkpoint *ck, const unsigned char *f,
+/* Checks the fields of a header (every one held to what a run can have),
+ * fills ck (but allocates nothing) and returns the total file length they
+ * promise. */
+static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
                         const size_t *sizes, size_t nsizes, const char *path,
                         uint64_t *total, sn_error *err)
 {
@@ -221,117 +259,84 @@ static int parse_fields(sn_checkpoint *ck, const unsigned char *f,
     size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS];
     if (sn_net_shape(sizes, nsizes, w_off, b_off, &need, err) != 0)
         return sn_prefix_error(err, "%s: corrupt checkpoint: ", path);
-    if (get_u64(f + F_NPARAMS) != need)
+    if (v->nparams != need)
         return sn_set_error(err, "%s: corrupt checkpoint: it declares %llu "
                                  "parameters, its layer sizes need %zu", path,
-                            (unsigned long long)get_u64(f + F_NPARAMS), need);
-
-    const uint64_t batch = get_u64(f + F_BATCH);
-    const float lr = get_f32(f + F_LR), eps = get_f32(f + F_EPS);
-    const uint32_t optimizer = get_u32(f + F_OPTIMIZER);
-    const uint32_t shuffle = get_u32(f + F_SHUFFLE);
-    const uint32_t engine = get_u32(f + F_ENGINE);
-    const uint32_t isa = get_u32(f + F_ISA);
-    const uint32_t threads = get_u32(f + F_THREADS);
-    const uint64_t epochs = get_u64(f + F_EPOCHS);
-    const uint64_t epoch = get_u64(f + F_EPOCH);
-    const uint64_t done = get_u64(f + F_BATCHES_DONE);
-    const uint64_t count = get_u64(f + F_DATA_COUNT);
-    const uint64_t inputs = get_u64(f + F_DATA_INPUTS);
-    const uint64_t ncosts = get_u64(f + F_NCOSTS);
-
-    if (batch < 1 || !fits_size(batch))
-        return corrupt(err, path, "batch size out of range");
-    if (!isfinite(lr) || lr <= 0.0f)
+                            (unsigned long long)v->nparams, need);
+    if (!isfinite(v->lr) || v->lr <= 0.0f)
         return corrupt(err, path, "learning rate not a positive number");
-    if (!isfinite(eps) || eps < 0.0f)
-        return corrupt(err, path, "epsilon not a non-negative number");
-    if (optimizer > SN_OPT_SGD)
-        return corrupt(err, path, "unknown optimizer");
-    if (shuffle > 1)
+    if (!isfinite(v->eps) || v->eps <= 0.0f) /* as sn_trainer_create asks */
+        return corrupt(err, path, "epsilon not a positive number");
+    if (v->optimizer > SN_OPT_SGD)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown optimizer "
+                                 "%u", path, v->optimizer);
+    if (v->shuffle > 1)
         return corrupt(err, path, "shuffle flag not 0 or 1");
-    if (engine > SN_ENGINE_SPARSE)
-        return corrupt(err, path, "unknown engine");
-    if (isa >= SN_ISA_COUNT)
-        return corrupt(err, path, "unknown kernel set");
-    if (threads < 1 || threads > CK_MAX_THREADS)
-        return corrupt(err, path, "thread count out of range");
-    if (count < 1 || !fits_size(count) || inputs != sizes[0])
-        return corrupt(err, path, "training set shape does not fit the "
-                                  "network");
-    const uint64_t nb = count / batch + (count % batch != 0);
-    if (epochs < 1 || epoch > epochs || done >= nb ||
-        (epoch == epochs && done != 0))
-        return corrupt(err, path, "position outside the run");
-    /* epoch * nb + done batches so far: at most 2^64 / nb epochs. */
-    if (epoch > (UINT64_MAX - done) / nb)
-        return corrupt(err, path, "position outside the run");
-    const uint64_t applied = epoch * nb + done;
-    if (ncosts != 0 && ncosts != applied)
-        return corrupt(err, path, "batch cost count does not match the "
-                                  "position");
-    if (!fits_size(ncosts) || ncosts > SIZE_MAX / sizeof(float) ||
-        ncosts > (UINT64_MAX - 4 - CK_MAX_HEADER - 8 * (uint64_t)need) / 4)
-        return corrupt(err, path, "too many batch costs");
+    if (v->engine > SN_ENGINE_SPARSE)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown engine %u",
+                            path, v->engine);
+    if (v->isa >= SN_ISA_COUNT)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown kernel set "
+                                 "%u", path, v->isa);
+    if (v->threads < 1 || v->threads > SN_MAX_THREADS)
+        return sn_set_error(err, "%s: corrupt checkpoint: %u threads "
+                                 "(expected 1 to %d)", path, v->threads,
+                            SN_MAX_THREADS);
+    if (v->data_inputs != sizes[0])
+        return sn_set_error(err, "%s: corrupt checkpoint: samples of %llu "
+                                 "inputs for a first layer of %zu", path,
+                            (unsigned long long)v->data_inputs, sizes[0]);
+    char prefix[64 + 4096];
+    snprintf(prefix, sizeof prefix, "%s: corrupt checkpoint: ", path);
+    if (check_position(v->data_count, v->batch, v->epochs, v->epoch,
+                       v->batches_done, v->ncosts, prefix, err) != 0)
+        return -1;
+    /* header + parameters and accumulators + costs + CRC, checked. */
+    uint64_t len = 16 + 4 * (uint64_t)nsizes + FIELDS_BYTES + 4;
+    if (sn_mul_add_overflow(8, need, len, &len) ||
+        sn_mul_add_overflow(4, v->ncosts, len, &len))
+        return corrupt(err, path, "too large");
 
     ck->cfg = sn_train_config_default();
-    ck->cfg.batch = (size_t)batch;
-    ck->cfg.lr = lr;
-    ck->cfg.eps = eps;
-    ck->cfg.optimizer = (sn_optimizer)optimizer;
-    ck->cfg.shuffle = (int)shuffle;
-    ck->cfg.shuffle_seed = get_u64(f + F_SHUFFLE_SEED);
-    ck->cfg.engine = (sn_engine_kind)engine;
-    ck->cfg.threads = (int)threads;
-    ck->isa = (sn_isa)isa;
-    ck->run.seed = get_u64(f + F_SEED);
-    ck->run.epochs = (size_t)epochs;
-    ck->run.epoch = (size_t)epoch;
-    ck->run.batches_done = (size_t)done;
-    ck->run.data_count = (size_t)count;
-    ck->run.data_inputs = (size_t)inputs;
-    ck->run.data_crc = get_u32(f + F_DATA_CRC);
-    ck->run.ncosts = (size_t)ncosts;
-    *total = 16 + 4 * (uint64_t)nsizes + FIELDS_BYTES +
-             8 * (uint64_t)need + 4 * ncosts + 4;
+    ck->cfg.batch = (size_t)v->batch;
+    ck->cfg.lr = v->lr;
+    ck->cfg.eps = v->eps;
+    ck->cfg.optimizer = (sn_optimizer)v->optimizer;
+    ck->cfg.shuffle = (int)v->shuffle;
+    ck->cfg.shuffle_seed = v->shuffle_seed;
+    ck->cfg.engine = (sn_engine_kind)v->engine;
+    ck->cfg.threads = (int)v->threads;
+    ck->isa = (sn_isa)v->isa;
+    ck->run.seed = v->seed;
+    ck->run.epochs = (size_t)v->epochs;
+    ck->run.epoch = (size_t)v->epoch;
+    ck->run.batches_done = (size_t)v->batches_done;
+    ck->run.data_count = (size_t)v->data_count;
+    ck->run.data_inputs = (size_t)v->data_inputs;
+    ck->run.data_crc = v->data_crc;
+    ck->run.ncosts = (size_t)v->ncosts;
+    *total = len;
     return 0;
 }
 
 /* Reads the `len` bytes after the header. A regular file's length has
- * been checked (`known`); for other files (pipes) the buffer grows only as
- * data arrives. */
+ * been checked (`known`): one allocation; for other files (pipes) the
+ * buffer grows only as data arrives. */
 static int read_rest(FILE *f, const char *path, size_t len, int known,
                      unsigned char **out, sn_error *err)
 {
-    size_t cap = known || len < GROW_START_BYTES ? len : GROW_START_BYTES;
-    unsigned char *buf = sn_alloc_array(cap, 1);
+    sn_stdio_source src = {f, path};
     size_t got = 0;
-    for (;;) {
-        if (!buf)
-            return sn_set_error(err, "%s: out of memory (%zu bytes)", path,
-                                cap);
-        size_t n;
-        if (read_upto(f, path, buf + got, cap - got, &n, err) != 0) {
-            sn_free(buf);
-            return -1;
-        }
-        got += n;
-        if (got < cap || cap == len)
-            break;
-        const size_t grown = cap > len / 2 ? len : 2 * cap;
-        unsigned char *bigger = sn_alloc_array(grown, 1);
-        if (bigger)
-            memcpy(bigger, buf, got);
-        sn_free(buf);
-        buf = bigger;
-        cap = grown;
-    }
+    if (sn_read_growing(sn_stdio_read, &src, len,
+                        known ? len : SN_GROW_START_BYTES, path,
+                        "the checkpoint's body", out, &got, err) != 0)
+        return -1;
     if (got < len) {
-        sn_free(buf);
+        sn_free(*out);
+        *out = NULL;
         return sn_set_error(err, "%s: truncated checkpoint: %zu of the %zu "
                                  "bytes after the header", path, got, len);
     }
-    *out = buf;
     return 0;
 }
 
@@ -348,6 +353,7 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     unsigned char head[CK_MAX_HEADER];
     unsigned char *body = NULL;
     sn_checkpoint tmp = {0};
+    sn_stdio_source src = {f, path};
     size_t got;
     struct stat st;
     if (fstat(fileno(f), &st) != 0) {
@@ -358,38 +364,40 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
         sn_set_error(err, "%s: is a directory, not a checkpoint", path);
         goto out;
     }
-    if (read_upto(f, path, head, 16, &got, err) != 0)
+    if (sn_stdio_read(&src, head, 16, &got, err) != 0)
         goto out;
     if (got < 16 || memcmp(head, ck_magic, 8) != 0) {
         sn_set_error(err, "%s: not a simdnet checkpoint (%s)", path,
                      got < 8 ? "shorter than its header" : "bad magic");
         goto out;
     }
-    const uint32_t version = get_u32(head + 8);
+    sn_get_cursor c = sn_get_begin(head + 8, 8);
+    const uint32_t version = sn_get_next_u32(&c);
     if (version != CK_VERSION) {
         sn_set_error(err, "%s: checkpoint version %u, this simdnet reads "
                           "version %d", path, version, CK_VERSION);
         goto out;
     }
-    const uint32_t nsizes = get_u32(head + 12);
+    const uint32_t nsizes = sn_get_next_u32(&c);
     if (nsizes < 2 || nsizes > SN_MAX_LAYERS) {
         sn_set_error(err, "%s: corrupt checkpoint: %u layer sizes (expected "
                           "2 to %d)", path, nsizes, SN_MAX_LAYERS);
         goto out;
     }
     const size_t head_len = 16 + 4 * (size_t)nsizes + FIELDS_BYTES;
-    if (read_upto(f, path, head + 16, head_len - 16, &got, err) != 0)
+    if (sn_stdio_read(&src, head + 16, head_len - 16, &got, err) != 0)
         goto out;
     if (got < head_len - 16) {
         sn_set_error(err, "%s: truncated checkpoint (header cut short)", path);
         goto out;
     }
+    c = sn_get_begin(head + 16, head_len - 16);
     size_t sizes[SN_MAX_LAYERS];
     for (uint32_t i = 0; i < nsizes; i++)
-        sizes[i] = get_u32(head + 16 + 4 * i);
+        sizes[i] = sn_get_next_u32(&c);
+    const ck_fields fields = get_fields(&c);
     uint64_t total = 0;
-    if (parse_fields(&tmp, head + 16 + 4 * nsizes, sizes, nsizes, path,
-                     &total, err) != 0)
+    if (parse_fields(&tmp, &fields, sizes, nsizes, path, &total, err) != 0)
         goto out;
     /* The header's promise against the file's length, before allocating. */
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size != total) {
@@ -399,7 +407,7 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
                      (long long)st.st_size, (unsigned long long)total);
         goto out;
     }
-    if (!fits_size(total - head_len)) {
+    if (!sn_fits_size(total - head_len)) {
         sn_set_error(err, "%s: checkpoint too large for this machine", path);
         goto out;
     }
@@ -412,9 +420,9 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
                      path);
         goto out;
     }
-    uLong crc = crc32_z(crc32_z(0L, Z_NULL, 0), head, head_len);
-    crc = crc32_z(crc, body, rest - 4);
-    if (get_u32(body + rest - 4) != (uint32_t)crc) {
+    const uint32_t crc = sn_crc32(sn_crc32(0, head, head_len), body,
+                                  rest - 4);
+    if (!sn_crc_trailer_ok(crc, body + rest - 4)) {
         sn_set_error(err, "%s: corrupt checkpoint: checksum mismatch", path);
         goto out;
     }
@@ -437,6 +445,21 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     if (tmp.run.ncosts)
         memcpy(tmp.run.costs, body + 2 * pbytes,
                tmp.run.ncosts * sizeof(float));
+    /* No run writes these: a non-finite weight, or a sum of squares that
+     * is negative or not finite, would only come back as a NaN cost
+     * blamed on the learning rate. */
+    for (size_t i = 0; i < tmp.net.nparams; i++) {
+        if (!isfinite(tmp.net.params[i])) {
+            sn_set_error(err, "%s: corrupt checkpoint: parameter %zu is not "
+                              "a finite number", path, i);
+            goto out;
+        }
+        if (!isfinite(tmp.accum[i]) || tmp.accum[i] < 0.0f) {
+            sn_set_error(err, "%s: corrupt checkpoint: accumulator %zu is "
+                              "negative or not finite", path, i);
+            goto out;
+        }
+    }
     *ck = tmp;
     memset(&tmp, 0, sizeof tmp);
     rc = 0;
@@ -477,8 +500,13 @@ static int differ(sn_error *err, const char *what, float had, float want)
 int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
                          const sn_dataset *train, sn_error *err)
 {
-    const sn_net *net = t->net;
-    const sn_train_config *cfg = &t->cfg;
+    sn_net *net = sn_trainer_net(t);
+    const sn_train_config *cfg = sn_trainer_config(t);
+    /* ck is a public struct: what the reader checked may have changed. */
+    if (!ck->accum || !ck->net.params)
+        return sn_set_error(err, "the checkpoint holds no parameters");
+    if (sn_run_state_check(&ck->run, ck->cfg.batch, err) != 0)
+        return sn_prefix_error(err, "the checkpoint's run: ");
     int same = net->nlayers == ck->net.nlayers;
     for (size_t i = 0; same && i <= net->nlayers; i++)
         same = net->sizes[i] == ck->net.sizes[i];
@@ -496,8 +524,8 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
     if (cfg->optimizer != ck->cfg.optimizer)
         return sn_set_error(err, "the checkpoint's run used %s, this one "
                                  "asks for %s",
-                            ck->cfg.optimizer == SN_OPT_SGD ? "sgd" : "adagrad",
-                            cfg->optimizer == SN_OPT_SGD ? "sgd" : "adagrad");
+                            sn_optimizer_name(ck->cfg.optimizer),
+                            sn_optimizer_name(cfg->optimizer));
     /* Compared as bits: the same flag value parses to the same float. */
     if (memcmp(&cfg->lr, &ck->cfg.lr, sizeof cfg->lr) != 0)
         return differ(err, "learning rate", ck->cfg.lr, cfg->lr);
@@ -522,8 +550,8 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
                                  "checkpoint's (CRC-32 %08x, checkpoint "
                                  "%08x): same size, other samples",
                             (unsigned)crc, (unsigned)ck->run.data_crc);
-    if (t->net->params != ck->net.params) /* a trainer on a copy of it */
-        memcpy(t->net->params, ck->net.params, net->nparams * sizeof(float));
+    if (net->params != ck->net.params) /* a trainer on a copy of it */
+        memcpy(net->params, ck->net.params, net->nparams * sizeof(float));
     sn_trainer_set_accum(t, ck->accum);
     return 0;
 }

@@ -4,8 +4,9 @@
  * An IDX file is a big-endian header (magic number, then one 32-bit size per
  * dimension) followed by the data. Images: magic 0x00000803, count, rows,
  * cols, then count*rows*cols pixels. Labels: magic 0x00000801, count, then
- * count bytes. Files may be raw or gzip-compressed: zlib's gzread reads both,
- * telling them apart by content, so a renamed file still loads.
+ * count bytes. Files may be raw or one gzip stream, told apart by content
+ * (zfile.h), so a renamed file still loads; nothing may follow the gzip
+ * stream.
  *
  * The header is a promise the file must keep exactly: fewer bytes is
  * truncation, more is a sign that the dimensions are wrong. Memory follows the
@@ -16,6 +17,8 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "read_file.h"
+#include "zfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define IDX_MAGIC_LABELS 0x00000801u
 #define IDX_MAGIC_IMAGES 0x00000803u
@@ -39,23 +41,13 @@
  * one allocation with no copy. */
 #define GZ_GUESS_RATIO 16u
 
-/* zlib's input buffer. Large reads inflate straight into the caller's
- * buffer; a large input buffer keeps the read() calls few. */
-#define GZ_BUFFER_BYTES (1u << 20)
-
-/* gzread takes an unsigned length and returns an int: read in pieces. */
-#define GZ_MAX_READ (1u << 30)
-
-/* Streams of unknown size (pipes) start with this much and double. */
-#define GROW_START_BYTES ((size_t)1 << 20)
-
 /* How far past the promised data we look when reporting trailing bytes. */
 #define TRAILING_PROBE_BYTES 4096
 
 /* One open IDX file. file_bytes is known only for regular files. */
 typedef struct idx_file {
     const char *path;
-    gzFile gz;
+    sn_zfile z;
     int size_known;
     uint64_t file_bytes;
     uint32_t magic;
@@ -69,46 +61,9 @@ static uint32_t load_be32(const unsigned char *p)
            (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* zlib prefixes its messages with the name given to gzdopen ("<fd:3>: ");
- * our messages already name the file. */
-static const char *gz_reason(gzFile gz)
-{
-    int errnum = Z_OK;
-    const char *msg = gzerror(gz, &errnum);
-    if (msg == NULL || *msg == '\0')
-        return "unknown zlib error";
-    if (strncmp(msg, "<fd:", 4) == 0) {
-        const char *colon = strstr(msg, ": ");
-        if (colon)
-            return colon + 2;
-    }
-    return msg;
-}
-
-/* zlib marks a compressed stream that stops before its end (no final block
- * or no CRC trailer) with Z_BUF_ERROR, and still hands out what it had. */
-static int gz_cut_short(gzFile gz)
-{
-    int errnum = Z_OK;
-    gzerror(gz, &errnum);
-    return errnum == Z_BUF_ERROR;
-}
-
-/* gzread failed: either the disk (Z_ERRNO) or the compressed data. */
-static int gz_failure(const idx_file *f, sn_error *err)
-{
-    int errnum = Z_OK;
-    gzerror(f->gz, &errnum);
-    if (errnum == Z_ERRNO)
-        return sn_set_error(err, "%s: read error: %s", f->path,
-                            gz_reason(f->gz));
-    return sn_set_error(err, "%s: corrupt gzip data: %s", f->path,
-                        gz_reason(f->gz));
-}
-
 static const char *format_name(const idx_file *f)
 {
-    return gzdirect(f->gz) ? "file" : "decompressed data";
+    return sn_zfile_is_gzip(&f->z) ? "decompressed data" : "file";
 }
 
 static int idx_open(idx_file *f, const char *path, sn_error *err)
@@ -138,44 +93,26 @@ static int idx_open(idx_file *f, const char *path, sn_error *err)
         f->size_known = 1;
         f->file_bytes = (uint64_t)st.st_size;
     }
-    f->gz = gzdopen(fd, "rb");
-    if (f->gz == NULL) {
-        close(fd);
-        return sn_set_error(err, "%s: cannot open: out of memory", path);
-    }
-    if (gzbuffer(f->gz, GZ_BUFFER_BYTES) != 0) {
-        gzclose(f->gz);
-        f->gz = NULL;
-        return sn_set_error(err, "%s: cannot set up the zlib buffer", path);
-    }
-    return 0;
+    return sn_zfile_open(&f->z, fd, path, err);
 }
 
 static void idx_close(idx_file *f)
 {
-    if (f->gz)
-        gzclose(f->gz);
-    f->gz = NULL;
+    sn_zfile_close(&f->z);
 }
 
 /* Reads up to len bytes; fewer only at the end of the data. */
 static int idx_read(idx_file *f, void *buf, size_t len, size_t *got,
                     sn_error *err)
 {
-    unsigned char *p = buf;
-    *got = 0;
-    while (*got < len) {
-        size_t want = len - *got;
-        if (want > GZ_MAX_READ)
-            want = GZ_MAX_READ;
-        int n = gzread(f->gz, p + *got, (unsigned)want);
-        if (n < 0)
-            return gz_failure(f, err);
-        if (n == 0)
-            break;
-        *got += (size_t)n;
-    }
-    return 0;
+    return sn_zfile_read(&f->z, buf, len, got, err);
+}
+
+/* idx_read as a source for sn_read_growing. */
+static int idx_source(void *src, void *buf, size_t len, size_t *got,
+                      sn_error *err)
+{
+    return idx_read(src, buf, len, got, err);
 }
 
 static const char *describe_magic(uint32_t magic)
@@ -198,14 +135,14 @@ static int idx_read_header(idx_file *f, uint32_t expected_magic,
     size_t got = 0;
     if (idx_read(f, hdr, want, &got, err) != 0)
         return -1;
-    if (got == 0 && !gz_cut_short(f->gz))
+    if (got == 0 && !sn_zfile_cut_short(&f->z))
         return sn_set_error(err, "%s: file is empty (its %s holds 0 bytes)",
                             f->path, format_name(f));
     if (got < want)
         return sn_set_error(err,
                             "%s: truncated header: expected %zu bytes, got "
                             "%zu%s", f->path, want, got,
-                            gz_cut_short(f->gz)
+                            sn_zfile_cut_short(&f->z)
                                 ? " (the gzip stream is cut short)" : "");
     f->magic = load_be32(hdr);
     if (f->magic != expected_magic) {
@@ -236,7 +173,7 @@ static int truncated_error(const idx_file *f, const char *promise,
                         "%zu-byte header (%s), got %llu%s",
                         f->path, (unsigned long long)expected,
                         f->header_bytes, promise, (unsigned long long)got,
-                        gz_cut_short(f->gz) ? " (the gzip stream is cut short)"
+                        sn_zfile_cut_short(&f->z) ? " (the gzip stream is cut short)"
                                             : "");
 }
 
@@ -260,8 +197,8 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
                          const char *hint, uint8_t **out, sn_error *err)
 {
     *out = NULL;
-    size_t capacity = expected;
-    if (f->size_known && gzdirect(f->gz)) {
+    size_t capacity = expected; /* the first buffer */
+    if (f->size_known && !sn_zfile_is_gzip(&f->z)) {
         /* Raw file: its size settles the question before any allocation. */
         uint64_t body = f->file_bytes - f->header_bytes;
         if (body < expected)
@@ -273,42 +210,24 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
         uint64_t guess = f->file_bytes * GZ_GUESS_RATIO;
         if (guess < capacity)
             capacity = (size_t)guess;
-    } else if (capacity > GROW_START_BYTES) {
+    } else if (capacity > SN_GROW_START_BYTES) {
         /* A pipe: no size to go by, so the buffer grows as data arrives. */
-        capacity = GROW_START_BYTES;
+        capacity = SN_GROW_START_BYTES;
     }
 
-    uint8_t *buf = sn_alloc_array(capacity, 1);
-    if (buf == NULL)
-        return sn_set_error(err, "%s: cannot allocate %zu bytes for %s",
-                            f->path, capacity, promise);
+    uint8_t *buf = NULL;
     size_t got = 0;
-    for (;;) {
-        size_t n = 0;
-        if (idx_read(f, buf + got, capacity - got, &n, err) != 0)
-            goto fail;
-        got += n;
-        if (got < capacity || capacity == expected)
-            break;
-        size_t grown = capacity > expected / 2 ? expected : capacity * 2;
-        uint8_t *bigger = sn_alloc_array(grown, 1);
-        if (bigger == NULL) {
-            sn_set_error(err, "%s: cannot allocate %zu bytes for %s", f->path,
-                         grown, promise);
-            goto fail;
-        }
-        memcpy(bigger, buf, got);
-        sn_free(buf);
-        buf = bigger;
-        capacity = grown;
-    }
+    if (sn_read_growing(idx_source, f, expected, capacity, f->path, promise,
+                        &buf, &got, err) != 0)
+        return -1;
     if (got < expected) {
         truncated_error(f, promise, expected, got, err);
         goto fail;
     }
 
-    /* Reading past the end makes zlib check the gzip trailer (CRC and
-     * length), so silent corruption is caught here too. */
+    /* Reading past the end makes inflate check the gzip trailer (CRC and
+     * length), so silent corruption is caught here too, and anything after
+     * the gzip stream is refused. */
     unsigned char probe[TRAILING_PROBE_BYTES];
     size_t extra = 0;
     if (idx_read(f, probe, sizeof probe, &extra, err) != 0)
@@ -318,10 +237,10 @@ static int idx_read_body(idx_file *f, size_t expected, const char *promise,
                        extra == sizeof probe, err);
         goto fail;
     }
-    if (gz_cut_short(f->gz)) {
+    if (sn_zfile_cut_short(&f->z)) {
         sn_set_error(err, "%s: truncated gzip stream: the data is all there "
-                     "but the stream's end is not (zlib: %s)", f->path,
-                     gz_reason(f->gz));
+                     "but the stream's end is not (unexpected end of file)",
+                     f->path);
         goto fail;
     }
     *out = buf;
@@ -481,11 +400,11 @@ int sn_dataset_load(sn_dataset *ds, const char *dir, sn_split split,
             snprintf(looked + used, sizeof looked - used, "%s%s.gz or %s",
                      used ? ", and " : "", names[i], names[i]);
         }
-        return sn_set_error(err,
-                            "MNIST %s set not found in %s: looked for %s; "
-                            "run tools/fetch-mnist.sh %s to download it",
+        /* What is missing only: how to get it is the caller's to say (an
+         * installed library has no tools/ folder). */
+        return sn_set_error(err, "MNIST %s set not found in %s: looked for %s",
                             split == SN_SPLIT_TRAIN ? "training" : "test",
-                            dir, looked, dir);
+                            dir, looked);
     }
     return sn_dataset_read_idx(ds, paths[0], paths[1], max_label, err);
 }

@@ -1,12 +1,67 @@
-/* read_file.c - a whole (small) file in memory (read_file.h). */
+/* read_file.c - data of unknown length in memory that grows with it
+ * (read_file.h). */
 #include "read_file.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "error.h"
+
+/* sn_read_file's first buffer. */
+#define READ_FILE_START_BYTES ((size_t)1 << 16)
+
+int sn_stdio_read(void *src, void *buf, size_t len, size_t *got,
+                  sn_error *err)
+{
+    const sn_stdio_source *s = src;
+    *got = fread(buf, 1, len, s->f);
+    if (*got < len && ferror(s->f))
+        return sn_set_error(err, "%s: read error: %s", s->path,
+                            strerror(errno));
+    return 0;
+}
+
+int sn_read_growing(sn_read_fn read, void *src, size_t want, size_t start,
+                    const char *path, const char *what, unsigned char **out,
+                    size_t *got, sn_error *err)
+{
+    *out = NULL;
+    *got = 0;
+    if (want == SIZE_MAX)
+        return sn_set_error(err, "%s: %s: too large for this machine", path,
+                            what);
+    size_t cap = start < want ? start : want;
+    if (cap == 0 && want > 0)
+        cap = 1; /* doubling from 0 would never grow */
+    unsigned char *buf = sn_alloc_array(cap + 1, 1);
+    for (;;) {
+        if (!buf)
+            return sn_set_error(err, "%s: out of memory for %s (%zu bytes)",
+                                path, what, cap);
+        size_t n = 0;
+        if (read(src, buf + *got, cap - *got, &n, err) != 0) {
+            sn_free(buf);
+            *got = 0;
+            return -1;
+        }
+        *got += n;
+        if (*got < cap || cap == want)
+            break;
+        const size_t grown = cap > want / 2 ? want : 2 * cap;
+        unsigned char *bigger = sn_alloc_array(grown + 1, 1);
+        if (bigger)
+            memcpy(bigger, buf, *got);
+        sn_free(buf);
+        buf = bigger;
+        cap = grown;
+        if (!buf)
+            *got = 0;
+    }
+    *out = buf;
+    return 0;
+}
 
 int sn_read_file(const char *path, size_t max, char **data, size_t *len,
                  sn_error *err)
@@ -16,42 +71,23 @@ int sn_read_file(const char *path, size_t max, char **data, size_t *len,
     FILE *f = fopen(path, "rb");
     if (!f)
         return sn_set_error(err, "%s: %s", path, strerror(errno));
-    size_t cap = (size_t)1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        if (cap >= max) {
-            free(buf);
-            fclose(f);
-            return sn_set_error(err, "%s: larger than the %zu bytes this "
-                                     "reader accepts", path, max);
-        }
-        char *grown = realloc(buf, cap * 2 + 1);
-        if (!grown)
-            free(buf);
-        buf = grown;
-        cap *= 2;
-    }
-    if (!buf) {
-        fclose(f);
-        return sn_set_error(err, "%s: out of memory", path);
-    }
-    const int failed = ferror(f);
-    const int saved = errno;
+    sn_stdio_source src = {f, path};
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    /* One byte more than max tells a file of max bytes from a larger one. */
+    const size_t want = max < SIZE_MAX - 1 ? max + 1 : max;
+    const int rc = sn_read_growing(sn_stdio_read, &src, want,
+                                   READ_FILE_START_BYTES, path, "the file",
+                                   &buf, &n, err);
     fclose(f);
-    if (failed) {
-        free(buf);
-        return sn_set_error(err, "%s: %s", path, strerror(saved));
-    }
+    if (rc != 0)
+        return -1;
     if (n > max) {
-        free(buf);
+        sn_free(buf);
         return sn_set_error(err, "%s: larger than the %zu bytes this reader "
                                  "accepts", path, max);
     }
-    buf[n] = '\0';
-    *data = buf;
+    *data = (char *)buf;
     *len = n;
     return 0;
 }

@@ -14,6 +14,11 @@
  *
  * Unknown fields are ignored; missing optional ones leave a bar or a
  * caption out; only a file with nothing to draw is an error.
+ *
+ * Nothing in the file sizes a fixed table: names are kept whole, lists
+ * grow, and a chart holds at most SN_CHART_MAX_GROUPS groups and
+ * SN_CHART_MAX_SERIES series (a file asking for more is refused, naming
+ * the chart), so that the values (groups x series) stay in proportion.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +29,7 @@
 #include "read_file.h"
 #include "report/json.h"
 #include "report/report.h"
+#include "report/svg.h"
 
 static char *dup_str(const char *s)
 {
@@ -34,19 +40,35 @@ static char *dup_str(const char *s)
     return d;
 }
 
-/* Index of s in list, appending a copy if absent; -1 when out of memory. */
-static long intern(char ***list, size_t *n, const char *s)
+static char *dup_mem(const char *s, size_t n)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*list)[i], s))
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+enum { INTERN_OOM = -1, INTERN_FULL = -2 };
+
+/* Index of s[0..n) in list, appending a copy if absent and the list has
+ * fewer than max entries; INTERN_OOM or INTERN_FULL otherwise. */
+static long intern(char ***list, size_t *count, const char *s, size_t n,
+                   size_t max)
+{
+    for (size_t i = 0; i < *count; i++)
+        if (!strncmp((*list)[i], s, n) && (*list)[i][n] == '\0')
             return (long)i;
-    char **grown = realloc(*list, (*n + 1) * sizeof **list);
+    if (*count >= max)
+        return INTERN_FULL;
+    char **grown = realloc(*list, (*count + 1) * sizeof **list);
     if (!grown)
-        return -1;
+        return INTERN_OOM;
     *list = grown;
-    if (!(grown[*n] = dup_str(s)))
-        return -1;
-    return (long)(*n)++;
+    if (!(grown[*count] = dup_mem(s, n)))
+        return INTERN_OOM;
+    return (long)(*count)++;
 }
 
 static void free_list(char **list, size_t n)
@@ -80,6 +102,10 @@ void sn_chart_set_free(sn_chart_set *set)
 
 static int push_chart(sn_chart_set *set, sn_bar_chart *c, sn_error *err)
 {
+    if (set->n >= SN_CHART_MAX_CHARTS) {
+        chart_free(c);
+        return sn_set_error(err, "more than %d charts", SN_CHART_MAX_CHARTS);
+    }
     sn_bar_chart *grown = realloc(set->charts, (set->n + 1) * sizeof *grown);
     if (!grown) {
         chart_free(c);
@@ -91,34 +117,98 @@ static int push_chart(sn_chart_set *set, sn_bar_chart *c, sn_error *err)
     return 0;
 }
 
-/* "prefix-name" with everything but [a-z0-9] turned into '-'. */
-static char *make_slug(const char *prefix, const char *name)
+/* Adds a group and a series to chart c (if new) and returns the index of
+ * their value, [group * nseries + series], or -1 with err set: out of
+ * memory, or the chart full. Charts are made in two passes over the
+ * results: the first finds every group and series, the values are
+ * allocated, the second finds each value's index. */
+static long chart_slot(sn_bar_chart *c, const char *group, size_t glen,
+                       const char *series, size_t slen, sn_error *err)
 {
-    const size_t n = strlen(prefix) + 1 + strlen(name) + 1;
-    char *s = malloc(n);
-    if (!s)
-        return NULL;
-    snprintf(s, n, "%s-%s", prefix, name);
-    for (char *p = s; *p; p++) {
-        const char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-        *p = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
-    }
+    const long g = intern(&c->groups, &c->ngroups, group, glen,
+                          SN_CHART_MAX_GROUPS);
+    const long s = g < 0 ? g : intern(&c->series, &c->nseries, series, slen,
+                                      SN_CHART_MAX_SERIES);
+    if (g == INTERN_FULL || s == INTERN_FULL)
+        return sn_set_error(err, "chart '%s' would have more than %d %s: "
+                                 "more than one chart can show", c->title,
+                            g == INTERN_FULL ? SN_CHART_MAX_GROUPS
+                                             : SN_CHART_MAX_SERIES,
+                            g == INTERN_FULL ? "groups" : "series");
+    if (g < 0 || s < 0)
+        return sn_set_error(err, "out of memory");
+    return g * (long)c->nseries + s;
+}
+
+/* A malloc'd copy of what b holds (NULL if it ran out of memory). */
+static char *buf_take(sn_buf *b)
+{
+    char *s = sn_buf_failed(b) ? NULL : dup_str(b->data ? b->data : "");
+    sn_buf_free(b);
     return s;
 }
 
-static char *format(const char *fmt, const char *a, const char *b)
+/* FNV-1a, 32 bits: a name's fingerprint in its file name. */
+static uint32_t fnv1a(const char *s, size_t n)
 {
-    const size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, fmt, a, b);
-    return s;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
 }
+
+/* A file name part for a chart: "prefix-name" with the name lowercased,
+ * runs of anything but [a-z0-9] made one '-', at most SLUG_NAME bytes of
+ * it. Where that loses anything (punctuation, case, non-ASCII letters, the
+ * length), the name's hash follows, so that "gemv_t" and "gemv-t" get files
+ * of their own ("-" and 8 hex digits); the report makes the names unique
+ * in the end whatever the hashes do. */
+enum { SLUG_NAME = 40 };
+
+static char *make_slug(const char *prefix, const char *name, size_t n)
+{
+    char part[SLUG_NAME + 1];
+    size_t len = 0;
+    int lossy = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char c = name[i];
+        const int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        const int upper = c >= 'A' && c <= 'Z';
+        if (!alnum && !upper && c != '-')
+            lossy = 1;
+        if (alnum || upper) {
+            if (len == SLUG_NAME) {
+                lossy = 1;
+                break;
+            }
+            part[len++] = upper ? (char)(c - 'A' + 'a') : c;
+            lossy |= upper;
+        } else if (len > 0 && part[len - 1] != '-' && len < SLUG_NAME) {
+            part[len++] = '-';
+        } else {
+            lossy = 1; /* a run of separators, or one at the start */
+        }
+    }
+    while (len > 0 && part[len - 1] == '-') {
+        len--;
+        lossy = 1;
+    }
+    part[len] = '\0';
+    sn_buf b = {0};
+    sn_buf_printf(&b, "%s%s%s", prefix, len ? "-" : "", part);
+    if (lossy || len == 0)
+        sn_buf_printf(&b, "-%08x", (unsigned)fnv1a(name, n));
+    return buf_take(&b);
+}
+
 
 /* ------------------------------------------------------------ Google Benchmark */
 
+/* A run named "op/isa/shape..." (the shape keeps any further slashes), as
+ * lengths into its name in the JSON tree. */
 typedef struct gb_entry {
-    char op[64], isa[64], shape[64];
+    const char *name;
+    size_t op_len, isa_off, isa_len, shape_off;
     double gflops, items, bytes, ns; /* NAN where absent */
 } gb_entry;
 
@@ -135,73 +225,165 @@ static double to_ns(double t, const char *unit)
     return NAN;
 }
 
-/* Splits "op/isa/shape..." (the shape keeps any further slashes). */
+/* A name with no slash is its own op and isa; with one, it has no shape. */
 static void split_name(const char *name, gb_entry *e)
 {
     const char *a = strchr(name, '/');
     const char *b = a ? strchr(a + 1, '/') : NULL;
-    snprintf(e->op, sizeof e->op, "%.*s", (int)(a ? a - name : (long)strlen(name)),
-             name);
-    if (!a)
-        snprintf(e->isa, sizeof e->isa, "%s", name);
-    else
-        snprintf(e->isa, sizeof e->isa, "%.*s",
-                 (int)(b ? b - a - 1 : (long)strlen(a + 1)), a + 1);
-    snprintf(e->shape, sizeof e->shape, "%s", b ? b + 1 : "");
+    const size_t n = strlen(name);
+    e->name = name;
+    e->op_len = a ? (size_t)(a - name) : n;
+    e->isa_off = a ? e->op_len + 1 : 0;
+    e->isa_len = b ? (size_t)(b - a - 1) : n - e->isa_off;
+    e->shape_off = b ? (size_t)(b - name) + 1 : n;
 }
 
-static int gb_truthy(const sn_json *v)
+static int same_op(const gb_entry *x, const char *op)
 {
-    return v && ((v->type == SN_JSON_BOOL && v->boolean) ||
-                 (v->type == SN_JSON_NUMBER && v->number != 0));
+    return !strncmp(x->name, op, x->op_len) && op[x->op_len] == '\0';
+}
+
+static int gb_truthy(const cJSON *v)
+{
+    return cJSON_IsTrue(v) || (cJSON_IsNumber(v) && v->valuedouble != 0);
 }
 
 /* Which runs to draw: the median aggregates if there are any, else the
  * means, else every plain run. */
-static const char *gb_pick(const sn_json *list)
+static const char *gb_pick(const cJSON *list)
 {
     int median = 0, mean = 0;
-    for (size_t i = 0; i < list->n; i++) {
-        const char *agg = sn_json_get_string(&list->items[i], "aggregate_name");
+    const cJSON *b;
+    cJSON_ArrayForEach(b, list) {
+        const char *agg = sn_json_string(b, "aggregate_name");
         median |= agg && !strcmp(agg, "median");
         mean |= agg && !strcmp(agg, "mean");
     }
     return median ? "median" : mean ? "mean" : NULL;
 }
 
-static int gb_read(const sn_json *root, const char *prefix, sn_chart_set *set,
-                   sn_error *err)
+/* The runs to draw, in file order. */
+static int gb_entries(const cJSON *list, const char *agg, gb_entry **out,
+                      size_t *count, sn_error *err)
 {
-    const sn_json *list = sn_json_get(root, "benchmarks");
-    const sn_json *ctx = sn_json_get(root, "context");
-    const char *agg = gb_pick(list);
-    gb_entry *e = calloc(list->n ? list->n : 1, sizeof *e);
+    const size_t total = (size_t)cJSON_GetArraySize(list);
+    gb_entry *e = calloc(total ? total : 1, sizeof *e);
     if (!e)
         return sn_set_error(err, "out of memory");
     size_t n = 0;
-    for (size_t i = 0; i < list->n; i++) {
-        const sn_json *b = &list->items[i];
-        if (b->type != SN_JSON_OBJECT ||
-            gb_truthy(sn_json_get(b, "error_occurred")) ||
-            gb_truthy(sn_json_get(b, "skipped")))
+    const cJSON *b;
+    cJSON_ArrayForEach(b, list) {
+        if (!cJSON_IsObject(b) ||
+            gb_truthy(cJSON_GetObjectItemCaseSensitive(b, "error_occurred")) ||
+            gb_truthy(cJSON_GetObjectItemCaseSensitive(b, "skipped")))
             continue;
-        const char *run_agg = sn_json_get_string(b, "aggregate_name");
+        const char *run_agg = sn_json_string(b, "aggregate_name");
         if (agg ? !run_agg || strcmp(run_agg, agg) : run_agg != NULL)
             continue;
-        const char *name = sn_json_get_string(b, "run_name");
+        const char *name = sn_json_string(b, "run_name");
         if (!name)
-            name = sn_json_get_string(b, "name");
+            name = sn_json_string(b, "name");
         if (!name)
             continue;
-        gb_entry *x = &e[n];
+        gb_entry *x = &e[n++];
         split_name(name, x);
-        x->gflops = sn_json_get_number(b, "GFLOP/s");
-        x->items = sn_json_get_number(b, "items_per_second");
-        x->bytes = sn_json_get_number(b, "bytes_per_second");
-        x->ns = to_ns(sn_json_get_number(b, "real_time"),
-                      sn_json_get_string(b, "time_unit"));
-        n++;
+        x->gflops = sn_json_number(b, "GFLOP/s");
+        x->items = sn_json_number(b, "items_per_second");
+        x->bytes = sn_json_number(b, "bytes_per_second");
+        x->ns = to_ns(sn_json_number(b, "real_time"),
+                      sn_json_string(b, "time_unit"));
     }
+    *out = e;
+    *count = n;
+    return 0;
+}
+
+static const char *const gb_units[4] = {
+    "GFLOP/s", "million items/s", "GB/s", "ns per iteration (lower is better)"};
+static const char *const gb_what[4] = {"GFLOP/s", "items/s", "bytes/s", "time"};
+static const double gb_scale[4] = {1.0, 1e-6, 1e-9, 1.0};
+
+static double gb_value(const gb_entry *x, int metric)
+{
+    return metric == 0 ? x->gflops : metric == 1 ? x->items
+           : metric == 2 ? x->bytes : x->ns;
+}
+
+/* The metric of an op: GFLOP/s where it counts FLOPs, else items/s, else
+ * bytes/s, else the time per iteration; -1 if its runs have none. */
+static int gb_metric(const gb_entry *e, size_t n, const char *op)
+{
+    int has[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        if (same_op(&e[i], op))
+            for (int m = 0; m < 4; m++)
+                has[m] |= isfinite(gb_value(&e[i], m));
+    for (int m = 0; m < 4; m++)
+        if (has[m])
+            return m;
+    return -1;
+}
+
+/* One op's chart: groups are shapes, series kernel sets. */
+static int gb_chart(const gb_entry *e, size_t n, const char *op,
+                    const char *prefix, const char *subtitle,
+                    sn_chart_set *set, sn_error *err)
+{
+    const int metric = gb_metric(e, n, op);
+    if (metric < 0)
+        return 0;
+    sn_bar_chart c = {0};
+    sn_buf title = {0};
+    sn_buf_printf(&title, "%s: %s per kernel set", op, gb_what[metric]);
+    c.title = buf_take(&title);
+    c.subtitle = dup_str(subtitle);
+    c.unit = dup_str(gb_units[metric]);
+    c.slug = make_slug(prefix, op, strlen(op));
+    int rc = !c.title || !c.subtitle || !c.unit || !c.slug
+                 ? sn_set_error(err, "out of memory") : 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (same_op(&e[i], op) &&
+            chart_slot(&c, e[i].name + e[i].shape_off,
+                       strlen(e[i].name + e[i].shape_off),
+                       e[i].name + e[i].isa_off, e[i].isa_len, err) < 0)
+            rc = -1;
+    const size_t nv = c.ngroups * c.nseries;
+    size_t *count = rc == 0 ? calloc(nv + 1, sizeof *count) : NULL;
+    c.value = rc == 0 ? calloc(nv + 1, sizeof *c.value) : NULL;
+    if (rc == 0 && (!count || !c.value))
+        rc = sn_set_error(err, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const double v = gb_value(&e[i], metric);
+        if (!same_op(&e[i], op) || !isfinite(v))
+            continue;
+        const long k = chart_slot(&c, e[i].name + e[i].shape_off,
+                                  strlen(e[i].name + e[i].shape_off),
+                                  e[i].name + e[i].isa_off, e[i].isa_len, err);
+        c.value[k] += v * gb_scale[metric];
+        count[k]++;
+    }
+    /* Repeated runs of one name (repetitions without aggregates) are
+     * averaged; a missing combination draws no bar. */
+    for (size_t k = 0; k < nv && rc == 0; k++)
+        c.value[k] = count[k] ? c.value[k] / (double)count[k] : NAN;
+    free(count);
+    if (rc != 0) {
+        chart_free(&c);
+        return -1;
+    }
+    return push_chart(set, &c, err);
+}
+
+static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
+                   sn_error *err)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
+    const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
+    const char *agg = gb_pick(list);
+    gb_entry *e = NULL;
+    size_t n = 0;
+    if (gb_entries(list, agg, &e, &n, err) != 0)
+        return -1;
     if (n == 0) {
         free(e);
         return sn_set_error(err, "Google Benchmark JSON with no successful "
@@ -209,210 +391,212 @@ static int gb_read(const sn_json *root, const char *prefix, sn_chart_set *set,
     }
 
     /* A caption: the machine and the date, as the context tells them. */
-    char subtitle[400];
-    const char *cpu = sn_json_get_string(ctx, "simdnet_cpu");
-    const char *host = sn_json_get_string(ctx, "host_name");
-    const char *date = sn_json_get_string(ctx, "date");
-    const char *agg_text = agg ? agg : "single runs";
-    snprintf(subtitle, sizeof subtitle, "Google Benchmark, %s%s%s%s%s",
-             agg_text, cpu || host ? ", " : "", cpu ? cpu : host ? host : "",
-             date ? ", " : "", date ? date : "");
+    const char *cpu = sn_json_string(ctx, "simdnet_cpu");
+    const char *host = sn_json_string(ctx, "host_name");
+    const char *date = sn_json_string(ctx, "date");
+    sn_buf caption = {0};
+    sn_buf_printf(&caption, "Google Benchmark, %s%s%s%s%s",
+                  agg ? agg : "single runs", cpu || host ? ", " : "",
+                  cpu ? cpu : host ? host : "", date ? ", " : "",
+                  date ? date : "");
+    char *subtitle = buf_take(&caption);
 
     /* One chart per op, in order of first appearance. */
     char **ops = NULL;
     size_t nops = 0;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        if (intern(&ops, &nops, e[i].op) < 0)
+    int rc = subtitle ? 0 : sn_set_error(err, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const long k = intern(&ops, &nops, e[i].name, e[i].op_len,
+                              SN_CHART_MAX_CHARTS);
+        if (k == INTERN_FULL)
+            rc = sn_set_error(err, "more than %d ops: more charts than one "
+                                   "report shows", SN_CHART_MAX_CHARTS);
+        else if (k < 0)
             rc = sn_set_error(err, "out of memory");
-    for (size_t o = 0; o < nops && rc == 0; o++) {
-        /* The metric: GFLOP/s where the op counts FLOPs, else items/s,
-         * else bytes/s, else the time per iteration. */
-        int has[4] = {0, 0, 0, 0};
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(e[i].op, ops[o])) {
-                has[0] |= isfinite(e[i].gflops);
-                has[1] |= isfinite(e[i].items);
-                has[2] |= isfinite(e[i].bytes);
-                has[3] |= isfinite(e[i].ns);
-            }
-        const int metric = has[0] ? 0 : has[1] ? 1 : has[2] ? 2 : has[3] ? 3 : -1;
-        if (metric < 0)
-            continue;
-        static const char *const units[4] = {
-            "GFLOP/s", "million items/s", "GB/s", "ns per iteration (lower is better)"};
-        static const char *const what[4] = {"GFLOP/s", "items/s", "bytes/s",
-                                            "time"};
-        static const double scale[4] = {1.0, 1e-6, 1e-9, 1.0};
-        sn_bar_chart c = {0};
-        c.title = format("%s: %s per kernel set", ops[o], what[metric]);
-        c.subtitle = dup_str(subtitle);
-        c.unit = dup_str(units[metric]);
-        c.slug = make_slug(prefix, ops[o]);
-        int oom = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(e[i].op, ops[o]) &&
-                (intern(&c.groups, &c.ngroups, e[i].shape) < 0 ||
-                 intern(&c.series, &c.nseries, e[i].isa) < 0))
-                oom = 1;
-        size_t *count = calloc(c.ngroups * c.nseries + 1, sizeof *count);
-        c.value = calloc(c.ngroups * c.nseries + 1, sizeof *c.value);
-        if (oom || !c.title || !c.subtitle || !c.unit || !c.slug || !count ||
-            !c.value) {
-            free(count);
-            chart_free(&c);
-            rc = sn_set_error(err, "out of memory");
-            break;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (strcmp(e[i].op, ops[o]))
-                continue;
-            const double v = metric == 0 ? e[i].gflops : metric == 1 ? e[i].items
-                             : metric == 2 ? e[i].bytes : e[i].ns;
-            if (!isfinite(v))
-                continue;
-            const size_t k = (size_t)intern(&c.groups, &c.ngroups, e[i].shape) *
-                                 c.nseries +
-                             (size_t)intern(&c.series, &c.nseries, e[i].isa);
-            c.value[k] += v * scale[metric];
-            count[k]++;
-        }
-        /* Repeated runs of one name (repetitions without aggregates) are
-         * averaged; a missing combination draws no bar. */
-        for (size_t k = 0; k < c.ngroups * c.nseries; k++)
-            c.value[k] = count[k] ? c.value[k] / (double)count[k] : NAN;
-        free(count);
-        rc = push_chart(set, &c, err);
     }
+    for (size_t o = 0; o < nops && rc == 0; o++)
+        rc = gb_chart(e, n, ops[o], prefix, subtitle, set, err);
     free_list(ops, nops);
+    free(subtitle);
     free(e);
     return rc;
 }
 
 /* ------------------------------------------------------------ simdnet bench */
 
-static int cmp_int(const void *a, const void *b)
+/* The thread count of a result, or 0 if it has none in 1 .. 10^6. */
+static long result_threads(const cJSON *r)
 {
-    return *(const int *)a - *(const int *)b;
+    const double t = sn_json_number(r, "threads");
+    return isfinite(t) && t >= 1 && t < 1e6 ? (long)t : 0;
 }
 
-static int training_read(const sn_json *root, const char *prefix,
+static int cmp_long(const void *a, const void *b)
+{
+    const long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* "N thread(s)" */
+static int thread_label(char *out, size_t len, long t)
+{
+    return snprintf(out, len, "%ld thread%s", t, t == 1 ? "" : "s");
+}
+
+/* A series name: the kernel set, and the engine when the file has several. */
+static void series_name(sn_buf *b, const cJSON *r, int engines)
+{
+    const char *isa = sn_json_string(r, "isa");
+    const char *engine = sn_json_string(r, "engine");
+    b->len = 0;
+    sn_buf_printf(b, "%s%s%s", isa ? isa : "?", engines && engine ? " " : "",
+                  engines && engine ? engine : "");
+}
+
+/* Groups in order of thread count: the distinct counts, sorted, become the
+ * chart's first groups (at most SN_CHART_MAX_GROUPS of them). */
+static int training_groups(const cJSON *res, sn_bar_chart *c, sn_error *err)
+{
+    const size_t total = (size_t)cJSON_GetArraySize(res);
+    long *t = malloc((total ? total : 1) * sizeof *t);
+    if (!t)
+        return sn_set_error(err, "out of memory");
+    size_t n = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, res) {
+        const long k = result_threads(r);
+        if (k)
+            t[n++] = k;
+    }
+    qsort(t, n, sizeof *t, cmp_long);
+    int rc = n ? 0 : sn_set_error(err, "simdnet bench JSON with no results "
+                                       "that name their thread count");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i > 0 && t[i] == t[i - 1])
+            continue;
+        char label[32];
+        thread_label(label, sizeof label, t[i]);
+        if (chart_slot(c, label, strlen(label), "", 0, err) < 0)
+            rc = -1;
+    }
+    free(t);
+    return rc;
+}
+
+/* The caption: network, CPU and data source, as the file tells them. */
+static char *training_caption(const cJSON *root)
+{
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "network"), "layers");
+    const char *cpu = sn_json_string(
+        cJSON_GetObjectItemCaseSensitive(root, "machine"), "cpu");
+    const char *source = sn_json_string(
+        cJSON_GetObjectItemCaseSensitive(root, "data"), "source");
+    sn_buf b = {0};
+    sn_buf_puts(&b, "simdnet bench");
+    const cJSON *l, *list = cJSON_IsArray(layers) ? layers : NULL;
+    int first = 1;
+    cJSON_ArrayForEach(l, list) {
+        if (!cJSON_IsNumber(l))
+            continue;
+        sn_buf_printf(&b, "%s%.0f", first ? ", " : "-", l->valuedouble);
+        first = 0;
+    }
+    sn_buf_printf(&b, "%s%s%s%s; median with the slowest and fastest run",
+                  cpu ? ", " : "", cpu ? cpu : "", source ? ", " : "",
+                  source ? source : "");
+    return buf_take(&b);
+}
+
+static int training_read(const cJSON *root, const char *prefix,
                          sn_chart_set *set, sn_error *err)
 {
-    const sn_json *res = sn_json_get(root, "results");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "results");
     /* Engines tell series apart only when the file has several. */
-    char **engines = NULL;
-    size_t nengines = 0;
-    int threads[256];
-    size_t nthreads = 0;
-    for (size_t i = 0; i < res->n; i++) {
-        const sn_json *r = &res->items[i];
-        const char *engine = sn_json_get_string(r, "engine");
-        const double t = sn_json_get_number(r, "threads");
-        if (engine && intern(&engines, &nengines, engine) < 0) {
-            free_list(engines, nengines);
-            return sn_set_error(err, "out of memory");
-        }
-        int known = 0;
-        for (size_t k = 0; k < nthreads; k++)
-            known |= threads[k] == (int)t;
-        if (isfinite(t) && t >= 1 && t < 1e6 && !known && nthreads < 256)
-            threads[nthreads++] = (int)t;
-    }
-    free_list(engines, nengines);
-    if (nthreads == 0)
-        return sn_set_error(err, "simdnet bench JSON with no results that "
-                                 "name their thread count");
-    qsort(threads, nthreads, sizeof *threads, cmp_int);
-
-    sn_bar_chart c = {0};
-    for (size_t k = 0; k < nthreads; k++) {
-        char label[32];
-        snprintf(label, sizeof label, "%d thread%s", threads[k],
-                 threads[k] == 1 ? "" : "s");
-        if (intern(&c.groups, &c.ngroups, label) < 0)
-            goto oom;
-    }
+    const char *engine0 = NULL;
+    int engines = 0;
     double vmax = 0.0;
-    for (size_t i = 0; i < res->n; i++) {
-        const sn_json *s = sn_json_get(&res->items[i], "samples_per_s");
-        const double m = s && s->type == SN_JSON_OBJECT
-                             ? sn_json_get_number(s, "median")
-                             : sn_json_get_number(&res->items[i], "samples_per_s");
+    const cJSON *r;
+    cJSON_ArrayForEach(r, res) {
+        const char *engine = sn_json_string(r, "engine");
+        if (engine && !engine0)
+            engine0 = engine;
+        engines |= engine && strcmp(engine, engine0) != 0;
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(r, "samples_per_s");
+        const double m = cJSON_IsObject(s) ? sn_json_number(s, "median")
+                                           : sn_json_number(r, "samples_per_s");
         vmax = isfinite(m) && m > vmax ? m : vmax;
     }
     const double scale = vmax >= 1e6 ? 1e-6 : vmax >= 1e3 ? 1e-3 : 1.0;
+
+    sn_bar_chart c = {0};
+    c.title = dup_str("Training throughput: samples/s per thread count");
     c.unit = dup_str(vmax >= 1e6 ? "million samples/s"
                      : vmax >= 1e3 ? "thousand samples/s" : "samples/s");
-    c.title = dup_str("Training throughput: samples/s per thread count");
-    c.slug = make_slug(prefix, "training");
-    const sn_json *machine = sn_json_get(root, "machine");
-    const sn_json *data = sn_json_get(root, "data");
-    const sn_json *layers = sn_json_get(sn_json_get(root, "network"), "layers");
-    char net[128] = "";
-    for (size_t i = 0; layers && layers->type == SN_JSON_ARRAY && i < layers->n;
-         i++) {
-        const size_t len = strlen(net);
-        snprintf(net + len, sizeof net - len, "%s%.0f", i ? "-" : "",
-                 layers->items[i].number);
+    c.slug = make_slug(prefix, "training", 8);
+    c.subtitle = training_caption(root);
+    if (!c.unit || !c.title || !c.slug || !c.subtitle) {
+        chart_free(&c);
+        return sn_set_error(err, "out of memory");
     }
-    const char *cpu = sn_json_get_string(machine, "cpu");
-    const char *source = sn_json_get_string(data, "source");
-    char subtitle[512];
-    snprintf(subtitle, sizeof subtitle, "simdnet bench%s%s%s%s%s%s; median "
-             "with the slowest and fastest run",
-             net[0] ? ", " : "", net, cpu ? ", " : "", cpu ? cpu : "",
-             source ? ", " : "", source ? source : "");
-    c.subtitle = dup_str(subtitle);
-    if (!c.unit || !c.title || !c.slug || !c.subtitle)
-        goto oom;
-    for (size_t i = 0; i < res->n; i++) {
-        const char *isa = sn_json_get_string(&res->items[i], "isa");
-        const char *engine = sn_json_get_string(&res->items[i], "engine");
-        char name[128];
-        snprintf(name, sizeof name, "%s%s%s", isa ? isa : "?",
-                 nengines > 1 && engine ? " " : "",
-                 nengines > 1 && engine ? engine : "");
-        if (intern(&c.series, &c.nseries, name) < 0)
-            goto oom;
+    if (training_groups(res, &c, err) != 0) {
+        chart_free(&c);
+        return -1;
     }
-    const size_t nv = c.ngroups * c.nseries;
-    c.value = malloc(nv * sizeof *c.value);
-    c.lo = malloc(nv * sizeof *c.lo);
-    c.hi = malloc(nv * sizeof *c.hi);
-    if (!c.value || !c.lo || !c.hi)
-        goto oom;
-    for (size_t k = 0; k < nv; k++)
-        c.value[k] = c.lo[k] = c.hi[k] = NAN;
-    for (size_t i = 0; i < res->n; i++) {
-        const sn_json *r = &res->items[i];
-        const char *isa = sn_json_get_string(r, "isa");
-        const char *engine = sn_json_get_string(r, "engine");
-        const double t = sn_json_get_number(r, "threads");
-        const sn_json *s = sn_json_get(r, "samples_per_s");
-        char name[128], label[32];
-        snprintf(name, sizeof name, "%s%s%s", isa ? isa : "?",
-                 nengines > 1 && engine ? " " : "",
-                 nengines > 1 && engine ? engine : "");
-        if (!isfinite(t) || t < 1 || t >= 1e6)
-            continue;
-        snprintf(label, sizeof label, "%d thread%s", (int)t,
-                 (int)t == 1 ? "" : "s");
-        const size_t k = (size_t)intern(&c.groups, &c.ngroups, label) *
-                             c.nseries +
-                         (size_t)intern(&c.series, &c.nseries, name);
-        if (s && s->type == SN_JSON_OBJECT) {
-            c.value[k] = sn_json_get_number(s, "median") * scale;
-            c.lo[k] = sn_json_get_number(s, "min") * scale;
-            c.hi[k] = sn_json_get_number(s, "max") * scale;
-        } else {
-            c.value[k] = sn_json_get_number(r, "samples_per_s") * scale;
+    /* training_groups made one placeholder series ""; the real ones
+     * replace it. */
+    free_list(c.series, c.nseries);
+    c.series = NULL;
+    c.nseries = 0;
+    sn_buf name = {0};
+    char label[32];
+    int rc = 0;
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        if (pass == 1) {
+            const size_t nv = c.ngroups * c.nseries;
+            c.value = malloc((nv + 1) * sizeof *c.value);
+            c.lo = malloc((nv + 1) * sizeof *c.lo);
+            c.hi = malloc((nv + 1) * sizeof *c.hi);
+            if (!c.value || !c.lo || !c.hi) {
+                rc = sn_set_error(err, "out of memory");
+                break;
+            }
+            for (size_t k = 0; k < nv; k++)
+                c.value[k] = c.lo[k] = c.hi[k] = NAN;
+        }
+        cJSON_ArrayForEach(r, res) {
+            const long t = result_threads(r);
+            if (!t)
+                continue;
+            thread_label(label, sizeof label, t);
+            series_name(&name, r, engines);
+            const long k = sn_buf_failed(&name)
+                               ? sn_set_error(err, "out of memory")
+                               : chart_slot(&c, label, strlen(label),
+                                            name.data, name.len, err);
+            if (k < 0) {
+                rc = -1;
+                break;
+            }
+            if (pass == 0)
+                continue;
+            const cJSON *s = cJSON_GetObjectItemCaseSensitive(r,
+                                                              "samples_per_s");
+            if (cJSON_IsObject(s)) {
+                c.value[k] = sn_json_number(s, "median") * scale;
+                c.lo[k] = sn_json_number(s, "min") * scale;
+                c.hi[k] = sn_json_number(s, "max") * scale;
+            } else {
+                c.value[k] = sn_json_number(r, "samples_per_s") * scale;
+            }
         }
     }
+    sn_buf_free(&name);
+    if (rc != 0) {
+        chart_free(&c);
+        return -1;
+    }
     return push_chart(set, &c, err);
-oom:
-    chart_free(&c);
-    return sn_set_error(err, "out of memory");
 }
 
 /* ------------------------------------------------------------ files */
@@ -422,25 +606,25 @@ int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
 {
     char *text;
     size_t len;
-    if (sn_read_file(path, (size_t)1 << 30, &text, &len, err) != 0)
+    if (sn_read_file(path, SN_BENCH_MAX_FILE, &text, &len, err) != 0)
         return -1;
-    sn_json root;
-    int rc = sn_json_parse(text, len, &root, err);
+    cJSON *root = sn_json_parse(text, len, err);
     free(text);
-    if (rc != 0)
+    if (!root)
         return sn_prefix_error(err, "%s: ", path);
-    const sn_json *gb = sn_json_get(&root, "benchmarks");
-    const sn_json *res = sn_json_get(&root, "results");
+    const cJSON *gb = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "results");
     const size_t before = set->n;
-    if (gb && gb->type == SN_JSON_ARRAY)
-        rc = gb_read(&root, prefix, set, err);
-    else if (res && res->type == SN_JSON_ARRAY && res->n > 0)
-        rc = training_read(&root, prefix, set, err);
+    int rc;
+    if (cJSON_IsArray(gb))
+        rc = gb_read(root, prefix, set, err);
+    else if (cJSON_IsArray(res) && cJSON_GetArraySize(res) > 0)
+        rc = training_read(root, prefix, set, err);
     else
         rc = sn_set_error(err, "neither Google Benchmark JSON (a "
                                "\"benchmarks\" array) nor simdnet bench "
                                "--json output (a non-empty \"results\" array)");
-    sn_json_free(&root);
+    cJSON_Delete(root);
     if (rc == 0 && set->n == before)
         rc = sn_set_error(err, "nothing to draw in it");
     if (rc != 0)

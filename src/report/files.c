@@ -14,6 +14,7 @@
 #include "read_file.h"
 #include "error.h"
 #include "report/report.h"
+#include "report/svg.h"
 
 int sn_report_prepare_dir(const char *dir, sn_error *err)
 {
@@ -81,5 +82,97 @@ int sn_report_write_file(const char *dir, const char *name, const char *data,
         rc = sn_atomic_commit(&af, err);
     }
     free(path);
+    return rc;
+}
+
+/* ------------------------------------------------------------ the set */
+
+#define LIST_LINE "<!-- simdnet-report-file "
+
+void sn_report_list_files(sn_buf *b, const sn_report_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(files[i].name, "index.html") != 0)
+            sn_buf_printf(b, LIST_LINE "%s -->\n", files[i].name);
+}
+
+static int in_set(const sn_report_file *files, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(files[i].name, name))
+            return 1;
+    return 0;
+}
+
+/* Removes what the old index.html (text, NUL-terminated) listed and this
+ * report did not write. Only plain names of files a report writes (.svg,
+ * .csv) are removed, whatever the old page says. Failures are not errors:
+ * the new report is complete without this. */
+static void remove_stale(const char *dir, char *text,
+                         const sn_report_file *files, size_t n)
+{
+    const size_t skip = strlen(LIST_LINE);
+    for (char *line = strstr(text, LIST_LINE); line;
+         line = strstr(line + 1, LIST_LINE)) {
+        char *name = line + skip, *end = strstr(name, " -->\n");
+        if (!end)
+            break;
+        *end = '\0';
+        const size_t len = strlen(name);
+        const int plain = len > 4 && !strchr(name, '/') && name[0] != '.' &&
+                          (!strcmp(name + len - 4, ".svg") ||
+                           !strcmp(name + len - 4, ".csv"));
+        if (plain && !in_set(files, n, name)) {
+            sn_buf path = {0};
+            sn_buf_printf(&path, "%s/%s", dir, name);
+            if (!sn_buf_failed(&path))
+                unlink(path.data);
+            sn_buf_free(&path);
+        }
+        *end = ' ';
+        line = end;
+    }
+}
+
+int sn_report_write_files(const char *dir, const sn_report_file *files,
+                          size_t n, size_t *written, sn_error *err)
+{
+    if (written)
+        *written = 0;
+    if (sn_report_prepare_dir(dir, err) != 0)
+        return -1;
+    sn_buf index = {0};
+    sn_buf_printf(&index, "%s/index.html", dir);
+    if (sn_buf_failed(&index))
+        return sn_set_error(err, "out of memory");
+    /* The old page's list, then the old page out of the way. */
+    char *old = NULL;
+    size_t old_len;
+    sn_error ignored;
+    if (sn_read_file(index.data, SN_REPORT_MAX_INDEX, &old, &old_len,
+                     &ignored) != 0)
+        old = NULL;
+    if (unlink(index.data) != 0 && errno != ENOENT) {
+        const int e = errno;
+        sn_buf_free(&index);
+        free(old);
+        return sn_set_error(err, "cannot replace %s/index.html: %s", dir,
+                            strerror(e));
+    }
+    sn_buf_free(&index);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const sn_report_file *f = &files[i];
+        rc = sn_report_write_file(dir, f->name, f->text.data ? f->text.data : "",
+                                  f->text.len, err);
+        if (rc == 0 && written)
+            (*written)++;
+    }
+    if (rc != 0)
+        sn_prefix_error(err, "the report in %s is incomplete (no index.html): ",
+                        dir);
+    else if (old)
+        remove_stale(dir, old, files, n);
+    free(old);
     return rc;
 }

@@ -1,45 +1,28 @@
 /*
- * json.h - a small JSON reader (RFC 8259) for the benchmark files.
+ * json.h - the benchmark files' JSON, parsed by cJSON (Debian libcjson-dev).
  *
- * Parses a whole document into a tree. Tolerant where benchmark tools are
- * known to stray: NaN, Infinity, -Infinity, nan, inf and -inf are read as
- * numbers (Google Benchmark writes some of them).
+ * What this adds to cJSON: errors that name the line and column, and the
+ * tolerance benchmark tools need: Google Benchmark writes NaN, Infinity and
+ * -Infinity (and some tools nan, inf, -inf) where a value is undefined,
+ * which JSON does not allow; they read as no number.
  */
 #ifndef SN_REPORT_JSON_H
 #define SN_REPORT_JSON_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 #include "simdnet.h"
 
-typedef enum sn_json_type {
-    SN_JSON_NULL,
-    SN_JSON_BOOL,
-    SN_JSON_NUMBER,
-    SN_JSON_STRING,
-    SN_JSON_ARRAY,
-    SN_JSON_OBJECT,
-} sn_json_type;
+/* Parses text[0..len) (NUL-terminated at len; the tolerated non-numbers
+ * are overwritten in place). Returns the tree (cJSON_Delete it), or NULL
+ * with a message naming the line and column where the text stops being
+ * JSON. */
+cJSON *sn_json_parse(char *text, size_t len, sn_error *err);
 
-typedef struct sn_json {
-    sn_json_type type;
-    int boolean;
-    double number;
-    char *string;          /* UTF-8, NUL-terminated (a string value) */
-    size_t n;              /* items of an array or object */
-    struct sn_json *items; /* n values */
-    char **keys;           /* n keys of an object */
-} sn_json;
-
-/* Parses text[0..len); errors name the line and column. */
-int sn_json_parse(const char *text, size_t len, sn_json *out, sn_error *err);
-void sn_json_free(sn_json *v);
-
-/* The member `key` of an object (the first, if repeated), or NULL. */
-const sn_json *sn_json_get(const sn_json *obj, const char *key);
-/* The string of a string member, or NULL. */
-const char *sn_json_get_string(const sn_json *obj, const char *key);
-/* The number of a number member, or NAN. */
-double sn_json_get_number(const sn_json *obj, const char *key);
+/* The string of a string member of obj, or NULL (obj may be NULL). */
+const char *sn_json_string(const cJSON *obj, const char *key);
+/* The number of a number member of obj, or NAN. */
+double sn_json_number(const cJSON *obj, const char *key);
 
 #endif

@@ -12,27 +12,6 @@
 
 enum { MAX_VISIBLE = 12, HEAD = 10 };
 
-void sn_report_forward(const sn_net *net, const uint8_t *pixels, float *acts)
-{
-    for (size_t i = 0; i < net->sizes[0]; i++)
-        acts[i] = (float)pixels[i] / 255.0f;
-    const float *in = acts;
-    float *out = acts + net->sizes[0];
-    for (size_t l = 0; l < net->nlayers; l++) {
-        const size_t nin = net->sizes[l], nout = net->sizes[l + 1];
-        const float *W = net->params + net->w_off[l];
-        const float *bias = net->params + net->b_off[l];
-        for (size_t j = 0; j < nout; j++) {
-            float z = bias[j];
-            for (size_t i = 0; i < nin; i++)
-                z += W[j * nin + i] * in[i];
-            out[j] = 1.0f / (1.0f + expf(-z));
-        }
-        in = out;
-        out += nout;
-    }
-}
-
 size_t sn_network_visible(size_t n, long out[12])
 {
     if (n <= MAX_VISIBLE) {
@@ -52,9 +31,9 @@ static const char *layer_name(size_t l, size_t nlayers)
     return l == 0 ? "input" : l == nlayers ? "output" : "hidden";
 }
 
-int sn_svg_network(sn_buf *b, const sn_net *net, const uint8_t *pixels,
-                   size_t rows, size_t cols, int label, size_t sample,
-                   sn_error *err)
+int sn_svg_network(sn_buf *b, const sn_net *net, const sn_kernels *kernels,
+                   const uint8_t *pixels, size_t rows, size_t cols, int label,
+                   size_t sample, sn_error *err)
 {
     const size_t nl = net->nlayers + 1; /* columns, the input included */
     size_t total = 0;
@@ -63,7 +42,15 @@ int sn_svg_network(sn_buf *b, const sn_net *net, const uint8_t *pixels,
     float *acts = malloc(total * sizeof *acts);
     if (!acts)
         return sn_set_error(err, "network diagram: out of memory");
-    sn_report_forward(net, pixels, acts);
+    /* The inputs as the network sees them, then the library's forward
+     * pass: the diagram shows the activations sn_predict computes. */
+    for (size_t i = 0; i < net->sizes[0]; i++)
+        acts[i] = (float)pixels[i] / 255.0f;
+    if (sn_predict_layers(net, kernels, pixels, acts + net->sizes[0],
+                          err) != 0) {
+        free(acts);
+        return -1;
+    }
     size_t start[SN_MAX_LAYERS];
     for (size_t l = 0, s = 0; l < nl; l++) {
         start[l] = s;

@@ -276,7 +276,7 @@ int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
             sn_buf_printf(b, "<text transform=\"translate(%.1f %.1f) "
                              "rotate(-35)\" text-anchor=\"end\">", cx,
                           T + ph + 14);
-            sn_buf_put_xml(b, c->groups[g]);
+            sn_buf_put_xml_cut(b, c->groups[g], SVG_TEXT_MAX);
             sn_buf_puts(b, "</text>\n");
         } else {
             svg_text(b, cx, T + ph + 17, SVG_MIDDLE, "", "%s", c->groups[g]);

@@ -12,17 +12,12 @@
 
 enum { MAX_FILES = 256 };
 
-/* One file of the report, drawn but not written yet. */
-typedef struct report_file {
-    char name[96];
-    sn_buf text;
-} report_file;
-
 typedef struct report {
     const sn_report_input *in;
-    report_file files[MAX_FILES];
+    sn_report_file files[MAX_FILES]; /* drawn, not written yet */
     size_t nfiles;
     sn_chart_set charts;
+    size_t *chart_file;    /* the file of each chart, an index into files */
     /* test set evaluation */
     int evaluated;
     sn_eval_result eval;
@@ -32,23 +27,39 @@ typedef struct report {
     size_t rows, cols;     /* the input's image shape */
 } report;
 
+static const sn_report_file *find_file(const report *r, const char *name)
+{
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (!strcmp(r->files[i].name, name))
+            return &r->files[i];
+    return NULL;
+}
+
+/* A new file of the report named name, or, if a file has that name
+ * already (two charts whose names hash alike), "stem-2.ext", "stem-3.ext"
+ * and so on: no picture overwrites another. */
 static sn_buf *new_file(report *r, const char *name, sn_error *err)
 {
     if (r->nfiles == MAX_FILES) {
         sn_set_error(err, "more than %d files in one report", MAX_FILES);
         return NULL;
     }
-    report_file *f = &r->files[r->nfiles++];
-    snprintf(f->name, sizeof f->name, "%s", name);
+    const size_t stem = strcspn(name, ".");
+    sn_buf unique = {0};
+    sn_buf_puts(&unique, name);
+    for (unsigned k = 2; !sn_buf_failed(&unique) && find_file(r, unique.data);
+         k++) {
+        unique.len = 0;
+        sn_buf_printf(&unique, "%.*s-%u%s", (int)stem, name, k, name + stem);
+    }
+    if (sn_buf_failed(&unique)) {
+        sn_buf_free(&unique);
+        sn_set_error(err, "out of memory");
+        return NULL;
+    }
+    sn_report_file *f = &r->files[r->nfiles++];
+    f->name = unique.data;
     return &f->text;
-}
-
-static const report_file *find_file(const report *r, const char *name)
-{
-    for (size_t i = 0; i < r->nfiles; i++)
-        if (!strcmp(r->files[i].name, name))
-            return &r->files[i];
-    return NULL;
 }
 
 static int check_data(const sn_net *net, const sn_dataset *ds,
@@ -153,7 +164,7 @@ static int draw_pictures(report *r, sn_error *err)
     }
     int rc = (b = new_file(r, "network.svg", err)) ? 0 : -1;
     if (rc == 0)
-        rc = sn_svg_network(b, net, pixels, r->rows, r->cols,
+        rc = sn_svg_network(b, net, in->kernels, pixels, r->rows, r->cols,
                             ds ? ds->labels[sample] : -1, sample, err);
     free(blank);
     if (rc != 0)
@@ -204,11 +215,18 @@ static int draw_pictures(report *r, sn_error *err)
             return -1;
     }
 
+    r->chart_file = malloc((r->charts.n + 1) * sizeof *r->chart_file);
+    if (!r->chart_file)
+        return sn_set_error(err, "out of memory");
     for (size_t i = 0; i < r->charts.n; i++) {
-        char name[96];
-        snprintf(name, sizeof name, "%s.svg", r->charts.charts[i].slug);
-        if (!(b = new_file(r, name, err)) ||
-            sn_svg_bar_chart(b, &r->charts.charts[i], err) != 0)
+        sn_buf name = {0};
+        sn_buf_printf(&name, "%s.svg", r->charts.charts[i].slug);
+        b = sn_buf_failed(&name) ? NULL : new_file(r, name.data, err);
+        sn_buf_free(&name);
+        if (!b)
+            return sn_set_error(err, "out of memory");
+        r->chart_file[i] = r->nfiles - 1;
+        if (sn_svg_bar_chart(b, &r->charts.charts[i], err) != 0)
             return -1;
     }
     return 0;
@@ -407,12 +425,9 @@ static void write_index(report *r, sn_buf *b)
                        "JSON of bench_kernels, or simdnet bench --json "
                        "output).</p>\n</section>\n");
     }
-    for (size_t i = 0; i < r->charts.n; i++) {
-        char file[96];
-        snprintf(file, sizeof file, "%s.svg", r->charts.charts[i].slug);
-        figure(b, r, file, r->charts.charts[i].title,
-               r->charts.charts[i].subtitle, "");
-    }
+    for (size_t i = 0; i < r->charts.n; i++)
+        figure(b, r, r->files[r->chart_file[i]].name,
+               r->charts.charts[i].title, r->charts.charts[i].subtitle, "");
 
     /* The data files beside the pictures. */
     const int csv = find_file(r, "costs.csv") || find_file(r, "accuracy.csv");
@@ -434,12 +449,16 @@ static void write_index(report *r, sn_buf *b)
         sn_buf_puts(b, "</p>\n</section>\n");
     }
     sn_buf_puts(b, "</body>\n</html>\n");
+    sn_report_list_files(b, r->files, r->nfiles);
 }
 
 static void report_free(report *r)
 {
-    for (size_t i = 0; i < r->nfiles; i++)
+    for (size_t i = 0; i < r->nfiles; i++) {
+        free(r->files[i].name);
         sn_buf_free(&r->files[i].text);
+    }
+    free(r->chart_file);
     sn_chart_set_free(&r->charts);
     sn_eval_free(&r->eval);
     free(r->mistakes);
@@ -500,16 +519,8 @@ int sn_report_write(const sn_report_input *in, const char *dir,
         }
 
     /* Everything is drawn: now the files, index.html last. */
-    if (sn_report_prepare_dir(dir, err) != 0)
+    if (sn_report_write_files(dir, r->files, r->nfiles, files, err) != 0)
         goto out;
-    for (size_t i = 0; i < r->nfiles; i++) {
-        const report_file *f = &r->files[i];
-        if (sn_report_write_file(dir, f->name, f->text.data ? f->text.data : "",
-                                 f->text.len, err) != 0)
-            goto out;
-        if (files)
-            (*files)++;
-    }
     rc = 0;
 out:
     report_free(r);

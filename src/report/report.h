@@ -12,8 +12,10 @@
  * Each sn_svg_* function appends one complete SVG document to a buffer.
  * sn_report_write reads and checks every input, draws every picture in
  * memory, and only then writes the files, each through a temporary file and
- * a rename, index.html last: a failed report never leaves a half-written
- * file, and a finished index.html means every picture it shows is there.
+ * a rename, index.html removed first and written last, the previous
+ * report's other files removed after it: a failed report never leaves a
+ * half-written file nor an index.html, and a finished index.html means
+ * every picture it shows is there and from this report.
  */
 #ifndef SN_REPORT_H
 #define SN_REPORT_H
@@ -43,17 +45,35 @@ typedef struct sn_chart_set {
     size_t n;
 } sn_chart_set;
 
+/* The limits of sn_bench_read (docs/robustness.md): the file's size, and
+ * what one file may ask to draw. The text and cJSON's tree of it (about
+ * 64 bytes a value and a copy of each key) peak at about ten times the
+ * file's size, so 16 MiB bound it to about 170 MB; each chart holds at most
+ * groups x series values. */
+#define SN_BENCH_MAX_FILE ((size_t)16 << 20)
+#define SN_CHART_MAX_GROUPS 256
+#define SN_CHART_MAX_SERIES 32
+#define SN_CHART_MAX_CHARTS 64
+
 /* Reads a benchmark JSON file: Google Benchmark's output (bench_kernels
  * --benchmark_out=FILE --benchmark_format=json; one chart per kernel op,
  * groups = shapes, series = kernel sets) or `simdnet bench --json FILE`
  * (samples/s per thread count, series = kernel set and engine, error bars
  * from the slowest to the fastest run). Charts are appended to set; slugs
- * start with prefix. Tolerant of fields it does not know. */
+ * start with prefix. Tolerant of fields it does not know; a file that
+ * would need a chart past the limits above is refused, naming it. */
 int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
                   sn_error *err);
 void sn_chart_set_free(sn_chart_set *set);
 
 /* ------------------------------------------------------------ run data */
+
+/* The limits of the CSV readers (docs/robustness.md): a line of at most
+ * 256 bytes (the files hold "epoch,batch,cost"), at most 2^26 costs (a
+ * float each: 256 MiB) and 2^20 epochs of accuracy. */
+#define SN_CSV_MAX_LINE 256
+#define SN_COSTS_MAX ((size_t)1 << 26)
+#define SN_ACCURACY_MAX ((size_t)1 << 20)
 
 /* The per-batch costs CSV of `simdnet train --costs` (header
  * "epoch,batch,cost", epochs and batches numbered from 1, every epoch the
@@ -66,11 +86,6 @@ int sn_costs_read(const char *path, float **costs, size_t *epochs,
 int sn_accuracy_read(const char *path, double **acc, size_t *epochs,
                      sn_error *err);
 
-/* Every layer's activations for one input: acts receives sizes[0] inputs
- * (pixels / 255), then each layer's sigmoid outputs, layer by layer. A
- * plain float loop, for pictures; sn_predict is the fast path. */
-void sn_report_forward(const sn_net *net, const uint8_t *pixels, float *acts);
-
 /* ------------------------------------------------------------ pictures */
 
 /* Mean cost per batch (one polyline point per batch, class "cost"), epoch
@@ -81,14 +96,15 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
                       size_t nbatches, const double *accuracy, sn_error *err);
 
 /* The network as columns of neurons (class "neuron"), shaded by their
- * activation for `pixels`; connections (class "conn pos" or "conn neg")
+ * activation for `pixels` (sn_predict_layers on kernels, NULL: the
+ * default); connections (class "conn pos" or "conn neg")
  * red for positive and blue for negative weights, width proportional to
  * |w| within each layer. Layers wider than 12 show their first 10 neurons,
  * an ellipsis and the last one. rows x cols is the input's image shape
  * (drawn beside the input layer), label its true class or -1. */
-int sn_svg_network(sn_buf *b, const sn_net *net, const uint8_t *pixels,
-                   size_t rows, size_t cols, int label, size_t sample,
-                   sn_error *err);
+int sn_svg_network(sn_buf *b, const sn_net *net, const sn_kernels *kernels,
+                   const uint8_t *pixels, size_t rows, size_t cols, int label,
+                   size_t sample, sn_error *err);
 
 /* The visible neurons of a layer of width n: indices into it, -1 for the
  * ellipsis. Returns how many entries (at most 12) were written. */
@@ -164,6 +180,29 @@ int sn_report_prepare_dir(const char *dir, sn_error *err);
  * receives how many files were written. */
 int sn_report_write(const sn_report_input *in, const char *dir,
                     size_t *files, sn_error *err);
+
+/* The most of an old index.html read back for its list of files (1 MiB;
+ * a longer one is replaced, its files left alone). */
+#define SN_REPORT_MAX_INDEX ((size_t)1 << 20)
+
+/* One file of a report, drawn in memory. */
+typedef struct sn_report_file {
+    char *name;   /* a plain name in the report's folder */
+    sn_buf text;
+} sn_report_file;
+
+/* Writes a report's files into dir; the last of them is index.html. The
+ * folder is never left showing a mix of two reports: the old index.html is
+ * removed first, every file is written (each atomically), index.html last;
+ * then the files the old index.html listed and this report did not write
+ * (charts of an earlier run) are removed. A report that fails partway
+ * leaves no index.html. *written (may be NULL) counts the files written. */
+int sn_report_write_files(const char *dir, const sn_report_file *files,
+                          size_t n, size_t *written, sn_error *err);
+/* The list of a report's files (all but index.html) that
+ * sn_report_write_files reads back from the index.html it replaces: one
+ * "<!-- simdnet-report-file NAME -->" line each, appended to b. */
+void sn_report_list_files(sn_buf *b, const sn_report_file *files, size_t n);
 
 /* Writes data to dir/name through a temporary file in dir and a rename. */
 int sn_report_write_file(const char *dir, const char *name, const char *data,

@@ -1,5 +1,6 @@
 /* svg.c - the text buffer, XML escaping, base64, colours and axis ticks. */
 #include "report/svg.h"
+#include "report/utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -57,47 +58,79 @@ void sn_buf_puts(sn_buf *b, const char *s)
     sn_buf_put(b, s, strlen(s));
 }
 
+void sn_buf_vprintf(sn_buf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    char small[256];
+    const int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) {
+        b->failed = 1;
+    } else if ((size_t)n < sizeof small) {
+        sn_buf_put(b, small, (size_t)n);
+    } else if (reserve(b, (size_t)n) == 0) {
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
+    va_end(again);
+}
+
 void sn_buf_printf(sn_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char small[256];
-    const int n = vsnprintf(small, sizeof small, fmt, ap);
+    sn_buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        b->failed = 1;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        sn_buf_put(b, small, (size_t)n);
-        return;
-    }
-    if (reserve(b, (size_t)n) != 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
 }
 
 void sn_buf_put_xml(sn_buf *b, const char *s)
 {
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        switch (c) {
+    const size_t n = strlen(s);
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        const size_t k = sn_utf8_next(s + i, n - i, &cp);
+        if (k == 0) { /* not UTF-8: the replacement character */
+            sn_buf_puts(b, "\xef\xbf\xbd");
+            i++;
+            continue;
+        }
+        switch (cp) {
         case '&': sn_buf_puts(b, "&amp;"); break;
         case '<': sn_buf_puts(b, "&lt;"); break;
         case '>': sn_buf_puts(b, "&gt;"); break;
         case '"': sn_buf_puts(b, "&quot;"); break;
         case '\'': sn_buf_puts(b, "&#39;"); break;
         default:
-            /* XML 1.0 allows no control characters but tab, LF and CR. */
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            /* XML 1.0 allows no control characters but tab, LF and CR, and
+             * not U+FFFE or U+FFFF. */
+            if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+                cp == 0xfffe || cp == 0xffff)
                 sn_buf_put(b, "?", 1);
             else
-                sn_buf_put(b, s, 1);
+                sn_buf_put(b, s + i, k);
         }
+        i += k;
     }
+}
+
+void sn_buf_put_xml_cut(sn_buf *b, const char *s, size_t max_chars)
+{
+    const size_t n = strlen(s), keep = sn_utf8_prefix(s, n, max_chars);
+    if (keep == n) {
+        sn_buf_put_xml(b, s);
+        return;
+    }
+    char *head = malloc(keep + 1);
+    if (!head) {
+        b->failed = 1;
+        return;
+    }
+    memcpy(head, s, keep);
+    head[keep] = '\0';
+    sn_buf_put_xml(b, head);
+    sn_buf_puts(b, "\xe2\x80\xa6"); /* an ellipsis */
+    free(head);
 }
 
 void sn_buf_put_base64(sn_buf *b, const uint8_t *data, size_t n)
@@ -158,19 +191,23 @@ void svg_text(sn_buf *b, double x, double y, svg_anchor anchor,
               const char *cls, const char *fmt, ...)
 {
     static const char *const anchors[] = {"start", "middle", "end"};
-    char text[512];
+    sn_buf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    sn_buf_vprintf(&text, fmt, ap);
     va_end(ap);
+    const char *t = text.data ? text.data : "";
     sn_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"", x, y);
     if (anchor != SVG_START)
         sn_buf_printf(b, " text-anchor=\"%s\"", anchors[anchor]);
     if (cls && *cls)
         sn_buf_printf(b, " class=\"%s\"", cls);
     sn_buf_puts(b, ">");
-    sn_buf_put_xml(b, text);
+    sn_buf_put_xml_cut(b, t, SVG_TEXT_MAX);
     sn_buf_puts(b, "</text>\n");
+    if (sn_buf_failed(&text))
+        b->failed = 1;
+    sn_buf_free(&text);
 }
 
 int svg_image(sn_buf *b, const sn_image *img, double x, double y, double w,

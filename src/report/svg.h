@@ -8,6 +8,7 @@
 #ifndef SN_REPORT_SVG_H
 #define SN_REPORT_SVG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,9 +32,16 @@ int sn_buf_failed(const sn_buf *b);
 void sn_buf_put(sn_buf *b, const char *s, size_t n);
 void sn_buf_puts(sn_buf *b, const char *s);
 void sn_buf_printf(sn_buf *b, const char *fmt, ...) SN_BUF_PRINTF(2, 3);
+void sn_buf_vprintf(sn_buf *b, const char *fmt, va_list ap);
 /* s with &, <, >, " and ' escaped, for XML text and attribute values;
- * bytes that XML 1.0 forbids (control characters) become '?'. */
+ * characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) become
+ * '?', bytes that are not UTF-8 U+FFFD: the result is well-formed XML text
+ * whatever s holds (inputs are checked for UTF-8 when read; paths and
+ * titles from the command line may still hold any bytes). */
 void sn_buf_put_xml(sn_buf *b, const char *s);
+/* The same, cut to at most max_chars characters on a character boundary,
+ * an ellipsis marking the cut: the one way text is shortened. */
+void sn_buf_put_xml_cut(sn_buf *b, const char *s, size_t max_chars);
 /* Base64 (RFC 4648) of n bytes. */
 void sn_buf_put_base64(sn_buf *b, const uint8_t *data, size_t n);
 
@@ -46,8 +54,11 @@ void svg_end(sn_buf *b);
 
 typedef enum svg_anchor { SVG_START, SVG_MIDDLE, SVG_END } svg_anchor;
 
-/* <text> at (x, y) with escaped, printf-formatted content. cls names a
- * style class of svg_begin's sheet ("" for the default). */
+/* <text> at (x, y) with escaped, printf-formatted content, cut to
+ * SVG_TEXT_MAX characters on a character boundary (an ellipsis marks the
+ * cut). cls names a style class of svg_begin's sheet ("" for the
+ * default). */
+#define SVG_TEXT_MAX 160
 void svg_text(sn_buf *b, double x, double y, svg_anchor anchor,
               const char *cls, const char *fmt, ...) SN_BUF_PRINTF(6, 7);
 

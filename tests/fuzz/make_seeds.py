@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make_seeds.py - writes the seed corpora of the fuzz harnesses into
 tests/fuzz/corpus/<harness>/: small valid files, in the framing each harness
-reads (fuzz_idx.c, fuzz_model.c, fuzz_checkpoint.c), plus a few near misses.
+reads (fuzz_idx.c, fuzz_model.c, fuzz_checkpoint.c, fuzz_image.c,
+fuzz_bench_json.c), plus a few near misses.
 Valid seeds let the fuzzer start deep inside the formats instead of
 rediscovering the magic numbers.
 
@@ -16,6 +17,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -36,6 +38,64 @@ def framed_idx(flags, images, labels):
     return bytes([flags]) + struct.pack("<H", len(images)) + images + labels
 
 
+def png_chunk(kind, body):
+    return (struct.pack(">I", len(body)) + kind + body +
+            struct.pack(">I", zlib.crc32(kind + body)))
+
+
+def png(w, h, depth, colour, rows, interlace=0, extra=b""):
+    """A PNG of already filtered rows (each with its filter byte)."""
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, colour, 0, 0, interlace)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + extra +
+            png_chunk(b"IDAT", zlib.compress(rows)) + png_chunk(b"IEND", b""))
+
+
+def image_seeds():
+    """fuzz_image.c: flags byte (pipe, fit, inversion), then the file."""
+    px = [[(x * 29 + y * 13) % 256 for x in range(9)] for y in range(7)]
+    gray = b"".join(bytes([y % 5]) + bytes(r) for y, r in enumerate(px))
+    write("image", "gray8", b"\0" + png(9, 7, 8, 0, gray))
+    write("image", "gray8-pipe-fit", b"\3" + png(9, 7, 8, 0, gray))
+    plte = png_chunk(b"PLTE", bytes(range(48)))
+    trns = png_chunk(b"tRNS", bytes([255, 0, 128]))
+    pal = b"".join(b"\0" + bytes([(x + y) % 16 * 17]) for y in range(4) for x in range(1))
+    write("image", "palette4-trns", b"\4" + png(2, 4, 4, 3, pal, extra=plte + trns))
+    rgba16 = b"".join(b"\0" + bytes(range(16)) for _ in range(3))
+    write("image", "rgba16", b"\x08" + png(2, 3, 16, 6, rgba16))
+    passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4),
+              (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    adam7 = b"".join(b"\0" + bytes(px[y][x] for x in range(x0, 9, dx))
+                     for x0, y0, dx, dy in passes if x0 < 9
+                     for y in range(y0, 7, dy))
+    write("image", "interlaced", b"\0" + png(9, 7, 8, 0, adam7, interlace=1))
+    write("image", "truncated", b"\0" + png(9, 7, 8, 0, gray)[:-20])
+    write("image", "pgm-p5", b"\0P5\n# c\n3 2\n255\n" + bytes([0, 9, 99, 199, 255, 1]))
+    write("image", "pgm-p5-16bit", b"\2P5 2 1 65535\n\x80\x00\xff\xff")
+    write("image", "pgm-p2-pipe", b"\1P2 2 2 15 # max\n0 15\n 7 8\n")
+
+
+def bench_json_seeds():
+    """fuzz_bench_json.c: flags byte (pipe), then the JSON file."""
+    gb = ('{"context": {"date": "2026-01-01", "host_name": "h\u00e9", '
+          '"simdnet_cpu": "CPU"}, "benchmarks": ['
+          '{"name": "gemv/avx2/32x784_median", "run_name": "gemv/avx2/32x784",'
+          ' "run_type": "aggregate", "aggregate_name": "median", "GFLOP/s": 40},'
+          ' {"name": "gemv_t/scalar/32", "run_type": "iteration",'
+          ' "real_time": 10, "time_unit": "us", "items_per_second": NaN},'
+          ' {"name": "sigmoid/avx2/32", "run_type": "iteration",'
+          ' "bytes_per_second": 3e9, "error_occurred": false}]}')
+    tr = ('{"machine": {"cpu": "CPU"}, "data": {"source": "MNIST"},'
+          ' "network": {"layers": [784, 32, 10]}, "results": ['
+          '{"engine": "sparse", "isa": "avx2", "threads": 2,'
+          ' "samples_per_s": {"median": 2e6, "min": 1.5e6, "max": 2.2e6}},'
+          ' {"engine": "per-sample", "isa": "scalar", "threads": 1,'
+          ' "samples_per_s": 3e5}]}')
+    write("bench_json", "google-benchmark", b"\0" + gb.encode())
+    write("bench_json", "google-benchmark-pipe", b"\1" + gb.encode())
+    write("bench_json", "training", b"\0" + tr.encode())
+    write("bench_json", "truncated", b"\0" + tr.encode()[:-30])
+
+
 def write(harness, name, data):
     d = os.path.join(HERE, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -47,6 +107,8 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     exe = sys.argv[1]
+    image_seeds()
+    bench_json_seeds()
 
     img, lab = idx_images(6, 2, 2, 1), idx_labels(6, 2, 1)
     write("idx", "raw", framed_idx(0, img, lab))

@@ -19,7 +19,7 @@ case $seconds in
 '' | *[!0-9]*) echo "ci-fuzz.sh: expected a number of seconds, got '$seconds'" >&2; exit 2 ;;
 esac
 build="build-fuzz"
-harnesses="idx model checkpoint"
+harnesses="idx model checkpoint checkpoint_fields image bench_json"
 
 # clang, its libFuzzer and sanitizer runtimes, and LLVM's OpenMP.
 have_tools() {
@@ -58,7 +58,7 @@ ninja -C "$build" $targets >"$build/ninja.log" 2>&1 || { tail -50 "$build/ninja.
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 status=0
-printf '%-16s %10s %8s %s\n' harness executions exec/s result
+printf '%-24s %10s %8s %s\n' harness executions exec/s result
 for h in $harnesses; do
     corpus="$build/corpus/$h"
     mkdir -p "$corpus"
@@ -78,7 +78,7 @@ for h in $harnesses; do
         result="FAILED (exit $rc, log $log)"
         status=1
     fi
-    printf '%-16s %10s %8s %s\n' "fuzz_$h" "${runs:-?}" "${rate:-?}" "$result"
+    printf '%-24s %10s %8s %s\n' "fuzz_$h" "${runs:-?}" "${rate:-?}" "$result"
     if [ $rc -ne 0 ]; then
         grep -E "ERROR|SUMMARY|runtime error|Test unit written" "$log" | head -20 | sed 's/^/    /'
     fi

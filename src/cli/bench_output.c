@@ -1,0 +1,120 @@
+/* bench_output.c - what `simdnet bench` shows: the table and the JSON
+ * document (bench.h). */
+#include <time.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "json_out.h"
+
+void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
+                        const sn_net *net, double flops)
+{
+    const sn_topology *t = sn_topology_get();
+    char l1[32], l2[32], l3[32], layers[160];
+    cli_format_bytes(t->l1d, l1, sizeof l1);
+    cli_format_bytes(t->l2, l2, sizeof l2);
+    cli_format_bytes(t->l3, l3, sizeof l3);
+    sn_format_layers(net, layers, sizeof layers);
+    fprintf(out, "cpu       %s\n", sn_cpu_model());
+    fprintf(out, "features  %s\n", sn_cpu_features());
+    if (t->from_hwloc)
+        fprintf(out, "cores     %d physical (%d hardware threads); L1d %s, "
+                     "L2 %s, L3 %s (hwloc)\n", t->cores, t->pus, l1, l2, l3);
+    else
+        fprintf(out, "cores     %d (topology unknown: %s)\n", t->cores,
+                t->note);
+    fprintf(out, "data      %s\n", d->source);
+    fprintf(out, "network   %s, %zu parameters, %.0f FLOP per sample (dense: "
+                 "GFLOP/s count them for every engine)\n", layers,
+            net->nparams, flops);
+    fprintf(out, "method    batch %ld, AdaGrad, %ld warm-up + %ld timed "
+                 "batches, median of %ld run%s, threads %s\n",
+            a->batch, a->warmup, a->batches, a->repeats,
+            a->repeats == 1 ? "" : "s",
+            a->bind ? "bound one per core" : "not bound");
+    fprintf(out, "\n%-12s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
+            "isa", "threads", "samples/s", "(slowest..fastest)", "s/epoch",
+            "GFLOP/s", "peak", "%peak");
+    fflush(out);
+}
+
+void bench_print_row(FILE *out, const bench_result *r, double flops,
+                     size_t epoch)
+{
+    char med[16], lo[16], hi[16], range[40];
+    cli_format_si(r->rate[0], med, sizeof med);
+    cli_format_si(r->rate[1], lo, sizeof lo);
+    cli_format_si(r->rate[2], hi, sizeof hi);
+    snprintf(range, sizeof range, "(%s..%s)", lo, hi);
+    const double gflops = r->rate[0] * flops * 1e-9;
+    fprintf(out, "%-12s %-8s %7d %10s %21s %9.4f %8.1f %8.1f %6.1f\n",
+            r->c.engine->name, sn_isa_name(r->c.isa), r->c.threads, med,
+            range, (double)epoch / r->rate[0], gflops, r->peak * 1e-9,
+            r->peak > 0.0 ? 100.0 * gflops * 1e9 / r->peak : 0.0);
+    fflush(out);
+}
+
+/* {"median": m, "min": lo, "max": hi} of v[3] = median, lowest, highest. */
+static void json_spread(cJSON *obj, const char *key, const double v[3],
+                        double scale)
+{
+    cJSON *s = cJSON_AddObjectToObject(obj, key);
+    cJSON_AddNumberToObject(s, "median", v[0] * scale);
+    cJSON_AddNumberToObject(s, "min", v[1] * scale);
+    cJSON_AddNumberToObject(s, "max", v[2] * scale);
+}
+
+/* The document `simdnet report --bench` and tools/compare-bench.py read:
+ * its keys are a format, keep them. */
+cJSON *bench_results_json(const bench_args *a, const bench_data *d,
+                          const sn_net *net, double flops,
+                          const bench_result *res, size_t n)
+{
+    time_t now = time(NULL);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "simdnet", SN_VERSION_STRING);
+    cJSON_AddStringToObject(doc, "date", when);
+    cli_json_add_machine(doc, "machine");
+    cJSON *data = cJSON_AddObjectToObject(doc, "data");
+    cJSON_AddBoolToObject(data, "synthetic", d->synthetic);
+    cJSON_AddNumberToObject(data, "samples", (double)d->ds.count);
+    cJSON_AddStringToObject(data, "source", d->source);
+    cJSON *nw = cJSON_AddObjectToObject(doc, "network");
+    cli_json_add_sizes(nw, "layers", net->sizes, net->nlayers + 1);
+    cJSON_AddNumberToObject(nw, "parameters", (double)net->nparams);
+    cJSON_AddNumberToObject(nw, "flop_per_sample", flops);
+    cJSON *method = cJSON_AddObjectToObject(doc, "method");
+    cJSON_AddNumberToObject(method, "batch", (double)a->batch);
+    cJSON_AddStringToObject(method, "optimizer",
+                            sn_optimizer_name(SN_OPT_ADAGRAD));
+    cJSON_AddNumberToObject(method, "warmup_batches", (double)a->warmup);
+    cJSON_AddNumberToObject(method, "timed_batches", (double)a->batches);
+    cJSON_AddNumberToObject(method, "repeats", (double)a->repeats);
+    cJSON_AddBoolToObject(method, "bind", a->bind);
+    cli_json_add_u64(method, "seed", a->seed);
+    cJSON *results = cJSON_AddArrayToObject(doc, "results");
+    for (size_t i = 0; results && i < n; i++) {
+        const bench_result *r = &res[i];
+        const double epoch[3] = {(double)d->ds.count / r->rate[0],
+                                 (double)d->ds.count / r->rate[2],
+                                 (double)d->ds.count / r->rate[1]};
+        const double pct = r->peak > 0.0 ? 100.0 * flops / r->peak : 0.0;
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddItemToArray(results, row);
+        cJSON_AddStringToObject(row, "engine", r->c.engine->name);
+        cJSON_AddStringToObject(row, "isa", sn_isa_name(r->c.isa));
+        cJSON_AddNumberToObject(row, "threads", r->c.threads);
+        cJSON_AddStringToObject(row, "binding", r->binding);
+        json_spread(row, "samples_per_s", r->rate, 1.0);
+        json_spread(row, "s_per_epoch", epoch, 1.0);
+        json_spread(row, "gflops", r->rate, flops * 1e-9);
+        json_spread(row, "pct_peak", r->rate, pct);
+        cJSON_AddNumberToObject(row, "peak_gflops", r->peak * 1e-9);
+        cJSON *secs = cJSON_AddArrayToObject(row, "run_seconds");
+        for (long j = 0; secs && j < a->repeats; j++)
+            cJSON_AddItemToArray(secs, cJSON_CreateNumber(r->secs[j]));
+    }
+    return doc;
+}

@@ -1,0 +1,288 @@
+/* train_setup.c - `simdnet train` before its first batch: the command
+ * line, the checkpoint to resume, the network and the data, each checked
+ * against the others (train.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "outputs.h"
+#include "train.h"
+
+static const char *const CMD = "train";
+
+/* The ranges of --epochs and --batch. */
+enum { MAX_EPOCHS = 1000000, MAX_BATCH = 1000000 };
+
+int train_parse_args(int argc, char **argv, train_args *a)
+{
+    *a = (train_args){.epochs = 5, .batch = 100, .lr = 0.1f,
+                      .optimizer = SN_OPT_ADAGRAD, .engine = SN_ENGINE_SPARSE};
+    const cli_option options[] = {
+        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
+         .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist)"},
+        {.name = "layers", .kind = CLI_STRING, .dest = &a->layers,
+         .value = "LIST",
+         .help = "layer sizes, input first (default " SN_DEFAULT_LAYERS ")"},
+        {.name = "epochs", .kind = CLI_INT, .dest = &a->epochs, .value = "N",
+         .min = 1, .max = MAX_EPOCHS, .given = GIVEN_EPOCHS,
+         .help = "passes over the training set (default 5)"},
+        {.name = "batch", .kind = CLI_INT, .dest = &a->batch, .value = "N",
+         .min = 1, .max = MAX_BATCH, .given = GIVEN_BATCH,
+         .help = "samples per batch (default 100)"},
+        {.name = "lr", .kind = CLI_FLOAT, .dest = &a->lr, .value = "X",
+         .min = 1e-30, .max = 1e6, .given = GIVEN_LR,
+         .help = "learning rate (default 0.1)"},
+        {.name = "optimizer", .kind = CLI_LIST, .dest = &a->optimizer,
+         .value = "NAME", .parse = cli_parse_optimizer, .given = GIVEN_OPT,
+         .help = "adagrad (default) or sgd"},
+        {.name = "seed", .kind = CLI_SIZE, .dest = &a->seed, .value = "N",
+         .given = GIVEN_SEED,
+         .help = "weight initialisation seed (default 0)"},
+        {.name = "shuffle", .kind = CLI_FLAG, .dest = &a->shuffle,
+         .help = "shuffle the samples every epoch (seeded by --seed);\n"
+                 "the default is file order, as in the tutorial"},
+        {.name = "threads", .kind = CLI_INT, .dest = &a->threads, .value = "N",
+         .min = 1, .max = 1024,
+         .help = "OpenMP threads (default: one per physical core)"},
+        {.name = "bind", .kind = CLI_FLAG, .dest = &a->bind,
+         .help = "bind the threads one per physical core (hwloc)"},
+        {.name = "isa", .kind = CLI_STRING, .dest = &a->isa, .value = "NAME",
+         .help = "kernel set: scalar, avx2, avx512, neon\n"
+                 "(default $SIMDNET_ISA, else the best this CPU runs)"},
+        {.name = "engine", .kind = CLI_LIST, .dest = &a->engine,
+         .value = "NAME", .parse = cli_parse_engine, .given = GIVEN_ENGINE,
+         .help = "sparse (default): the first layer over nonzero pixels\n"
+                 "only; per-sample: dense per-sample kernels"},
+        {.name = "dense", .kind = CLI_FLAG, .dest = &a->dense,
+         .help = "sparse engine: visit zero pixels too (for comparison)"},
+        {.name = "init", .kind = CLI_STRING, .dest = &a->init, .value = "FILE",
+         .help = "start from a saved model instead of random weights"},
+        {.name = "save", .kind = CLI_STRING, .dest = &a->save, .value = "FILE",
+         .help = "save the trained model (atomically)"},
+        {.name = "costs", .kind = CLI_STRING, .dest = &a->costs,
+         .value = "FILE",
+         .help = "write the mean cost of every batch as CSV"},
+        {.name = "report", .kind = CLI_STRING, .dest = &a->report,
+         .value = "DIR",
+         .help = "at the end, draw the run in DIR/index.html (cost\n"
+                 "curve, network, samples, weights, mistakes)"},
+        {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
+         .help = "JSON lines: a record per epoch and a final one\n"
+                 "(-: standard output, the text then goes to stderr)"},
+        {.name = "checkpoint", .kind = CLI_STRING, .dest = &a->checkpoint,
+         .value = "FILE",
+         .help = "save the whole training state to FILE (atomically)\n"
+                 "after every epoch and when the run stops early"},
+        {.name = "checkpoint-every", .kind = CLI_INT,
+         .dest = &a->checkpoint_every, .value = "N", .min = 1,
+         .max = 1000000000,
+         .help = "also after every N batches"},
+        {.name = "resume", .kind = CLI_STRING, .dest = &a->resume,
+         .value = "FILE",
+         .help = "go on with the run saved in checkpoint FILE: its\n"
+                 "settings are the defaults, and the flags that would\n"
+                 "change the result must agree with them"},
+        {.name = "trap-fp", .kind = CLI_FLAG, .dest = &a->trap_fp,
+         .help = "debug: SIGFPE at the first invalid operation,\n"
+                 "division by zero or overflow, saying where"},
+    };
+    const cli_command_spec spec = {
+        CMD, "train [options]",
+        "Trains a fully connected sigmoid network with an L2 cost, as the\n"
+        "tutorial does, then reports test accuracy after every epoch.\n",
+        "Ctrl-C or SIGTERM stops the run after its current batch, saves what was\n"
+        "asked for (--checkpoint, --costs, --save) as of that batch and exits\n"
+        "with 130 (SIGINT) or 143 (SIGTERM); a second one quits at once. A NaN\n"
+        "or infinite cost stops training before that batch's update, saves the\n"
+        "same way and exits with 1. See docs/robustness.md.\n",
+        options, sizeof options / sizeof *options, 0};
+    const int parsed = cli_parse_options(&spec, argc, argv, &a->given, NULL);
+    if (parsed != CLI_PARSED)
+        return parsed;
+    if (a->checkpoint_every && !a->checkpoint) {
+        cli_error(CMD, "--checkpoint-every needs --checkpoint FILE");
+        return CLI_BAD;
+    }
+    if (a->resume && a->init) {
+        cli_error(CMD, "--resume and --init exclude each other: a checkpoint "
+                       "holds its own weights");
+        return CLI_BAD;
+    }
+    return CLI_PARSED;
+}
+/* Whether --layers (if given) names the shape of net; says so if not. */
+static int same_layers(const train_args *a, const sn_net *net,
+                       const char *flag, const char *path)
+{
+    if (!a->layers)
+        return 0;
+    sn_error err;
+    size_t sizes[SN_MAX_LAYERS], nsizes;
+    if (sn_parse_layers(a->layers, sizes, &nsizes, &err) != 0) {
+        cli_error(CMD, "--layers: %s", err.msg);
+        return -1;
+    }
+    int same = nsizes == net->nlayers + 1;
+    for (size_t i = 0; same && i < nsizes; i++)
+        same = sizes[i] == net->sizes[i];
+    if (same)
+        return 0;
+    char have[160];
+    sn_format_layers(net, have, sizeof have);
+    cli_error(CMD, "%s %s has layers %s, but --layers asks for %s", flag, path,
+              have, a->layers);
+    return -1;
+}
+
+/* A setting read from a checkpoint must be one the flag accepts; printed
+ * unsigned, as the file holds it. */
+static int checkpoint_value(const char *path, const char *flag, size_t v,
+                            long max)
+{
+    if (v >= 1 && v <= (size_t)max)
+        return 0;
+    cli_error(CMD, "--resume %s: the checkpoint's %s is %zu, outside the "
+                   "range of --%s (1 to %ld)", path, flag, v, flag, max);
+    return -1;
+}
+
+/* --resume: reads the checkpoint and takes its settings as the defaults of
+ * the flags not given. What the library cannot check (the layers, the
+ * seed, an epoch count below the position) is checked here. */
+int train_load_resume(train_args *a, sn_checkpoint *ck)
+{
+    sn_error err;
+    if (cli_input_check(CMD, "--resume", a->resume) != 0)
+        return EXIT_FAIL;
+    if (sn_checkpoint_load(ck, a->resume, &err) != 0) {
+        cli_error(CMD, "--resume: %s", err.msg);
+        return EXIT_FAIL;
+    }
+    if (same_layers(a, &ck->net, "--resume", a->resume) != 0)
+        return EXIT_USAGE;
+    if ((a->given & GIVEN_SEED) && a->seed != ck->run.seed) {
+        cli_error(CMD, "--seed %llu: the run in %s used seed %llu", a->seed,
+                  a->resume, (unsigned long long)ck->run.seed);
+        return EXIT_USAGE;
+    }
+    if (checkpoint_value(a->resume, "epochs", ck->run.epochs, MAX_EPOCHS) ||
+        checkpoint_value(a->resume, "batch", ck->cfg.batch, MAX_BATCH))
+        return EXIT_FAIL;
+    if (!(a->given & GIVEN_EPOCHS))
+        a->epochs = (long)ck->run.epochs;
+    if ((size_t)a->epochs < ck->run.epoch) {
+        cli_error(CMD, "--epochs %ld: the run in %s has done %zu epoch%s "
+                       "already", a->epochs, a->resume, ck->run.epoch,
+                  ck->run.epoch == 1 ? "" : "s");
+        return EXIT_USAGE;
+    }
+    if (a->costs && ck->run.ncosts == 0 &&
+        (ck->run.epoch > 0 || ck->run.batches_done > 0)) {
+        cli_error(CMD, "--costs: %s holds no batch costs (its run had no "
+                       "--costs), so the file would lack the first %zu "
+                       "epochs and %zu batches", a->resume, ck->run.epoch,
+                  ck->run.batches_done);
+        return EXIT_USAGE;
+    }
+    if (!(a->given & GIVEN_BATCH))
+        a->batch = (long)ck->cfg.batch;
+    if (!(a->given & GIVEN_LR))
+        a->lr = ck->cfg.lr;
+    if (!(a->given & GIVEN_OPT))
+        a->optimizer = ck->cfg.optimizer;
+    if (!(a->given & GIVEN_ENGINE))
+        a->engine = ck->cfg.engine;
+    a->shuffle = a->shuffle || ck->cfg.shuffle;
+    a->seed = ck->run.seed;
+    if (a->threads == 0)
+        a->threads = ck->cfg.threads;
+    const char *env = getenv("SIMDNET_ISA");
+    if (!a->isa && !(env && *env) && sn_kernels_for(ck->isa))
+        a->isa = sn_isa_name(ck->isa);
+    return 0;
+}
+
+/* Builds the network: from --init, or fresh from --layers and --seed; on
+ * --resume, the checkpoint's shape (sn_checkpoint_resume fills it). */
+int train_make_net(const train_args *a, const sn_checkpoint *ck,
+                   sn_net *net)
+{
+    sn_error err;
+    if (a->resume) {
+        if (sn_net_create(net, ck->net.sizes, ck->net.nlayers + 1, &err) != 0) {
+            cli_error(CMD, "--resume: %s", err.msg);
+            return EXIT_FAIL;
+        }
+        return 0;
+    }
+    if (a->init) {
+        if (cli_input_check(CMD, "--init", a->init) != 0)
+            return EXIT_FAIL;
+        if (sn_model_load(net, a->init, &err) != 0) {
+            cli_error(CMD, "--init: %s", err.msg);
+            return EXIT_FAIL;
+        }
+        return same_layers(a, net, "--init", a->init) == 0 ? 0 : EXIT_USAGE;
+    }
+    size_t sizes[SN_MAX_LAYERS], nsizes;
+    if (sn_parse_layers(a->layers ? a->layers : SN_DEFAULT_LAYERS, sizes,
+                        &nsizes, &err) != 0) {
+        cli_error(CMD, "--layers: %s", err.msg);
+        return EXIT_USAGE;
+    }
+    /* A shape refused is the command line's fault; memory short is not. */
+    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], nparams;
+    if (sn_net_shape(sizes, nsizes, w_off, b_off, &nparams, &err) != 0) {
+        cli_error(CMD, "--layers: %s", err.msg);
+        return EXIT_USAGE;
+    }
+    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
+        cli_error(CMD, "%s", err.msg);
+        return EXIT_FAIL;
+    }
+    sn_net_init_uniform(net, a->seed);
+    return 0;
+}
+
+/* A data set fits the network: inputs per sample as its first layer has,
+ * every label below its output layer's size. Returns 0 or the exit status. */
+static int check_fit(const train_run *r, const sn_dataset *ds,
+                     const char *which)
+{
+    const train_args *a = &r->a;
+    const sn_net *net = &r->net;
+    if (ds->input_size != net->sizes[0]) {
+        cli_error(CMD, "the %s set in %s has %zu inputs per sample (%zux%zu), "
+                       "but the network's first layer has %zu", which, r->dir,
+                  ds->input_size, ds->rows, ds->cols, net->sizes[0]);
+        return EXIT_USAGE;
+    }
+    const size_t n_out = net->sizes[net->nlayers];
+    unsigned top = 0;
+    for (size_t i = 0; i < ds->count; i++)
+        if (ds->labels[i] > top)
+            top = ds->labels[i];
+    if (top < n_out)
+        return 0;
+    /* The network's shape is the command line's: --layers (or its
+     * default), or the model it names. */
+    const char *from = a->resume ? "--resume" : a->init ? "--init"
+                                                        : "--layers";
+    cli_error(CMD, "%s: the output layer has %zu neurons, but the %s set in "
+                   "%s has labels up to %u: it needs at least %u", from, n_out,
+              which, r->dir, top, top + 1);
+    return EXIT_USAGE;
+}
+
+/* Both data sets, checked against the network before any training. */
+int train_load_data(train_run *r)
+{
+    int rc;
+    if (cli_load_split(CMD, r->dir, SN_SPLIT_TRAIN, 0, &r->train) != 0 ||
+        cli_load_split(CMD, r->dir, SN_SPLIT_TEST, 0, &r->test) != 0)
+        return EXIT_FAIL;
+    if ((rc = check_fit(r, &r->train, "training")) != 0 ||
+        (rc = check_fit(r, &r->test, "test")) != 0)
+        return rc;
+    return 0;
+}

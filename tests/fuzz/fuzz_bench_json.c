@@ -1,0 +1,56 @@
+/*
+ * fuzz_bench_json.c - libFuzzer harness for the JSON path of `simdnet
+ * report --bench`: the bytes as a file (a memfd, or a pipe) through
+ * sn_bench_read (cJSON, then the Google Benchmark or simdnet bench
+ * reader), and every chart it makes drawn as an SVG.
+ *
+ * Input: byte 0 bit 0 picks the pipe; the rest is the JSON file.
+ * Promises checked: charts within their limits with slugs of [a-z0-9-],
+ * and SVG that is valid UTF-8 whatever the names (issue 11, defect 5).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_file.h"
+#include "report/report.h"
+#include "report/utf8.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_chart(const sn_bar_chart *c)
+{
+    if (c->ngroups > SN_CHART_MAX_GROUPS || c->nseries > SN_CHART_MAX_SERIES ||
+        !c->slug || !c->title || !c->value)
+        abort();
+    for (const char *p = c->slug; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-'))
+            abort();
+    sn_buf b = {0};
+    sn_error err;
+    if (sn_svg_bar_chart(&b, c, &err) == 0 &&
+        sn_utf8_invalid(b.data, b.len) != b.len)
+        abort();
+    sn_buf_free(&b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    fuzz_file f;
+    fuzz_file_open(&f, data + 1, size - 1, data[0] & 1);
+    sn_chart_set set = {0};
+    sn_error err = {{0}};
+    if (sn_bench_read(f.path, "fuzz", &set, &err) == 0) {
+        if (set.n == 0 || set.n > SN_CHART_MAX_CHARTS)
+            abort();
+        for (size_t i = 0; i < set.n; i++)
+            check_chart(&set.charts[i]);
+    } else if (err.msg[0] == '\0' || set.n != 0) {
+        abort();
+    }
+    sn_chart_set_free(&set);
+    fuzz_file_close(&f);
+    return 0;
+}
