@@ -406,13 +406,13 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
                        n);
 }
 
-/* The first layer's accumulators are kept transposed, like WT. */
+/* The first layer's accumulators are kept in panels, like WT. */
 static void sparse_accum_export(const sn_trainer *t, float *dst)
 {
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_accum_export_plain(t, dst);
-    sn_transpose(s->n0, s->n1, t->accum + w1, dst + w1);
+    panels_to(s, t->accum + w1, dst + w1);
 }
 
 static void sparse_accum_import(sn_trainer *t, const float *src)
@@ -420,7 +420,7 @@ static void sparse_accum_import(sn_trainer *t, const float *src)
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_accum_import_plain(t, src);
-    sn_transpose(s->n1, s->n0, src + w1, t->accum + w1);
+    panels_from(s, src + w1, t->accum + w1);
 }
 
 const sn_engine sn_engine_sparse = {
