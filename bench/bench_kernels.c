@@ -177,10 +177,10 @@ static void run_kernel(gb_state *st, const void *arg)
         nnz = k->nonzero_u8(cols ? cols : n, o.px, scale, o.idx, o.val,
                              NULL);
 
-    /* gemm_tn_sparse: a tile of `r` samples of `depth` pixels, deltas of
-     * width `cols` (the panel). */
+    /* gemm_sparse, gemm_tn_sparse: a tile of `r` samples of `depth`
+     * pixels through a panel `cols` wide. */
     pixel_tile tile = {0};
-    if (c->op == OP_gemm_tn_sparse) {
+    if (c->op == OP_gemm_tn_sparse || c->op == OP_gemm_sparse) {
         nnz = pixel_tile_make(&tile, k, r, depth, o.px, scale);
         if (!nnz) {
             gb_skip_with_error(st, "out of memory for the tile");
@@ -215,6 +215,9 @@ static void run_kernel(gb_state *st, const void *arg)
     case OP_gemm_tn_sparse:
         LOOP(k->gemm_tn_sparse(cols, tile.npix, tile.pix, tile.start, tile.row,
                                tile.val, o.v0, cols, o.mat)) break;
+    case OP_gemm_sparse:
+        LOOP(k->gemm_sparse(cols, r, tile.npix, tile.pix, tile.start, tile.row,
+                            tile.val, o.mat, o.v1, o.v0, cols)) break;
     case OP_COUNT: break;
     }
     bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),

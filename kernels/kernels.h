@@ -111,6 +111,18 @@ typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
                                   const float *val, const float *d,
                                   size_t ldd, float *dwt);
 
+/* Y[s][0..w) = b + the sum over the tile's pixels i, in list order, of
+ * val[e] * WT[pix[i]][0..w) for each e in [start[i], start[i+1]) with
+ * row[e] = s, for every s < m: the first layer's forward pass for a tile
+ * of m samples grouped by pixel (as gemm_tn_sparse takes them), WT [..][w]
+ * a panel of W1^T, Y rows ldy apart. b (w values) may be NULL (zero). Each
+ * row of WT is read once per tile instead of once per sample. */
+typedef void sn_gemm_sparse_fn(size_t w, size_t m, size_t npix,
+                               const uint32_t *pix, const uint32_t *start,
+                               const uint32_t *row, const float *val,
+                               const float *wt, const float *b, float *y,
+                               size_t ldy);
+
 /*
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the
  * table's fields, the per-ISA declarations and the per-ISA tables, and the
@@ -135,7 +147,8 @@ typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
     X(vadd, isa)                                                               \
     X(adagrad, isa)                                                            \
     X(sgd, isa)                                                                \
-    X(gemm_tn_sparse, isa)
+    X(gemm_tn_sparse, isa)                                                     \
+    X(gemm_sparse, isa)
 
 #define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
 #define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;

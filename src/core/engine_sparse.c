@@ -53,6 +53,13 @@ typedef struct sparse_thread {
     float *val;                   /* their values, scaled by 1/255 */
     uint32_t rowptr[TILE + 1];    /* sample r's pixels: rowptr[r] .. [r+1] */
 
+    /* The same tile grouped by pixel, for the grouped gradient: pixel
+     * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
+     * cval[...]; slot is per-pixel scratch (n0 entries). */
+    uint32_t *pix, *start, *row, *slot;
+    float *cval;
+    size_t npix;
+
     float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
     float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
     float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1 */
@@ -67,6 +74,7 @@ typedef struct sparse_state {
     size_t words;           /* 64-pixel words of a bitmap */
     sparse_thread *th;      /* one per thread */
     int dense;              /* every pixel, zeros included (for comparison) */
+    int grouped;            /* first-layer gradient grouped by pixel */
 } sparse_state;
 
 static sparse_state *state(const sn_trainer *t)
@@ -96,7 +104,8 @@ static int thread_create(sparse_thread *th, const sn_net *net, size_t words)
     const size_t n0 = net->sizes[0];
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
     const size_t list = sn_pad_floats(TILE * n0 + 16);
-    size_t floats = 2 * list + sn_pad_floats(2 * words);
+    const size_t per_pixel = sn_pad_floats(n0 + 1);
+    size_t floats = 4 * list + 3 * per_pixel + sn_pad_floats(2 * words);
     for (size_t l = 0; l < net->nlayers; l++) {
         floats += 2 * sn_pad_floats(TILE * net->sizes[l + 1]);
         if (l >= 1)
@@ -110,6 +119,16 @@ static int thread_create(sparse_thread *th, const sn_net *net, size_t words)
     p += list;
     th->val = p;
     p += list;
+    th->row = (uint32_t *)p;
+    p += list;
+    th->cval = p;
+    p += list;
+    th->pix = (uint32_t *)p;
+    p += per_pixel;
+    th->start = (uint32_t *)p;
+    p += per_pixel;
+    th->slot = (uint32_t *)p;
+    p += per_pixel;
     th->seen = (uint64_t *)p;
     p += sn_pad_floats(2 * words);
 
@@ -137,6 +156,12 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->n1 = net->sizes[1];
     s->dense = t->cfg.dense_input;
     s->panel = s->n1 <= PANEL ? s->n1 : PANEL;
+    /* The rule (docs/engines.md): grouping costs a pass over the tile's
+     * pixels, which pays once a gradient row is wider than a panel. */
+    const sn_first_layer want = t->cfg.first_layer;
+    s->grouped = want == SN_FIRST_LAYER_GROUPED ||
+                 (want == SN_FIRST_LAYER_AUTO && s->n1 > PANEL);
+    t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
     s->th = sn_alloc_array((size_t)t->threads, sizeof *s->th);
@@ -221,6 +246,84 @@ static size_t pixel_list(const sparse_state *s, const sn_kernels *k,
     return s->n0;
 }
 
+/* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in
+ * increasing pixel order and, within a pixel, in sample order: a counting
+ * sort over the tile's entries. */
+static void group_by_pixel(const sparse_state *s, sparse_thread *th,
+                           size_t m)
+{
+    uint32_t *slot = th->slot;
+    memset(slot, 0, s->n0 * sizeof *slot);
+    for (uint32_t e = 0; e < th->rowptr[m]; e++)
+        slot[th->idx[e]]++;
+    size_t npix = 0;
+    uint32_t at = 0;
+    for (size_t c = 0; c < s->n0; c++) {
+        const uint32_t count = slot[c];
+        if (!count)
+            continue;
+        th->pix[npix] = (uint32_t)c;
+        th->start[npix++] = at;
+        slot[c] = at;
+        at += count;
+    }
+    th->start[npix] = at;
+    th->npix = npix;
+    for (size_t r = 0; r < m; r++) {
+        for (uint32_t e = th->rowptr[r]; e < th->rowptr[r + 1]; e++) {
+            const uint32_t q = slot[th->idx[e]]++;
+            th->row[q] = (uint32_t)r;
+            th->cval[q] = th->val[e];
+        }
+    }
+}
+
+/* The first layer's outputs before the activation, act [m][n1], for the
+ * tile's pixel lists: grouped, each panel's rows read once per tile;
+ * else sample by sample. */
+static void first_layer_forward(const sparse_state *s, const sn_kernels *k,
+                                sparse_thread *th, size_t m, const float *b,
+                                float *act)
+{
+    if (s->grouped)
+        group_by_pixel(s, th, m);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        const float *panel = s->wt + c * s->n0;
+        if (s->grouped) {
+            k->gemm_sparse(w, m, th->npix, th->pix, th->start, th->row,
+                           th->cval, panel, b + c, act + c, s->n1);
+            continue;
+        }
+        for (size_t r = 0; r < m; r++)
+            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                           panel, b + c, act + r * s->n1 + c);
+    }
+}
+
+/* The first layer's weight gradient of the tile, from its deltas d1
+ * [m][n1], into the panels of dwt (grouped: the tile's grouping from
+ * first_layer_forward). */
+static void first_layer_gradient(const sparse_state *s, const sn_kernels *k,
+                                 sparse_thread *th, size_t m, const float *d1,
+                                 float *dwt)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        float *panel = dwt + c * s->n0;
+        if (s->grouped) {
+            k->gemm_tn_sparse(w, th->npix, th->pix, th->start, th->row,
+                              th->cval, d1 + c, s->n1, panel);
+            continue;
+        }
+        for (size_t r = 0; r < m; r++)
+            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                          d1 + r * s->n1 + c, panel);
+    }
+}
+
 /* Forward and backward for a tile of m samples, gradients into grad. */
 static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                        const uint32_t *order, size_t first, size_t i0,
@@ -246,14 +349,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                                     th->idx + pos, th->val + pos, th->seen);
     }
     th->rowptr[m] = pos;
-    for (size_t c = 0; c < s->n1; c += s->panel) {
-        const size_t w = panel_width(s, c);
-        for (size_t r = 0; r < m; r++)
-            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
-                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                           s->wt + c * s->n0, p + net->b_off[0] + c,
-                           th->act[0] + r * s->n1 + c);
-    }
+    first_layer_forward(s, k, th, m, p + net->b_off[0], th->act[0]);
     k->sigmoid(m * s->n1, th->act[0], th->act[0]);
 
     /* Upper layers forward, the tile at once. */
@@ -283,25 +379,19 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
         k->gemm(m, n[l], n[l + 1], d, p + net->w_off[l], NULL, th->delta[l - 1]);
     }
 
-    /* First layer backward: its delta, then each sample's nonzero pixels
-     * into the transposed gradient. Two ways of cutting the L2 traffic of
-     * W1^T and its gradient were measured and dropped, for forward and
-     * backward alike: regrouping a tile's pixels by column (each gradient
-     * row written once per tile; 72 against 52 ms per epoch on one core:
-     * the regrouping costs more than it saves), and walking the tile in
-     * blocks of 128 pixels so a block of rows stays in L1 (no gain within
-     * noise). The per-nonzero work, not L2, is the limit. */
+    /* First layer backward: its delta, then the tile's nonzero pixels
+     * into the transposed gradient (first_layer_gradient). At 32 wide two
+     * ways of cutting the L2 traffic of W1^T and its gradient were
+     * measured and dropped, for forward and backward alike: regrouping a
+     * tile's pixels by column (72 against 52 ms per epoch on one core: the
+     * regrouping costs more than it saves at 32 columns; it pays wider,
+     * docs/engines.md), and walking the tile in blocks of 128 pixels so a
+     * block of rows stays in L1 (no gain within noise). */
     float *d1 = th->delta[0];
     k->sigmoid_backward(m * s->n1, d1, th->act[0], d1);
     for (size_t r = 0; r < m; r++)
         k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
-    for (size_t c = 0; c < s->n1; c += s->panel) {
-        const size_t w = panel_width(s, c);
-        for (size_t r = 0; r < m; r++)
-            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
-                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                          d1 + r * s->n1 + c, grad + net->w_off[0] + c * s->n0);
-    }
+    first_layer_gradient(s, k, th, m, d1, grad + net->w_off[0]);
     return cost;
 }
 
