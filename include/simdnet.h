@@ -213,7 +213,7 @@ typedef enum sn_engine_kind {
 
 /* How the sparse engine computes the first layer's weight gradient:
  *  SN_FIRST_LAYER_AUTO: by the layer's width (docs/engines.md): grouped
- *    when it is wider than 64, else rows;
+ *    when it is wider than 128, else rows;
  *  SN_FIRST_LAYER_ROWS: each sample's nonzero pixels add its delta to their
  *    gradient rows, one sample after another (the tutorial's order of
  *    sums);

@@ -185,14 +185,14 @@ static double batch_cost(const sn_kernels *k, const sn_net *net,
 }
 
 /* The sparse engine's batch gradient, both first-layer paths, against
- * central differences of the batch's mean cost. A first layer 70 wide is
- * two panels (64 and a tail of 6); plain gradient descent with lr 1 moves
+ * central differences of the batch's mean cost. A first layer 150 wide is
+ * three panels (64, 64 and a tail of 22); plain gradient descent with lr 1 moves
  * every parameter by minus its gradient, which reads the gradient back
  * out of the trained weights (to float32 rounding of the weights, far
  * below the tolerance). */
 Test(backprop, sparse_engine_matches_finite_differences)
 {
-    const size_t sizes[] = {49, 70, 5, 4};
+    const size_t sizes[] = {49, 150, 5, 4};
     const size_t n = 12;
     sn_dataset ds;
     cr_assert_eq(test_synthetic_dataset(&ds, n, 49, 4, 7), 0);

@@ -20,12 +20,17 @@
  * small matrix products (gemm, gemm_tn), which keeps their activations in
  * L1 and replaces a dozen kernel calls per sample by a few per tile.
  *
- * A first layer wider than PANEL columns is kept as panels of W1^T
- * (panels_from), and a tile runs through one panel before the next: a
- * 512-wide W1^T (1.6 MB) no longer fits in L2, a panel does, so it is read
- * from L3 once per tile instead of once per sample, and rows 4 KiB apart
- * (1024 wide) no longer share a handful of cache sets. Each output column
- * is computed as before: the same values, bit for bit.
+ * A first layer wider than WIDE columns is kept as panels of PANEL
+ * columns of W1^T (panels_from), and a tile runs through one panel before
+ * the next: a 512-wide W1^T (1.6 MB) no longer fits in L2, a panel does,
+ * so it is read from L3 once per tile instead of once per sample, and rows
+ * 4 KiB apart (1024 wide) no longer share a handful of cache sets. There
+ * the first layer is also grouped by default (sn_first_layer): the tile's
+ * pixel lists are regrouped by pixel once, and the forward pass
+ * (gemm_sparse) and the gradient (gemm_tn_sparse) read and write each
+ * panel row once per tile instead of once per sample and pixel. The rows
+ * path on panels computes each value as the single panel did, bit for
+ * bit; the grouped path sums in another order (docs/engines.md).
  *
  * WT lives here while a call to sn_train_* runs and is written back to
  * net->params at its end; AdaGrad's accumulator for the first layer stays
@@ -45,6 +50,11 @@
 /* Columns of W1^T per panel when the first layer is wider (panels_from):
  * a panel of 784 pixels' rows is then 196 KiB, which stays in L2. */
 #define PANEL 64
+
+/* The widest first layer kept as one panel and run by rows by default:
+ * up to here W1^T (401 KB at 128) stays in a 512 KiB L2, and panels and
+ * grouping measured no faster (784-100-100-10: 9% slower, docs/engines.md). */
+#define WIDE 128
 
 /* One thread's scratch: a tile's pixel lists, activations and deltas, and
  * its own transposed copies of the upper layers' weights. */
@@ -155,12 +165,11 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->n0 = net->sizes[0];
     s->n1 = net->sizes[1];
     s->dense = t->cfg.dense_input;
-    s->panel = s->n1 <= PANEL ? s->n1 : PANEL;
-    /* The rule (docs/engines.md): grouping costs a pass over the tile's
-     * pixels, which pays once a gradient row is wider than a panel. */
+    s->panel = s->n1 <= WIDE ? s->n1 : PANEL;
+    /* The rule (docs/engines.md): grouped where W1^T is in panels. */
     const sn_first_layer want = t->cfg.first_layer;
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
-                 (want == SN_FIRST_LAYER_AUTO && s->n1 > PANEL);
+                 (want == SN_FIRST_LAYER_AUTO && s->n1 > WIDE);
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
@@ -186,7 +195,7 @@ static size_t panel_width(const sparse_state *s, size_t c)
  * panel is what the first layer's kernels see as W1^T: its rows (one per
  * pixel) are w floats long, and the tile of samples runs through one panel
  * before the next, so that it stays in L2 while they do. With one panel
- * (n1 <= PANEL) this is W1^T itself. */
+ * (n1 <= WIDE) this is W1^T itself. */
 static void panels_from(const sparse_state *s, const float *w1, float *wt)
 {
     for (size_t c = 0; c < s->n1; c += s->panel)
