@@ -213,13 +213,14 @@ typedef enum sn_engine_kind {
 
 /* How the sparse engine computes the first layer's weight gradient:
  *  SN_FIRST_LAYER_AUTO: by the layer's width (docs/engines.md): grouped
- *    when it is wider than 128, else rows;
+ *    when it is wider than 64, else rows;
  *  SN_FIRST_LAYER_ROWS: each sample's nonzero pixels add its delta to their
  *    gradient rows, one sample after another (the tutorial's order of
  *    sums);
  *  SN_FIRST_LAYER_GROUPED: a tile of 16 samples' pixels grouped by pixel,
  *    each pixel's sum over the tile taken first and added once (other
- *    rounding: other bits, the same algorithm). */
+ *    rounding: other bits, the same algorithm); wider than 128, the
+ *    forward pass is grouped too. */
 typedef enum sn_first_layer {
     SN_FIRST_LAYER_AUTO = 0,
     SN_FIRST_LAYER_ROWS = 1,

@@ -24,13 +24,16 @@
  * columns of W1^T (panels_from), and a tile runs through one panel before
  * the next: a 512-wide W1^T (1.6 MB) no longer fits in L2, a panel does,
  * so it is read from L3 once per tile instead of once per sample, and rows
- * 4 KiB apart (1024 wide) no longer share a handful of cache sets. There
- * the first layer is also grouped by default (sn_first_layer): the tile's
- * pixel lists are regrouped by pixel once, and the forward pass
- * (gemm_sparse) and the gradient (gemm_tn_sparse) read and write each
- * panel row once per tile instead of once per sample and pixel. The rows
- * path on panels computes each value as the single panel did, bit for
- * bit; the grouped path sums in another order (docs/engines.md).
+ * 4 KiB apart (1024 wide) no longer share a handful of cache sets. The
+ * rows path on panels computes each value as the single panel did, bit
+ * for bit.
+ *
+ * A first layer wider than GROUPED_WIDE has its gradient grouped by
+ * default (sn_first_layer): the tile's pixel lists are regrouped by pixel
+ * once, and gemm_tn_sparse reads and writes each gradient row once per
+ * tile instead of once per sample; in panels (wider than WIDE) the forward
+ * pass is grouped too (gemm_sparse: each panel row read once per tile).
+ * The grouped sums run in another order: other bits (docs/engines.md).
  *
  * WT lives here while a call to sn_train_* runs and is written back to
  * net->params at its end; AdaGrad's accumulator for the first layer stays
@@ -55,6 +58,9 @@
  * up to here W1^T (401 KB at 128) stays in a 512 KiB L2, and panels and
  * grouping measured no faster (784-100-100-10: 9% slower, docs/engines.md). */
 #define WIDE 128
+
+/* The narrowest first layer whose gradient is grouped by default. */
+#define GROUPED_WIDE 64
 
 /* One thread's scratch: a tile's pixel lists, activations and deltas, and
  * its own transposed copies of the upper layers' weights. */
@@ -85,6 +91,7 @@ typedef struct sparse_state {
     sparse_thread *th;      /* one per thread */
     int dense;              /* every pixel, zeros included (for comparison) */
     int grouped;            /* first-layer gradient grouped by pixel */
+    int grouped_forward;    /* and its forward pass (in panels only) */
 } sparse_state;
 
 static sparse_state *state(const sn_trainer *t)
@@ -169,7 +176,8 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     /* The rule (docs/engines.md): grouped where W1^T is in panels. */
     const sn_first_layer want = t->cfg.first_layer;
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
-                 (want == SN_FIRST_LAYER_AUTO && s->n1 > WIDE);
+                 (want == SN_FIRST_LAYER_AUTO && s->n1 > GROUPED_WIDE);
+    s->grouped_forward = s->grouped && s->n1 > WIDE;
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
@@ -299,7 +307,7 @@ static void first_layer_forward(const sparse_state *s, const sn_kernels *k,
     for (size_t c = 0; c < s->n1; c += s->panel) {
         const size_t w = panel_width(s, c);
         const float *panel = s->wt + c * s->n0;
-        if (s->grouped) {
+        if (s->grouped_forward) {
             k->gemm_sparse(w, m, th->npix, th->pix, th->start, th->row,
                            th->cval, panel, b + c, act + c, s->n1);
             continue;
