@@ -56,19 +56,16 @@ void SN_X86_FN(gemm_sparse)(size_t w, size_t m, size_t npix,
                             size_t ldy)
 {
     enum { COLS = GEMM_SPARSE_CHUNKS * CHUNK };
+    chunk ch[GEMM_SPARSE_CHUNKS];
     if (w == COLS) {
         /* The sparse engine's panel width: whole vectors, no masks. */
-        const chunk ch[GEMM_SPARSE_CHUNKS] = {chunk_at(COLS, 0),
-                                              chunk_at(COLS, CHUNK)};
+        chunk_pair_at(COLS, 0, ch);
         gemm_sparse_cols(COLS, 0, ch, m, npix, pix, start, row, val, wt, b, y,
                          ldy);
         return;
     }
     for (size_t c = 0; c < w; c += COLS) {
-        /* A chunk past the end of the row has no lanes. */
-        const chunk ch[GEMM_SPARSE_CHUNKS] = {
-            chunk_at(w, c), c + CHUNK < w ? chunk_at(w, c + CHUNK)
-                                          : chunk_at(w, w)};
+        chunk_pair_at(w, c, ch);
         gemm_sparse_cols(w, c, ch, m, npix, pix, start, row, val, wt, b, y,
                          ldy);
     }

@@ -49,19 +49,17 @@ void SN_X86_FN(gemm_tn_sparse)(size_t w, size_t npix, const uint32_t *pix,
                                float *dwt)
 {
     enum { COLS = GEMM_TN_SPARSE_CHUNKS * CHUNK };
+    chunk ch[GEMM_TN_SPARSE_CHUNKS];
     if (w == COLS) {
         /* The sparse engine's panel width: whole vectors, no masks. */
-        const chunk ch[GEMM_TN_SPARSE_CHUNKS] = {chunk_at(COLS, 0),
-                                                 chunk_at(COLS, CHUNK)};
+        chunk_pair_at(COLS, 0, ch);
         gemm_tn_sparse_cols(COLS, 0, ch, npix, pix, start, row, val, d, ldd,
                             dwt);
         return;
     }
     for (size_t c = 0; c < w; c += COLS) {
-        /* A chunk past the end of the row has no lanes. */
-        const chunk ch[GEMM_TN_SPARSE_CHUNKS] = {
-            chunk_at(w, c), c + CHUNK < w ? chunk_at(w, c + CHUNK)
-                                          : chunk_at(w, w)};
-        gemm_tn_sparse_cols(w, c, ch, npix, pix, start, row, val, d, ldd, dwt);
+        chunk_pair_at(w, c, ch);
+        gemm_tn_sparse_cols(w, c, ch, npix, pix, start, row, val, d, ldd,
+                            dwt);
     }
 }
