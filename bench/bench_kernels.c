@@ -81,6 +81,62 @@ static int operands_alloc(operands *o, const bench_shape *s)
     return -1;
 }
 
+/* A tile of m samples' pixels (m rows of `cols` from px) grouped by pixel
+ * for gemm_tn_sparse, in arrays of the tile's size; returns the entry
+ * count, or 0 (and nothing to free) when out of memory. */
+typedef struct pixel_tile {
+    uint32_t *pix, *start, *row;
+    float *val;
+    size_t npix;
+} pixel_tile;
+
+static size_t pixel_tile_make(pixel_tile *t, const sn_kernels *k, size_t m,
+                              size_t cols, const uint8_t *px, float scale)
+{
+    const size_t cap = m * cols;
+    uint32_t *idx = sn_alloc_array(cols + 16, sizeof *idx);
+    float *v = sn_alloc_array(cols + 16, sizeof *v);
+    float *x = sn_alloc_array(cap ? cap : 1, sizeof *x);
+    t->pix = sn_alloc_array(cols + 1, sizeof *t->pix);
+    t->start = sn_alloc_array(cols + 1, sizeof *t->start);
+    t->row = sn_alloc_array(cap + 1, sizeof *t->row);
+    t->val = sn_alloc_array(cap + 1, sizeof *t->val);
+    size_t e = 0;
+    t->npix = 0;
+    if (idx && v && x && t->pix && t->start && t->row && t->val) {
+        memset(x, 0, cap * sizeof *x);
+        for (size_t s = 0; s < m; s++) {
+            const size_t nnz = k->nonzero_u8(cols, px + s * cols, scale, idx,
+                                             v, NULL);
+            for (size_t j = 0; j < nnz; j++)
+                x[s * cols + idx[j]] = v[j];
+        }
+        for (size_t c = 0; c < cols; c++) {
+            const size_t e0 = e;
+            for (size_t s = 0; s < m; s++) {
+                if (x[s * cols + c] != 0.0f) {
+                    t->row[e] = (uint32_t)s;
+                    t->val[e++] = x[s * cols + c];
+                }
+            }
+            if (e > e0) {
+                t->pix[t->npix] = (uint32_t)c;
+                t->start[t->npix++] = (uint32_t)e0;
+            }
+        }
+        t->start[t->npix] = (uint32_t)e;
+    }
+    sn_free(idx);
+    sn_free(v);
+    sn_free(x);
+    if (e == 0) {
+        sn_free(t->pix), sn_free(t->start), sn_free(t->row), sn_free(t->val);
+        t->pix = t->start = t->row = NULL;
+        t->val = NULL;
+    }
+    return e;
+}
+
 /* The state loop around one call; `batch` calls per turn. */
 #define LOOP(call)                                                             \
     while (gb_keep_running_batch(st, batch))                                   \
@@ -129,6 +185,18 @@ static void run_kernel(gb_state *st, const void *arg)
         nnz = k->nonzero_u8(cols ? cols : n, o.px, scale, o.idx, o.val,
                              NULL);
 
+    /* gemm_sparse, gemm_tn_sparse: a tile of `r` samples of `depth`
+     * pixels through a panel `cols` wide. */
+    pixel_tile tile = {0};
+    if (c->op == OP_gemm_tn_sparse || c->op == OP_gemm_sparse) {
+        nnz = pixel_tile_make(&tile, k, r, depth, o.px, scale);
+        if (!nnz) {
+            gb_skip_with_error(st, "out of memory for the tile");
+            operands_free(&o);
+            return;
+        }
+    }
+
     switch (c->op) {
     case OP_sigmoid: LOOP(k->sigmoid(n, o.v0, o.v1)) break;
     case OP_gemv: LOOP(k->gemv(r, cols, o.mat, o.v0, o.v1, o.v2)) break;
@@ -168,10 +236,18 @@ static void run_kernel(gb_state *st, const void *arg)
         LOOP(k->rmsprop(n, o.v0, o.v2, cols, grads, 0.01f, &hyper)) break;
     case OP_adam:
         LOOP(k->adam(n, o.v0, o.mat, o.v2, cols, grads, 0.01f, &hyper)) break;
+    case OP_gemm_tn_sparse:
+        LOOP(k->gemm_tn_sparse(cols, tile.npix, tile.pix, tile.start, tile.row,
+                               tile.val, o.v0, cols, o.mat)) break;
+    case OP_gemm_sparse:
+        LOOP(k->gemm_sparse(cols, r, tile.npix, tile.pix, tile.start, tile.row,
+                            tile.val, o.mat, o.v1, o.v0, cols)) break;
     case OP_COUNT: break;
     }
     bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),
                  bench_peak(c->isa));
+    sn_free(tile.pix), sn_free(tile.start), sn_free(tile.row),
+        sn_free(tile.val);
     operands_free(&o);
 }
 

@@ -51,6 +51,9 @@ static const bench_shape gradients[] = {
     GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
     GEMM(100, 10, 32), END,
 };
+/* The wide sparse engine's first layer, forward and gradient: a tile of
+ * 16 samples' pixels (784) through a panel of 64 columns. */
+static const bench_shape panels[] = {GEMM(16, 64, 784), END};
 /* The optimisers sum the per-thread gradient buffers as they step: n x
  * buffers, one per thread (1 and 2 here). */
 static const bench_shape optimiser[] = {
@@ -85,6 +88,8 @@ static const struct {
     {"momentum", optimiser},
     {"rmsprop", optimiser},
     {"adam", optimiser},
+    {"gemm_tn_sparse", panels},
+    {"gemm_sparse", panels},
 };
 
 const bench_shape *bench_shapes(const char *op)
@@ -134,6 +139,18 @@ bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
     else if (!strcmp(op, "gemm_tn"))    /* A, B read; C read and written */
         w = (bench_work){r * c * k, f * (r * c + r * k + 2 * c * k),
                          2 * r * c * k};
+    else if (!strcmp(op, "gemm_tn_sparse")) /* nnz: the tile's entries; a
+                                             * delta row read per entry, at
+                                             * most k rows of dWT read and
+                                             * written */
+        w = (bench_work){c * z, f * (c * z + 2 * z + 2 * c * (z < k ? z : k)),
+                         2 * c * z};
+    else if (!strcmp(op, "gemm_sparse")) /* nnz: the tile's entries; an
+                                          * output row read and written
+                                          * per entry, at most k rows of
+                                          * WT read */
+        w = (bench_work){c * z, f * (2 * c * z + 2 * z + c * (z < k ? z : k)),
+                         2 * c * z};
     else if (!strcmp(op, "sigmoid") || !strcmp(op, "relu") ||
              !strcmp(op, "tanh") || !strcmp(op, "delta_onehot"))
         /* x read, y written */

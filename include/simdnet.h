@@ -277,6 +277,22 @@ typedef enum sn_engine_kind {
     SN_ENGINE_SPARSE = 1,
 } sn_engine_kind;
 
+/* How the sparse engine computes the first layer's weight gradient:
+ *  SN_FIRST_LAYER_AUTO: by the layer's width (docs/engines.md): grouped
+ *    when it is wider than 64, else rows;
+ *  SN_FIRST_LAYER_ROWS: each sample's nonzero pixels add its delta to their
+ *    gradient rows, one sample after another (the tutorial's order of
+ *    sums);
+ *  SN_FIRST_LAYER_GROUPED: a tile of 16 samples' pixels grouped by pixel,
+ *    each pixel's sum over the tile taken first and added once (other
+ *    rounding: other bits, the same algorithm); wider than 128, the
+ *    forward pass is grouped too. */
+typedef enum sn_first_layer {
+    SN_FIRST_LAYER_AUTO = 0,
+    SN_FIRST_LAYER_ROWS = 1,
+    SN_FIRST_LAYER_GROUPED = 2,
+} sn_first_layer;
+
 /* Progress of an epoch, reported after each batch from the thread that
  * called sn_train_epoch, while the other threads wait: keep it short. Both
  * counts are from 1, as a person counts: `epoch` is the epoch argument of
@@ -314,6 +330,8 @@ typedef struct sn_train_config {
     sn_engine_kind engine;    /* default SN_ENGINE_SPARSE */
     int dense_input;          /* sparse engine: visit zero pixels too (to
                                  measure what skipping them buys) */
+    sn_first_layer first_layer; /* sparse engine's first-layer gradient
+                                   (default SN_FIRST_LAYER_AUTO) */
     sn_progress_fn progress;  /* may be NULL */
     void *progress_user;
 } sn_train_config;
@@ -337,6 +355,9 @@ SN_API int sn_schedule_parse(const char *name, sn_schedule *schedule,
 SN_API const char *sn_engine_name(sn_engine_kind engine);
 SN_API int sn_engine_parse(const char *name, sn_engine_kind *engine,
                            sn_error *err);
+SN_API const char *sn_first_layer_name(sn_first_layer path);
+SN_API int sn_first_layer_parse(const char *name, sn_first_layer *path,
+                                sn_error *err);
 
 /* The tutorial's settings: batch 100, lr 0.1, eps 1e-8, AdaGrad, no
  * shuffle; constant schedule (step_epochs 1, gamma 0.1), epochs 5. */
@@ -376,6 +397,9 @@ SN_API int sn_trainer_threads(const sn_trainer *trainer);
 SN_API const sn_train_config *sn_trainer_config(const sn_trainer *trainer);
 /* The engine's name, sn_engine_name of its kind: "sparse" or "per-sample". */
 SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
+/* The first-layer gradient the sparse engine chose (never AUTO); ROWS for
+ * the per-sample engine, whose per-sample order is the same. */
+SN_API sn_first_layer sn_trainer_first_layer(const sn_trainer *trainer);
 /* The optimizer's state: sn_trainer_state_count arrays (0 to
  * SN_MAX_STATES) of net->nparams floats each, in the layout of
  * net->params, all 0 at creation: adagrad G (the running sums of g^2);

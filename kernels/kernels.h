@@ -198,6 +198,31 @@ typedef void sn_adam_fn(size_t n, float *p, float *m, float *v, size_t nbuf,
                         const float *const *gsum, float gscale,
                         const sn_step_hyper *h);
 
+/* dWT[pix[i]][0..w) += sum over e in [start[i], start[i+1]) of
+ * val[e] * D[row[e]][0..w), for each i < npix: the first layer's weight
+ * gradient of a tile of samples whose nonzero inputs are grouped by pixel
+ * (pixel pix[i] is nonzero in samples row[start[i]..start[i+1]), with
+ * values val[...]). D holds the tile's deltas, rows ldd floats apart; dWT
+ * has rows of w floats. Each pixel's sum over its samples is taken before
+ * it is added, so that each row of dWT is read and written once per tile
+ * instead of once per sample. pix need not be sorted but must not repeat. */
+typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
+                                  const uint32_t *start, const uint32_t *row,
+                                  const float *val, const float *d,
+                                  size_t ldd, float *dwt);
+
+/* Y[s][0..w) = b + the sum over the tile's pixels i, in list order, of
+ * val[e] * WT[pix[i]][0..w) for each e in [start[i], start[i+1]) with
+ * row[e] = s, for every s < m: the first layer's forward pass for a tile
+ * of m samples grouped by pixel (as gemm_tn_sparse takes them), WT [..][w]
+ * a panel of W1^T, Y rows ldy apart. b (w values) may be NULL (zero). Each
+ * row of WT is read once per tile instead of once per sample. */
+typedef void sn_gemm_sparse_fn(size_t w, size_t m, size_t npix,
+                               const uint32_t *pix, const uint32_t *start,
+                               const uint32_t *row, const float *val,
+                               const float *wt, const float *b, float *y,
+                               size_t ldy);
+
 /*
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the
  * table's fields, the per-ISA declarations and the per-ISA tables, and the
@@ -230,7 +255,9 @@ typedef void sn_adam_fn(size_t n, float *p, float *m, float *v, size_t nbuf,
     X(delta_onehot, isa)                                                       \
     X(momentum, isa)                                                           \
     X(rmsprop, isa)                                                            \
-    X(adam, isa)
+    X(adam, isa)                                                           \
+    X(gemm_tn_sparse, isa)                                                     \
+    X(gemm_sparse, isa)
 
 #define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
 #define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;

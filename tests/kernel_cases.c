@@ -775,7 +775,8 @@ static const size_t tile_rows[] = {0, 1, 3, 4, 5, 8, 9, 17};
  * long row with tails. As (m, n, k). */
 static const size_t gemm_shapes[][3] = {
     {16, 32, 784}, {100, 32, 784}, {16, 32, 32}, {16, 10, 32},
-    {16, 32, 10},  {16, 10, 3},    {7, 33, 785},
+    {16, 32, 10},  {16, 10, 3},    {7, 33, 785},  {16, 64, 784},
+    {16, 100, 784},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])
@@ -894,6 +895,189 @@ static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
 size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
 {
     return for_each_gemm_shape(k, rep, gemm_tn_shape);
+}
+
+/* A tile of m samples' sparse inputs over `cols` pixels grouped by pixel,
+ * as gemm_sparse and gemm_tn_sparse take it: the pixels are listed in
+ * decreasing order (the kernels must not rely on any), each with its
+ * samples in order. x keeps the tile dense [m][cols] (0 where a pixel is
+ * not listed) for the tolerances, count the samples of each pixel. */
+typedef struct pixel_tile {
+    buf P, S, RW, V;
+    uint32_t *pix, *start, *row;
+    float *val;
+    size_t npix;
+    float *x;
+    uint32_t *count;
+} pixel_tile;
+
+static void pixel_tile_make(pixel_tile *t, sn_rng *rng, size_t m,
+                            size_t cols, int exact, placement place)
+{
+    uint32_t *idx = alloc_or_die(ALIGN, (cols + 16) * sizeof(uint32_t));
+    float *v = alloc_or_die(ALIGN, (cols + 16) * sizeof(float));
+    t->x = alloc_or_die(ALIGN, (m * cols + 1) * sizeof(float));
+    t->count = calloc(cols + 1, sizeof(uint32_t));
+    if (!t->count)
+        abort();
+    for (size_t s = 0; s < m; s++) {
+        const size_t nnz = sparse_input(rng, cols, exact, idx, v);
+        for (size_t j = 0; j < cols; j++)
+            t->x[s * cols + j] = 0.0f;
+        for (size_t j = 0; j < nnz; j++) {
+            t->x[s * cols + idx[j]] = v[j];
+            t->count[idx[j]]++;
+        }
+    }
+    size_t npix = 0, total = 0;
+    for (size_t c = 0; c < cols; c++) {
+        npix += t->count[c] > 0;
+        total += t->count[c];
+    }
+    t->pix = ibuf_make(&t->P, npix, place);
+    t->start = ibuf_make(&t->S, npix + 1, place);
+    t->row = ibuf_make(&t->RW, total, place);
+    t->val = fbuf_make(&t->V, total, place);
+    t->npix = npix;
+    size_t i = 0, e = 0;
+    for (size_t c = cols; c-- > 0;) {
+        if (!t->count[c])
+            continue;
+        t->pix[i] = (uint32_t)c;
+        t->start[i++] = (uint32_t)e;
+        for (size_t s = 0; s < m; s++) {
+            if (t->x[s * cols + c] != 0.0f) {
+                t->row[e] = (uint32_t)s;
+                t->val[e++] = t->x[s * cols + c];
+            }
+        }
+    }
+    t->start[npix] = (uint32_t)e;
+    free(idx), free(v);
+}
+
+static void pixel_tile_free(pixel_tile *t)
+{
+    buf_free(&t->P), buf_free(&t->S), buf_free(&t->RW), buf_free(&t->V);
+    free(t->x), free(t->count);
+}
+
+/* gemm_tn_sparse: the tile (pixel_tile), deltas of width n in rows n + 3
+ * apart. Each row of a listed pixel is its old value plus a sum over the
+ * pixel's samples, which the kernel totals before adding: the dot-product
+ * tolerance over count + 1 terms; the rows of the other pixels must not
+ * change at all. */
+static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
+                                 size_t m, size_t n, size_t cols,
+                                 placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    const size_t ldd = n + 3;
+    pixel_tile t;
+    pixel_tile_make(&t, rng, m, cols, exact, place);
+    buf D, G, R, B;
+    float *d = fbuf_make(&D, m * ldd, place);
+    float *dwt = fbuf_make(&G, cols * n, place);
+    float *dwtref = fbuf_make(&R, cols * n, place);
+    float *before = fbuf_make(&B, cols * n, place);
+    fill(rng, d, m * ldd, exact);
+    fill(rng, dwt, cols * n, exact);
+    memcpy(dwtref, dwt, cols * n * sizeof(float));
+    memcpy(before, dwt, cols * n * sizeof(float));
+    char ctx[200];
+    snprintf(ctx, sizeof ctx,
+             "%s/gemm_tn_sparse m=%zu w=%zu cols=%zu pixels=%zu %s %s",
+             k->isa_name, m, n, cols, t.npix, place_name(place),
+             exact ? "integer values" : "random values");
+    ref->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd,
+                        dwtref);
+    k->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd, dwt);
+    for (size_t c = 0; c < cols; c++) {
+        for (size_t j = 0; j < n; j++) {
+            const size_t at = c * n + j;
+            double abs_sum = fabs((double)before[at]);
+            for (size_t s = 0; s < m; s++)
+                abs_sum += fabs((double)t.x[s * cols + c] * d[s * ldd + j]);
+            expect_near(rep, ctx, "dwt", at, dwt[at], dwtref[at],
+                        t.count[c]
+                            ? dot_tolerance(t.count[c] + 1, abs_sum, exact)
+                            : 0.0);
+        }
+    }
+    check_guards(rep, ctx, "dwt", &G);
+    buf_free(&D), buf_free(&G), buf_free(&R), buf_free(&B);
+    pixel_tile_free(&t);
+}
+
+/* gemm_sparse: the tile (pixel_tile) through a panel WT [cols][n] into
+ * outputs n + 3 apart (the gaps must keep their guard values); each output
+ * is a bias plus a sum over the sample's pixels: the dot-product
+ * tolerance with the sample's pixel count. */
+static void gemm_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                              size_t n, size_t cols, placement place,
+                              int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    const size_t ldy = n + 3;
+    pixel_tile t;
+    pixel_tile_make(&t, rng, m, cols, exact, place);
+    buf W, BI, Y, R;
+    float *wt = fbuf_make(&W, cols * n, place);
+    float *b = fbuf_make(&BI, n, place);
+    float *y = fbuf_make(&Y, m * ldy, place);
+    float *yref = fbuf_make(&R, m * ldy, place);
+    fill(rng, wt, cols * n, exact);
+    fill(rng, b, n, exact);
+    for (int bias = 0; bias <= 1; bias++) {
+        char ctx[200];
+        snprintf(ctx, sizeof ctx,
+                 "%s/gemm_sparse m=%zu w=%zu cols=%zu pixels=%zu %s %s, %s",
+                 k->isa_name, m, n, cols, t.npix, place_name(place),
+                 exact ? "integer values" : "random values",
+                 bias ? "bias" : "no bias");
+        /* Outputs only, with guards between the rows. */
+        for (size_t i = 0; i < m * ldy; i++) {
+            const float g = (i % ldy) < n ? 7.0f : yref[i];
+            memcpy(&y[i], &g, sizeof g);
+        }
+        const float *bv = bias ? b : NULL;
+        ref->gemm_sparse(n, m, t.npix, t.pix, t.start, t.row, t.val, wt, bv,
+                         yref, ldy);
+        k->gemm_sparse(n, m, t.npix, t.pix, t.start, t.row, t.val, wt, bv, y,
+                       ldy);
+        for (size_t s = 0; s < m; s++) {
+            size_t terms = 0;
+            for (size_t c = 0; c < cols; c++)
+                terms += t.x[s * cols + c] != 0.0f;
+            for (size_t j = 0; j < ldy; j++) {
+                const size_t at = s * ldy + j;
+                if (j >= n) { /* between rows: untouched */
+                    rep->checks++;
+                    if (memcmp(&y[at], &yref[at], sizeof(float)) != 0)
+                        fail(rep, "%s: wrote y[%zu], between rows", ctx, at);
+                    continue;
+                }
+                double abs_sum = bv ? fabs(bv[j]) : 0.0;
+                for (size_t c = 0; c < cols; c++)
+                    abs_sum += fabs((double)t.x[s * cols + c] * wt[c * n + j]);
+                expect_near(rep, ctx, "y", at, y[at], yref[at],
+                            dot_tolerance(terms, abs_sum, exact));
+            }
+        }
+        check_guards(rep, ctx, "y", &Y);
+    }
+    buf_free(&W), buf_free(&BI), buf_free(&Y), buf_free(&R);
+    pixel_tile_free(&t);
+}
+
+size_t kc_check_gemm_sparse(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_gemm_shape(k, rep, gemm_sparse_shape);
+}
+
+size_t kc_check_gemm_tn_sparse(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_gemm_shape(k, rep, gemm_tn_sparse_shape);
 }
 
 /* ------------------------------------------------------------ sigmoid */

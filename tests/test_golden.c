@@ -133,17 +133,26 @@ static void check_against_reference(sn_optimizer optimizer, float lr,
 
     cr_assert_not_null(sn_kernels_for(SN_ISA_SCALAR),
                        "the scalar kernels must always be usable");
-    /* Both engines, every usable kernel set, 1 and 2 threads: the same
-     * reference holds them all. */
-    for (int engine = 0; engine <= SN_ENGINE_SPARSE; engine++)
+    /* Both engines (the sparse one with each first-layer path: its
+     * default for this 8-wide layer is rows), every usable kernel set, 1
+     * and 2 threads: the same reference holds them all. */
+    static const struct {
+        sn_engine_kind engine;
+        sn_first_layer first_layer;
+        const char *name;
+    } variants[] = {
+        {SN_ENGINE_PER_SAMPLE, SN_FIRST_LAYER_AUTO, "per-sample"},
+        {SN_ENGINE_SPARSE, SN_FIRST_LAYER_AUTO, "sparse"},
+        {SN_ENGINE_SPARSE, SN_FIRST_LAYER_GROUPED, "sparse-grouped"},
+    };
+    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++)
     for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
         const sn_kernels *kernels = sn_kernels_for((sn_isa)isa);
         if (!kernels)
             continue; /* not built, or this CPU cannot run it */
         for (int threads = 1; threads <= 2; threads++) {
             char isa_name[64];
-            snprintf(isa_name, sizeof isa_name, "%s/%s",
-                     engine == SN_ENGINE_SPARSE ? "sparse" : "per-sample",
+            snprintf(isa_name, sizeof isa_name, "%s/%s", variants[v].name,
                      sn_isa_name((sn_isa)isa));
             sn_error err = {{0}};
             sn_net net = {0};
@@ -157,7 +166,8 @@ static void check_against_reference(sn_optimizer optimizer, float lr,
             cfg.threads = threads;
             cfg.shuffle = 0;
             cfg.kernels = kernels;
-            cfg.engine = (sn_engine_kind)engine;
+            cfg.engine = variants[v].engine;
+            cfg.first_layer = variants[v].first_layer;
             sn_trainer *trainer = NULL;
             cr_assert_eq(sn_trainer_create(&trainer, &net, &cfg, &err), 0,
                          "%s: %s", isa_name, err.msg);

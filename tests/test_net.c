@@ -496,3 +496,81 @@ Test(head, extreme_and_equal_logits_give_finite_costs_and_gradients)
         }
     }
 }
+
+/* The mean L2 cost of samples [0, n) of ds. */
+static double batch_cost(const sn_kernels *k, const sn_net *net,
+                         const sn_dataset *ds, size_t n, sn_activations *a)
+{
+    double sum = 0.0;
+    for (size_t s = 0; s < n; s++)
+        sum += sample_cost(k, net, ds->pixels + s * ds->input_size,
+                           ds->labels[s], a);
+    return sum / (double)n;
+}
+
+/* The sparse engine's batch gradient, both first-layer paths, against
+ * central differences of the batch's mean cost. A first layer 150 wide is
+ * three panels (64, 64 and a tail of 22); plain gradient descent with lr 1 moves
+ * every parameter by minus its gradient, which reads the gradient back
+ * out of the trained weights (to float32 rounding of the weights, far
+ * below the tolerance). */
+Test(backprop, sparse_engine_matches_finite_differences)
+{
+    const size_t sizes[] = {49, 150, 5, 4};
+    const size_t n = 12;
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, n, 49, 4, 7), 0);
+    const sn_first_layer paths[] = {SN_FIRST_LAYER_ROWS,
+                                    SN_FIRST_LAYER_GROUPED};
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (size_t path = 0; path < 2; path++) {
+            sn_net net, moved;
+            sn_activations acts;
+            sn_error err;
+            cr_assert_eq(sn_net_create(&net, sizes, 4, NULL), 0);
+            cr_assert_eq(sn_net_create(&moved, sizes, 4, NULL), 0);
+            cr_assert_eq(sn_activations_create(&acts, &net, NULL), 0);
+            sn_net_init_uniform(&net, 5);
+            for (size_t i = 0; i < net.nparams; i++)
+                net.params[i] *= 0.3f; /* keep the sigmoids off their tails */
+            memcpy(moved.params, net.params, net.nparams * sizeof(float));
+
+            sn_train_config cfg = sn_train_config_default();
+            cfg.optimizer = SN_OPT_SGD;
+            cfg.lr = 1.0f;
+            cfg.threads = 2;
+            cfg.kernels = k;
+            cfg.first_layer = paths[path];
+            sn_trainer *t;
+            cr_assert_eq(sn_trainer_create(&t, &moved, &cfg, &err), 0, "%s",
+                         err.msg);
+            cr_assert_eq(sn_trainer_first_layer(t), paths[path]);
+            cr_assert_eq(sn_train_batch(t, &ds, 0, n, NULL, &err), 0, "%s",
+                         err.msg);
+            sn_trainer_free(t);
+
+            const float h = 1e-2f;
+            for (size_t i = 0; i < net.nparams; i++) {
+                const double grad = (double)net.params[i] - moved.params[i];
+                const float p = net.params[i];
+                net.params[i] = p + h;
+                const double up = batch_cost(k, &net, &ds, n, &acts);
+                net.params[i] = p - h;
+                const double down = batch_cost(k, &net, &ds, n, &acts);
+                net.params[i] = p;
+                const double fd = (up - down) / (2.0 * h);
+                cr_expect(fabs(fd - grad) <= 1e-3 + 1e-2 * fabs(fd),
+                          "%s, %s: parameter %zu: gradient %g, finite "
+                          "difference %g", sn_isa_name((sn_isa)isa),
+                          sn_first_layer_name(paths[path]), i, grad, fd);
+            }
+            sn_activations_free(&acts);
+            sn_net_free(&net);
+            sn_net_free(&moved);
+        }
+    }
+    sn_dataset_free(&ds);
+}

@@ -81,6 +81,79 @@ Test(train, one_and_two_threads_agree_within_rounding)
     sn_dataset_free(&ds);
 }
 
+/* A first layer wider than a panel (130: panels of 64, 64 and 2) takes the
+ * grouped path by default; it is deterministic for every kernel set and
+ * thread count, agrees with the rows path to rounding, and its
+ * accumulators, kept in panels, export in net->params' layout (as the
+ * per-sample engine keeps them) and import back unchanged. */
+Test(train, grouped_first_layer_is_deterministic_and_agrees_with_rows)
+{
+    static const size_t sizes[] = {49, 130, 6, 4};
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 300, 49, 4, 3), 0);
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (int threads = 1; threads <= 3; threads++) {
+            sn_net net[4];
+            float *accum[4];
+            /* grouped twice, rows, and the per-sample engine */
+            for (int run = 0; run < 4; run++) {
+                sn_error err;
+                cr_assert_eq(sn_net_create(&net[run], sizes, 4, &err), 0,
+                             "%s", err.msg);
+                sn_net_init_uniform(&net[run], 21);
+                sn_train_config cfg = sn_train_config_default();
+                cfg.threads = threads;
+                cfg.kernels = k;
+                cfg.engine = run == 3 ? SN_ENGINE_PER_SAMPLE : SN_ENGINE_SPARSE;
+                cfg.first_layer = run == 2 ? SN_FIRST_LAYER_ROWS
+                                           : SN_FIRST_LAYER_AUTO;
+                sn_trainer *t;
+                cr_assert_eq(sn_trainer_create(&t, &net[run], &cfg, &err), 0,
+                             "%s", err.msg);
+                cr_assert_eq(sn_trainer_first_layer(t),
+                             run < 2 ? SN_FIRST_LAYER_GROUPED
+                                     : SN_FIRST_LAYER_ROWS);
+                cr_assert_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), 0,
+                             "%s", err.msg);
+                accum[run] = malloc(net[run].nparams * sizeof(float));
+                cr_assert_not_null(accum[run]);
+                sn_trainer_get_accum(t, accum[run]);
+                /* Import, export again: the same values. */
+                float *again = malloc(net[run].nparams * sizeof(float));
+                cr_assert_not_null(again);
+                sn_trainer_set_accum(t, accum[run]);
+                sn_trainer_get_accum(t, again);
+                cr_expect(memcmp(again, accum[run],
+                                 net[run].nparams * sizeof(float)) == 0,
+                          "run %d: accumulators changed through import", run);
+                free(again);
+                sn_trainer_free(t);
+            }
+            const char *isa_name = sn_isa_name((sn_isa)isa);
+            cr_expect(same_bits(&net[0], &net[1]), "%s, %d threads: two "
+                      "grouped runs differ", isa_name, threads);
+            const size_t np = net[0].nparams;
+            for (int run = 2; run < 4; run++) {
+                const double dw = test_max_abs_diff(net[0].params,
+                                                    net[run].params, np);
+                const double dg = test_max_abs_diff(accum[0], accum[run], np);
+                cr_expect(dw < 1e-4 && dg < 1e-4, "%s, %d threads: grouped "
+                          "against %s: max |diff| weights %g, accumulators %g",
+                          isa_name, threads, run == 2 ? "rows" : "per-sample",
+                          dw, dg);
+            }
+            for (int run = 0; run < 4; run++) {
+                sn_net_free(&net[run]);
+                free(accum[run]);
+            }
+        }
+    }
+    sn_dataset_free(&ds);
+}
+
 Test(train, epoch_is_its_batches_with_a_partial_last_one)
 {
     /* 250 samples in batches of 100: 100, 100, then 50 averaged over 50. */

@@ -84,6 +84,15 @@ VEC_INLINE chunk chunk_at(size_t m, size_t c)
     return ch;
 }
 
+/* Columns [c, c + 2 CHUNK) of a row of m as two chunks, the second with no
+ * lanes where it starts past the end: the 64-column blocks of the grouped
+ * sparse kernels (gemm_sparse, gemm_tn_sparse). */
+VEC_INLINE void chunk_pair_at(size_t m, size_t c, chunk ch[2])
+{
+    ch[0] = chunk_at(m, c);
+    ch[1] = c + CHUNK < m ? chunk_at(m, c + CHUNK) : chunk_at(m, m);
+}
+
 /* Horizontal sums: each vector folded to 256 bits (its halves added, on
  * AVX-512), then vec_base.h's order. vhsum8: lane i of the result is the
  * sum of the lanes of v[i]; vhsum4 the same for 4 vectors; vhsum the sum of

@@ -22,6 +22,21 @@
  * small matrix products (gemm, gemm_tn), which keeps their activations in
  * L1 and replaces a dozen kernel calls per sample by a few per tile.
  *
+ * A first layer wider than WIDE columns is kept as panels of PANEL
+ * columns of W1^T (panels_from), and a tile runs through one panel before
+ * the next: a 512-wide W1^T (1.6 MB) no longer fits in L2, a panel does,
+ * so it is read from L3 once per tile instead of once per sample, and rows
+ * 4 KiB apart (1024 wide) no longer share a handful of cache sets. The
+ * rows path on panels computes each value as the single panel did, bit
+ * for bit.
+ *
+ * A first layer wider than GROUPED_WIDE has its gradient grouped by
+ * default (sn_first_layer): the tile's pixel lists are regrouped by pixel
+ * once, and gemm_tn_sparse reads and writes each gradient row once per
+ * tile instead of once per sample; in panels (wider than WIDE) the forward
+ * pass is grouped too (gemm_sparse: each panel row read once per tile).
+ * The grouped sums run in another order: other bits (docs/engines.md).
+ *
  * WT lives here while a call to sn_train_* runs and is written back to
  * net->params at its end; the optimizer's state for the first layer stays
  * transposed in the trainer for its whole life.
@@ -40,12 +55,31 @@
  * tile (gemm, gemm_tn), whose activations and deltas stay in L1. */
 #define TILE 16
 
+/* Columns of W1^T per panel when the first layer is wider (panels_from):
+ * a panel of 784 pixels' rows is then 196 KiB, which stays in L2. */
+#define PANEL 64
+
+/* The widest first layer kept as one panel and run by rows by default:
+ * up to here W1^T (401 KB at 128) stays in a 512 KiB L2, and panels and
+ * grouping measured no faster (784-100-100-10: 9% slower, docs/engines.md). */
+#define WIDE 128
+
+/* The narrowest first layer whose gradient is grouped by default. */
+#define GROUPED_WIDE 64
+
 /* One thread's scratch: a tile's pixel lists, activations and deltas, and
  * its own transposed copies of the upper layers' weights. */
 typedef struct sparse_thread {
     uint32_t *idx;                /* the tile's nonzero pixels, concatenated */
     float *val;                   /* their values, scaled by 1/255 */
     uint32_t rowptr[TILE + 1];    /* sample r's pixels: rowptr[r] .. [r+1] */
+
+    /* The same tile grouped by pixel, for the grouped gradient: pixel
+     * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
+     * cval[...]; slot is per-pixel scratch (n0 entries). */
+    uint32_t *pix, *start, *row, *slot;
+    float *cval;
+    size_t npix;
 
     float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
     float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
@@ -56,10 +90,13 @@ typedef struct sparse_thread {
 
 typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
-    float *wt;              /* W1 transposed: [n0][n1] */
+    size_t panel;           /* columns of W1^T per panel (see panels_from) */
+    float *wt;              /* W1 transposed, in panels */
     size_t words;           /* 64-pixel words of a bitmap */
     sparse_thread *th;      /* one per thread */
     int dense;              /* every pixel, zeros included (for comparison) */
+    int grouped;            /* first-layer gradient grouped by pixel */
+    int grouped_forward;    /* and its forward pass (in panels only) */
 } sparse_state;
 
 static sparse_state *state(const sn_trainer *t)
@@ -89,7 +126,8 @@ static int thread_create(sparse_thread *th, const sn_net *net, size_t words)
     const size_t n0 = net->sizes[0];
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
     const size_t list = sn_pad_floats(TILE * n0 + 16);
-    size_t floats = 2 * list + sn_pad_floats(2 * words);
+    const size_t per_pixel = sn_pad_floats(n0 + 1);
+    size_t floats = 4 * list + 3 * per_pixel + sn_pad_floats(2 * words);
     for (size_t l = 0; l < net->nlayers; l++) {
         floats += 2 * sn_pad_floats(TILE * net->sizes[l + 1]);
         if (l >= 1)
@@ -103,6 +141,16 @@ static int thread_create(sparse_thread *th, const sn_net *net, size_t words)
     p += list;
     th->val = p;
     p += list;
+    th->row = (uint32_t *)p;
+    p += list;
+    th->cval = p;
+    p += list;
+    th->pix = (uint32_t *)p;
+    p += per_pixel;
+    th->start = (uint32_t *)p;
+    p += per_pixel;
+    th->slot = (uint32_t *)p;
+    p += per_pixel;
     th->seen = (uint64_t *)p;
     p += sn_pad_floats(2 * words);
 
@@ -129,6 +177,13 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->n0 = net->sizes[0];
     s->n1 = net->sizes[1];
     s->dense = t->cfg.dense_input;
+    s->panel = s->n1 <= WIDE ? s->n1 : PANEL;
+    /* The rule (docs/engines.md): grouped where W1^T is in panels. */
+    const sn_first_layer want = t->cfg.first_layer;
+    s->grouped = want == SN_FIRST_LAYER_GROUPED ||
+                 (want == SN_FIRST_LAYER_AUTO && s->n1 > GROUPED_WIDE);
+    s->grouped_forward = s->grouped && s->n1 > WIDE;
+    t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
     s->th = sn_alloc_array((size_t)t->threads, sizeof *s->th);
@@ -142,10 +197,34 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     return 0;
 }
 
+/* The width of the panel at column c. */
+static size_t panel_width(const sparse_state *s, size_t c)
+{
+    return s->n1 - c < s->panel ? s->n1 - c : s->panel;
+}
+
+/* W1 [n1][n0] into panels of W1^T: the panel of columns [c, c + w) is the
+ * transpose of W1's rows [c, c + w), [n0][w], at the same offset c * n0. A
+ * panel is what the first layer's kernels see as W1^T: its rows (one per
+ * pixel) are w floats long, and the tile of samples runs through one panel
+ * before the next, so that it stays in L2 while they do. With one panel
+ * (n1 <= WIDE) this is W1^T itself. */
+static void panels_from(const sparse_state *s, const float *w1, float *wt)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel)
+        sn_transpose(panel_width(s, c), s->n0, w1 + c * s->n0, wt + c * s->n0);
+}
+
+static void panels_to(const sparse_state *s, const float *wt, float *w1)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel)
+        sn_transpose(s->n0, panel_width(s, c), wt + c * s->n0, w1 + c * s->n0);
+}
+
 static void sparse_begin(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    sn_transpose(s->n1, s->n0, t->net->params + t->net->w_off[0], s->wt);
+    panels_from(s, t->net->params + t->net->w_off[0], s->wt);
     /* A previous call may have stopped between a batch's phases: start
      * from clean first-layer gradients and bitmaps. */
     for (int j = 0; j < t->threads; j++) {
@@ -158,7 +237,7 @@ static void sparse_begin(sn_trainer *t)
 static void sparse_end(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    sn_transpose(s->n0, s->n1, s->wt, t->net->params + t->net->w_off[0]);
+    panels_to(s, s->wt, t->net->params + t->net->w_off[0]);
 }
 
 /* The pixels of a sample are read once per epoch, from memory; asking for
@@ -218,6 +297,84 @@ static void tile_backward(const sn_kernels *k, const sn_net *net,
                                                    th->delta[l]);
 }
 
+/* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in
+ * increasing pixel order and, within a pixel, in sample order: a counting
+ * sort over the tile's entries. */
+static void group_by_pixel(const sparse_state *s, sparse_thread *th,
+                           size_t m)
+{
+    uint32_t *slot = th->slot;
+    memset(slot, 0, s->n0 * sizeof *slot);
+    for (uint32_t e = 0; e < th->rowptr[m]; e++)
+        slot[th->idx[e]]++;
+    size_t npix = 0;
+    uint32_t at = 0;
+    for (size_t c = 0; c < s->n0; c++) {
+        const uint32_t count = slot[c];
+        if (!count)
+            continue;
+        th->pix[npix] = (uint32_t)c;
+        th->start[npix++] = at;
+        slot[c] = at;
+        at += count;
+    }
+    th->start[npix] = at;
+    th->npix = npix;
+    for (size_t r = 0; r < m; r++) {
+        for (uint32_t e = th->rowptr[r]; e < th->rowptr[r + 1]; e++) {
+            const uint32_t q = slot[th->idx[e]]++;
+            th->row[q] = (uint32_t)r;
+            th->cval[q] = th->val[e];
+        }
+    }
+}
+
+/* The first layer's outputs before the activation, act [m][n1], for the
+ * tile's pixel lists: grouped, each panel's rows read once per tile;
+ * else sample by sample. */
+static void first_layer_forward(const sparse_state *s, const sn_kernels *k,
+                                sparse_thread *th, size_t m, const float *b,
+                                float *act)
+{
+    if (s->grouped)
+        group_by_pixel(s, th, m);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        const float *panel = s->wt + c * s->n0;
+        if (s->grouped_forward) {
+            k->gemm_sparse(w, m, th->npix, th->pix, th->start, th->row,
+                           th->cval, panel, b + c, act + c, s->n1);
+            continue;
+        }
+        for (size_t r = 0; r < m; r++)
+            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                           panel, b + c, act + r * s->n1 + c);
+    }
+}
+
+/* The first layer's weight gradient of the tile, from its deltas d1
+ * [m][n1], into the panels of dwt (grouped: the tile's grouping from
+ * first_layer_forward). */
+static void first_layer_gradient(const sparse_state *s, const sn_kernels *k,
+                                 sparse_thread *th, size_t m, const float *d1,
+                                 float *dwt)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        float *panel = dwt + c * s->n0;
+        if (s->grouped) {
+            k->gemm_tn_sparse(w, th->npix, th->pix, th->start, th->row,
+                              th->cval, d1 + c, s->n1, panel);
+            continue;
+        }
+        for (size_t r = 0; r < m; r++)
+            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                          d1 + r * s->n1 + c, panel);
+    }
+}
+
 /* Forward and backward for a tile of m samples, gradients into grad. */
 static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                        const uint32_t *order, size_t first, size_t i0,
@@ -243,10 +400,8 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                                     th->idx + pos, th->val + pos, th->seen);
     }
     th->rowptr[m] = pos;
-    for (size_t r = 0; r < m; r++)
-        k->gemv_sparse(s->n1, th->rowptr[r + 1] - th->rowptr[r],
-                       th->idx + th->rowptr[r], th->val + th->rowptr[r], s->wt,
-                       p + net->b_off[0], tile_product(th, L, 0) + r * s->n1);
+    first_layer_forward(s, k, th, m, p + net->b_off[0],
+                        tile_product(th, L, 0));
     tile_activate(k, net, th, 0, m);
 
     /* Upper layers forward, the tile at once. */
@@ -274,22 +429,19 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
         k->gemm(m, n[l], n[l + 1], d, p + net->w_off[l], NULL, th->delta[l - 1]);
     }
 
-    /* First layer backward: its delta, then each sample's nonzero pixels
-     * into the transposed gradient. Two ways of cutting the L2 traffic of
-     * W1^T and its gradient were measured and dropped, for forward and
-     * backward alike: regrouping a tile's pixels by column (each gradient
-     * row written once per tile; 72 against 52 ms per epoch on one core:
-     * the regrouping costs more than it saves), and walking the tile in
-     * blocks of 128 pixels so a block of rows stays in L1 (no gain within
-     * noise). The per-nonzero work, not L2, is the limit. */
+    /* First layer backward: its delta, then the tile's nonzero pixels
+     * into the transposed gradient (first_layer_gradient). At 32 wide two
+     * ways of cutting the L2 traffic of W1^T and its gradient were
+     * measured and dropped, for forward and backward alike: regrouping a
+     * tile's pixels by column (72 against 52 ms per epoch on one core: the
+     * regrouping costs more than it saves at 32 columns; it pays wider,
+     * docs/engines.md), and walking the tile in blocks of 128 pixels so a
+     * block of rows stays in L1 (no gain within noise). */
     float *d1 = th->delta[0];
     tile_backward(k, net, th, 0, m);
     for (size_t r = 0; r < m; r++)
         k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
-    for (size_t r = 0; r < m; r++)
-        k->ger_sparse(s->n1, th->rowptr[r + 1] - th->rowptr[r],
-                      th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                      d1 + r * s->n1, grad + net->w_off[0]);
+    first_layer_gradient(s, k, th, m, d1, grad + net->w_off[0]);
     return cost;
 }
 
@@ -302,7 +454,10 @@ static void clear_touched(const sparse_state *s, sparse_thread *th,
     for (size_t w = 0; w < s->words; w++) {
         for (uint64_t bits = th->seen[w]; bits; bits &= bits - 1) {
             const size_t pixel = w * 64 + (size_t)__builtin_ctzll(bits);
-            memset(dwt + pixel * s->n1, 0, s->n1 * sizeof(float));
+            for (size_t c = 0; c < s->n1; c += s->panel) {
+                const size_t pw = panel_width(s, c);
+                memset(dwt + c * s->n0 + pixel * pw, 0, pw * sizeof(float));
+            }
         }
         th->seen[w] = 0;
     }
@@ -340,8 +495,12 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
 static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
-    const size_t base = t->net->w_off[0] + ka * s->n1;
-    sn_reduce_and_step(t, nt, base, (kb - ka) * s->n1, s->wt + ka * s->n1, n);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = panel_width(s, c);
+        const size_t at = c * s->n0 + ka * w;
+        sn_reduce_and_step(t, nt, t->net->w_off[0] + at, (kb - ka) * w,
+                           s->wt + at, n);
+    }
 }
 
 
@@ -396,13 +555,13 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     sn_reduce_and_step(t, nt, off, hi - lo, net->params + off, n);
 }
 
-/* The first layer's optimizer state is kept transposed, like WT. */
+/* The first layer's optimizer state is kept in panels, like WT. */
 static void sparse_state_export(const sn_trainer *t, size_t k, float *dst)
 {
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_state_export_plain(t, k, dst);
-    sn_transpose(s->n0, s->n1, t->state[k] + w1, dst + w1);
+    panels_to(s, t->state[k] + w1, dst + w1);
 }
 
 static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
@@ -410,7 +569,7 @@ static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_state_import_plain(t, k, src);
-    sn_transpose(s->n1, s->n0, src + w1, t->state[k] + w1);
+    panels_from(s, src + w1, t->state[k] + w1);
 }
 
 const sn_engine sn_engine_sparse = {

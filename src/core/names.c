@@ -47,6 +47,12 @@ static const char *const engine_names[] = {
     [SN_ENGINE_SPARSE] = "sparse",
 };
 
+static const char *const first_layer_names[] = {
+    [SN_FIRST_LAYER_AUTO] = "auto",
+    [SN_FIRST_LAYER_ROWS] = "rows",
+    [SN_FIRST_LAYER_GROUPED] = "grouped",
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The index of name in names[0..n), or -1. */
@@ -178,5 +184,22 @@ int sn_init_parse(const char *name, sn_init *init, sn_error *err)
                    err) != 0)
         return -1;
     *init = (sn_init)i;
+    return 0;
+}
+
+const char *sn_first_layer_name(sn_first_layer path)
+{
+    return (unsigned)path < COUNT(first_layer_names) ? first_layer_names[path]
+                                                      : "unknown";
+}
+
+int sn_first_layer_parse(const char *name, sn_first_layer *path,
+                         sn_error *err)
+{
+    int i = 0;
+    if (parse_name("first-layer gradient", first_layer_names,
+                   COUNT(first_layer_names), name, &i, err) != 0)
+        return -1;
+    *path = (sn_first_layer)i;
     return 0;
 }

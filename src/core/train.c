@@ -36,6 +36,7 @@ sn_train_config sn_train_config_default(void)
         .shuffle_seed = 0,
         .engine = SN_ENGINE_SPARSE,
         .dense_input = 0,
+        .first_layer = SN_FIRST_LAYER_AUTO,
         .kernels = NULL,
         .progress = NULL,
         .progress_user = NULL,
@@ -56,6 +57,9 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
         return -1;
     if ((unsigned)cfg->engine > SN_ENGINE_SPARSE)
         return sn_set_error(err, "unknown engine %d", (int)cfg->engine);
+    if ((unsigned)cfg->first_layer > SN_FIRST_LAYER_GROUPED)
+        return sn_set_error(err, "unknown first-layer gradient %d",
+                            (int)cfg->first_layer);
     if (cfg->threads < 0 || cfg->threads > SN_MAX_THREADS)
         return sn_set_error(err, "threads must be 0 (automatic) to %d, got %d",
                             SN_MAX_THREADS, cfg->threads);
@@ -100,6 +104,7 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
             return -1;
         }
     }
+    t->first_layer = SN_FIRST_LAYER_ROWS;
     if (t->engine->create(t, err) != 0) {
         sn_trainer_free(t);
         return -1;
@@ -135,6 +140,11 @@ int sn_trainer_threads(const sn_trainer *t)
 const char *sn_trainer_engine(const sn_trainer *t)
 {
     return sn_engine_name(t->engine->kind);
+}
+
+sn_first_layer sn_trainer_first_layer(const sn_trainer *t)
+{
+    return t->first_layer;
 }
 
 sn_net *sn_trainer_net(const sn_trainer *t)
