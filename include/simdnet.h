@@ -1,9 +1,10 @@
 /*
  * simdnet.h - the public C API of libsimdnet.
  *
- * simdnet trains fully connected sigmoid networks (default 784-32-32-10) with
- * an L2 cost and AdaGrad, on SIMD kernels picked at run time. "The
- * tutorial" below is the algorithm this follows, that of "How to program a
+ * simdnet trains fully connected networks (sigmoid, relu or tanh hidden
+ * layers; a sigmoid or softmax output with an L2 or cross-entropy cost; by
+ * default the tutorial's 784-32-32-10 sigmoid network with an L2 cost and
+ * AdaGrad), on SIMD kernels picked at run time. "The tutorial" below is the algorithm this follows, that of "How to program a
  * neural network" (Callum Bruce, 2023): sigmoid on every layer, the summed
  * L2 cost C = sum (a - y)^2, AdaGrad with epsilon inside the square root,
  * batches of 100 in file order, weights uniform in [-1, 1) and biases 0.
@@ -146,6 +147,21 @@ SN_API const char *sn_cpu_model(void);
 
 /* ------------------------------------------------------------------ network */
 
+/* A layer's activation (docs/training.md gives every formula). Hidden
+ * layers take sigmoid, relu or tanh; the output layer sigmoid or softmax. */
+typedef enum sn_activation {
+    SN_ACT_SIGMOID = 0, SN_ACT_RELU = 1, SN_ACT_TANH = 2,
+    SN_ACT_SOFTMAX = 3,            /* output layer only */
+} sn_activation;
+
+/* The cost of one sample, summed over the outputs: l2 is the tutorial's
+ * sum (a - y)^2; ce is the categorical cross-entropy -log p[label] with a
+ * softmax output, the binary cross-entropy per output with a sigmoid one. */
+typedef enum sn_loss { SN_LOSS_L2 = 0, SN_LOSS_CE = 1 } sn_loss;
+
+/* How sn_net_init draws the weights (biases are always 0). */
+typedef enum sn_init { SN_INIT_UNIFORM = 0, SN_INIT_HE = 1, SN_INIT_XAVIER = 2 } sn_init;
+
 typedef struct sn_net {
     size_t nlayers;                    /* weight layers (sizes has nlayers+1) */
     size_t sizes[SN_MAX_LAYERS];       /* neurons per layer, input first */
@@ -153,6 +169,10 @@ typedef struct sn_net {
     size_t b_off[SN_MAX_LAYERS];       /* offset of b(l+1) in params */
     size_t nparams;                    /* weights + biases */
     float *params;                     /* 64-byte aligned, nparams floats */
+    /* The network's kind; all zero (sigmoid everywhere, l2) is the
+     * tutorial's network, so a zeroed or version-1 net is that one. */
+    sn_activation act[SN_MAX_LAYERS];  /* per weight layer; act[nlayers-1] is the output's */
+    sn_loss loss;                      /* the cost the network is trained and evaluated on */
 } sn_net;
 
 /* The tutorial's network, spelled as sn_parse_layers and --layers take it. */
@@ -172,6 +192,27 @@ SN_API int sn_net_shape(const size_t *sizes, size_t nsizes, size_t *w_off,
 /* The tutorial's initialisation: every weight uniform in [-1, 1) from the
  * PRNG seeded with seed, every bias 0. Same seed, same weights, everywhere. */
 SN_API void sn_net_init_uniform(sn_net *net, uint64_t seed);
+
+/* Sets the network's kind: hidden holds one activation for every hidden
+ * layer (nhidden 1) or one per hidden layer (nhidden nlayers - 1; nhidden
+ * may be 0 when there is none), each sigmoid, relu or tanh; output is
+ * sigmoid or softmax; any loss goes with either output. -1 with a message
+ * naming the bad item, the net unchanged. */
+SN_API int sn_net_set_kind(sn_net *net, const sn_activation *hidden,
+                           size_t nhidden, sn_activation output, sn_loss loss,
+                           sn_error *err);
+
+/* Draws the weights layer by layer, each W row-major, from one PRNG seeded
+ * once with seed; biases 0. SN_INIT_UNIFORM is sn_net_init_uniform. With
+ * fan_in = n_(l-1), fan_out = n_l, in double and rounded once to float:
+ *  SN_INIT_HE:     w = z * sqrt(2 / fan_in), z a standard normal;
+ *  SN_INIT_XAVIER: w = sqrt(6 / (fan_in + fan_out)) * u, u = sn_rng_uniform_pm1.
+ * A normal takes two draws (Box-Muller, the cosine half):
+ * u1 = ((u32 >> 8) + 1) * 2^-24 in (0, 1], then u2 = (u32 >> 8) * 2^-24 in
+ * [0, 1), z = sqrt(-2 ln u1) * cos(2 pi u2), with C's log, cos and sqrt;
+ * tools/reference.py (init_he, init_xavier) gives the same bits. An init
+ * out of range draws nothing and returns -1. */
+SN_API int sn_net_init(sn_net *net, sn_init init, uint64_t seed);
 
 /* Parses "784,32,32,10" into sizes; -1 with a message naming the bad item. */
 SN_API int sn_parse_layers(const char *text, size_t *sizes, size_t *nsizes,
@@ -243,6 +284,13 @@ typedef struct sn_train_config {
 SN_API const char *sn_optimizer_name(sn_optimizer opt);
 SN_API int sn_optimizer_parse(const char *name, sn_optimizer *opt,
                               sn_error *err);
+SN_API const char *sn_activation_name(sn_activation act);
+SN_API int sn_activation_parse(const char *name, sn_activation *act,
+                               sn_error *err);
+SN_API const char *sn_loss_name(sn_loss loss);
+SN_API int sn_loss_parse(const char *name, sn_loss *loss, sn_error *err);
+SN_API const char *sn_init_name(sn_init init);
+SN_API int sn_init_parse(const char *name, sn_init *init, sn_error *err);
 SN_API const char *sn_engine_name(sn_engine_kind engine);
 SN_API int sn_engine_parse(const char *name, sn_engine_kind *engine,
                            sn_error *err);
@@ -270,7 +318,7 @@ SN_API void sn_trainer_get_accum(const sn_trainer *trainer, float *dst);
 SN_API void sn_trainer_set_accum(sn_trainer *trainer, const float *src);
 
 typedef struct sn_epoch_stats {
-    double mean_cost;   /* mean over the epoch's samples of C = sum (a-y)^2 */
+    double mean_cost;   /* mean over the epoch's samples of the net's cost C */
     size_t samples;
     size_t batches;
 } sn_epoch_stats;
@@ -293,7 +341,7 @@ typedef struct sn_eval_result {
     size_t count;
     size_t correct;
     double accuracy;      /* correct / count, 0..1 */
-    double mean_cost;     /* mean of C = sum (a-y)^2 */
+    double mean_cost;     /* mean of the net's cost C (its loss) */
     size_t classes;       /* output size; confusion is classes x classes */
     size_t *confusion;    /* [true][predicted], caller frees with sn_eval_free */
 } sn_eval_result;
@@ -304,7 +352,8 @@ SN_API int sn_evaluate(const sn_net *net, const sn_kernels *kernels,
                 sn_error *err);
 SN_API void sn_eval_free(sn_eval_result *res);
 
-/* Runs one sample forward; out receives the output layer (sizes[nlayers]). */
+/* Runs one sample forward; out receives the output layer's activations
+ * (sizes[nlayers]: the sigmoids, or the softmax's probabilities). */
 SN_API int sn_predict(const sn_net *net, const sn_kernels *kernels,
                const uint8_t *pixels, float *out, sn_error *err);
 /* The same forward pass, keeping every layer: acts receives the
@@ -318,9 +367,12 @@ SN_API int sn_predict_layers(const sn_net *net, const sn_kernels *kernels,
 /* ------------------------------------------------------------------ models */
 
 /* Saves net in the format of docs/model-format.md, atomically: a temporary
- * file in the same folder, flushed, then renamed over path. */
+ * file in the same folder, flushed, then renamed over path. The tutorial's
+ * network (sigmoid everywhere, l2) is written as version 1, any other kind
+ * as version 2 (which records every layer's activation and the loss). */
 SN_API int sn_model_save(const sn_net *net, const char *path, sn_error *err);
-/* Loads a model, refusing a bad magic, version, size or checksum. */
+/* Loads a model of version 1 (the tutorial's network) or 2, refusing a bad
+ * magic, version, size, activation, loss or checksum. */
 SN_API int sn_model_load(sn_net *net, const char *path, sn_error *err);
 
 /* ------------------------------------------------------------------ machine */

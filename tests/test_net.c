@@ -126,7 +126,7 @@ static double sample_cost(const sn_kernels *k, const sn_net *net,
                           const uint8_t *x, unsigned label, sn_activations *a)
 {
     net_forward(k, net, x, a);
-    return l2_cost(net->sizes[net->nlayers], a->act[net->nlayers - 1], label);
+    return net_head(k, net, &label, 0, a);
 }
 
 /* Backpropagation against central differences of the cost, for every

@@ -29,6 +29,8 @@
 #include "alloc.h"
 #include "engine.h"
 #include "error.h"
+#include "head.h"
+#include "hidden.h"
 #include "trainer.h"
 
 /* Samples per tile: the upper layers run as small matrix products over a
@@ -184,6 +186,35 @@ static size_t pixel_list(const sparse_state *s, const sn_kernels *k,
     return s->n0;
 }
 
+/* Where layer l's product for the tile goes: the activations of a hidden
+ * layer (activated in place), the delta buffer for the output's logits,
+ * which the head reads and overwrites with the delta. */
+static float *tile_product(sparse_thread *th, size_t L, size_t l)
+{
+    return l + 1 == L ? th->delta[l] : th->act[l];
+}
+
+/* A hidden layer's activation over the whole tile in one call (the
+ * output's is the head's). */
+static void tile_activate(const sn_kernels *k, const sn_net *net,
+                          sparse_thread *th, size_t l, size_t m)
+{
+    if (l + 1 < net->nlayers)
+        sn_hidden_ops_for(k, net->act[l]).forward(m * net->sizes[l + 1],
+                                                  th->act[l], th->act[l]);
+}
+
+/* A hidden layer's delta from its dC/da, in place, the tile at once; the
+ * output's delta is the head's already. */
+static void tile_backward(const sn_kernels *k, const sn_net *net,
+                          sparse_thread *th, size_t l, size_t m)
+{
+    if (l + 1 < net->nlayers)
+        sn_hidden_ops_for(k, net->act[l]).backward(m * net->sizes[l + 1],
+                                                   th->delta[l], th->act[l],
+                                                   th->delta[l]);
+}
+
 /* Forward and backward for a tile of m samples, gradients into grad. */
 static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                        const uint32_t *order, size_t first, size_t i0,
@@ -212,30 +243,28 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     for (size_t r = 0; r < m; r++)
         k->gemv_sparse(s->n1, th->rowptr[r + 1] - th->rowptr[r],
                        th->idx + th->rowptr[r], th->val + th->rowptr[r], s->wt,
-                       p + net->b_off[0], th->act[0] + r * s->n1);
-    k->sigmoid(m * s->n1, th->act[0], th->act[0]);
+                       p + net->b_off[0], tile_product(th, L, 0) + r * s->n1);
+    tile_activate(k, net, th, 0, m);
 
     /* Upper layers forward, the tile at once. */
     for (size_t l = 1; l < L; l++) {
         k->gemm(m, n[l + 1], n[l], th->act[l - 1], th->wt[l], p + net->b_off[l],
-                th->act[l]);
-        k->sigmoid(m * n[l + 1], th->act[l], th->act[l]);
+                tile_product(th, L, l));
+        tile_activate(k, net, th, l, m);
     }
 
-    /* Cost and dC/da of the output layer. */
-    double cost = 0.0;
-    for (size_t r = 0; r < m; r++) {
-        const size_t smp = sn_batch_sample(order, first, i0 + r);
-        cost += l2_cost_forward_backward(n[L], th->act[L - 1] + r * n[L],
-                                         ds->labels[smp],
-                                         th->delta[L - 1] + r * n[L]);
-    }
+    /* The head: the output's activations, the cost and its delta. */
+    unsigned labels[TILE];
+    for (size_t r = 0; r < m; r++)
+        labels[r] = ds->labels[sn_batch_sample(order, first, i0 + r)];
+    const double cost = sn_head_run(k, net, m, n[L], th->delta[L - 1],
+                                    th->act[L - 1], labels, th->delta[L - 1]);
 
     /* Upper layers backward: delta, dW += delta^T a_prev, db += delta,
      * dC/da_prev = delta W. */
     for (size_t l = L - 1; l >= 1; l--) {
         float *d = th->delta[l];
-        k->sigmoid_backward(m * n[l + 1], d, th->act[l], d);
+        tile_backward(k, net, th, l, m);
         k->gemm_tn(m, n[l + 1], n[l], d, th->act[l - 1], grad + net->w_off[l]);
         for (size_t r = 0; r < m; r++)
             k->vadd(n[l + 1], d + r * n[l + 1], grad + net->b_off[l]);
@@ -251,7 +280,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
      * blocks of 128 pixels so a block of rows stays in L1 (no gain within
      * noise). The per-nonzero work, not L2, is the limit. */
     float *d1 = th->delta[0];
-    k->sigmoid_backward(m * s->n1, d1, th->act[0], d1);
+    tile_backward(k, net, th, 0, m);
     for (size_t r = 0; r < m; r++)
         k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
     for (size_t r = 0; r < m; r++)

@@ -1,4 +1,5 @@
-/* eval.c - accuracy, mean cost and confusion matrix on a data set. */
+/* eval.c - accuracy, mean cost (the net's loss) and confusion matrix on a
+ * data set. */
 #include <omp.h>
 #include <stdint.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "layers.h"
+#include "net_kind.h"
 #include "registry.h"
 
 static size_t argmax_first(size_t n, const float *a)
@@ -23,6 +25,8 @@ int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
 {
     memset(res, 0, sizeof *res);
     if (!k && sn_kernels_select(NULL, &k, err) != 0)
+        return -1;
+    if (sn_net_check_kind(net, err) != 0)
         return -1;
     if (ds->input_size != net->sizes[0])
         return sn_set_error(err, "the data's samples have %zu inputs but the "
@@ -78,16 +82,19 @@ int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
                 const uint8_t *x = ds->pixels + i * ds->input_size;
                 const size_t nnz = k->nonzero_u8(n0, x, SN_PIXEL_SCALE, idx,
                                                  val, NULL);
-                layer_forward_sparse(k, n1, nnz, idx, val, wt, b1, a.act[0]);
+                k->gemv_sparse(n1, nnz, idx, val, wt, b1,
+                               layer_product(net, &a, 0));
+                layer_activate(k, net, 0, &a);
                 net_forward_upper(k, net, &a);
-                out = a.act[net->nlayers - 1];
                 if (ds->labels[i] >= classes) {
 #pragma omp critical(sn_eval_bad_label)
                     if (i < first_bad)
                         first_bad = i;
                     continue;
                 }
-                c += l2_cost(classes, out, ds->labels[i]);
+                const unsigned label = ds->labels[i];
+                c += net_head(k, net, &label, 0, &a);
+                out = a.act[net->nlayers - 1];
                 my[(size_t)ds->labels[i] * classes + argmax_first(classes, out)]++;
             }
             costs[id] = c;

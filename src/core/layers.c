@@ -5,10 +5,15 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "head.h"
+#include "hidden.h"
+#include "net_kind.h"
 
 int sn_activations_create(sn_activations *a, const sn_net *net, sn_error *err)
 {
     memset(a, 0, sizeof *a);
+    if (sn_net_check_kind(net, err) != 0)
+        return -1;
     size_t total = 0;
     for (size_t l = 0; l < net->nlayers; l++)
         total += 2 * sn_pad_floats(net->sizes[l + 1]);
@@ -31,29 +36,6 @@ void sn_activations_free(sn_activations *a)
     memset(a, 0, sizeof *a);
 }
 
-void layer_forward(const sn_kernels *k, size_t n_out, size_t n_in,
-                   const float *w, const float *b, const float *in, float *out)
-{
-    k->gemv(n_out, n_in, w, in, b, out);
-    k->sigmoid(n_out, out, out);
-}
-
-void layer_forward_u8(const sn_kernels *k, size_t n_out, size_t n_in,
-                      const float *w, const float *b, const uint8_t *in,
-                      float *out)
-{
-    k->gemv_u8(n_out, n_in, w, in, SN_PIXEL_SCALE, b, out);
-    k->sigmoid(n_out, out, out);
-}
-
-void layer_forward_sparse(const sn_kernels *k, size_t n_out, size_t nnz,
-                          const uint32_t *idx, const float *val,
-                          const float *wt, const float *b, float *out)
-{
-    k->gemv_sparse(n_out, nnz, idx, val, wt, b, out);
-    k->sigmoid(n_out, out, out);
-}
-
 void sn_transpose(size_t rows, size_t cols, const float *src, float *dst)
 {
     for (size_t r = 0; r < rows; r++)
@@ -61,86 +43,80 @@ void sn_transpose(size_t rows, size_t cols, const float *src, float *dst)
             dst[c * rows + r] = src[r * cols + c];
 }
 
-void layer_backward(const sn_kernels *k, size_t n_out, size_t n_in,
-                    const float *w, const float *in, const float *out,
-                    float *dcda_out, float *dw, float *db, float *dcda_in)
+float *layer_product(const sn_net *net, sn_activations *a, size_t l)
 {
-    float *delta = dcda_out;
-    k->sigmoid_backward(n_out, dcda_out, out, delta);
-    k->ger(n_out, n_in, delta, in, dw);
-    k->vadd(n_out, delta, db);
-    if (dcda_in)
-        k->gemv_t(n_out, n_in, w, delta, dcda_in);
+    return l + 1 == net->nlayers ? a->dcda[l] : a->act[l];
 }
 
-void layer_backward_u8(const sn_kernels *k, size_t n_out, size_t n_in,
-                       const uint8_t *in, const float *out, float *dcda_out,
-                       float *dw, float *db)
+void layer_activate(const sn_kernels *k, const sn_net *net, size_t l,
+                    sn_activations *a)
 {
-    float *delta = dcda_out;
-    k->sigmoid_backward(n_out, dcda_out, out, delta);
-    k->ger_u8(n_out, n_in, delta, in, SN_PIXEL_SCALE, dw);
-    k->vadd(n_out, delta, db);
-}
-
-float l2_cost(size_t n, const float *a, unsigned label)
-{
-    float c = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        const float e = a[i] - (i == label ? 1.0f : 0.0f);
-        c += e * e;
-    }
-    return c;
-}
-
-float l2_cost_forward_backward(size_t n, const float *a, unsigned label,
-                               float *dcda)
-{
-    for (size_t i = 0; i < n; i++)
-        dcda[i] = 2.0f * (a[i] - (i == label ? 1.0f : 0.0f));
-    return l2_cost(n, a, label);
+    if (l + 1 < net->nlayers)
+        sn_hidden_ops_for(k, net->act[l]).forward(net->sizes[l + 1], a->act[l],
+                                                  a->act[l]);
 }
 
 void net_forward_upper(const sn_kernels *k, const sn_net *net,
                        sn_activations *a)
 {
     const float *p = net->params;
-    for (size_t l = 1; l < net->nlayers; l++)
-        layer_forward(k, net->sizes[l + 1], net->sizes[l], p + net->w_off[l],
-                      p + net->b_off[l], a->act[l - 1], a->act[l]);
+    for (size_t l = 1; l < net->nlayers; l++) {
+        k->gemv(net->sizes[l + 1], net->sizes[l], p + net->w_off[l],
+                a->act[l - 1], p + net->b_off[l], layer_product(net, a, l));
+        layer_activate(k, net, l, a);
+    }
 }
 
-float net_backward_upper(const sn_kernels *k, const sn_net *net,
-                         unsigned label, sn_activations *a, float *grad)
+float net_head(const sn_kernels *k, const sn_net *net, const unsigned *label,
+               int backward, sn_activations *a)
 {
     const size_t L = net->nlayers;
-    const float cost = l2_cost_forward_backward(net->sizes[L], a->act[L - 1],
-                                                label, a->dcda[L - 1]);
+    return (float)sn_head_run(k, net, 1, net->sizes[L], a->dcda[L - 1],
+                              a->act[L - 1], label,
+                              backward ? a->dcda[L - 1] : NULL);
+}
+
+static void forward_to_logits(const sn_kernels *k, const sn_net *net,
+                              const uint8_t *x, sn_activations *a)
+{
     const float *p = net->params;
-    for (size_t l = L - 1; l >= 1; l--)
-        layer_backward(k, net->sizes[l + 1], net->sizes[l], p + net->w_off[l],
-                       a->act[l - 1], a->act[l], a->dcda[l],
-                       grad + net->w_off[l], grad + net->b_off[l],
-                       a->dcda[l - 1]);
-    return cost;
+    k->gemv_u8(net->sizes[1], net->sizes[0], p + net->w_off[0], x,
+               SN_PIXEL_SCALE, p + net->b_off[0], layer_product(net, a, 0));
+    layer_activate(k, net, 0, a);
+    net_forward_upper(k, net, a);
 }
 
 void net_forward(const sn_kernels *k, const sn_net *net, const uint8_t *x,
                  sn_activations *a)
 {
-    const float *p = net->params;
-    layer_forward_u8(k, net->sizes[1], net->sizes[0], p + net->w_off[0],
-                     p + net->b_off[0], x, a->act[0]);
-    net_forward_upper(k, net, a);
+    forward_to_logits(k, net, x, a);
+    (void)net_head(k, net, NULL, 0, a);
 }
 
 float net_forward_backward(const sn_kernels *k, const sn_net *net,
                            const uint8_t *x, unsigned label, sn_activations *a,
                            float *grad)
 {
-    net_forward(k, net, x, a);
-    const float cost = net_backward_upper(k, net, label, a, grad);
-    layer_backward_u8(k, net->sizes[1], net->sizes[0], x, a->act[0],
-                      a->dcda[0], grad + net->w_off[0], grad + net->b_off[0]);
+    forward_to_logits(k, net, x, a);
+    const float cost = net_head(k, net, &label, 1, a);
+    const float *p = net->params;
+    /* Layer l's delta is in a->dcda[l]: the head's for the output, a
+     * hidden activation's backward of dC/da for the others. */
+    for (size_t l = net->nlayers; l-- > 0;) {
+        const size_t n_out = net->sizes[l + 1], n_in = net->sizes[l];
+        float *delta = a->dcda[l];
+        if (l + 1 < net->nlayers)
+            sn_hidden_ops_for(k, net->act[l]).backward(n_out, delta, a->act[l],
+                                                       delta);
+        if (l == 0) {
+            k->ger_u8(n_out, n_in, delta, x, SN_PIXEL_SCALE,
+                      grad + net->w_off[0]);
+        } else {
+            k->ger(n_out, n_in, delta, a->act[l - 1], grad + net->w_off[l]);
+        }
+        k->vadd(n_out, delta, grad + net->b_off[l]);
+        if (l > 0)
+            k->gemv_t(n_out, n_in, p + net->w_off[l], delta, a->dcda[l - 1]);
+    }
     return cost;
 }

@@ -20,52 +20,40 @@ typedef struct sn_activations {
     float *block; /* the one allocation behind act and dcda */
 } sn_activations;
 
+/* Checks the net's kind first (sn_net_check_kind): every pass through a
+ * network starts here. */
 int sn_activations_create(sn_activations *a, const sn_net *net, sn_error *err);
 void sn_activations_free(sn_activations *a);
-
-/* out = sigmoid(W in + b) for one layer. */
-void layer_forward(const sn_kernels *k, size_t n_out, size_t n_in,
-                   const float *w, const float *b, const float *in, float *out);
-void layer_forward_u8(const sn_kernels *k, size_t n_out, size_t n_in,
-                      const float *w, const float *b, const uint8_t *in,
-                      float *out);
-
-/* out = sigmoid(W x + b) for a sparse input x (nnz indices and values, from
- * nonzero_u8) with W given transposed, wt [n_in][n_out]. */
-void layer_forward_sparse(const sn_kernels *k, size_t n_out, size_t nnz,
-                          const uint32_t *idx, const float *val,
-                          const float *wt, const float *b, float *out);
 
 /* dst [cols][rows] = src [rows][cols] transposed. */
 void sn_transpose(size_t rows, size_t cols, const float *src, float *dst);
 
-/* Given dC/da of this layer's outputs (overwritten with delta), adds
- * delta in^T to dW and delta to db, and, if dcda_in is not NULL, writes
- * dC/da of the inputs, W^T delta. */
-void layer_backward(const sn_kernels *k, size_t n_out, size_t n_in,
-                    const float *w, const float *in, const float *out,
-                    float *dcda_out, float *dw, float *db, float *dcda_in);
-void layer_backward_u8(const sn_kernels *k, size_t n_out, size_t n_in,
-                       const uint8_t *in, const float *out, float *dcda_out,
-                       float *dw, float *db);
+/* Where layer l's product W a + b goes: the activations a->act[l] of a
+ * hidden layer (activated in place), the output's logits z into a->dcda[l]
+ * (kept there for the cost, then overwritten by the delta; the head writes
+ * the output's activations to a->act[l]). */
+float *layer_product(const sn_net *net, sn_activations *a, size_t l);
 
-/* Cost of one sample, C = sum (a - y)^2 with y the one-hot of label, and
- * its gradient dC/da = 2 (a - y) into dcda. */
-float l2_cost_forward_backward(size_t n, const float *a, unsigned label,
-                               float *dcda);
-float l2_cost(size_t n, const float *a, unsigned label);
+/* A hidden layer's activation, in place on its product; nothing for the
+ * output layer, whose activation is the head's (net_head). */
+void layer_activate(const sn_kernels *k, const sn_net *net, size_t l,
+                    sn_activations *a);
 
-/* The whole network on one sample: fills a->act. */
-void net_forward(const sn_kernels *k, const sn_net *net, const uint8_t *x,
-                 sn_activations *a);
-/* Layers 2..L forward from a->act[0] (the first layer's output). */
+/* Layers 2..L from a->act[0] (the first layer's activations): products
+ * and hidden activations, leaving the output's logits for net_head. */
 void net_forward_upper(const sn_kernels *k, const sn_net *net,
                        sn_activations *a);
-/* The cost of the forward pass in a, and backward through layers L..2,
- * adding their gradients to grad and leaving dC/da of the first layer's
- * outputs in a->dcda[0]. Returns the sample's cost. */
-float net_backward_upper(const sn_kernels *k, const sn_net *net,
-                         unsigned label, sn_activations *a, float *grad);
+
+/* The head on the output's logits: its activations into a->act[L-1]; with
+ * label not NULL, returns the sample's cost; with backward, leaves the
+ * output's delta in a->dcda[L-1]. */
+float net_head(const sn_kernels *k, const sn_net *net, const unsigned *label,
+               int backward, sn_activations *a);
+
+/* The whole network on one sample, head included: fills a->act. */
+void net_forward(const sn_kernels *k, const sn_net *net, const uint8_t *x,
+                 sn_activations *a);
+
 /* Forward and backward on one sample, adding its gradient to grad (same
  * layout as net->params). Returns the sample's cost. */
 float net_forward_backward(const sn_kernels *k, const sn_net *net,

@@ -13,6 +13,24 @@ static const char *const optimizer_names[] = {
     [SN_OPT_SGD] = "sgd",
 };
 
+static const char *const activation_names[] = {
+    [SN_ACT_SIGMOID] = "sigmoid",
+    [SN_ACT_RELU] = "relu",
+    [SN_ACT_TANH] = "tanh",
+    [SN_ACT_SOFTMAX] = "softmax",
+};
+
+static const char *const loss_names[] = {
+    [SN_LOSS_L2] = "l2",
+    [SN_LOSS_CE] = "ce",
+};
+
+static const char *const init_names[] = {
+    [SN_INIT_UNIFORM] = "uniform",
+    [SN_INIT_HE] = "he",
+    [SN_INIT_XAVIER] = "xavier",
+};
+
 static const char *const engine_names[] = {
     [SN_ENGINE_PER_SAMPLE] = "per-sample",
     [SN_ENGINE_SPARSE] = "sparse",
@@ -87,5 +105,50 @@ int sn_engine_parse(const char *name, sn_engine_kind *engine, sn_error *err)
                    err) != 0)
         return -1;
     *engine = (sn_engine_kind)i;
+    return 0;
+}
+
+const char *sn_activation_name(sn_activation act)
+{
+    return (unsigned)act < COUNT(activation_names) ? activation_names[act]
+                                                    : "unknown";
+}
+
+int sn_activation_parse(const char *name, sn_activation *act, sn_error *err)
+{
+    int i = 0;
+    if (parse_name("activation", activation_names, COUNT(activation_names),
+                   name, &i, err) != 0)
+        return -1;
+    *act = (sn_activation)i;
+    return 0;
+}
+
+const char *sn_loss_name(sn_loss loss)
+{
+    return (unsigned)loss < COUNT(loss_names) ? loss_names[loss] : "unknown";
+}
+
+int sn_loss_parse(const char *name, sn_loss *loss, sn_error *err)
+{
+    int i = 0;
+    if (parse_name("loss", loss_names, COUNT(loss_names), name, &i, err) != 0)
+        return -1;
+    *loss = (sn_loss)i;
+    return 0;
+}
+
+const char *sn_init_name(sn_init init)
+{
+    return (unsigned)init < COUNT(init_names) ? init_names[init] : "unknown";
+}
+
+int sn_init_parse(const char *name, sn_init *init, sn_error *err)
+{
+    int i = 0;
+    if (parse_name("initialisation", init_names, COUNT(init_names), name, &i,
+                   err) != 0)
+        return -1;
+    *init = (sn_init)i;
     return 0;
 }

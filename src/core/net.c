@@ -1,11 +1,13 @@
 /* net.c - a network's shape and its one flat parameter buffer. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "net_kind.h"
 #include "simdnet.h"
 
 int sn_net_shape(const size_t *sizes, size_t nsizes, size_t *w_off,
@@ -81,6 +83,116 @@ void sn_net_init_uniform(sn_net *net, uint64_t seed)
         memset(net->params + net->b_off[l], 0,
                net->sizes[l + 1] * sizeof(float));
     }
+}
+
+static int hidden_ok(sn_activation a)
+{
+    return a == SN_ACT_SIGMOID || a == SN_ACT_RELU || a == SN_ACT_TANH;
+}
+
+static int output_ok(sn_activation a)
+{
+    return a == SN_ACT_SIGMOID || a == SN_ACT_SOFTMAX;
+}
+
+/* "relu", or "code 7" for a value no name has. */
+static const char *act_text(sn_activation a, char *buf, size_t len)
+{
+    if ((unsigned)a <= SN_ACT_SOFTMAX)
+        return sn_activation_name(a);
+    snprintf(buf, len, "code %u", (unsigned)a);
+    return buf;
+}
+
+int sn_net_check_kind(const sn_net *net, sn_error *err)
+{
+    char code[32];
+    const size_t L = net->nlayers;
+    for (size_t l = 0; l + 1 < L; l++) {
+        if (!hidden_ok(net->act[l]))
+            return sn_set_error(err, "layer %zu (hidden) has activation %s; "
+                                     "a hidden layer takes sigmoid, relu or "
+                                     "tanh", l + 1,
+                                act_text(net->act[l], code, sizeof code));
+    }
+    if (L >= 1 && !output_ok(net->act[L - 1]))
+        return sn_set_error(err, "layer %zu (the output) has activation %s; "
+                                 "the output takes sigmoid or softmax", L,
+                            act_text(net->act[L - 1], code, sizeof code));
+    if (net->loss != SN_LOSS_L2 && net->loss != SN_LOSS_CE)
+        return sn_set_error(err, "unknown loss code %u (expected l2 or ce)",
+                            (unsigned)net->loss);
+    return 0;
+}
+
+int sn_net_is_tutorial(const sn_net *net)
+{
+    for (size_t l = 0; l < net->nlayers; l++)
+        if (net->act[l] != SN_ACT_SIGMOID)
+            return 0;
+    return net->loss == SN_LOSS_L2;
+}
+
+int sn_net_set_kind(sn_net *net, const sn_activation *hidden, size_t nhidden,
+                    sn_activation output, sn_loss loss, sn_error *err)
+{
+    const size_t nh = net->nlayers >= 1 ? net->nlayers - 1 : 0;
+    if (nhidden != 1 && nhidden != nh)
+        return sn_set_error(err, "%zu hidden activations for a network with "
+                                 "%zu hidden layers (give 1 for all, or %zu)",
+                            nhidden, nh, nh);
+    sn_net kind = *net;
+    for (size_t l = 0; l < nh; l++)
+        kind.act[l] = hidden[nhidden == 1 ? 0 : l];
+    if (net->nlayers >= 1)
+        kind.act[net->nlayers - 1] = output;
+    kind.loss = loss;
+    if (sn_net_check_kind(&kind, err) != 0)
+        return -1;
+    memcpy(net->act, kind.act, sizeof net->act);
+    net->loss = loss;
+    return 0;
+}
+
+/* A standard normal from two draws, as simdnet.h documents it. Written
+ * with products only (no a * b + c), so that no compiler can fuse a step
+ * into an FMA and move the bits away from tools/reference.py's. */
+static double rng_normal(sn_rng *rng)
+{
+    const double u1 = (double)((sn_rng_u32(rng) >> 8) + 1) * 0x1p-24;
+    const double u2 = (double)(sn_rng_u32(rng) >> 8) * 0x1p-24;
+    const double two_pi = 2.0 * 3.14159265358979323846;
+    return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
+}
+
+int sn_net_init(sn_net *net, sn_init init, uint64_t seed)
+{
+    if (init == SN_INIT_UNIFORM) {
+        sn_net_init_uniform(net, seed);
+        return 0;
+    }
+    if (init != SN_INIT_HE && init != SN_INIT_XAVIER)
+        return -1;
+    sn_rng rng;
+    sn_rng_seed(&rng, seed);
+    for (size_t l = 0; l < net->nlayers; l++) {
+        const double fan_in = (double)net->sizes[l];
+        const double fan_out = (double)net->sizes[l + 1];
+        float *w = net->params + net->w_off[l];
+        const size_t nw = net->sizes[l + 1] * net->sizes[l];
+        if (init == SN_INIT_HE) {
+            const double std = sqrt(2.0 / fan_in);
+            for (size_t i = 0; i < nw; i++)
+                w[i] = (float)(rng_normal(&rng) * std);
+        } else {
+            const double a = sqrt(6.0 / (fan_in + fan_out));
+            for (size_t i = 0; i < nw; i++)
+                w[i] = (float)(a * (double)sn_rng_uniform_pm1(&rng));
+        }
+        memset(net->params + net->b_off[l], 0,
+               net->sizes[l + 1] * sizeof(float));
+    }
+    return 0;
 }
 
 int sn_parse_layers(const char *text, size_t *sizes, size_t *nsizes,

@@ -1,0 +1,114 @@
+/* head.c - the output layer: its activation, the cost and the delta
+ * (head.h gives the four cases). */
+#include "head.h"
+
+#include <math.h>
+
+/* C = sum (a - y)^2 with y the one-hot of label, and dC/da = 2 (a - y):
+ * the tutorial's arithmetic, in its order. */
+static float l2_cost(size_t n, const float *a, unsigned label)
+{
+    float c = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        const float e = a[i] - (i == label ? 1.0f : 0.0f);
+        c += e * e;
+    }
+    return c;
+}
+
+static float l2_cost_forward_backward(size_t n, const float *a,
+                                      unsigned label, float *dcda)
+{
+    for (size_t i = 0; i < n; i++)
+        dcda[i] = 2.0f * (a[i] - (i == label ? 1.0f : 0.0f));
+    return l2_cost(n, a, label);
+}
+
+/* The binary cross-entropy of every output from its logit, in the form
+ * that never takes the log of a saturated sigmoid:
+ * max(z, 0) - z y + log1p(exp(-|z|)). */
+static double binary_ce(size_t n, const float *z, unsigned label)
+{
+    double c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const float zy = i == label ? z[i] : 0.0f;
+        c += (double)(fmaxf(z[i], 0.0f) - zy + log1pf(expf(-fabsf(z[i]))));
+    }
+    return c;
+}
+
+/* softmax + l2's delta through the softmax's Jacobian: g = 2 (p - y) into
+ * delta, then delta_j = p_j (g_j - sum_k g_k p_k). */
+static void softmax_l2_delta(const sn_kernels *k, size_t n, const float *p,
+                             unsigned label, float *delta)
+{
+    k->delta_onehot(n, p, label, 2.0f, delta);
+    float gp = 0.0f;
+    for (size_t i = 0; i < n; i++)
+        gp += delta[i] * p[i];
+    for (size_t i = 0; i < n; i++)
+        delta[i] = p[i] * (delta[i] - gp);
+}
+
+/* sigmoid output: one kernel call over the whole tile (as the tutorial's
+ * path has always done), then each row's cost and delta. */
+static double sigmoid_head(const sn_kernels *k, sn_loss loss, size_t m,
+                           size_t n, const float *z, float *a,
+                           const unsigned *labels, float *delta)
+{
+    k->sigmoid(m * n, z, a);
+    if (!labels)
+        return 0.0;
+    double cost = 0.0;
+    for (size_t r = 0; r < m; r++) {
+        const float *zr = z + r * n, *ar = a + r * n;
+        if (loss == SN_LOSS_CE) {
+            cost += binary_ce(n, zr, labels[r]);
+            if (delta)
+                k->delta_onehot(n, ar, labels[r], 1.0f, delta + r * n);
+        } else if (delta) {
+            cost += l2_cost_forward_backward(n, ar, labels[r], delta + r * n);
+        } else {
+            cost += l2_cost(n, ar, labels[r]);
+        }
+    }
+    if (delta && loss == SN_LOSS_L2)
+        k->sigmoid_backward(m * n, delta, a, delta);
+    return cost;
+}
+
+/* softmax output, row by row: the kernel returns the row's log-sum-exp,
+ * from which the cross-entropy follows without a log of p. */
+static double softmax_head(const sn_kernels *k, sn_loss loss, size_t m,
+                           size_t n, const float *z, float *a,
+                           const unsigned *labels, float *delta)
+{
+    double cost = 0.0;
+    for (size_t r = 0; r < m; r++) {
+        const float *zr = z + r * n;
+        float *ar = a + r * n;
+        const float lse = k->softmax(n, zr, ar);
+        if (!labels)
+            continue;
+        const unsigned label = labels[r];
+        if (loss == SN_LOSS_CE) {
+            cost += (double)lse - (double)zr[label];
+            if (delta)
+                k->delta_onehot(n, ar, label, 1.0f, delta + r * n);
+        } else {
+            cost += l2_cost(n, ar, label);
+            if (delta)
+                softmax_l2_delta(k, n, ar, label, delta + r * n);
+        }
+    }
+    return cost;
+}
+
+double sn_head_run(const sn_kernels *k, const sn_net *net, size_t m, size_t n,
+                   const float *z, float *a, const unsigned *labels,
+                   float *delta)
+{
+    if (net->act[net->nlayers - 1] == SN_ACT_SOFTMAX)
+        return softmax_head(k, net->loss, m, n, z, a, labels, delta);
+    return sigmoid_head(k, net->loss, m, n, z, a, labels, delta);
+}
