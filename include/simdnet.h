@@ -240,7 +240,32 @@ SN_API uint32_t sn_rng_below(sn_rng *rng, uint32_t n);
 
 /* ------------------------------------------------------------------ training */
 
-typedef enum sn_optimizer { SN_OPT_ADAGRAD = 0, SN_OPT_SGD = 1 } sn_optimizer;
+/* How the batch gradient g moves a parameter (docs/training.md gives each
+ * formula): torch.optim's definitions, except AdaGrad, which is the
+ * tutorial's (epsilon inside the square root). */
+typedef enum sn_optimizer {
+    SN_OPT_ADAGRAD = 0,  /* G += g^2; p -= lr g / sqrt(G + eps) */
+    SN_OPT_SGD = 1,      /* p -= lr g (with weight decay: torch's SGD) */
+    SN_OPT_MOMENTUM = 2, /* torch's SGD(momentum, dampening 0) */
+    SN_OPT_NESTEROV = 3, /* torch's SGD(momentum, nesterov=True) */
+    SN_OPT_RMSPROP = 4,  /* torch's RMSprop(alpha = beta2), not centered */
+    SN_OPT_ADAM = 5,     /* torch's Adam (coupled weight decay) */
+    SN_OPT_ADAMW = 6,    /* torch's AdamW (decoupled weight decay) */
+} sn_optimizer;
+
+/* The learning rate of each batch, from the configured lr (s: batches
+ * applied before it in the whole run, from 0; S: epochs * batches per
+ * epoch; e: its epoch, from 0), computed in double and rounded to float:
+ *   constant: lr;  cosine: lr * 0.5 * (1 + cos(pi * s / S));
+ *   step: lr * gamma^floor(e / step_epochs). */
+typedef enum sn_schedule {
+    SN_SCHEDULE_CONSTANT = 0,
+    SN_SCHEDULE_COSINE = 1,
+    SN_SCHEDULE_STEP = 2,
+} sn_schedule;
+
+/* Most per-parameter state arrays an optimizer keeps (Adam: m and v). */
+#define SN_MAX_STATES 2
 
 /* How a batch is computed; both give the same results up to float rounding.
  *  SN_ENGINE_SPARSE: the first layer runs over each sample's nonzero pixels
@@ -265,8 +290,23 @@ typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
 typedef struct sn_train_config {
     size_t batch;             /* samples per batch (default 100) */
     float lr;                 /* learning rate (default 0.1) */
-    float eps;                /* AdaGrad epsilon, inside the sqrt (1e-8; > 0) */
+    float eps;                /* epsilon (1e-8; > 0): AdaGrad's inside the
+                                 sqrt, RMSprop's and Adam's outside */
     sn_optimizer optimizer;   /* default AdaGrad */
+    /* The optimizer's other settings (sn_train_config_optimizer sets
+     * torch's defaults), each used only by the optimizers named: */
+    float momentum;           /* momentum, nesterov: mu (>= 0; nesterov > 0) */
+    float beta1, beta2;       /* adam(w): betas; rmsprop: alpha = beta2;
+                                 each in [0, 1) */
+    float weight_decay;       /* >= 0; coupled (g += wd p) except adamw's;
+                                 adagrad takes none */
+    sn_schedule schedule;     /* default constant */
+    size_t step_epochs;       /* step schedule: every N epochs (1 to
+                                 SN_MAX_EPOCHS; default 1) ... */
+    float gamma;              /* ... multiply the learning rate by gamma
+                                 (finite, > 0; default 0.1) */
+    size_t epochs;            /* the run's planned length, 1 to
+                                 SN_MAX_EPOCHS (cosine needs it; default 5) */
     int threads;              /* 0: OpenMP's default */
     int shuffle;              /* 0: file order (the tutorial) */
     uint64_t shuffle_seed;    /* seed of the per-epoch shuffle */
@@ -291,17 +331,41 @@ SN_API const char *sn_loss_name(sn_loss loss);
 SN_API int sn_loss_parse(const char *name, sn_loss *loss, sn_error *err);
 SN_API const char *sn_init_name(sn_init init);
 SN_API int sn_init_parse(const char *name, sn_init *init, sn_error *err);
+SN_API const char *sn_schedule_name(sn_schedule schedule);
+SN_API int sn_schedule_parse(const char *name, sn_schedule *schedule,
+                             sn_error *err);
 SN_API const char *sn_engine_name(sn_engine_kind engine);
 SN_API int sn_engine_parse(const char *name, sn_engine_kind *engine,
                            sn_error *err);
 
-/* The tutorial's settings: batch 100, lr 0.1, eps 1e-8, AdaGrad, no shuffle. */
+/* The tutorial's settings: batch 100, lr 0.1, eps 1e-8, AdaGrad, no
+ * shuffle; constant schedule (step_epochs 1, gamma 0.1), epochs 5. */
 SN_API sn_train_config sn_train_config_default(void);
 
-/* Training state: AdaGrad accumulators, per-thread gradient buffers and
+/* Sets cfg's optimizer with torch's defaults (docs/training.md): first
+ * momentum 0, beta1 0.9, beta2 0.999, weight decay 0, then
+ *   adagrad lr 0.1, eps 1e-8 (the tutorial);
+ *   sgd lr 0.1; momentum and nesterov lr 0.1, momentum 0.9;
+ *   rmsprop lr 0.01, beta2 (alpha) 0.99, eps 1e-8;
+ *   adam lr 0.001, eps 1e-8; adamw the same with weight decay 0.01.
+ * The other fields are left as they are. */
+SN_API void sn_train_config_optimizer(sn_train_config *cfg, sn_optimizer opt);
+
+/* The learning rate cfg gives the batch after `step` applied ones of a run
+ * of `planned` batches (cfg->epochs * batches per epoch), in epoch `epoch`
+ * (from 0): the closed forms of sn_schedule, in double, rounded to float. */
+SN_API float sn_schedule_lr(const sn_train_config *cfg, uint64_t step,
+                            uint64_t planned, size_t epoch);
+
+/* Training state: the optimizer's state, per-thread gradient buffers and
  * activations. Opaque; create it once per network and run epochs on it. */
 typedef struct sn_trainer sn_trainer;
 
+/* Checks cfg and fails with a message naming the field: batch >= 1; lr
+ * and eps finite and > 0; a known optimizer, schedule and engine; momentum
+ * and weight decay finite and >= 0; beta1 and beta2 in [0, 1); adagrad
+ * with weight decay 0; nesterov with momentum > 0; step_epochs and epochs
+ * 1 to SN_MAX_EPOCHS; gamma finite and > 0; threads 0 to SN_MAX_THREADS. */
 SN_API int sn_trainer_create(sn_trainer **trainer, sn_net *net,
                       const sn_train_config *cfg, sn_error *err);
 SN_API void sn_trainer_free(sn_trainer *trainer);
@@ -312,10 +376,25 @@ SN_API int sn_trainer_threads(const sn_trainer *trainer);
 SN_API const sn_train_config *sn_trainer_config(const sn_trainer *trainer);
 /* The engine's name, sn_engine_name of its kind: "sparse" or "per-sample". */
 SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
-/* AdaGrad's accumulators (the running sums of g^2), net->nparams floats in
- * the layout of net->params: for checkpoints. */
+/* The optimizer's state: sn_trainer_state_count arrays (0 to
+ * SN_MAX_STATES) of net->nparams floats each, in the layout of
+ * net->params, all 0 at creation: adagrad G (the running sums of g^2);
+ * momentum and nesterov buf; sgd none, or buf with weight decay; rmsprop
+ * sq; adam and adamw m, then v. For checkpoints. get_state with k past the
+ * count writes zeros; set_state with such a k does nothing. */
+SN_API size_t sn_trainer_state_count(const sn_trainer *trainer);
+SN_API void sn_trainer_get_state(const sn_trainer *trainer, size_t k,
+                                 float *dst);
+SN_API void sn_trainer_set_state(sn_trainer *trainer, size_t k,
+                                 const float *src);
+/* State 0 (AdaGrad's accumulators), as before issue 12. */
 SN_API void sn_trainer_get_accum(const sn_trainer *trainer, float *dst);
 SN_API void sn_trainer_set_accum(sn_trainer *trainer, const float *src);
+/* The optimizer's step count: batches applied by this trainer since its
+ * creation (or since the count was set). Adam's t is it + 1 for the batch
+ * being applied, and it is the schedule's s. */
+SN_API uint64_t sn_trainer_step(const sn_trainer *trainer);
+SN_API void sn_trainer_set_step(sn_trainer *trainer, uint64_t step);
 
 typedef struct sn_epoch_stats {
     double mean_cost;   /* mean over the epoch's samples of the net's cost C */
@@ -504,11 +583,15 @@ typedef struct sn_run_state {
 
 /* A whole training state read back from a checkpoint file. */
 typedef struct sn_checkpoint {
-    sn_net net;            /* layer sizes and parameters */
-    float *accum;          /* AdaGrad's accumulators, in net.params' layout */
-    sn_train_config cfg;   /* batch, lr, eps, optimizer, shuffle,
-                              shuffle_seed, threads and engine as they ran;
-                              kernels and progress NULL (see isa) */
+    sn_net net;            /* layer sizes, kinds (act, loss), parameters */
+    size_t nstates;        /* the optimizer's state arrays: */
+    float *state[SN_MAX_STATES]; /* as sn_trainer_get_state gives them */
+    uint64_t step;         /* sn_trainer_step of the run */
+    sn_train_config cfg;   /* batch, lr, eps, optimizer and its settings,
+                              schedule, step_epochs, gamma, epochs,
+                              shuffle, shuffle_seed, threads and engine as
+                              they ran; kernels and progress NULL (see
+                              isa) */
     sn_isa isa;            /* the kernel set that ran */
     sn_run_state run;      /* run.costs is owned by the checkpoint */
 } sn_checkpoint;
@@ -538,22 +621,27 @@ SN_API uint32_t sn_dataset_crc(const sn_dataset *ds);
 SN_API int sn_checkpoint_save(const sn_trainer *trainer, const sn_run_state *run,
                        const char *path, sn_error *err);
 
-/* Loads a checkpoint, refusing a bad magic, version, length or checksum,
- * and any field outside what a run can have (the limits above,
- * sn_run_state_check, a known optimizer, engine and kernel set, finite
- * positive lr and eps, finite parameters, accumulators finite and >= 0),
- * allocating no more than the file's length justifies. */
+/* Loads a checkpoint (version 2, or version 1: AdaGrad or SGD on a
+ * sigmoid/L2 network, constant schedule), refusing a bad magic, version,
+ * length or checksum, and any field outside what a run can have (the
+ * limits above, sn_run_state_check, a known optimizer, engine, kernel set
+ * and network kind, the settings sn_trainer_create accepts, a step count
+ * of at most SN_MAX_EPOCHS * SN_MAX_SAMPLES, finite parameters and
+ * states, sums of squares >= 0), allocating no more than the file's
+ * length justifies. */
 SN_API int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err);
 SN_API void sn_checkpoint_free(sn_checkpoint *ck);
 
 /* Makes a trainer created on ck->net go on with the checkpointed run:
  * checks ck->run again (sn_run_state_check: batch within the training
  * set, epochs in range, costs consistent), refuses a configuration or
- * training set that differs from the
- * checkpoint's in what decides the result (layer sizes, batch, lr, eps,
- * optimizer, shuffle and its seed, the data's CRC), then restores the
- * accumulators. The thread count, kernels and engine may differ; the run
- * then differs from an uninterrupted one in float rounding only. */
+ * training set that differs from the checkpoint's in what decides the
+ * result (layer sizes, activations and loss, batch, optimizer and every
+ * setting it uses, schedule with its step_epochs and gamma (step) or
+ * epochs (cosine), shuffle and its seed, the data's CRC), then restores
+ * the optimizer's state and step count. The thread count, kernels and
+ * engine may differ; the run then differs from an uninterrupted one in
+ * float rounding only. */
 SN_API int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *trainer,
                          const sn_dataset *train, sn_error *err);
 

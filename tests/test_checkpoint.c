@@ -116,8 +116,23 @@ static sn_run_state run_state(size_t epochs, size_t epoch, size_t done,
     return run;
 }
 
+/* The optimizer's whole state: its arrays and step count. */
+typedef struct opt_state {
+    size_t n;
+    float s[SN_MAX_STATES][1024];
+    uint64_t step;
+} opt_state;
+
+static void get_opt_state(const sn_trainer *t, opt_state *st)
+{
+    st->n = sn_trainer_state_count(t);
+    for (size_t k = 0; k < SN_MAX_STATES; k++)
+        sn_trainer_get_state(t, k, st->s[k]);
+    st->step = sn_trainer_step(t);
+}
+
 /* The reference: an uninterrupted run of `epochs` epochs. */
-static void uninterrupted(sn_net *net, float *accum, float *costs,
+static void uninterrupted(sn_net *net, opt_state *st, float *costs,
                           sn_train_config cfg, size_t epochs)
 {
     sn_error err;
@@ -125,7 +140,7 @@ static void uninterrupted(sn_net *net, float *accum, float *costs,
     sn_trainer *t;
     cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
     train_rest(t, 0, 0, epochs, costs);
-    sn_trainer_get_accum(t, accum);
+    get_opt_state(t, st);
     sn_trainer_free(t);
 }
 
@@ -138,8 +153,9 @@ static void check_resume(sn_train_config cfg, size_t epochs, size_t epoch,
 {
     sn_error err;
     sn_net ref;
-    float ref_accum[1024], ref_costs[8 * NB];
-    uninterrupted(&ref, ref_accum, ref_costs, cfg, epochs);
+    static opt_state ref_state, state;
+    float ref_costs[8 * NB];
+    uninterrupted(&ref, &ref_state, ref_costs, cfg, epochs);
 
     /* The interrupted run. */
     sn_net net;
@@ -181,19 +197,25 @@ static void check_resume(sn_train_config cfg, size_t epochs, size_t epoch,
     float costs2[8 * NB];
     memcpy(costs2, ck.run.costs, ck.run.ncosts * sizeof(float));
     train_rest(t, pos_epoch, pos_batch, epochs, costs2);
-    float accum[1024];
-    sn_trainer_get_accum(t, accum);
+    get_opt_state(t, &state);
     sn_trainer_free(t);
 
+    char what[160];
+    snprintf(what, sizeof what, "%s (wd %g), %s schedule, %s engine, %d "
+             "threads, shuffle %d, stopped after epoch %zu batch %zu",
+             sn_optimizer_name(cfg.optimizer), (double)cfg.weight_decay,
+             sn_schedule_name(cfg.schedule), sn_engine_name(cfg.engine),
+             cfg.threads, cfg.shuffle, epoch + 1, batch);
     cr_expect(memcmp(ck.net.params, ref.params, ref.nparams * sizeof(float)) ==
                   0,
-              "%s engine, %d threads, shuffle %d, stopped after epoch %zu "
-              "batch %zu: weights differ from the uninterrupted run",
-              cfg.engine == SN_ENGINE_SPARSE ? "sparse" : "per-sample",
-              cfg.threads, cfg.shuffle, epoch + 1, batch);
-    cr_expect(memcmp(accum, ref_accum, ref.nparams * sizeof(float)) == 0,
-              "accumulators differ (stopped after epoch %zu batch %zu)",
-              epoch + 1, batch);
+              "%s: weights differ from the uninterrupted run", what);
+    cr_expect_eq(state.n, ref_state.n, "%s", what);
+    cr_expect_eq(state.step, ref_state.step, "%s: step count", what);
+    cr_expect_eq(state.step, (uint64_t)epochs * NB, "%s", what);
+    for (size_t k = 0; k < SN_MAX_STATES; k++)
+        cr_expect(memcmp(state.s[k], ref_state.s[k],
+                         ref.nparams * sizeof(float)) == 0,
+                  "%s: optimizer state %zu differs", what, k);
     cr_expect(memcmp(costs2, ref_costs, epochs * NB * sizeof(float)) == 0,
               "batch costs differ");
     sn_checkpoint_free(&ck);
@@ -212,6 +234,30 @@ Test(checkpoint, resumed_runs_end_bit_identical)
                 check_resume(cfg, 3, 1, 4);  /* mid-epoch */
                 check_resume(cfg, 3, 0, NB); /* at an epoch's end */
             }
+}
+
+/* Every optimizer (sgd with and without weight decay), each with the
+ * constant, cosine and step schedules, both engines, 1 and 2 threads,
+ * stopped mid-epoch and at an epoch's end. */
+Test(checkpoint, resumed_runs_end_bit_identical_for_every_optimizer)
+{
+    for (int opt = SN_OPT_ADAGRAD; opt <= SN_OPT_ADAMW + 1; opt++)
+        for (int sch = 0; sch <= SN_SCHEDULE_STEP; sch++)
+            for (int engine = 0; engine <= 1; engine++)
+                for (int threads = 1; threads <= 2; threads++) {
+                    sn_train_config cfg = config(
+                        threads, (sn_engine_kind)engine, threads == 2, NULL);
+                    /* one past the last: sgd with weight decay */
+                    const int o = opt > SN_OPT_ADAMW ? SN_OPT_SGD : opt;
+                    sn_train_config_optimizer(&cfg, (sn_optimizer)o);
+                    if (opt > SN_OPT_ADAMW)
+                        cfg.weight_decay = 0.01f;
+                    cfg.schedule = (sn_schedule)sch;
+                    cfg.epochs = 2;
+                    cfg.gamma = 0.5f;
+                    check_resume(cfg, 2, 1, 4);
+                    check_resume(cfg, 2, 0, NB);
+                }
 }
 
 Test(checkpoint, resumed_runs_end_bit_identical_on_every_kernel_set)
@@ -273,11 +319,9 @@ Test(checkpoint, round_trip_keeps_every_field)
     cr_expect(memcmp(ck.run.costs, costs, 2 * NB * sizeof(float)) == 0);
     cr_expect(memcmp(ck.net.params, net.params,
                      net.nparams * sizeof(float)) == 0);
-    float accum[1024];
-    sn_trainer_get_accum(t, accum);
-    cr_expect(memcmp(ck.accum, accum, net.nparams * sizeof(float)) == 0);
+    cr_expect_eq(ck.nstates, 0); /* plain sgd keeps none */
     sn_checkpoint_free(&ck);
-    cr_expect_null(ck.accum);
+    cr_expect_null(ck.state[0]);
     sn_checkpoint_free(&ck); /* freeing twice is harmless */
 
     /* Without costs: ncosts 0. */
@@ -392,8 +436,10 @@ static void spill(const char *path, const void *buf, size_t len)
     cr_assert_eq(fclose(f), 0);
 }
 
-/* A small checkpoint (2 epochs of 11 batches, costs kept) at path. */
-static void small_checkpoint(const char *path)
+/* A small checkpoint (1 epoch of 11 batches done of 3, costs kept) at
+ * path, of a run with optimizer opt and schedule sch. */
+static void small_checkpoint_of(const char *path, sn_optimizer opt,
+                                sn_schedule sch)
 {
     sn_error err;
     sn_net net;
@@ -401,6 +447,9 @@ static void small_checkpoint(const char *path)
     cr_assert_eq(sn_net_create(&net, tiny, 3, NULL), 0);
     sn_net_init_uniform(&net, 1);
     sn_train_config cfg = config(1, SN_ENGINE_SPARSE, 0, NULL);
+    sn_train_config_optimizer(&cfg, opt);
+    cfg.schedule = sch;
+    cfg.epochs = 3;
     sn_trainer *t;
     cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0);
     float costs[NB + 2];
@@ -409,6 +458,11 @@ static void small_checkpoint(const char *path)
     cr_assert_eq(sn_checkpoint_save(t, &run, path, &err), 0, "%s", err.msg);
     sn_trainer_free(t);
     sn_net_free(&net);
+}
+
+static void small_checkpoint(const char *path)
+{
+    small_checkpoint_of(path, SN_OPT_ADAGRAD, SN_SCHEDULE_CONSTANT);
 }
 
 Test(checkpoint, every_truncation_and_every_flipped_byte_is_refused)
@@ -644,14 +698,16 @@ Test(checkpoint, starting_past_the_last_batch_is_refused)
 /* ------------------------------------------------------------------ fields */
 
 /* Every field of the header of small_checkpoint's file (layers 49-3-4), as
- * docs/checkpoint-format.md lists them: offset, width and kind. */
+ * docs/checkpoint-format.md lists them: offset, width and kind. The
+ * network's kinds and version 2's fields are last, so that the indices of
+ * version 1's stay as they were. */
 typedef struct ck_field {
     const char *name;
     size_t off, width;
     int is_float;
 } ck_field;
 
-enum { H = 28 }; /* 16 bytes, then 3 layer sizes */
+enum { K = 28, H = 40 }; /* 16 bytes, 3 layer sizes, 2 activations, loss */
 static const ck_field fields[] = {
     {"version", 8, 4, 0},        {"nsizes", 12, 4, 0},
     {"sizes[0]", 16, 4, 0},      {"sizes[1]", 20, 4, 0},
@@ -665,6 +721,14 @@ static const ck_field fields[] = {
     {"epoch", H + 72, 8, 0},     {"batches_done", H + 80, 8, 0},
     {"data_count", H + 88, 8, 0}, {"data_inputs", H + 96, 8, 0},
     {"ncosts", H + 104, 8, 0},
+    /* 23.. */
+    {"act[0]", K + 0, 4, 0},     {"act[1]", K + 4, 4, 0},
+    {"loss", K + 8, 4, 0},       {"momentum", H + 112, 4, 1},
+    {"beta1", H + 116, 4, 1},    {"beta2", H + 120, 4, 1},
+    {"weight_decay", H + 124, 4, 1}, {"gamma", H + 128, 4, 1},
+    {"schedule", H + 132, 4, 0}, {"nstates", H + 136, 4, 0},
+    {"step_epochs", H + 140, 8, 0}, {"planned_epochs", H + 148, 8, 0},
+    {"step", H + 156, 8, 0},
 };
 
 static void put_le(unsigned char *p, uint64_t v, size_t width)
@@ -746,12 +810,11 @@ static int try_field(const unsigned char *good, size_t len, const char *bad,
     return 1;
 }
 
-Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
+/* Sets every field of good to every edge value: each is refused with a
+ * message naming the file, or loads and runs. Returns how many loaded. */
+static size_t try_every_edge(const unsigned char *bytes, size_t len,
+                             const char *bad, size_t *tried)
 {
-    const char *good = path_in("good.ck"), *bad = path_in("bad.ck");
-    small_checkpoint(good);
-    size_t len;
-    unsigned char *bytes = slurp(good, &len);
     const uint64_t edges[] = {0, 1, 2, (uint64_t)1 << 31, (uint64_t)1 << 32,
                               (uint64_t)1 << 63, UINT64_MAX,
                               ((uint64_t)1 << 61) + 1, SN_MAX_EPOCHS,
@@ -760,13 +823,13 @@ Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
     const double float_edges[] = {0.0, 1.0, -1.0, 3.4028234663852886e38,
                                   2147483648.0, 4294967296.0,
                                   9.223372036854775808e18, 1.8446744073709552e19,
-                                  1e-45, INFINITY, -INFINITY, NAN};
-    size_t loaded = 0, tried = 0;
+                                  1e-45, 0.5, 0.999, INFINITY, -INFINITY, NAN};
+    size_t loaded = 0;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const ck_field *f = &fields[i];
         if (f->is_float) {
             for (size_t k = 0; k < sizeof float_edges / sizeof *float_edges;
-                 k++, tried++)
+                 k++, (*tried)++)
                 loaded += (size_t)try_field(bytes, len, bad, f, 0,
                                             float_edges[k]);
             continue;
@@ -776,22 +839,59 @@ Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
             if (f->width == 4 && v > UINT32_MAX)
                 v = UINT32_MAX; /* the field's maximum */
             loaded += (size_t)try_field(bytes, len, bad, f, v, (double)v);
-            tried++;
+            (*tried)++;
         }
+    }
+    return loaded;
+}
+
+typedef struct refusal {
+    size_t field;
+    uint64_t v;
+    double fv;
+    const char *needle;
+} refusal;
+
+static void expect_refused(const unsigned char *bytes, size_t len,
+                           const char *bad, const refusal *r, size_t n)
+{
+    sn_checkpoint ck;
+    sn_error err;
+    for (size_t k = 0; k < n; k++) {
+        cr_expect_eq(try_field(bytes, len, bad, &fields[r[k].field], r[k].v,
+                               r[k].fv),
+                     0, "%s accepted", r[k].needle);
+        sn_checkpoint_load(&ck, bad, &err);
+        cr_expect(strstr(err.msg, r[k].needle), "expected '%s' in: %s",
+                  r[k].needle, err.msg);
+    }
+}
+
+Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
+{
+    const char *good = path_in("good.ck"), *bad = path_in("bad.ck");
+    size_t loaded = 0, tried = 0;
+    /* An AdaGrad run (one state array) and an Adam run with the cosine
+     * schedule (two, and every setting used). */
+    for (int which = 0; which < 2; which++) {
+        if (which == 0)
+            small_checkpoint(good);
+        else
+            small_checkpoint_of(good, SN_OPT_ADAM, SN_SCHEDULE_COSINE);
+        size_t len;
+        unsigned char *bytes = slurp(good, &len);
+        loaded += try_every_edge(bytes, len, bad, &tried);
+        free(bytes);
     }
     /* Some edges are valid values (batch 1, epochs 2^20 ...): they ran. */
     cr_expect_gt(loaded, 0);
     cr_expect_lt(loaded, tried);
 
     /* The values of issue 11 and the limits, refused by name. */
-    sn_checkpoint ck;
-    sn_error err;
-    const struct {
-        size_t field;
-        uint64_t v;
-        double fv;
-        const char *needle;
-    } refused[] = {
+    small_checkpoint(good);
+    size_t len;
+    unsigned char *bytes = slurp(good, &len);
+    const refusal adagrad[] = {
         {6, 0, 0, "batch 0"},
         {6, UINT64_MAX, 0, "batch 18446744073709551615"},
         {6, COUNT + 1, 0, "batch 531"},
@@ -805,15 +905,36 @@ Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
         {19, NB, 0, "position outside the run"},
         {22, 5, 0, "batch costs"},
         {20, 0, 0, "0 training samples"},
+        {9, 7, 0, "unknown optimizer 7"},
+        {23, SN_ACT_SOFTMAX, 0, "activation 3 for hidden layer 1"},
+        {24, SN_ACT_RELU, 0, "activation 1 for output layer 2"},
+        {25, 2, 0, "unknown loss 2"},
+        {26, 0, NAN, "momentum"},
+        {26, 0, -1.0, "momentum"},
+        {27, 0, 1.0, "beta1"},
+        {28, 0, -1.0, "beta2"},
+        {29, 0, 0.5, "adagrad takes none"},
+        {29, 0, -1.0, "weight decay"},
+        {30, 0, 0.0, "gamma"},
+        {31, 3, 0, "unknown schedule 3"},
+        {32, 0, 0, "0 state arrays"},
+        {33, 0, 0, "step_epochs"},
+        {33, SN_MAX_EPOCHS + 1, 0, "step_epochs"},
+        {34, 0, 0, "epochs must be 1"},
+        {34, SN_MAX_EPOCHS + 1, 0, "1000001 planned epochs"},
+        {35, UINT64_MAX, 0, "step count"},
     };
-    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
-        cr_expect_eq(try_field(bytes, len, bad, &fields[refused[k].field],
-                               refused[k].v, refused[k].fv),
-                     0, "%s accepted", refused[k].needle);
-        sn_checkpoint_load(&ck, bad, &err);
-        cr_expect(strstr(err.msg, refused[k].needle), "expected '%s' in: %s",
-                  refused[k].needle, err.msg);
-    }
+    expect_refused(bytes, len, bad, adagrad, sizeof adagrad / sizeof *adagrad);
+    free(bytes);
+
+    small_checkpoint_of(good, SN_OPT_NESTEROV, SN_SCHEDULE_STEP);
+    bytes = slurp(good, &len);
+    const refusal nesterov[] = {
+        {26, 0, 0.0, "nesterov needs a momentum > 0"},
+        {32, 2, 0, "2 state arrays, nesterov keeps 1"},
+    };
+    expect_refused(bytes, len, bad, nesterov,
+                   sizeof nesterov / sizeof *nesterov);
     free(bytes);
 }
 

@@ -28,10 +28,11 @@ typedef struct sn_engine {
                       const uint32_t *order, size_t first, size_t lo,
                       size_t hi);
     void (*update)(sn_trainer *t, int id, int nt, size_t batch_size);
-    /* t->accum out to, and in from, net->params' layout (net->nparams
-     * floats): an engine may keep its accumulators in a layout of its own. */
-    void (*accum_export)(const sn_trainer *t, float *dst);
-    void (*accum_import)(sn_trainer *t, const float *src);
+    /* t->state[k] out to, and in from, net->params' layout (net->nparams
+     * floats): an engine may keep the optimizer's state in a layout of its
+     * own (k < t->nstates). */
+    void (*state_export)(const sn_trainer *t, size_t k, float *dst);
+    void (*state_import)(sn_trainer *t, size_t k, const float *src);
 } sn_engine;
 
 extern const sn_engine sn_engine_per_sample;
@@ -49,17 +50,18 @@ static inline size_t sn_batch_sample(const uint32_t *order, size_t first,
  * lines of floats so that no two threads write the same line. */
 void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi);
 
-/* Applies the configured optimiser to the len parameters at params (with
- * accumulators at accum), on the sum in thread order of the per-thread
+/* Applies the configured optimiser with this batch's t->hyper to the len
+ * parameters at params (with the optimizer's state at [off, off + len) of
+ * each t->state[k]), on the sum in thread order of the per-thread
  * gradients at [off, off + len) of the gradient buffers. The buffers are
  * only read: each thread clears its own, so that no thread writes
  * another's cache lines. */
 void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
-                        float *params, float *accum, size_t batch_size);
+                        float *params, size_t batch_size);
 
-/* accum_export and accum_import for an engine that keeps t->accum in
+/* state_export and state_import for an engine that keeps t->state in
  * net->params' layout: a copy. */
-void sn_accum_export_plain(const sn_trainer *t, float *dst);
-void sn_accum_import_plain(sn_trainer *t, const float *src);
+void sn_state_export_plain(const sn_trainer *t, size_t k, float *dst);
+void sn_state_import_plain(sn_trainer *t, size_t k, const float *src);
 
 #endif

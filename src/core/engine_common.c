@@ -1,7 +1,7 @@
 /*
  * engine_common.c - what both engines do the same way: cutting work
  * between threads, the optimiser step on the per-thread gradients, and the
- * accumulators of parameters kept in net->params' layout.
+ * optimizer's state kept in net->params' layout.
  */
 #include <string.h>
 
@@ -20,26 +20,49 @@ void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi)
 }
 
 void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
-                        float *params, float *accum, size_t batch_size)
+                        float *params, size_t batch_size)
 {
     const sn_kernels *k = t->cfg.kernels;
     const float *bufs[SN_MAX_THREADS];
     for (int j = 0; j < nt; j++)
         bufs[j] = t->grads + (size_t)j * t->grad_stride + off;
     const float gscale = 1.0f / (float)batch_size;
-    if (t->cfg.optimizer == SN_OPT_ADAGRAD)
-        k->adagrad(len, params, accum, (size_t)nt, bufs, gscale, t->cfg.lr,
-                   t->cfg.eps);
-    else
-        k->sgd(len, params, (size_t)nt, bufs, gscale, t->cfg.lr);
+    const size_t nb = (size_t)nt;
+    const sn_step_hyper *h = &t->hyper;
+    float *s0 = t->nstates > 0 ? t->state[0] + off : NULL;
+    float *s1 = t->nstates > 1 ? t->state[1] + off : NULL;
+    switch (t->cfg.optimizer) {
+    case SN_OPT_ADAGRAD:
+        k->adagrad(len, params, s0, nb, bufs, gscale, h->lr, h->eps);
+        break;
+    case SN_OPT_SGD:
+        /* With weight decay, torch's arithmetic: the momentum step with
+         * momentum 0 (h->momentum is 0 for sgd). */
+        if (s0)
+            k->momentum(len, params, s0, nb, bufs, gscale, h);
+        else
+            k->sgd(len, params, nb, bufs, gscale, h->lr);
+        break;
+    case SN_OPT_MOMENTUM:
+    case SN_OPT_NESTEROV:
+        k->momentum(len, params, s0, nb, bufs, gscale, h);
+        break;
+    case SN_OPT_RMSPROP:
+        k->rmsprop(len, params, s0, nb, bufs, gscale, h);
+        break;
+    case SN_OPT_ADAM:
+    case SN_OPT_ADAMW:
+        k->adam(len, params, s0, s1, nb, bufs, gscale, h);
+        break;
+    }
 }
 
-void sn_accum_export_plain(const sn_trainer *t, float *dst)
+void sn_state_export_plain(const sn_trainer *t, size_t k, float *dst)
 {
-    memcpy(dst, t->accum, t->net->nparams * sizeof(float));
+    memcpy(dst, t->state[k], t->net->nparams * sizeof(float));
 }
 
-void sn_accum_import_plain(sn_trainer *t, const float *src)
+void sn_state_import_plain(sn_trainer *t, size_t k, const float *src)
 {
-    memcpy(t->accum, src, t->net->nparams * sizeof(float));
+    memcpy(t->state[k], src, t->net->nparams * sizeof(float));
 }

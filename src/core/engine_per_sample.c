@@ -31,8 +31,7 @@ static void per_sample_update(sn_trainer *t, int id, int nt, size_t n)
 {
     size_t lo, hi;
     sn_thread_slice(t->net->nparams, id, nt, &lo, &hi);
-    sn_reduce_and_step(t, nt, lo, hi - lo, t->net->params + lo, t->accum + lo,
-                       n);
+    sn_reduce_and_step(t, nt, lo, hi - lo, t->net->params + lo, n);
 }
 
 static int per_sample_create(sn_trainer *t, sn_error *err)
@@ -55,6 +54,6 @@ const sn_engine sn_engine_per_sample = {
     .end = per_sample_nothing,
     .samples = per_sample_samples,
     .update = per_sample_update,
-    .accum_export = sn_accum_export_plain,
-    .accum_import = sn_accum_import_plain,
+    .state_export = sn_state_export_plain,
+    .state_import = sn_state_import_plain,
 };

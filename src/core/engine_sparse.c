@@ -14,14 +14,16 @@
  * weights (p -= lr * 0 / sqrt(G + eps)). Each thread keeps a bitmap of the
  * pixels its samples touched (nonzero_u8 fills it), and the update visits
  * only touched rows (65% of them per batch of 100 on MNIST), in runs.
- * Skipping changes no value.
+ * Skipping changes no value. It holds only for AdaGrad and plain SGD:
+ * momentum, moments and weight decay move a parameter whose gradient is
+ * 0, so every other optimizer's update visits every row.
  *
  * Layers 2..L are small (32x32, 10x32): they run over tiles of samples as
  * small matrix products (gemm, gemm_tn), which keeps their activations in
  * L1 and replaces a dozen kernel calls per sample by a few per tile.
  *
  * WT lives here while a call to sn_train_* runs and is written back to
- * net->params at its end; AdaGrad's accumulator for the first layer stays
+ * net->params at its end; the optimizer's state for the first layer stays
  * transposed in the trainer for its whole life.
  */
 #include <string.h>
@@ -31,6 +33,7 @@
 #include "error.h"
 #include "head.h"
 #include "hidden.h"
+#include "optimizer.h"
 #include "trainer.h"
 
 /* Samples per tile: the upper layers run as small matrix products over a
@@ -338,8 +341,7 @@ static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
     const size_t base = t->net->w_off[0] + ka * s->n1;
-    sn_reduce_and_step(t, nt, base, (kb - ka) * s->n1, s->wt + ka * s->n1,
-                       t->accum + base, n);
+    sn_reduce_and_step(t, nt, base, (kb - ka) * s->n1, s->wt + ka * s->n1, n);
 }
 
 
@@ -351,17 +353,11 @@ static int any_seen(const sparse_state *s, int nt, size_t c)
     return (int)((bits >> (c % 64)) & 1);
 }
 
-static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
+/* Steps the runs of rows [c0, c1) that some thread touched this batch. */
+static void step_touched_rows(sn_trainer *t, int nt, size_t c0, size_t c1,
+                              size_t n)
 {
-    sparse_state *s = state(t);
-    const sn_net *net = t->net;
-
-    /* The first layer, split by whole 64-pixel words: visit runs of rows
-     * some thread touched. */
-    const size_t w0 = s->words * (size_t)id / (size_t)nt;
-    const size_t w1 = s->words * (size_t)(id + 1) / (size_t)nt;
-    const size_t c0 = w0 * 64;
-    const size_t c1 = w1 * 64 < s->n0 ? w1 * 64 : s->n0;
+    const sparse_state *s = state(t);
     size_t run = SIZE_MAX;
     for (size_t c = c0; c < c1; c++) {
         const int hit = any_seen(s, nt, c);
@@ -374,31 +370,47 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     }
     if (run != SIZE_MAX)
         step_rows(t, nt, run, c1, n);
+}
+
+static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
+{
+    sparse_state *s = state(t);
+    const sn_net *net = t->net;
+
+    /* The first layer, split by whole 64-pixel words: only the rows some
+     * thread touched where a zero gradient changes nothing, else all. */
+    const size_t w0 = s->words * (size_t)id / (size_t)nt;
+    const size_t w1 = s->words * (size_t)(id + 1) / (size_t)nt;
+    const size_t c0 = w0 * 64;
+    const size_t c1 = w1 * 64 < s->n0 ? w1 * 64 : s->n0;
+    if (sn_optimizer_skips_zero_gradients(&t->cfg))
+        step_touched_rows(t, nt, c0, c1, n);
+    else if (c0 < c1)
+        step_rows(t, nt, c0, c1, n);
 
     /* Everything after W1 (b1, then W2, b2, ...) in params layout. */
     const size_t rest = net->nparams - net->b_off[0];
     size_t lo, hi;
     sn_thread_slice(rest, id, nt, &lo, &hi);
     const size_t off = net->b_off[0] + lo;
-    sn_reduce_and_step(t, nt, off, hi - lo, net->params + off, t->accum + off,
-                       n);
+    sn_reduce_and_step(t, nt, off, hi - lo, net->params + off, n);
 }
 
-/* The first layer's accumulators are kept transposed, like WT. */
-static void sparse_accum_export(const sn_trainer *t, float *dst)
+/* The first layer's optimizer state is kept transposed, like WT. */
+static void sparse_state_export(const sn_trainer *t, size_t k, float *dst)
 {
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
-    sn_accum_export_plain(t, dst);
-    sn_transpose(s->n0, s->n1, t->accum + w1, dst + w1);
+    sn_state_export_plain(t, k, dst);
+    sn_transpose(s->n0, s->n1, t->state[k] + w1, dst + w1);
 }
 
-static void sparse_accum_import(sn_trainer *t, const float *src)
+static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
 {
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
-    sn_accum_import_plain(t, src);
-    sn_transpose(s->n1, s->n0, src + w1, t->accum + w1);
+    sn_state_import_plain(t, k, src);
+    sn_transpose(s->n1, s->n0, src + w1, t->state[k] + w1);
 }
 
 const sn_engine sn_engine_sparse = {
@@ -409,6 +421,6 @@ const sn_engine sn_engine_sparse = {
     .end = sparse_end,
     .samples = sparse_samples,
     .update = sparse_update,
-    .accum_export = sparse_accum_export,
-    .accum_import = sparse_accum_import,
+    .state_export = sparse_state_export,
+    .state_import = sparse_state_import,
 };

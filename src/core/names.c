@@ -11,6 +11,17 @@
 static const char *const optimizer_names[] = {
     [SN_OPT_ADAGRAD] = "adagrad",
     [SN_OPT_SGD] = "sgd",
+    [SN_OPT_MOMENTUM] = "momentum",
+    [SN_OPT_NESTEROV] = "nesterov",
+    [SN_OPT_RMSPROP] = "rmsprop",
+    [SN_OPT_ADAM] = "adam",
+    [SN_OPT_ADAMW] = "adamw",
+};
+
+static const char *const schedule_names[] = {
+    [SN_SCHEDULE_CONSTANT] = "constant",
+    [SN_SCHEDULE_COSINE] = "cosine",
+    [SN_SCHEDULE_STEP] = "step",
 };
 
 static const char *const activation_names[] = {
@@ -89,6 +100,23 @@ int sn_optimizer_parse(const char *name, sn_optimizer *opt, sn_error *err)
                    &i, err) != 0)
         return -1;
     *opt = (sn_optimizer)i;
+    return 0;
+}
+
+const char *sn_schedule_name(sn_schedule schedule)
+{
+    return (unsigned)schedule < COUNT(schedule_names)
+               ? schedule_names[schedule]
+               : "unknown";
+}
+
+int sn_schedule_parse(const char *name, sn_schedule *schedule, sn_error *err)
+{
+    int i = 0;
+    if (parse_name("schedule", schedule_names, COUNT(schedule_names), name,
+                   &i, err) != 0)
+        return -1;
+    *schedule = (sn_schedule)i;
     return 0;
 }
 

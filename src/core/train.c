@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "layers.h"
+#include "optimizer.h"
 #include "registry.h"
 #include "trainer.h"
 
@@ -26,9 +27,10 @@ sn_train_config sn_train_config_default(void)
 {
     sn_train_config cfg = {
         .batch = 100,
-        .lr = 0.1f,
-        .eps = 1e-8f,
-        .optimizer = SN_OPT_ADAGRAD,
+        .schedule = SN_SCHEDULE_CONSTANT,
+        .step_epochs = 1,
+        .gamma = 0.1f,
+        .epochs = 5,
         .threads = 0,
         .shuffle = 0,
         .shuffle_seed = 0,
@@ -38,6 +40,7 @@ sn_train_config sn_train_config_default(void)
         .progress = NULL,
         .progress_user = NULL,
     };
+    sn_train_config_optimizer(&cfg, SN_OPT_ADAGRAD); /* lr 0.1, eps 1e-8 */
     return cfg;
 }
 
@@ -49,14 +52,8 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
         return sn_set_error(err, "the network has no layers");
     if (cfg->batch < 1)
         return sn_set_error(err, "batch size must be at least 1");
-    if (!isfinite(cfg->lr) || cfg->lr <= 0.0f)
-        return sn_set_error(err, "learning rate must be a positive number, "
-                                 "got %g", (double)cfg->lr);
-    /* eps > 0 also keeps a never-touched parameter's step 0 / sqrt(0 + eps)
-     * a plain 0, which the sparse engine relies on to skip it. */
-    if (!isfinite(cfg->eps) || cfg->eps <= 0.0f)
-        return sn_set_error(err, "epsilon must be a positive number, got %g",
-                            (double)cfg->eps);
+    if (sn_optimizer_check(cfg, err) != 0)
+        return -1;
     if ((unsigned)cfg->engine > SN_ENGINE_SPARSE)
         return sn_set_error(err, "unknown engine %d", (int)cfg->engine);
     if (cfg->threads < 0 || cfg->threads > SN_MAX_THREADS)
@@ -80,11 +77,17 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
 
     t->engine = cfg->engine == SN_ENGINE_PER_SAMPLE ? &sn_engine_per_sample
                                                     : &sn_engine_sparse;
-    t->accum = sn_alloc_array(net->nparams, sizeof(float));
+    /* Only the chosen optimizer's state arrays, zeroed. */
+    t->nstates = sn_optimizer_state_count(cfg);
+    int short_of_state = 0;
+    for (size_t k = 0; k < t->nstates; k++) {
+        t->state[k] = sn_alloc_array(net->nparams, sizeof(float));
+        short_of_state |= !t->state[k];
+    }
     t->grads = sn_alloc_array((size_t)t->threads, t->grad_stride * sizeof(float));
     t->acts = sn_alloc_array((size_t)t->threads, sizeof *t->acts);
     t->costs = sn_alloc_array((size_t)t->threads, sizeof *t->costs);
-    if (!t->accum || !t->grads || !t->acts || !t->costs) {
+    if (short_of_state || !t->grads || !t->acts || !t->costs) {
         const int threads = t->threads;
         sn_trainer_free(t);
         return sn_set_error(err, "out of memory for %d threads' gradient "
@@ -117,7 +120,8 @@ void sn_trainer_free(sn_trainer *t)
     }
     sn_free(t->acts);
     sn_free(t->grads);
-    sn_free(t->accum);
+    for (size_t k = 0; k < SN_MAX_STATES; k++)
+        sn_free(t->state[k]);
     sn_free(t->costs);
     sn_free(t->order);
     sn_free(t);
@@ -143,14 +147,60 @@ const sn_train_config *sn_trainer_config(const sn_trainer *t)
     return &t->cfg;
 }
 
+size_t sn_trainer_state_count(const sn_trainer *t)
+{
+    return t->nstates;
+}
+
+void sn_trainer_get_state(const sn_trainer *t, size_t k, float *dst)
+{
+    if (k < t->nstates)
+        t->engine->state_export(t, k, dst);
+    else
+        memset(dst, 0, t->net->nparams * sizeof(float));
+}
+
+void sn_trainer_set_state(sn_trainer *t, size_t k, const float *src)
+{
+    if (k < t->nstates)
+        t->engine->state_import(t, k, src);
+}
+
 void sn_trainer_get_accum(const sn_trainer *t, float *dst)
 {
-    t->engine->accum_export(t, dst);
+    sn_trainer_get_state(t, 0, dst);
 }
 
 void sn_trainer_set_accum(sn_trainer *t, const float *src)
 {
-    t->engine->accum_import(t, src);
+    sn_trainer_set_state(t, 0, src);
+}
+
+uint64_t sn_trainer_step(const sn_trainer *t)
+{
+    return t->step;
+}
+
+void sn_trainer_set_step(sn_trainer *t, uint64_t step)
+{
+    t->step = step;
+}
+
+/* The run's length in batches for the cosine schedule: cfg.epochs epochs
+ * of ds in batches of `batch`. */
+static void plan_run(sn_trainer *t, const sn_dataset *ds, size_t batch)
+{
+    t->planned = (uint64_t)t->cfg.epochs * sn_batches_per_epoch(ds->count,
+                                                                 batch);
+}
+
+/* The learning rate and step values of batch b of a run of batches (the
+ * step count moves on when the run ends). */
+static void prepare_step(sn_trainer *t, size_t epoch, size_t b)
+{
+    const uint64_t step = t->step + b;
+    const float lr = sn_schedule_lr(&t->cfg, step, t->planned, epoch);
+    t->hyper = sn_optimizer_hyper(&t->cfg, lr, step);
 }
 
 /* The data set fits the network: its input size, and (once per data set:
@@ -213,6 +263,8 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
         const int id = omp_get_thread_num();
         const int nt = omp_get_num_threads();
         for (size_t b = 0; b < nbatches; b++) {
+            if (id == 0) /* read by every update, after the barrier */
+                prepare_step(t, epoch, b);
             const size_t b0 = first + b * bs;
             const size_t n = count - b * bs < bs ? count - b * bs : bs;
             const size_t lo = n * (size_t)id / (size_t)nt;
@@ -255,6 +307,7 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
         }
     }
     e->end(t);
+    t->step += r.done;
     if (stop && !r.failed)
         r.failed = 2;
     return r;
@@ -295,8 +348,10 @@ int sn_train_batch(sn_trainer *t, const sn_dataset *ds, size_t first,
     if (n == 0 || first > ds->count || n > ds->count - first)
         return sn_set_error(err, "batch [%zu, %zu) is outside the data set's "
                                  "%zu samples", first, first + n, ds->count);
-    /* One batch of n: a run whose batch size is n. */
+    /* One batch of n: a run whose batch size is n, in epoch 0 of the
+     * configured run (for the schedule). */
     const size_t saved = t->cfg.batch;
+    plan_run(t, ds, saved);
     t->cfg.batch = n;
     float c = 0.0f;
     run_result r = run_batches(t, ds, NULL, first, n, 0, 0, &c);
@@ -339,6 +394,7 @@ int sn_train_epoch_from(sn_trainer *t, const sn_dataset *ds, size_t epoch,
      * shuffle order is a function of the seed and the epoch alone, so the
      * remaining batches are exactly those an uninterrupted epoch runs. */
     const size_t first = first_batch * bs;
+    plan_run(t, ds, bs);
     run_result r = run_batches(t, ds, t->cfg.shuffle ? t->order : NULL, first,
                                ds->count - first, epoch, first_batch,
                                costs ? costs + first_batch : NULL);

@@ -3,6 +3,7 @@
 #define SN_TRAINER_H
 
 #include "engine.h"
+#include "kernels.h"
 #include "layers.h"
 #include "simdnet.h"
 #include "trainer_access.h"
@@ -19,7 +20,12 @@ struct sn_trainer {
     const sn_engine *engine;
     void *engine_state;
     int threads;
-    float *accum;              /* AdaGrad's running sum of g^2, per parameter */
+    size_t nstates;            /* the optimizer's state arrays (0 to 2): */
+    float *state[SN_MAX_STATES]; /* per parameter, in the engine's layout */
+    uint64_t step;             /* batches applied: the optimizer's count */
+    uint64_t planned;          /* the run's batches (cosine's S) */
+    sn_step_hyper hyper;       /* this batch's: set by thread 0 before its
+                                  samples, read by every thread's update */
     size_t grad_stride;        /* floats between per-thread gradient buffers */
     float *grads;              /* threads x grad_stride, each line-aligned */
     sn_activations *acts;      /* one per thread */

@@ -28,6 +28,7 @@
 #include "atomic_file.h"
 #include "bytes.h"
 #include "checked.h"
+#include "optimizer.h"
 #include "error.h"
 #include "read_file.h"
 #include "simdnet.h"
@@ -38,13 +39,15 @@
 #endif
 
 static const char ck_magic[8] = {'S', 'I', 'M', 'D', 'N', 'E', 'T', 'C'};
-enum { CK_VERSION = 1 };
+enum { CK_VERSION = 2 };
 
-/* Bytes of the fields after the layer sizes (docs/checkpoint-format.md). */
-enum { FIELDS_BYTES = 112 };
+/* Bytes of the fields after the layer sizes (and, in version 2, the
+ * network's kinds): version 1's, then version 2's additions
+ * (docs/checkpoint-format.md). */
+enum { FIELDS_V1_BYTES = 112, FIELDS_V2_BYTES = 112 + 52 };
 
 /* The fields after the layer sizes as the file holds them, in file order,
- * before any is believed. */
+ * before any is believed. Version 1 has up to ncosts. */
 typedef struct ck_fields {
     uint64_t nparams, batch;
     float lr, eps;
@@ -53,6 +56,10 @@ typedef struct ck_fields {
     uint32_t engine, isa, threads, data_crc;
     uint64_t seed, epochs, epoch, batches_done, data_count, data_inputs;
     uint64_t ncosts;
+    /* version 2 */
+    float momentum, beta1, beta2, weight_decay, gamma;
+    uint32_t schedule, nstates;
+    uint64_t step_epochs, planned_epochs, step;
 } ck_fields;
 
 static void put_fields(sn_put_cursor *c, const ck_fields *v)
@@ -75,11 +82,22 @@ static void put_fields(sn_put_cursor *c, const ck_fields *v)
     sn_put_next_u64(c, v->data_count);
     sn_put_next_u64(c, v->data_inputs);
     sn_put_next_u64(c, v->ncosts);
+    sn_put_next_f32(c, v->momentum);
+    sn_put_next_f32(c, v->beta1);
+    sn_put_next_f32(c, v->beta2);
+    sn_put_next_f32(c, v->weight_decay);
+    sn_put_next_f32(c, v->gamma);
+    sn_put_next_u32(c, v->schedule);
+    sn_put_next_u32(c, v->nstates);
+    sn_put_next_u64(c, v->step_epochs);
+    sn_put_next_u64(c, v->planned_epochs);
+    sn_put_next_u64(c, v->step);
 }
 
-static ck_fields get_fields(sn_get_cursor *c)
+/* Version 1's fields, or version 2's (v2 != 0). */
+static ck_fields get_fields(sn_get_cursor *c, int v2)
 {
-    ck_fields v;
+    ck_fields v = {0};
     v.nparams = sn_get_next_u64(c);
     v.batch = sn_get_next_u64(c);
     v.lr = sn_get_next_f32(c);
@@ -98,11 +116,31 @@ static ck_fields get_fields(sn_get_cursor *c)
     v.data_count = sn_get_next_u64(c);
     v.data_inputs = sn_get_next_u64(c);
     v.ncosts = sn_get_next_u64(c);
+    if (!v2)
+        return v;
+    v.momentum = sn_get_next_f32(c);
+    v.beta1 = sn_get_next_f32(c);
+    v.beta2 = sn_get_next_f32(c);
+    v.weight_decay = sn_get_next_f32(c);
+    v.gamma = sn_get_next_f32(c);
+    v.schedule = sn_get_next_u32(c);
+    v.nstates = sn_get_next_u32(c);
+    v.step_epochs = sn_get_next_u64(c);
+    v.planned_epochs = sn_get_next_u64(c);
+    v.step = sn_get_next_u64(c);
     return v;
 }
 
-/* Largest header: magic, version, nsizes, the sizes, the fields. */
-#define CK_MAX_HEADER (16 + 4 * SN_MAX_LAYERS + FIELDS_BYTES)
+/* Largest header: magic, version, nsizes, the sizes, act[] and loss, the
+ * fields. */
+#define CK_MAX_HEADER (16 + 8 * SN_MAX_LAYERS + FIELDS_V2_BYTES)
+
+/* The header's length for a version and layer count. */
+static size_t header_bytes(uint32_t version, size_t nsizes)
+{
+    return version == 1 ? 16 + 4 * nsizes + FIELDS_V1_BYTES
+                        : 16 + 8 * nsizes + FIELDS_V2_BYTES;
+}
 
 uint32_t sn_dataset_crc(const sn_dataset *ds)
 {
@@ -184,6 +222,7 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
     const sn_net *net = sn_trainer_net(t);
     const sn_train_config *cfg = sn_trainer_config(t);
     const size_t nsizes = net->nlayers + 1;
+    const size_t nstates = sn_trainer_state_count(t);
     if (sn_run_state_check(run, cfg->batch, err) != 0)
         return sn_prefix_error(err, "%s: cannot checkpoint this run: ", path);
 
@@ -206,6 +245,16 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
         .data_count = run->data_count,
         .data_inputs = run->data_inputs,
         .ncosts = run->ncosts,
+        .momentum = cfg->momentum,
+        .beta1 = cfg->beta1,
+        .beta2 = cfg->beta2,
+        .weight_decay = cfg->weight_decay,
+        .gamma = cfg->gamma,
+        .schedule = (uint32_t)cfg->schedule,
+        .nstates = (uint32_t)nstates,
+        .step_epochs = cfg->step_epochs,
+        .planned_epochs = cfg->epochs,
+        .step = sn_trainer_step(t),
     };
     unsigned char head[CK_MAX_HEADER];
     sn_put_cursor c = sn_put_begin(head, sizeof head);
@@ -214,30 +263,35 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
     sn_put_next_u32(&c, (uint32_t)nsizes);
     for (size_t i = 0; i < nsizes; i++)
         sn_put_next_u32(&c, (uint32_t)net->sizes[i]);
+    for (size_t l = 0; l < net->nlayers; l++)
+        sn_put_next_u32(&c, (uint32_t)net->act[l]);
+    sn_put_next_u32(&c, (uint32_t)net->loss);
     put_fields(&c, &fields);
     if (c.failed)
         return sn_set_error(err, "%s: %zu layer sizes do not fit a "
                                  "checkpoint header", path, nsizes);
     const size_t head_len = c.pos;
 
-    /* The accumulators in the parameters' layout (the sparse engine keeps
+    /* The state arrays in the parameters' layout (the sparse engine keeps
      * its first layer's transposed). */
-    float *accum = sn_alloc_array(net->nparams, sizeof(float));
-    if (!accum)
-        return sn_set_error(err, "%s: out of memory for %zu accumulators",
-                            path, net->nparams);
-    sn_trainer_get_accum(t, accum);
+    float *state = sn_alloc_array(net->nparams, sizeof(float));
+    if (!state)
+        return sn_set_error(err, "%s: out of memory for %zu optimizer "
+                                 "states", path, net->nparams);
 
     sn_atomic_file af;
     int rc = sn_atomic_open(&af, path, err);
     if (rc == 0) {
         sn_atomic_write(&af, head, head_len);
         sn_atomic_write(&af, net->params, net->nparams * sizeof(float));
-        sn_atomic_write(&af, accum, net->nparams * sizeof(float));
+        for (size_t k = 0; k < nstates; k++) {
+            sn_trainer_get_state(t, k, state);
+            sn_atomic_write(&af, state, net->nparams * sizeof(float));
+        }
         sn_atomic_write(&af, run->costs, run->ncosts * sizeof(float));
         rc = commit_with_crc(&af, err);
     }
-    sn_free(accum);
+    sn_free(state);
     return rc;
 }
 
@@ -248,12 +302,39 @@ static int corrupt(sn_error *err, const char *path, const char *what)
     return sn_set_error(err, "%s: corrupt checkpoint: %s", path, what);
 }
 
+/* The network's kinds as a file holds them (kinds[l] for weight layer l,
+ * then the loss), checked as sn_net_set_kind checks them, into net. */
+static int parse_kinds(sn_net *net, const uint32_t *kinds, size_t nlayers,
+                       const char *path, sn_error *err)
+{
+    for (size_t l = 0; l < nlayers; l++) {
+        const uint32_t a = kinds[l];
+        const int ok = l + 1 < nlayers ? a <= SN_ACT_TANH
+                                       : a == SN_ACT_SIGMOID ||
+                                             a == SN_ACT_SOFTMAX;
+        if (!ok)
+            return sn_set_error(err, "%s: corrupt checkpoint: activation %u "
+                                     "for %s layer %zu", path, a,
+                                l + 1 < nlayers ? "hidden" : "output",
+                                l + 1);
+        net->act[l] = (sn_activation)a;
+    }
+    if (kinds[nlayers] > SN_LOSS_CE)
+        return sn_set_error(err, "%s: corrupt checkpoint: unknown loss %u",
+                            path, kinds[nlayers]);
+    net->loss = (sn_loss)kinds[nlayers];
+    return 0;
+}
+
 /* Checks the fields of a header (every one held to what a run can have),
  * fills ck (but allocates nothing) and returns the total file length they
- * promise. */
+ * promise and the state arrays the file holds. A version 1 file is an
+ * AdaGrad or SGD run with a constant schedule and one accumulator array
+ * (zeros for SGD); its step count is the batches it applied. */
 static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
-                        const size_t *sizes, size_t nsizes, const char *path,
-                        uint64_t *total, sn_error *err)
+                        uint32_t version, const size_t *sizes, size_t nsizes,
+                        const char *path, uint64_t *total,
+                        size_t *file_states, sn_error *err)
 {
     size_t need;
     size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS];
@@ -263,11 +344,8 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
         return sn_set_error(err, "%s: corrupt checkpoint: it declares %llu "
                                  "parameters, its layer sizes need %zu", path,
                             (unsigned long long)v->nparams, need);
-    if (!isfinite(v->lr) || v->lr <= 0.0f)
-        return corrupt(err, path, "learning rate not a positive number");
-    if (!isfinite(v->eps) || v->eps <= 0.0f) /* as sn_trainer_create asks */
-        return corrupt(err, path, "epsilon not a positive number");
-    if (v->optimizer > SN_OPT_SGD)
+    const uint32_t max_opt = version == 1 ? SN_OPT_SGD : SN_OPT_ADAMW;
+    if (v->optimizer > max_opt)
         return sn_set_error(err, "%s: corrupt checkpoint: unknown optimizer "
                                  "%u", path, v->optimizer);
     if (v->shuffle > 1)
@@ -291,22 +369,72 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
     if (check_position(v->data_count, v->batch, v->epochs, v->epoch,
                        v->batches_done, v->ncosts, prefix, err) != 0)
         return -1;
-    /* header + parameters and accumulators + costs + CRC, checked. */
-    uint64_t len = 16 + 4 * (uint64_t)nsizes + FIELDS_BYTES + 4;
-    if (sn_mul_add_overflow(8, need, len, &len) ||
+
+    sn_train_config cfg = sn_train_config_default();
+    sn_train_config_optimizer(&cfg, (sn_optimizer)v->optimizer);
+    cfg.batch = (size_t)v->batch;
+    cfg.lr = v->lr;
+    cfg.eps = v->eps;
+    cfg.shuffle = (int)v->shuffle;
+    cfg.shuffle_seed = v->shuffle_seed;
+    cfg.engine = (sn_engine_kind)v->engine;
+    cfg.threads = (int)v->threads;
+    cfg.epochs = (size_t)v->epochs;
+    /* v1: the batches applied (check_position: no overflow). */
+    uint64_t step = v->epoch * sn_batches_per_epoch((size_t)v->data_count,
+                                                    (size_t)v->batch) +
+                    v->batches_done;
+    if (version == 2) {
+        /* Held to the limits before they are narrowed to size_t. */
+        if (v->step_epochs > SN_MAX_EPOCHS)
+            return sn_set_error(err, "%s: corrupt checkpoint: step_epochs "
+                                     "%llu (expected 1 to %d)", path,
+                                (unsigned long long)v->step_epochs,
+                                SN_MAX_EPOCHS);
+        if (v->planned_epochs > SN_MAX_EPOCHS)
+            return sn_set_error(err, "%s: corrupt checkpoint: %llu planned "
+                                     "epochs (expected 1 to %d)", path,
+                                (unsigned long long)v->planned_epochs,
+                                SN_MAX_EPOCHS);
+        if (v->schedule > SN_SCHEDULE_STEP)
+            return sn_set_error(err, "%s: corrupt checkpoint: unknown "
+                                     "schedule %u", path, v->schedule);
+        cfg.momentum = v->momentum;
+        cfg.beta1 = v->beta1;
+        cfg.beta2 = v->beta2;
+        cfg.weight_decay = v->weight_decay;
+        cfg.gamma = v->gamma;
+        cfg.schedule = (sn_schedule)v->schedule;
+        cfg.step_epochs = (size_t)v->step_epochs;
+        cfg.epochs = (size_t)v->planned_epochs;
+        step = v->step;
+    }
+    /* The settings sn_trainer_create accepts, each named. */
+    if (sn_optimizer_check(&cfg, err) != 0)
+        return sn_prefix_error(err, "%s", prefix);
+    if (step > SN_MAX_STEP)
+        return sn_set_error(err, "%s: corrupt checkpoint: step count %llu "
+                                 "(at most %llu)", path,
+                            (unsigned long long)step,
+                            (unsigned long long)SN_MAX_STEP);
+    const size_t nstates = sn_optimizer_state_count(&cfg);
+    if (version == 2 && v->nstates != nstates)
+        return sn_set_error(err, "%s: corrupt checkpoint: %u state arrays, "
+                                 "%s keeps %zu", path, v->nstates,
+                            sn_optimizer_name(cfg.optimizer), nstates);
+    *file_states = version == 1 ? 1 : nstates;
+
+    /* header + parameters and states + costs + CRC, checked. */
+    uint64_t len = header_bytes(version, nsizes) + 4;
+    if (sn_mul_add_overflow(4 * (1 + (uint64_t)*file_states), need, len,
+                            &len) ||
         sn_mul_add_overflow(4, v->ncosts, len, &len))
         return corrupt(err, path, "too large");
 
-    ck->cfg = sn_train_config_default();
-    ck->cfg.batch = (size_t)v->batch;
-    ck->cfg.lr = v->lr;
-    ck->cfg.eps = v->eps;
-    ck->cfg.optimizer = (sn_optimizer)v->optimizer;
-    ck->cfg.shuffle = (int)v->shuffle;
-    ck->cfg.shuffle_seed = v->shuffle_seed;
-    ck->cfg.engine = (sn_engine_kind)v->engine;
-    ck->cfg.threads = (int)v->threads;
+    ck->cfg = cfg;
     ck->isa = (sn_isa)v->isa;
+    ck->nstates = nstates;
+    ck->step = step;
     ck->run.seed = v->seed;
     ck->run.epochs = (size_t)v->epochs;
     ck->run.epoch = (size_t)v->epoch;
@@ -316,6 +444,22 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
     ck->run.data_crc = v->data_crc;
     ck->run.ncosts = (size_t)v->ncosts;
     *total = len;
+    return 0;
+}
+
+/* A state array of a file (n floats at src, named `what`): finite, and
+ * >= 0 for a sum of squares. No run writes anything else: such a value
+ * would only come back as a NaN cost blamed on the learning rate. */
+static int check_state(const float *src, size_t n, int square,
+                       const char *what, const char *path, sn_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(src[i]) || (square && src[i] < 0.0f))
+            return sn_set_error(err, "%s: corrupt checkpoint: %s[%zu] is %s",
+                                path, what, i,
+                                isfinite(src[i]) ? "negative"
+                                                 : "not a finite number");
+    }
     return 0;
 }
 
@@ -373,9 +517,9 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     }
     sn_get_cursor c = sn_get_begin(head + 8, 8);
     const uint32_t version = sn_get_next_u32(&c);
-    if (version != CK_VERSION) {
+    if (version != 1 && version != CK_VERSION) {
         sn_set_error(err, "%s: checkpoint version %u, this simdnet reads "
-                          "version %d", path, version, CK_VERSION);
+                          "versions 1 and %d", path, version, CK_VERSION);
         goto out;
     }
     const uint32_t nsizes = sn_get_next_u32(&c);
@@ -384,7 +528,7 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
                           "2 to %d)", path, nsizes, SN_MAX_LAYERS);
         goto out;
     }
-    const size_t head_len = 16 + 4 * (size_t)nsizes + FIELDS_BYTES;
+    const size_t head_len = header_bytes(version, nsizes);
     if (sn_stdio_read(&src, head + 16, head_len - 16, &got, err) != 0)
         goto out;
     if (got < head_len - 16) {
@@ -393,11 +537,17 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     }
     c = sn_get_begin(head + 16, head_len - 16);
     size_t sizes[SN_MAX_LAYERS];
+    uint32_t kinds[SN_MAX_LAYERS] = {0}; /* v1: the tutorial's network */
     for (uint32_t i = 0; i < nsizes; i++)
         sizes[i] = sn_get_next_u32(&c);
-    const ck_fields fields = get_fields(&c);
+    for (uint32_t i = 0; version == 2 && i < nsizes; i++)
+        kinds[i] = sn_get_next_u32(&c);
+    const ck_fields fields = get_fields(&c, version == 2);
     uint64_t total = 0;
-    if (parse_fields(&tmp, &fields, sizes, nsizes, path, &total, err) != 0)
+    size_t file_states = 0;
+    if (parse_fields(&tmp, &fields, version, sizes, nsizes, path, &total,
+                     &file_states, err) != 0 ||
+        parse_kinds(&tmp.net, kinds, nsizes - 1, path, err) != 0)
         goto out;
     /* The header's promise against the file's length, before allocating. */
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size != total) {
@@ -427,38 +577,55 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
         goto out;
     }
 
+    const sn_net kinds_of = tmp.net; /* act[] and loss, parsed above */
     if (sn_net_create(&tmp.net, sizes, nsizes, err) != 0) {
         sn_prefix_error(err, "%s: ", path);
         goto out;
     }
-    const size_t pbytes = tmp.net.nparams * sizeof(float);
-    tmp.accum = sn_alloc_array(tmp.net.nparams, sizeof(float));
-    tmp.run.costs = tmp.run.ncosts
-                        ? sn_alloc_array(tmp.run.ncosts, sizeof(float))
-                        : NULL;
-    if (!tmp.accum || (tmp.run.ncosts && !tmp.run.costs)) {
-        sn_set_error(err, "%s: out of memory", path);
-        goto out;
-    }
+    memcpy(tmp.net.act, kinds_of.act, sizeof tmp.net.act);
+    tmp.net.loss = kinds_of.loss;
+    const size_t n = tmp.net.nparams;
+    const size_t pbytes = n * sizeof(float);
     memcpy(tmp.net.params, body, pbytes);
-    memcpy(tmp.accum, body + pbytes, pbytes);
-    if (tmp.run.ncosts)
-        memcpy(tmp.run.costs, body + 2 * pbytes,
-               tmp.run.ncosts * sizeof(float));
-    /* No run writes these: a non-finite weight, or a sum of squares that
-     * is negative or not finite, would only come back as a NaN cost
-     * blamed on the learning rate. */
-    for (size_t i = 0; i < tmp.net.nparams; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!isfinite(tmp.net.params[i])) {
             sn_set_error(err, "%s: corrupt checkpoint: parameter %zu is not "
                               "a finite number", path, i);
             goto out;
         }
-        if (!isfinite(tmp.accum[i]) || tmp.accum[i] < 0.0f) {
-            sn_set_error(err, "%s: corrupt checkpoint: accumulator %zu is "
-                              "negative or not finite", path, i);
+    }
+    /* A v1 SGD file's accumulators (zeros) are checked, then dropped. */
+    const sn_optimizer opt = tmp.cfg.optimizer;
+    for (size_t k = 0; k < file_states; k++) {
+        char what[64];
+        snprintf(what, sizeof what, "%s's state %s", sn_optimizer_name(opt),
+                 sn_optimizer_state_name(opt, k));
+        float *arr = sn_alloc_array(n, sizeof(float));
+        if (!arr) {
+            sn_set_error(err, "%s: out of memory", path);
             goto out;
         }
+        memcpy(arr, body + (1 + k) * pbytes, pbytes);
+        const int bad =
+            version == 1
+                ? check_state(arr, n, 1, "accumulator", path, err)
+                : check_state(arr, n, sn_optimizer_state_is_square(opt, k),
+                              what, path, err);
+        if (k < tmp.nstates)
+            tmp.state[k] = arr;
+        else
+            sn_free(arr);
+        if (bad)
+            goto out;
+    }
+    if (tmp.run.ncosts) {
+        tmp.run.costs = sn_alloc_array(tmp.run.ncosts, sizeof(float));
+        if (!tmp.run.costs) {
+            sn_set_error(err, "%s: out of memory", path);
+            goto out;
+        }
+        memcpy(tmp.run.costs, body + (1 + file_states) * pbytes,
+               tmp.run.ncosts * sizeof(float));
     }
     *ck = tmp;
     memset(&tmp, 0, sizeof tmp);
@@ -475,7 +642,8 @@ void sn_checkpoint_free(sn_checkpoint *ck)
     if (!ck)
         return;
     sn_net_free(&ck->net);
-    sn_free(ck->accum);
+    for (size_t k = 0; k < SN_MAX_STATES; k++)
+        sn_free(ck->state[k]);
     sn_free(ck->run.costs);
     memset(ck, 0, sizeof *ck);
 }
@@ -497,14 +665,81 @@ static int differ(sn_error *err, const char *what, float had, float want)
                              "for %s", what, a, b);
 }
 
+/* The settings of ck's optimizer and schedule that decide the result,
+ * against the trainer's: -1 with a message naming the first that differs. */
+static int same_settings(const sn_train_config *had,
+                         const sn_train_config *want, sn_error *err)
+{
+    if (want->optimizer != had->optimizer)
+        return sn_set_error(err, "the checkpoint's run used %s, this one "
+                                 "asks for %s",
+                            sn_optimizer_name(had->optimizer),
+                            sn_optimizer_name(want->optimizer));
+    const unsigned uses = sn_optimizer_uses(had->optimizer);
+    const struct {
+        const char *what;
+        float had, want;
+        int used;
+    } floats[] = {
+        {"learning rate", had->lr, want->lr, 1},
+        {"epsilon", had->eps, want->eps, (uses & SN_USES_EPS) != 0},
+        {"momentum", had->momentum, want->momentum,
+         (uses & SN_USES_MOMENTUM) != 0},
+        {"beta1", had->beta1, want->beta1, (uses & SN_USES_BETA1) != 0},
+        {"beta2", had->beta2, want->beta2, (uses & SN_USES_BETA2) != 0},
+        {"weight decay", had->weight_decay, want->weight_decay, 1},
+        {"gamma", had->gamma, want->gamma,
+         had->schedule == SN_SCHEDULE_STEP},
+    };
+    if (want->schedule != had->schedule)
+        return sn_set_error(err, "the checkpoint's run used the %s schedule, "
+                                 "this one asks for %s",
+                            sn_schedule_name(had->schedule),
+                            sn_schedule_name(want->schedule));
+    /* Compared as bits: the same flag value parses to the same float. */
+    for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++)
+        if (floats[i].used &&
+            memcmp(&floats[i].had, &floats[i].want, sizeof(float)) != 0)
+            return differ(err, floats[i].what, floats[i].had, floats[i].want);
+    if (had->schedule == SN_SCHEDULE_STEP &&
+        want->step_epochs != had->step_epochs)
+        return sn_set_error(err, "the checkpoint's run stepped its learning "
+                                 "rate every %zu epochs, this one asks for "
+                                 "%zu", had->step_epochs, want->step_epochs);
+    if (had->schedule == SN_SCHEDULE_COSINE && want->epochs != had->epochs)
+        return sn_set_error(err, "the checkpoint's cosine schedule spans %zu "
+                                 "epochs, this one asks for %zu", had->epochs,
+                            want->epochs);
+    return 0;
+}
+
+/* The network's kinds, which decide the result as its sizes do. */
+static int same_kinds(const sn_net *had, const sn_net *want, sn_error *err)
+{
+    for (size_t l = 0; l < had->nlayers; l++)
+        if (had->act[l] != want->act[l])
+            return sn_set_error(err, "the checkpoint's network has activation "
+                                     "code %d on layer %zu, this run's %d",
+                                (int)had->act[l], l + 1, (int)want->act[l]);
+    if (had->loss != want->loss)
+        return sn_set_error(err, "the checkpoint's network has loss code %d, "
+                                 "this run's %d", (int)had->loss,
+                            (int)want->loss);
+    return 0;
+}
+
 int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
                          const sn_dataset *train, sn_error *err)
 {
     sn_net *net = sn_trainer_net(t);
     const sn_train_config *cfg = sn_trainer_config(t);
     /* ck is a public struct: what the reader checked may have changed. */
-    if (!ck->accum || !ck->net.params)
-        return sn_set_error(err, "the checkpoint holds no parameters");
+    int have_states = ck->nstates <= SN_MAX_STATES;
+    for (size_t k = 0; have_states && k < ck->nstates; k++)
+        have_states = ck->state[k] != NULL;
+    if (!ck->net.params || !have_states)
+        return sn_set_error(err, "the checkpoint holds no parameters or "
+                                 "optimizer state");
     if (sn_run_state_check(&ck->run, ck->cfg.batch, err) != 0)
         return sn_prefix_error(err, "the checkpoint's run: ");
     int same = net->nlayers == ck->net.nlayers;
@@ -517,20 +752,19 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
         return sn_set_error(err, "the checkpoint's network is %s, this run's "
                                  "is %s", have, want);
     }
+    if (same_kinds(&ck->net, net, err) != 0)
+        return -1;
     if (cfg->batch != ck->cfg.batch)
         return sn_set_error(err, "the checkpoint's run used batch %zu, this "
                                  "one asks for %zu", ck->cfg.batch,
                             cfg->batch);
-    if (cfg->optimizer != ck->cfg.optimizer)
-        return sn_set_error(err, "the checkpoint's run used %s, this one "
-                                 "asks for %s",
-                            sn_optimizer_name(ck->cfg.optimizer),
-                            sn_optimizer_name(cfg->optimizer));
-    /* Compared as bits: the same flag value parses to the same float. */
-    if (memcmp(&cfg->lr, &ck->cfg.lr, sizeof cfg->lr) != 0)
-        return differ(err, "learning rate", ck->cfg.lr, cfg->lr);
-    if (memcmp(&cfg->eps, &ck->cfg.eps, sizeof cfg->eps) != 0)
-        return differ(err, "epsilon", ck->cfg.eps, cfg->eps);
+    if (same_settings(&ck->cfg, cfg, err) != 0)
+        return -1;
+    if (ck->nstates != sn_trainer_state_count(t))
+        return sn_set_error(err, "the checkpoint holds %zu optimizer state "
+                                 "arrays, this run's %s keeps %zu",
+                            ck->nstates, sn_optimizer_name(cfg->optimizer),
+                            sn_trainer_state_count(t));
     if ((cfg->shuffle != 0) != (ck->cfg.shuffle != 0) ||
         (cfg->shuffle && cfg->shuffle_seed != ck->cfg.shuffle_seed))
         return sn_set_error(err, "the checkpoint's run %s, this one %s",
@@ -552,6 +786,8 @@ int sn_checkpoint_resume(const sn_checkpoint *ck, sn_trainer *t,
                             (unsigned)crc, (unsigned)ck->run.data_crc);
     if (net->params != ck->net.params) /* a trainer on a copy of it */
         memcpy(net->params, ck->net.params, net->nparams * sizeof(float));
-    sn_trainer_set_accum(t, ck->accum);
+    for (size_t k = 0; k < ck->nstates; k++)
+        sn_trainer_set_state(t, k, ck->state[k]);
+    sn_trainer_set_step(t, ck->step);
     return 0;
 }

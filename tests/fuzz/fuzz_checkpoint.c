@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const sn_run_state *r = &ck.run;
         const size_t nb = r->data_count / ck.cfg.batch +
                           (r->data_count % ck.cfg.batch != 0);
-        if (!ck.net.params || !ck.accum || ck.cfg.batch < 1 ||
+        if (!ck.net.params || (ck.nstates && !ck.state[0]) || ck.cfg.batch < 1 ||
             !(ck.cfg.lr > 0.0f) || !isfinite(ck.cfg.lr) ||
             r->epoch > r->epochs || r->batches_done >= nb ||
             r->data_inputs != ck.net.sizes[0] ||
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         float sum = 0.0f;
         for (size_t i = 0; i < ck.net.nparams; i++)
-            sum += ck.net.params[i] + ck.accum[i];
+            sum += ck.net.params[i] + (ck.nstates ? ck.state[0][i] : 0.0f);
         for (size_t i = 0; i < r->ncosts; i++)
             sum += r->costs[i];
         (void)sum;

@@ -7,6 +7,9 @@
  * loads is resumed on the data it was made on and its epoch trained to its
  * end: it must run, or be refused with a message, never crash.
  *
+ * The checkpoint is an Adam run with the cosine schedule (version 2: the
+ * network's kinds and every optimizer field).
+ *
  * Input: records of 9 bytes. Byte 0: the field (mod the field count; bit 7
  * set: the value is edges[byte 1 mod count] instead of bytes 1-8, little-
  * endian). Fields narrower than 8 bytes take the low bytes.
@@ -19,19 +22,23 @@
 #include "fuzz_file.h"
 #include "simdnet.h"
 
-enum { INPUTS = 16, COUNT = 40, BATCH = 7, H = 28 };
+enum { INPUTS = 16, COUNT = 40, BATCH = 7, K = 28, H = 40 };
 
 typedef struct field {
     size_t off, width;
 } field;
 
-/* docs/checkpoint-format.md for layers 16-4-3 (3 sizes: fields at 28). */
+/* docs/checkpoint-format.md, version 2, for layers 16-4-3 (3 sizes; the
+ * kinds at 28, the fields at 40). */
 static const field fields[] = {
     {8, 4},       {12, 4},      {16, 4},      {20, 4},      {24, 4},
+    {K + 0, 4},   {K + 4, 4},   {K + 8, 4},
     {H + 0, 8},   {H + 8, 8},   {H + 16, 4},  {H + 20, 4},  {H + 24, 4},
     {H + 28, 4},  {H + 32, 8},  {H + 40, 4},  {H + 44, 4},  {H + 48, 4},
     {H + 52, 4},  {H + 56, 8},  {H + 64, 8},  {H + 72, 8},  {H + 80, 8},
     {H + 88, 8},  {H + 96, 8},  {H + 104, 8},
+    {H + 112, 4}, {H + 116, 4}, {H + 120, 4}, {H + 124, 4}, {H + 128, 4},
+    {H + 132, 4}, {H + 136, 4}, {H + 140, 8}, {H + 148, 8}, {H + 156, 8},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -73,7 +80,12 @@ static void make_good(void)
     if (sn_net_create(&net, sizes, 3, &err) != 0)
         abort();
     sn_net_init_uniform(&net, 1);
+    /* Adam with the cosine schedule: two state arrays, and every
+     * optimizer field is read. */
     sn_train_config cfg = sn_train_config_default();
+    sn_train_config_optimizer(&cfg, SN_OPT_ADAM);
+    cfg.schedule = SN_SCHEDULE_COSINE;
+    cfg.epochs = 3;
     cfg.batch = BATCH;
     cfg.threads = 1;
     sn_trainer *t;
@@ -105,7 +117,7 @@ static void make_good(void)
     fclose(f);
     remove(path);
     remove(dir);
-    if (good_len < H + 112 + 4 || good_len == 4096)
+    if (good_len < H + 164 + 4 || good_len == 4096)
         abort();
     sn_trainer_free(t);
     sn_net_free(&net);
