@@ -42,7 +42,7 @@ expect_fail "--epochs 3x" "got '3x'" train $small --epochs 3x
 expect_fail "--threads 100000" "--threads: expected an integer from 1 to 1024" train $small --threads 100000
 expect_fail "--lr nan" "--lr: expected a number" train $small --lr nan
 expect_fail "--lr -1" "--lr: expected a number" train $small --lr -1
-expect_fail "--optimizer lion" "expected adagrad, sgd, momentum, nesterov, rmsprop, adam or adamw" train $small --optimizer lion
+expect_fail "--optimizer adamax" "expected adagrad, sgd, momentum, nesterov, rmsprop, adam or adamw" train $small --optimizer adamax
 expect_fail "--seed -3" "--seed" train $small --seed -3
 expect_fail "unknown flag" "unknown option '--frobnicate'" train --frobnicate
 expect_fail "flag without value" "--epochs needs a value" train --epochs
@@ -145,6 +145,105 @@ grep -q "^final test accuracy" "$tmp/err" && ok "train --json -: the text goes t
 "$exe" train $small --epochs 1 --json "$tmp/run.jsonl" >"$tmp/out" 2>"$tmp/err"
 if [ $? -eq 0 ] && [ "$(wc -l <"$tmp/run.jsonl")" -eq 2 ] && grep -q "^final test accuracy" "$tmp/out"; then ok "train --json FILE writes the records to FILE, the text to stdout"; else not_ok "train --json FILE"; fi
 expect_fail "--json into a missing folder" "--json /nonexistent/r.json" eval --model "$tmp/a.model" --data "$data" --json /nonexistent/r.json
+
+# --- the network and optimizer flags (issue 12): bad values name the flag
+# and what it takes.
+expect_fail "--hidden bogus" "--hidden: unknown activation 'bogus'" train $small --hidden bogus
+expect_fail "--hidden softmax" "softmax is an output activation" train $small --hidden softmax
+expect_fail "--hidden list longer than the hidden layers" "--hidden: 3 activations for 1 hidden layer" train $small --hidden relu,tanh,relu
+expect_fail "--hidden list of two for three hidden layers" "2 activations for 3 hidden layers" train --data "$data" --layers 49,8,8,8,10 --hidden relu,tanh
+expect_fail "--hidden with a trailing comma" "got 'relu,'" train $small --hidden relu,
+expect_fail "--output relu" "the output layer takes sigmoid or softmax" train $small --output relu
+expect_fail "--loss mse" "--loss: unknown" train $small --loss mse
+expect_fail "--schedule linear" "--schedule: unknown" train $small --schedule linear
+expect_fail "--init of no scheme and no file" "--init" train $small --init /nonexistent/he
+expect_fail "adagrad with --weight-decay" "--weight-decay: adagrad does not use it" train $small --weight-decay 0.01
+expect_fail "adam with --momentum" "--momentum: adam does not use it" train $small --optimizer adam --momentum 0.9
+expect_fail "sgd with --beta1" "--beta1: sgd does not use it" train $small --optimizer sgd --beta1 0.9
+expect_fail "--beta1 1" "--beta1: expected a number from 0 to below 1" train $small --optimizer adam --beta1 1
+expect_fail "--beta2 -0.1" "--beta2: expected a number from 0 to below 1" train $small --optimizer adam --beta2 -0.1
+expect_fail "--eps 0" "--eps: expected a number" train $small --eps 0
+expect_fail "--step-epochs 0" "--step-epochs: expected an integer from 1" train $small --schedule step --step-epochs 0
+expect_fail "--gamma 0" "--gamma: expected a number" train $small --schedule step --gamma 0
+expect_fail "--gamma nan" "--gamma: expected a number" train $small --schedule step --gamma nan
+expect_fail "--gamma without the step schedule" "--gamma: only --schedule step uses it" train $small --schedule cosine --gamma 0.5
+expect_fail "--preset bogus" "unknown preset 'bogus' (expected tutorial, relu-adam, or list)" train $small --preset bogus
+expect_fail "bench --hidden softmax" "softmax is an output activation" bench --synthetic --hidden softmax
+expect_fail "bench adagrad with --weight-decay" "adagrad does not use it" bench --synthetic --weight-decay 0.1
+
+# --preset list: every preset with its settings, as text and as JSON.
+expect_ok "--preset list" "--hidden relu --output softmax --loss ce --init he --optimizer adam --lr 0.001" train --preset list
+grep -q "^tutorial " "$tmp/out" && ok "--preset list shows the tutorial" || not_ok "--preset list lacks the tutorial"
+"$exe" train --preset list --json - >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && $py -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["name"]: x["settings"] for x in d["presets"]}
+assert p["tutorial"]["optimizer"] == "adagrad" and p["tutorial"]["lr"] == 0.1, p
+assert p["relu-adam"]["hidden"] == "relu" and p["relu-adam"]["lr"] == 0.001, p
+assert p["relu-adam"]["layers"] == "784,32,32,10" and p["relu-adam"]["epochs"] == 5, p
+' "$tmp/out"; then ok "--preset list --json - is JSON with every setting"; else not_ok "--preset list --json -"; fi
+
+# A preset and the flags over it: the flags given win wherever they stand;
+# another optimizer than the preset's takes its own defaults.
+expect_ok "--preset relu-adam is its recipe" "training  adam lr 0.001 beta1 0.9 beta2 0.999 eps 1e-08, constant lr" train $small --preset relu-adam --epochs 1
+grep -q "^network   49-16-10, .*, relu hidden, softmax output, cross-entropy cost, he init" "$tmp/out" && ok "--preset relu-adam: the network line names relu, softmax, cross-entropy, he" || not_ok "--preset relu-adam network line: $(grep network "$tmp/out")"
+expect_ok "a flag after a preset overrides it" "training  adam lr 0.01 " train $small --preset relu-adam --lr 0.01 --epochs 1
+expect_ok "a flag before a preset overrides it too" "training  adam lr 0.01 " train $small --lr 0.01 --preset relu-adam --epochs 1
+expect_ok "another optimizer over a preset takes its own defaults" "training  momentum lr 0.1 momentum 0.9, constant lr" train $small --preset relu-adam --optimizer momentum --epochs 1
+expect_ok "--hidden over a preset" "tanh hidden, softmax output" train $small --preset relu-adam --hidden tanh --epochs 1
+expect_ok "the step schedule is described" "step schedule (x0.5 every 2 epochs)" train $small --optimizer sgd --schedule step --step-epochs 2 --gamma 0.5 --epochs 1
+"$exe" train $small --epochs 2 --seed 3 --save "$tmp/plain.model" >/dev/null 2>&1
+"$exe" train --preset tutorial $small --epochs 2 --seed 3 --save "$tmp/tutorial.model" >/dev/null 2>&1
+if cmp -s "$tmp/plain.model" "$tmp/tutorial.model"; then ok "--preset tutorial gives the default run's bytes"; else not_ok "--preset tutorial differs from the default run"; fi
+"$exe" train $small --preset relu-adam --epochs 1 --json - >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && $py -c '
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])][-1]
+assert f["hidden"] == ["relu"] and f["output"] == "softmax" and f["loss"] == "ce", f
+assert f["init"] == "he" and f["optimizer"] == "adam" and f["lr"] == 0.001, f
+assert f["beta1"] == 0.9 and f["beta2"] == 0.999 and f["eps"] == 1e-8, f
+assert f["weight_decay"] == 0 and f["schedule"] == "constant", f
+' "$tmp/out"; then ok "train --json: the final record names the recipe"; else not_ok "train --json recipe fields"; fi
+
+# Every kind of model train saves evaluates with eval to exactly the
+# accuracy training printed; --init FILE takes the file's kind, and refuses
+# kind flags that disagree with it, naming both.
+for kind in "--optimizer sgd" \
+            "--hidden relu --output softmax --loss ce --optimizer adam --init he" \
+            "--hidden tanh --output sigmoid --loss ce --optimizer rmsprop --init xavier" \
+            "--hidden relu,tanh --output softmax --loss l2 --optimizer nesterov --weight-decay 0.001" \
+            "--hidden tanh,relu --output sigmoid --loss l2 --optimizer adamw --schedule cosine"; do
+    "$exe" train --data "$data" --layers 49,16,12,10 --epochs 2 $kind --save "$tmp/kind.model" >"$tmp/out" 2>"$tmp/err"
+    trained=$(sed -n 's/^final test accuracy: //p' "$tmp/out")
+    "$exe" eval --model "$tmp/kind.model" --data "$data" >"$tmp/out" 2>"$tmp/err"
+    evaluated=$(sed -n 's/^accuracy  \([0-9.]*%\).*/\1/p' "$tmp/out")
+    if [ -n "$trained" ] && [ "$trained" = "$evaluated" ]; then ok "train $kind: eval gives the accuracy train printed ($trained)"; else not_ok "train $kind: train printed '$trained', eval '$evaluated'"; fi
+done
+"$exe" train --data "$data" --layers 49,16,10 --epochs 1 --hidden relu --output softmax --loss ce --save "$tmp/relu.model" >/dev/null 2>&1
+expect_ok "--init FILE takes the file's kind" "relu hidden, softmax output, cross-entropy cost, $tmp/relu.model" train --data "$data" --init "$tmp/relu.model" --epochs 1
+expect_ok "--init FILE with agreeing kind flags" "relu hidden" train --data "$data" --init "$tmp/relu.model" --hidden relu --output softmax --loss ce --epochs 1
+expect_fail "--init FILE with another --hidden" "--hidden tanh: --init $tmp/relu.model has relu hidden layers" train --data "$data" --init "$tmp/relu.model" --hidden tanh
+expect_fail "--init FILE with another --output" "--output sigmoid: --init $tmp/relu.model has a softmax output" train --data "$data" --init "$tmp/relu.model" --output sigmoid
+expect_fail "--init FILE with another --loss" "--loss l2: --init $tmp/relu.model has the ce loss" train --data "$data" --init "$tmp/relu.model" --loss l2
+cp "$tmp/relu.model" "$tmp/he"
+(cd "$tmp" && "$exe" train --data "$data" --init ./he --epochs 1 >"$tmp/out" 2>"$tmp/err")
+grep -q "relu hidden, softmax output, cross-entropy cost, ./he$" "$tmp/out" && ok "--init ./he is the file he, not the scheme" || not_ok "--init ./he: $(grep network "$tmp/out")"
+expect_ok "eval names the model's loss" "mean cross-entropy per sample" eval --model "$tmp/relu.model" --data "$data"
+expect_ok "bench takes the recipe flags" "relu hidden, softmax output, cross-entropy cost" bench --synthetic --layers 49,16,10 --isa scalar --threads 1 --warmup 1 --batches 2 --repeats 1 --preset relu-adam
+grep -q "method    batch 100, adam lr 0.001" "$tmp/out" && ok "bench names the optimizer" || not_ok "bench method line: $(grep method "$tmp/out")"
+
+# The modern recipe's accuracy on MNIST (issue 12: seeds 0-4 of
+# 784-32-32-10, 5 epochs, mean >= 95.2%, each >= 94.6%; README has all five
+# measured). One seed here: it is slow. Skipped, visibly, without MNIST.
+mnist=${SIMDNET_DATA:-}
+if [ -n "$mnist" ] && [ -f "$mnist/t10k-labels-idx1-ubyte" -o -f "$mnist/t10k-labels-idx1-ubyte.gz" ]; then
+    "$exe" train --data "$mnist" --hidden relu --output softmax --loss ce --optimizer adam --lr 0.001 --init he --seed 0 >"$tmp/out" 2>"$tmp/err"
+    acc=$(sed -n 's/^final test accuracy: \([0-9.]*\)%/\1/p' "$tmp/out")
+    if [ -n "$acc" ] && awk "BEGIN { exit !($acc >= 94.6) }"; then ok "relu/softmax/ce/adam on MNIST, seed 0: $acc% (>= 94.6%)"; else not_ok "relu/softmax/ce/adam on MNIST, seed 0: '$acc'% (< 94.6%)"; fi
+else
+    n=$((n + 1)); echo "ok $n - relu/softmax/ce/adam accuracy on MNIST # SKIP no MNIST in \$SIMDNET_DATA"
+fi
 
 # --- the progress bar on a terminal 40 columns wide (a pseudo-terminal):
 # every redraw fits in 39 columns (no wrap) and shows the cost and an ETA.

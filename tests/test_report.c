@@ -962,7 +962,7 @@ Test(svg, cost_curve_has_a_point_per_batch_and_a_marker_per_epoch)
     const double acc[EPOCHS] = {0.9, NAN, 0.95};
     sn_buf b = {0};
     sn_error err;
-    cr_assert_eq(sn_svg_cost_curve(&b, costs, EPOCHS, NB, acc, &err), 0);
+    cr_assert_eq(sn_svg_cost_curve(&b, costs, EPOCHS, NB, acc, SN_LOSS_L2, &err), 0);
     const char *pts = strstr(b.data, "class=\"cost\"");
     cr_assert_not_null(pts);
     pts = strstr(pts, "points=\"") + 8;
@@ -976,9 +976,80 @@ Test(svg, cost_curve_has_a_point_per_batch_and_a_marker_per_epoch)
     cr_assert_not_null(strstr(b.data, "95.00%"));
     sn_buf_free(&b);
     costs[4] = NAN;
-    cr_assert_eq(sn_svg_cost_curve(&b, costs, EPOCHS, NB, NULL, &err), -1);
+    cr_assert_eq(sn_svg_cost_curve(&b, costs, EPOCHS, NB, NULL, SN_LOSS_L2, &err), -1);
     cr_assert_not_null(strstr(err.msg, "batch 5 of epoch 1"), "%s", err.msg);
     sn_buf_free(&b);
+}
+
+Test(svg, cost_curve_is_named_by_the_loss)
+{
+    const float costs[2] = {2.3f, 1.1f};
+    sn_buf b = {0};
+    sn_error err;
+    cr_assert_eq(sn_svg_cost_curve(&b, costs, 1, 2, NULL, SN_LOSS_CE, &err), 0);
+    cr_assert_not_null(strstr(b.data, "mean cross-entropy of the batch"));
+    cr_assert_null(strstr(b.data, "L2"));
+    sn_buf_free(&b);
+    cr_assert_eq(sn_svg_cost_curve(&b, costs, 1, 2, NULL, SN_LOSS_L2, &err), 0);
+    cr_assert_not_null(strstr(b.data, "mean L2 cost of the batch"));
+    sn_buf_free(&b);
+}
+
+/* How dark (0 white .. 255 black) the diagram fills neuron j of a layer
+ * ("hidden", "output"), its first one at or after from. */
+static int neuron_darkness(const char *svg, const char *from,
+                           const char *layer, int j)
+{
+    char title[64];
+    snprintf(title, sizeof title, "<title>%s neuron %d: ", layer, j);
+    const char *t = strstr(from, title);
+    cr_assert_not_null(t, "no %s", title);
+    while (t > svg && strncmp(t, "fill=\"#", 7))
+        t--;
+    unsigned g = 0;
+    cr_assert_eq(sscanf(t + 7, "%2x", &g), 1);
+    return 255 - (int)g;
+}
+
+Test(svg, network_shades_each_layer_over_its_activations_range)
+{
+    /* 1 input, 3 hidden (tanh, then relu), 2 outputs (softmax). Weights
+     * chosen so the hidden values are known: input 1.0 (pixel 255). */
+    const size_t sizes[] = {1, 3, 3, 2};
+    sn_net net;
+    sn_error err;
+    cr_assert_eq(sn_net_create(&net, sizes, 4, &err), 0, "%s", err.msg);
+    const sn_activation hidden[] = {SN_ACT_TANH, SN_ACT_RELU};
+    cr_assert_eq(sn_net_set_kind(&net, hidden, 2, SN_ACT_SOFTMAX, SN_LOSS_CE,
+                                 &err), 0, "%s", err.msg);
+    float *w1 = net.params + net.w_off[0];
+    w1[0] = -20.0f; /* tanh(-20) = -1: lightest */
+    w1[1] = 0.0f;   /* tanh(0) = 0: the middle of [-1, 1] */
+    w1[2] = 20.0f;  /* tanh(20) = 1: darkest */
+    float *w2 = net.params + net.w_off[1];
+    memset(w2, 0, 9 * sizeof *w2);
+    w2[0 * 3 + 2] = 4.0f; /* relu 4: the layer's largest, darkest */
+    w2[1 * 3 + 2] = 2.0f; /* relu 2: half */
+    w2[2 * 3 + 2] = -1.0f;/* relu 0: white */
+    const uint8_t pixel = 255;
+    sn_buf b = {0};
+    cr_assert_eq(sn_svg_network(&b, &net, NULL, &pixel, 0, 0, -1, 0, &err), 0,
+                 "%s", err.msg);
+    /* The first hidden layer's three neurons come first, then the second's. */
+    const char *second = strstr(b.data, "<title>hidden neuron 0: ");
+    cr_assert_not_null(second);
+    second = strstr(second + 1, "<title>hidden neuron 0: ");
+    cr_assert_not_null(second, "two hidden layers");
+    cr_assert_eq(neuron_darkness(b.data, b.data, "hidden", 0), 0);
+    cr_assert_eq(neuron_darkness(b.data, b.data, "hidden", 1), 127);
+    cr_assert_eq(neuron_darkness(b.data, b.data, "hidden", 2), 255);
+    cr_assert_eq(neuron_darkness(b.data, second, "hidden", 0), 255);
+    cr_assert_eq(neuron_darkness(b.data, second, "hidden", 1), 127);
+    cr_assert_eq(neuron_darkness(b.data, second, "hidden", 2), 0);
+    /* Softmax: two equal logits (all weights of layer 3 are 0) give 0.5. */
+    cr_assert_eq(neuron_darkness(b.data, b.data, "output", 0), 127);
+    sn_buf_free(&b);
+    sn_net_free(&net);
 }
 
 Test(svg, text_is_escaped)

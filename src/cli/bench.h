@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "recipe.h"
 #include "simdnet.h"
 
 enum { MAX_LIST = 64, MAX_REPEATS = 1000 };
@@ -34,6 +35,9 @@ typedef struct bench_args {
     size_t nengines;
     int threads[MAX_LIST];
     size_t nthreads;
+    cli_recipe rc;      /* the network's kind, --init, the optimizer */
+    sn_train_config cfg;/* the recipe's training configuration */
+    unsigned given;
 } bench_args;
 
 typedef struct bench_data {

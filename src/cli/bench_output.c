@@ -24,12 +24,15 @@ void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
         fprintf(out, "cores     %d (topology unknown: %s)\n", t->cores,
                 t->note);
     fprintf(out, "data      %s\n", d->source);
-    fprintf(out, "network   %s, %zu parameters, %.0f FLOP per sample (dense: "
-                 "GFLOP/s count them for every engine)\n", layers,
-            net->nparams, flops);
-    fprintf(out, "method    batch %ld, AdaGrad, %ld warm-up + %ld timed "
+    char kind[200], opt[160];
+    cli_describe_kind(net, kind, sizeof kind);
+    cli_describe_optimizer(&a->cfg, opt, sizeof opt);
+    fprintf(out, "network   %s, %zu parameters, %s, %.0f FLOP per sample "
+                 "(dense: GFLOP/s count them for every engine)\n", layers,
+            net->nparams, kind, flops);
+    fprintf(out, "method    batch %ld, %s, %ld warm-up + %ld timed "
                  "batches, median of %ld run%s, threads %s\n",
-            a->batch, a->warmup, a->batches, a->repeats,
+            a->batch, opt, a->warmup, a->batches, a->repeats,
             a->repeats == 1 ? "" : "s",
             a->bind ? "bound one per core" : "not bound");
     fprintf(out, "\n%-12s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
@@ -87,8 +90,9 @@ cJSON *bench_results_json(const bench_args *a, const bench_data *d,
     cJSON_AddNumberToObject(nw, "flop_per_sample", flops);
     cJSON *method = cJSON_AddObjectToObject(doc, "method");
     cJSON_AddNumberToObject(method, "batch", (double)a->batch);
-    cJSON_AddStringToObject(method, "optimizer",
-                            sn_optimizer_name(SN_OPT_ADAGRAD));
+    cli_recipe_json(method, net, &a->cfg,
+                    a->rc.init_file ? a->rc.init_file
+                                    : sn_init_name(a->rc.init));
     cJSON_AddNumberToObject(method, "warmup_batches", (double)a->warmup);
     cJSON_AddNumberToObject(method, "timed_batches", (double)a->batches);
     cJSON_AddNumberToObject(method, "repeats", (double)a->repeats);

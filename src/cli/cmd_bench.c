@@ -143,7 +143,7 @@ static int parse_args(int argc, char **argv, bench_args *a)
 {
     *a = (bench_args){.batch = 100, .warmup = 30, .batches = 300,
                       .repeats = 5};
-    const cli_option options[] = {
+    const cli_option own[] = {
         {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
          .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist);\n"
                  "if the default has none, a synthetic set of the same\n"
@@ -186,17 +186,33 @@ static int parse_args(int argc, char **argv, bench_args *a)
          .help = "also write the results as JSON (-: standard output,\n"
                  "the table then goes to stderr)"},
     };
+    /* The network and optimizer flags of train, then bench's own. */
+    enum { NOWN = sizeof own / sizeof *own };
+    cli_option options[NOWN + CLI_RECIPE_OPTIONS];
+    memcpy(options, own, sizeof own);
+    const size_t noptions = NOWN + cli_recipe_options(&a->rc, options + NOWN);
     const cli_command_spec spec = {
         CMD, "bench [options]",
         "Measures training throughput: trains the network for a fixed number\n"
         "of batches after a warm-up, for each kernel set and thread count, and\n"
         "reports samples/s, s/epoch, GFLOP/s and the percentage of the FMA\n"
         "peak measured on this machine (medians over the repeats, with the\n"
-        "slowest and fastest run).\n",
-        NULL, options, sizeof options / sizeof *options, 0};
-    const int parsed = cli_parse_options(&spec, argc, argv, NULL, NULL);
+        "slowest and fastest run). The network and optimizer flags are\n"
+        "train's (--preset too); the default is the tutorial's.\n",
+        NULL, options, noptions, 0};
+    const int parsed = cli_recipe_parse(&spec, argc, argv, &a->rc, &a->given,
+                                        &a->json);
     if (parsed != CLI_PARSED)
         return parsed;
+    if (cli_recipe_check(CMD, &a->rc) != 0)
+        return CLI_BAD;
+    if (a->rc.init_file && a->layers) {
+        cli_error(CMD, "--init %s: the model has its own layers, give no "
+                       "--layers", a->rc.init_file);
+        return CLI_BAD;
+    }
+    a->cfg = sn_train_config_default();
+    cli_recipe_config(&a->rc, 5, &a->cfg);
     if (a->nisas == 0) {
         for (int i = 0; i < SN_ISA_COUNT; i++) {
             const sn_isa isa = (sn_isa)i;
@@ -217,6 +233,33 @@ static int parse_args(int argc, char **argv, bench_args *a)
             a->threads[a->nthreads++] = t;
     }
     return 0;
+}
+
+/* The network every case starts from: --init FILE, or --layers drawn
+ * with the recipe's kind and --init scheme. Returns the exit status. */
+static int make_net(const bench_args *a, sn_net *net)
+{
+    sn_error err;
+    if (a->rc.init_file) {
+        if (sn_model_load(net, a->rc.init_file, &err) != 0) {
+            cli_error(CMD, "--init: %s", err.msg);
+            return EXIT_FAIL;
+        }
+        char what[320];
+        snprintf(what, sizeof what, "--init %s", a->rc.init_file);
+        return cli_recipe_check_kind(CMD, &a->rc, net, what);
+    }
+    size_t sizes[SN_MAX_LAYERS], nsizes;
+    if (sn_parse_layers(a->layers ? a->layers : SN_DEFAULT_LAYERS, sizes,
+                        &nsizes, &err) != 0) {
+        cli_error(CMD, "--layers: %s", err.msg);
+        return EXIT_USAGE;
+    }
+    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
+        cli_error(CMD, "--layers: %s", err.msg);
+        return EXIT_USAGE;
+    }
+    return cli_recipe_make_net(CMD, &a->rc, net, a->seed);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -389,7 +432,9 @@ static int run_case(const bench_args *a, const sn_net *init,
         return -1;
     }
     memcpy(net.params, init->params, init->nparams * sizeof *net.params);
-    sn_train_config cfg = sn_train_config_default();
+    memcpy(net.act, init->act, sizeof net.act);
+    net.loss = init->loss;
+    sn_train_config cfg = a->cfg;
     cfg.batch = (size_t)a->batch;
     configure(&r->c, &cfg);
     if (sn_trainer_create(&trainer, &net, &cfg, &err) != 0) {
@@ -440,18 +485,12 @@ int cmd_bench(int argc, char **argv)
         return cli_options_exit(parsed);
 
     sn_error err;
-    size_t sizes[SN_MAX_LAYERS], nsizes;
-    if (sn_parse_layers(a.layers ? a.layers : SN_DEFAULT_LAYERS, sizes,
-                        &nsizes, &err) != 0) {
-        cli_error(CMD, "--layers: %s", err.msg);
-        return EXIT_USAGE;
-    }
     sn_net init = {0};
-    if (sn_net_create(&init, sizes, nsizes, &err) != 0) {
-        cli_error(CMD, "--layers: %s", err.msg);
-        return EXIT_USAGE;
+    const int made = make_net(&a, &init);
+    if (made != 0) {
+        sn_net_free(&init);
+        return made;
     }
-    sn_net_init_uniform(&init, a.seed);
 
     int rc = EXIT_FAIL;
     bench_data data = {0};

@@ -6,6 +6,7 @@
 #include "json_out.h"
 #include "options.h"
 #include "outputs.h"
+#include "report/report.h"
 
 static const char *const CMD = "eval";
 
@@ -49,7 +50,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
     };
     const cli_command_spec spec = {
         CMD, "eval --model FILE [options]",
-        "Evaluates a saved model: accuracy, mean L2 cost, confusion matrix.\n",
+        "Evaluates a saved model of any kind: accuracy, mean cost (the model's\n"
+        "own loss), confusion matrix.\n",
         NULL, options, sizeof options / sizeof *options, 0};
     const int parsed = cli_parse_options(&spec, argc, argv, NULL, NULL);
     if (parsed != CLI_PARSED)
@@ -141,7 +143,8 @@ int cmd_eval(int argc, char **argv)
             a.split == SN_SPLIT_TEST ? "test" : "train", ds.count);
     fprintf(out, "accuracy  %.2f%% (%zu of %zu)\n", 100.0 * res.accuracy,
             res.correct, res.count);
-    fprintf(out, "cost      %.4f (mean L2 cost per sample)\n", res.mean_cost);
+    fprintf(out, "cost      %.4f (mean %s per sample)\n", res.mean_cost,
+            sn_report_cost_name(net.loss));
     print_confusion(out, &res);
     if (cli_json_put(&json, eval_json(&a, dir, &net, &res), 0) == 0 &&
         cli_json_close(CMD, &json) == 0)

@@ -261,13 +261,15 @@ int cli_train_report(const char *dir, const cli_train_run *run)
     }
     free(model);
 
-    char init[64], training[128], compute[128], speed[96];
+    char init[64], training[320], compute[128], speed[96];
     if (run->init)
         snprintf(init, sizeof init, "from %.55s", run->init);
-    else
+    else if (!strcmp(run->scheme, "uniform"))
         snprintf(init, sizeof init, "uniform [-1, 1), seed %llu", run->seed);
-    snprintf(training, sizeof training, "%s lr %g, batch %zu, %zu epochs, %s",
-             run->sgd ? "SGD" : "AdaGrad", run->lr, run->batch, run->epochs,
+    else
+        snprintf(init, sizeof init, "%s, seed %llu", run->scheme, run->seed);
+    snprintf(training, sizeof training, "%s, %s, batch %zu, %zu epochs, %s",
+             run->optimizer, run->schedule, run->batch, run->epochs,
              run->shuffle ? "shuffled" : "file order");
     snprintf(compute, sizeof compute, "%s kernels, %d threads, %s engine%s",
              sn_isa_name(sn_kernels_isa(run->kernels)), run->threads,

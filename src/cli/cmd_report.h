@@ -23,9 +23,10 @@ typedef struct cli_train_run {
     const double *seconds;     /* training time of each epoch (NAN: unknown) */
     /* the configuration, as train printed it */
     const char *init;          /* the --init model or --resume checkpoint */
+    const char *scheme;        /* else the initialisation drawn: "he" */
     unsigned long long seed;
-    int sgd;                   /* optimizer: 0 AdaGrad, 1 SGD */
-    double lr;
+    const char *optimizer;     /* "adam lr 0.001 beta1 0.9 ..." */
+    const char *schedule;      /* "constant lr" */
     size_t batch;
     int shuffle;
     const char *engine;

@@ -38,8 +38,7 @@ static int make_trainer(train_run *r, char *binding, size_t len)
     sn_train_config *cfg = &r->cfg;
     *cfg = sn_train_config_default();
     cfg->batch = (size_t)a->batch;
-    cfg->lr = a->lr;
-    cfg->optimizer = a->optimizer;
+    cli_recipe_config(&a->rc, a->epochs, cfg);
     if (a->threads == 0)
         cli_topology_note();
     cfg->threads = a->threads > 0 ? (int)a->threads : sn_default_threads();
@@ -193,21 +192,24 @@ static void print_config(const train_run *r, const char *binding)
     const train_args *a = &r->a;
     FILE *out = r->out;
     const int threads = sn_trainer_threads(r->trainer);
-    char layers[160];
+    char layers[160], kind[200], init[64], opt[160], schedule[80];
     sn_format_layers(&r->net, layers, sizeof layers);
+    cli_describe_kind(&r->net, kind, sizeof kind);
+    cli_describe_optimizer(&r->cfg, opt, sizeof opt);
+    cli_describe_schedule(&r->cfg, schedule, sizeof schedule);
+    snprintf(init, sizeof init, "%s init", sn_init_name(a->rc.init));
     fprintf(out, "data      %s: %zu training samples of %zux%zu and %zu "
                  "test samples of %zux%zu\n", r->dir, r->train.count,
             r->train.rows, r->train.cols, r->test.count, r->test.rows,
             r->test.cols);
     fprintf(out, "data      loaded in %.0f ms\n", 1e3 * r->load_seconds);
-    fprintf(out, "network   %s, %zu parameters, sigmoid, L2 cost, %s\n",
-            layers, r->net.nparams,
-            a->resume ? a->resume : a->init ? a->init : "uniform [-1,1) init");
-    if (!a->init)
+    fprintf(out, "network   %s, %zu parameters, %s, %s\n", layers,
+            r->net.nparams, kind,
+            a->resume ? a->resume : a->rc.init_file ? a->rc.init_file : init);
+    if (!a->rc.init_file)
         fprintf(out, "seed      %llu\n", a->seed);
-    fprintf(out, "training  %s lr %g, batch %ld, %ld epoch%s, %s\n",
-            a->optimizer == SN_OPT_ADAGRAD ? "AdaGrad" : "SGD", (double)a->lr,
-            a->batch, a->epochs, a->epochs == 1 ? "" : "s",
+    fprintf(out, "training  %s, %s, batch %ld, %ld epoch%s, %s\n", opt,
+            schedule, a->batch, a->epochs, a->epochs == 1 ? "" : "s",
             a->shuffle ? "shuffled" : "file order");
     fprintf(out, "compute   %s kernels, %d thread%s, %s engine%s\n",
             sn_isa_name(sn_kernels_isa(r->kernels)), threads,

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "options.h"
 
-enum { MAX_OPTIONS = 40, LONG_BASE = 256, HELP_COLUMN = 21 };
+enum { MAX_OPTIONS = 48, LONG_BASE = 256, HELP_COLUMN = 21 };
 
 /* "  -m, --model FILE" or "  --model FILE", as --help shows the option. */
 static int print_name(FILE *out, const cli_option *o)

@@ -11,23 +11,23 @@
 #include "cli.h"
 #include "json_out.h"
 #include "outputs.h"
+#include "recipe.h"
 
 typedef struct train_args {
-    const char *data, *layers, *isa, *init, *save, *costs, *report, *json;
+    const char *data, *layers, *isa, *save, *costs, *report, *json;
     const char *checkpoint, *resume;
+    cli_recipe rc;  /* the network's kind, --init, the optimizer, --preset */
     sn_engine_kind engine;
-    sn_optimizer optimizer;
     long epochs, batch, threads, checkpoint_every;
     unsigned long long seed;
-    float lr;
     int dense, shuffle, bind, trap_fp;
     unsigned given; /* GIVEN_*: settings the command line named */
 } train_args;
 
 /* On --resume, the settings not named on the command line come from the
- * checkpoint. */
-enum { GIVEN_EPOCHS = 1, GIVEN_BATCH = 2, GIVEN_LR = 4, GIVEN_OPT = 8,
-       GIVEN_SEED = 16, GIVEN_ENGINE = 32 };
+ * checkpoint (the recipe's bits are recipe.h's). */
+enum { GIVEN_EPOCHS = 1, GIVEN_BATCH = 2, GIVEN_LAYERS = 4, GIVEN_SEED = 16,
+       GIVEN_ENGINE = 32 };
 
 typedef struct progress_ctx {
     cli_progress bar;

@@ -102,8 +102,10 @@ static void json_final(train_run *r, const char *status,
     cli_json_add_sizes(rec, "layers", r->net.sizes, r->net.nlayers + 1);
     cJSON_AddNumberToObject(rec, "parameters", (double)r->net.nparams);
     cli_json_add_u64(rec, "seed", a->seed);
-    cJSON_AddStringToObject(rec, "optimizer", sn_optimizer_name(a->optimizer));
-    cJSON_AddNumberToObject(rec, "lr", (double)a->lr);
+    cli_recipe_json(rec, &r->net, &r->cfg,
+                    a->resume ? a->resume
+                    : a->rc.init_file ? a->rc.init_file
+                                      : sn_init_name(a->rc.init));
     cJSON_AddNumberToObject(rec, "batch", (double)a->batch);
     cJSON_AddNumberToObject(rec, "epochs", (double)a->epochs);
     cJSON_AddBoolToObject(rec, "shuffle", a->shuffle);
@@ -196,6 +198,9 @@ static int write_report(train_run *r)
     const train_args *a = &r->a;
     const int no_costs = a->resume && !r->ck.run.ncosts &&
                          (r->start_epoch || r->start_batch);
+    char opt[160], schedule[80];
+    cli_describe_optimizer(&r->cfg, opt, sizeof opt);
+    cli_describe_schedule(&r->cfg, schedule, sizeof schedule);
     const cli_train_run report_run = {
         .data_dir = r->dir, .net = &r->net, .kernels = r->kernels,
         .threads = sn_trainer_threads(r->trainer), .train = &r->train,
@@ -204,8 +209,9 @@ static int write_report(train_run *r)
         /* a resumed run whose checkpoint kept no costs has no curve */
         .costs = no_costs ? NULL : r->costs,
         .accuracy = r->report_log, .seconds = r->report_log + a->epochs,
-        .init = a->resume ? a->resume : a->init, .seed = a->seed,
-        .sgd = a->optimizer == SN_OPT_SGD, .lr = a->lr,
+        .init = a->resume ? a->resume : a->rc.init_file,
+        .scheme = sn_init_name(a->rc.init), .seed = a->seed,
+        .optimizer = opt, .schedule = schedule,
         .batch = (size_t)a->batch, .shuffle = a->shuffle,
         .engine = sn_trainer_engine(r->trainer), .dense = a->dense,
     };

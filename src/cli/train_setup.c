@@ -15,13 +15,12 @@ enum { MAX_EPOCHS = 1000000, MAX_BATCH = 1000000 };
 
 int train_parse_args(int argc, char **argv, train_args *a)
 {
-    *a = (train_args){.epochs = 5, .batch = 100, .lr = 0.1f,
-                      .optimizer = SN_OPT_ADAGRAD, .engine = SN_ENGINE_SPARSE};
-    const cli_option options[] = {
+    *a = (train_args){.epochs = 5, .batch = 100, .engine = SN_ENGINE_SPARSE};
+    const cli_option head[] = {
         {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
          .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist)"},
         {.name = "layers", .kind = CLI_STRING, .dest = &a->layers,
-         .value = "LIST",
+         .value = "LIST", .given = GIVEN_LAYERS,
          .help = "layer sizes, input first (default " SN_DEFAULT_LAYERS ")"},
         {.name = "epochs", .kind = CLI_INT, .dest = &a->epochs, .value = "N",
          .min = 1, .max = MAX_EPOCHS, .given = GIVEN_EPOCHS,
@@ -29,12 +28,8 @@ int train_parse_args(int argc, char **argv, train_args *a)
         {.name = "batch", .kind = CLI_INT, .dest = &a->batch, .value = "N",
          .min = 1, .max = MAX_BATCH, .given = GIVEN_BATCH,
          .help = "samples per batch (default 100)"},
-        {.name = "lr", .kind = CLI_FLOAT, .dest = &a->lr, .value = "X",
-         .min = 1e-30, .max = 1e6, .given = GIVEN_LR,
-         .help = "learning rate (default 0.1)"},
-        {.name = "optimizer", .kind = CLI_LIST, .dest = &a->optimizer,
-         .value = "NAME", .parse = cli_parse_optimizer, .given = GIVEN_OPT,
-         .help = "adagrad (default) or sgd"},
+    };
+    const cli_option tail[] = {
         {.name = "seed", .kind = CLI_SIZE, .dest = &a->seed, .value = "N",
          .given = GIVEN_SEED,
          .help = "weight initialisation seed (default 0)"},
@@ -55,8 +50,6 @@ int train_parse_args(int argc, char **argv, train_args *a)
                  "only; per-sample: dense per-sample kernels"},
         {.name = "dense", .kind = CLI_FLAG, .dest = &a->dense,
          .help = "sparse engine: visit zero pixels too (for comparison)"},
-        {.name = "init", .kind = CLI_STRING, .dest = &a->init, .value = "FILE",
-         .help = "start from a saved model instead of random weights"},
         {.name = "save", .kind = CLI_STRING, .dest = &a->save, .value = "FILE",
          .help = "save the trained model (atomically)"},
         {.name = "costs", .kind = CLI_STRING, .dest = &a->costs,
@@ -86,35 +79,56 @@ int train_parse_args(int argc, char **argv, train_args *a)
          .help = "debug: SIGFPE at the first invalid operation,\n"
                  "division by zero or overflow, saying where"},
     };
+    enum { NHEAD = sizeof head / sizeof *head, NTAIL = sizeof tail / sizeof *tail };
+    cli_option options[NHEAD + CLI_RECIPE_OPTIONS + NTAIL];
+    memcpy(options, head, sizeof head);
+    const size_t nrecipe = cli_recipe_options(&a->rc, options + NHEAD);
+    memcpy(options + NHEAD + nrecipe, tail, sizeof tail);
     const cli_command_spec spec = {
         CMD, "train [options]",
-        "Trains a fully connected sigmoid network with an L2 cost, as the\n"
-        "tutorial does, then reports test accuracy after every epoch.\n",
+        "Trains a fully connected network, by default the tutorial's (sigmoid\n"
+        "layers, L2 cost, AdaGrad), then reports test accuracy after every\n"
+        "epoch. The network's activations, cost, initialisation and optimizer\n"
+        "are flags of their own, or a whole recipe with --preset\n"
+        "(docs/training.md has every formula).\n",
+        "--preset NAME applies the preset first, wherever it stands: every flag\n"
+        "given wins over it, and an optimizer other than the preset's takes its\n"
+        "own default hyperparameters. --init FILE trains the file's network:\n"
+        "--layers, --hidden, --output and --loss given must agree with it.\n\n"
         "Ctrl-C or SIGTERM stops the run after its current batch, saves what was\n"
         "asked for (--checkpoint, --costs, --save) as of that batch and exits\n"
         "with 130 (SIGINT) or 143 (SIGTERM); a second one quits at once. A NaN\n"
         "or infinite cost stops training before that batch's update, saves the\n"
         "same way and exits with 1. See docs/robustness.md.\n",
-        options, sizeof options / sizeof *options, 0};
-    const int parsed = cli_parse_options(&spec, argc, argv, &a->given, NULL);
+        options, NHEAD + nrecipe + NTAIL, 0};
+    const int parsed = cli_recipe_parse(&spec, argc, argv, &a->rc, &a->given,
+                                        &a->json);
     if (parsed != CLI_PARSED)
         return parsed;
     if (a->checkpoint_every && !a->checkpoint) {
         cli_error(CMD, "--checkpoint-every needs --checkpoint FILE");
         return CLI_BAD;
     }
-    if (a->resume && a->init) {
+    if (a->resume && (a->given & GIVEN_INIT)) {
         cli_error(CMD, "--resume and --init exclude each other: a checkpoint "
                        "holds its own weights");
         return CLI_BAD;
     }
+    if (a->resume && a->rc.preset) {
+        cli_error(CMD, "--resume and --preset exclude each other: a "
+                       "checkpoint holds its own recipe");
+        return CLI_BAD;
+    }
+    /* On --resume the checkpoint completes the recipe first. */
+    if (!a->resume && cli_recipe_check(CMD, &a->rc) != 0)
+        return CLI_BAD;
     return CLI_PARSED;
 }
 /* Whether --layers (if given) names the shape of net; says so if not. */
 static int same_layers(const train_args *a, const sn_net *net,
                        const char *flag, const char *path)
 {
-    if (!a->layers)
+    if (!(a->given & GIVEN_LAYERS))
         return 0;
     sn_error err;
     size_t sizes[SN_MAX_LAYERS], nsizes;
@@ -186,10 +200,12 @@ int train_load_resume(train_args *a, sn_checkpoint *ck)
     }
     if (!(a->given & GIVEN_BATCH))
         a->batch = (long)ck->cfg.batch;
-    if (!(a->given & GIVEN_LR))
-        a->lr = ck->cfg.lr;
-    if (!(a->given & GIVEN_OPT))
-        a->optimizer = ck->cfg.optimizer;
+    cli_recipe_from_checkpoint(&a->rc, &ck->cfg);
+    char what[320];
+    snprintf(what, sizeof what, "the run in %s", a->resume);
+    if (cli_recipe_check_kind(CMD, &a->rc, &ck->net, what) != 0 ||
+        cli_recipe_check(CMD, &a->rc) != 0)
+        return EXIT_USAGE;
     if (!(a->given & GIVEN_ENGINE))
         a->engine = ck->cfg.engine;
     a->shuffle = a->shuffle || ck->cfg.shuffle;
@@ -213,16 +229,23 @@ int train_make_net(const train_args *a, const sn_checkpoint *ck,
             cli_error(CMD, "--resume: %s", err.msg);
             return EXIT_FAIL;
         }
+        memcpy(net->act, ck->net.act, sizeof net->act);
+        net->loss = ck->net.loss;
         return 0;
     }
-    if (a->init) {
-        if (cli_input_check(CMD, "--init", a->init) != 0)
+    const char *init = a->rc.init_file;
+    if (init) {
+        if (cli_input_check(CMD, "--init", init) != 0)
             return EXIT_FAIL;
-        if (sn_model_load(net, a->init, &err) != 0) {
+        if (sn_model_load(net, init, &err) != 0) {
             cli_error(CMD, "--init: %s", err.msg);
             return EXIT_FAIL;
         }
-        return same_layers(a, net, "--init", a->init) == 0 ? 0 : EXIT_USAGE;
+        char what[320];
+        snprintf(what, sizeof what, "--init %s", init);
+        if (same_layers(a, net, "--init", init) != 0)
+            return EXIT_USAGE;
+        return cli_recipe_check_kind(CMD, &a->rc, net, what);
     }
     size_t sizes[SN_MAX_LAYERS], nsizes;
     if (sn_parse_layers(a->layers ? a->layers : SN_DEFAULT_LAYERS, sizes,
@@ -240,8 +263,7 @@ int train_make_net(const train_args *a, const sn_checkpoint *ck,
         cli_error(CMD, "%s", err.msg);
         return EXIT_FAIL;
     }
-    sn_net_init_uniform(net, a->seed);
-    return 0;
+    return cli_recipe_make_net(CMD, &a->rc, net, a->seed);
 }
 
 /* A data set fits the network: inputs per sample as its first layer has,
@@ -266,8 +288,9 @@ static int check_fit(const train_run *r, const sn_dataset *ds,
         return 0;
     /* The network's shape is the command line's: --layers (or its
      * default), or the model it names. */
-    const char *from = a->resume ? "--resume" : a->init ? "--init"
-                                                        : "--layers";
+    const char *from = a->resume           ? "--resume"
+                       : a->rc.init_file ? "--init"
+                                         : "--layers";
     cli_error(CMD, "%s: the output layer has %zu neurons, but the %s set in "
                    "%s has labels up to %u: it needs at least %u", from, n_out,
               which, r->dir, top, top + 1);

@@ -26,6 +26,19 @@ size_t sn_network_visible(size_t n, long out[12])
     return HEAD + 2;
 }
 
+/* How dark a neuron is drawn, 0 to 1: its value over the range of its
+ * layer's activation function (a relu's range is up to the layer's
+ * largest value, top; the input's pixels are in [0, 1] as sigmoid's). */
+static double shade(sn_activation act, float a, float top)
+{
+    double v = a;
+    if (act == SN_ACT_TANH)
+        v = 0.5 * (v + 1.0);
+    else if (act == SN_ACT_RELU)
+        v = top > 0 ? v / top : 0.0;
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
 static const char *layer_name(size_t l, size_t nlayers)
 {
     return l == 0 ? "input" : l == nlayers ? "output" : "hidden";
@@ -152,6 +165,10 @@ int sn_svg_network(sn_buf *b, const sn_net *net, const sn_kernels *kernels,
 
     for (size_t l = 0; l < nl; l++) {
         const float *a = acts + start[l];
+        const sn_activation act = l == 0 ? SN_ACT_SIGMOID : net->act[l - 1];
+        float top = 0.0f;
+        for (size_t j = 0; j < net->sizes[l]; j++)
+            top = a[j] > top ? a[j] : top;
         for (size_t k = 0; k < nvis[l]; k++) {
             const double x = X(l), y = Y(l, k);
             if (vis[l][k] < 0) {
@@ -159,7 +176,7 @@ int sn_svg_network(sn_buf *b, const sn_net *net, const sn_kernels *kernels,
                 continue;
             }
             const size_t j = (size_t)vis[l][k];
-            const double v = a[j] < 0 ? 0 : a[j] > 1 ? 1 : a[j];
+            const double v = shade(act, a[j], top);
             const unsigned g = (unsigned)lround(255.0 * (1.0 - v));
             const int best = l == nl - 1 && j == predicted;
             sn_buf_printf(b, "<circle class=\"neuron\" cx=\"%.1f\" cy=\"%.1f\" "

@@ -56,8 +56,14 @@ static void y_grid(sn_buf *b, const y_axis *a, double left, double width)
 
 /* ------------------------------------------------------------ cost curve */
 
+const char *sn_report_cost_name(sn_loss loss)
+{
+    return loss == SN_LOSS_CE ? "cross-entropy" : "L2 cost";
+}
+
 int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
-                      size_t nbatches, const double *accuracy, sn_error *err)
+                      size_t nbatches, const double *accuracy, sn_loss loss,
+                      sn_error *err)
 {
     const size_t n = epochs * nbatches;
     if (n == 0)
@@ -84,7 +90,8 @@ int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
     svg_colour(COLOUR_COST, colour);
     sn_buf_printf(b, "<line x1=\"%.1f\" y1=\"40\" x2=\"%.1f\" y2=\"40\" "
                      "stroke=\"%s\" stroke-width=\"2\"/>\n", L, L + 22, colour);
-    svg_text(b, L + 28, 44, SVG_START, "", "mean L2 cost of the batch (left)");
+    svg_text(b, L + 28, 44, SVG_START, "", "mean %s of the batch (left)",
+             sn_report_cost_name(loss));
     int have_acc = 0;
     double amin = INFINITY, amax = -INFINITY;
     for (size_t e = 0; accuracy && e < epochs; e++)

@@ -145,7 +145,7 @@ static int draw_pictures(report *r, sn_error *err)
     if (in->costs) {
         if (!(b = new_file(r, "cost.svg", err)) ||
             sn_svg_cost_curve(b, in->costs, in->epochs, in->nbatches,
-                              in->accuracy, err) != 0)
+                              in->accuracy, net->loss, err) != 0)
             return -1;
     }
 
@@ -331,9 +331,19 @@ static void write_index(report *r, sn_buf *b)
     sn_buf_put_xml(b, title);
     char layers[160];
     sn_format_layers(in->net, layers, sizeof layers);
+    /* The hidden activations ("relu", or "relu, tanh" layer by layer),
+     * the output's and the loss. */
+    const sn_net *net = in->net;
+    int same = 1;
+    for (size_t l = 1; l + 1 < net->nlayers; l++)
+        same = same && net->act[l] == net->act[0];
     sn_buf_printf(b, "</h1>\n<p class=\"sub\">simdnet %s: network %s, %zu "
-                     "parameters, sigmoid layers, L2 cost</p>\n",
-                  SN_VERSION_STRING, layers, in->net->nparams);
+                     "parameters, ", SN_VERSION_STRING, layers, net->nparams);
+    for (size_t l = 0; l + 1 < net->nlayers && (l == 0 || !same); l++)
+        sn_buf_printf(b, "%s%s", l ? ", " : "", sn_activation_name(net->act[l]));
+    sn_buf_printf(b, "%s%s output, %s</p>\n", net->nlayers > 1 ? " hidden, " : "",
+                  sn_activation_name(net->act[net->nlayers - 1]),
+                  sn_report_cost_name(net->loss));
 
     /* Results and configuration side by side. */
     sn_buf_puts(b, "<section>\n<div class=\"tables\">\n<div>\n<h2>Results</h2>"
@@ -346,7 +356,10 @@ static void write_index(report *r, sn_buf *b)
                  r->eval.correct, r->eval.count);
         kv_row(b, "test accuracy", v);
         snprintf(v, sizeof v, "%.4f", r->eval.mean_cost);
-        kv_row(b, "test cost (mean L2)", v);
+        char key[64];
+        snprintf(key, sizeof key, "test cost (mean %s)",
+                 sn_report_cost_name(in->net->loss));
+        kv_row(b, key, v);
         snprintf(v, sizeof v, "%zu", r->eval.count - r->eval.correct);
         kv_row(b, "misclassified", v);
     } else if (in->nresults == 0) {
@@ -385,9 +398,11 @@ static void write_index(report *r, sn_buf *b)
     }
     sn_buf_puts(b, "</div>\n</section>\n");
 
-    figure(b, r, "cost.svg", "Training cost",
-           "The mean L2 cost of every batch over the whole run; dashed lines "
-           "mark the epochs, red points the test accuracy after each.",
+    char cost_note[200];
+    snprintf(cost_note, sizeof cost_note, "The mean %s of every batch over "
+             "the whole run; dashed lines mark the epochs, red points the "
+             "test accuracy after each.", sn_report_cost_name(in->net->loss));
+    figure(b, r, "cost.svg", "Training cost", cost_note,
            "No cost curve: pass --costs FILE (written by simdnet train "
            "--costs), or use simdnet train --report.");
     char note[256];

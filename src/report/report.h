@@ -88,16 +88,22 @@ int sn_accuracy_read(const char *path, double **acc, size_t *epochs,
 
 /* ------------------------------------------------------------ pictures */
 
-/* Mean cost per batch (one polyline point per batch, class "cost"), epoch
- * boundaries (class "epoch"), and the test accuracy after each epoch on a
- * second axis (class "acc"; NAN entries are not drawn; accuracy may be
- * NULL). */
+/* What a loss is called in the pictures: "L2 cost", "cross-entropy". */
+const char *sn_report_cost_name(sn_loss loss);
+
+/* Mean cost per batch (one polyline point per batch, class "cost"), named
+ * by the network's loss, epoch boundaries (class "epoch"), and the test
+ * accuracy after each epoch on a second axis (class "acc"; NAN entries are
+ * not drawn; accuracy may be NULL). */
 int sn_svg_cost_curve(sn_buf *b, const float *costs, size_t epochs,
-                      size_t nbatches, const double *accuracy, sn_error *err);
+                      size_t nbatches, const double *accuracy, sn_loss loss,
+                      sn_error *err);
 
 /* The network as columns of neurons (class "neuron"), shaded by their
  * activation for `pixels` (sn_predict_layers on kernels, NULL: the
- * default); connections (class "conn pos" or "conn neg")
+ * default) over the range of their layer's activation function (sigmoid,
+ * softmax and the input [0, 1], tanh [-1, 1], relu [0, the layer's largest
+ * value]); connections (class "conn pos" or "conn neg")
  * red for positive and blue for negative weights, width proportional to
  * |w| within each layer. Layers wider than 12 show their first 10 neurons,
  * an ellipsis and the last one. rows x cols is the input's image shape
