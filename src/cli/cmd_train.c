@@ -271,7 +271,7 @@ static int train_epoch(train_run *r)
                    r->epoch_costs + from, (r->done - from) * sizeof *r->costs);
         if (!stopped)
             return 0;
-        if (!r->progress.checkpoint_due || cli_interrupt_signal())
+        if (!r->progress.checkpoint_due || cli_dist_any(cli_interrupt_signal()))
             return 1;
         if (train_save_checkpoint(r, r->epoch, r->done) != 0)
             return -1;
@@ -321,7 +321,7 @@ static int run_epochs(train_run *r)
 {
     const long epochs = r->a.epochs;
     for (; r->epoch < (size_t)epochs; r->epoch++, r->done = 0) {
-        if (cli_interrupt_signal())
+        if (cli_dist_any(cli_interrupt_signal()))
             return 1;
         const size_t first = r->done;
         char label[48];

@@ -102,6 +102,11 @@ int cli_dist_agree(const char *cmd, int rc)
     return status;
 }
 
+int cli_dist_any(int flag)
+{
+    return sn_dist_first_failure(flag != 0) >= 0;
+}
+
 int cli_dist_check_same(const char *cmd, const sn_dataset *train,
                         const sn_dataset *test, int threads)
 {
@@ -184,6 +189,11 @@ int cli_dist_agree(const char *cmd, int rc)
 {
     (void)cmd;
     return rc;
+}
+
+int cli_dist_any(int flag)
+{
+    return flag;
 }
 
 int cli_dist_check_same(const char *cmd, const sn_dataset *train,

@@ -26,6 +26,9 @@ const sn_collective *cli_dist_collective(void);
  * the lowest failing rank's message is printed once (by rank 0) and every
  * rank returns that rank's status; else 0. */
 int cli_dist_agree(const char *cmd, int rc);
+/* Every rank at the same point: whether `flag` is set on some rank (a
+ * signal seen between batches must stop all of them, or none). */
+int cli_dist_any(int flag);
 /* The data and the settings that decide the arithmetic are the same on
  * every rank: the training and test sets' fingerprints (sn_dataset_crc)
  * and the thread count. Returns 0 or an exit status, agreed. */
