@@ -156,6 +156,22 @@ int cli_dist_fail_alone(int rc)
     return rc;
 }
 
+void cli_dist_bench_row(FILE *out, size_t batches)
+{
+    static int said;
+    sn_dist_stats st;
+    sn_dist_stats_take(&st);
+    if (sn_dist_size() == 1 || batches == 0)
+        return;
+    if (!said++)
+        fprintf(out, "  (%d MPI ranks: threads are per rank, samples/s the "
+                     "whole job's)\n", sn_dist_size());
+    fprintf(out, "  exchange  %.1f us per batch (%zu calls, %.1f KB per "
+                 "rank per batch, %d ranks)\n",
+            1e6 * st.seconds / (double)batches, st.calls,
+            (double)st.bytes / (double)batches / 1e3, sn_dist_size());
+}
+
 int cli_dist_end(int rc)
 {
     sn_dist_finalize();
@@ -209,6 +225,12 @@ int cli_dist_check_same(const char *cmd, const sn_dataset *train,
 int cli_dist_fail_alone(int rc)
 {
     return rc;
+}
+
+void cli_dist_bench_row(FILE *out, size_t batches)
+{
+    (void)out;
+    (void)batches;
 }
 
 int cli_dist_end(int rc)

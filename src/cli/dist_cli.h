@@ -12,6 +12,8 @@
 #ifndef SN_CLI_DIST_H
 #define SN_CLI_DIST_H
 
+#include <stdio.h>
+
 #include "simdnet.h"
 
 /* Joins the job (if mpirun started this process) and quiets ranks > 0.
@@ -38,6 +40,9 @@ int cli_dist_check_same(const char *cmd, const sn_dataset *train,
  * exchange: its message out, then the whole job ends with rc. Returns rc
  * outside mpirun. */
 int cli_dist_fail_alone(int rc);
+/* bench, under mpirun: after a case of `batches` batches, the time its
+ * exchanges took per batch (and, the first time, what the rows mean). */
+void cli_dist_bench_row(FILE *out, size_t batches);
 /* The end of the command on every rank; returns rc. */
 int cli_dist_end(int rc);
 
