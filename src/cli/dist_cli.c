@@ -174,6 +174,10 @@ void cli_dist_bench_row(FILE *out, size_t batches)
 
 int cli_dist_end(int rc)
 {
+    /* No rank leaves before rank 0 has written its files: mpirun ends the
+     * whole job when a rank exits non-zero (as one stopped by a signal
+     * does), and would kill rank 0 in the middle of saving. */
+    sn_dist_barrier();
     sn_dist_finalize();
     return rc;
 }
