@@ -303,6 +303,23 @@ typedef enum sn_first_layer {
 typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
                               size_t nbatches, float batch_cost);
 
+/* How the processes of one data-parallel run (one per machine, say, over
+ * MPI: src/dist) share a batch. A run of `ranks` processes of T threads
+ * each is, to the arithmetic, one process of ranks*T workers: rank r's
+ * threads are workers r*T .. r*T+T-1 and take their samples and gradient
+ * buffers; `allgather` only moves bytes, so the model is bit-identical to
+ * one process of ranks*T threads. Every rank must pass the same threads.
+ * allgather fills every rank's part of buf (count bytes per rank, rank r's
+ * at r*count, this rank's already in place) from every rank, and returns 0,
+ * or -1 when the exchange failed. It is called by one thread of each rank
+ * between a batch's samples and its update, a few times per batch, on
+ * every rank in the same order. */
+typedef struct sn_collective {
+    int ranks, rank;
+    int (*allgather)(void *user, void *buf, size_t count);
+    void *user;
+} sn_collective;
+
 typedef struct sn_train_config {
     size_t batch;             /* samples per batch (default 100) */
     float lr;                 /* learning rate (default 0.1) */
@@ -334,6 +351,10 @@ typedef struct sn_train_config {
                                    (default SN_FIRST_LAYER_AUTO) */
     sn_progress_fn progress;  /* may be NULL */
     void *progress_user;
+    /* NULL: one process. Else one rank of a data-parallel run; a stop
+     * asked by any rank's progress callback stops every rank after the
+     * same batch (the earliest asked). */
+    const sn_collective *collective;
 } sn_train_config;
 
 /* Names as the command line, files and JSON spell them. Each *_name gives

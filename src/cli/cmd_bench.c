@@ -20,6 +20,7 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "dist_cli.h"
 #include "json_out.h"
 #include "options.h"
 
@@ -362,6 +363,7 @@ static void configure(const bench_case *c, sn_train_config *cfg)
     cfg->dense_input = c->engine->dense_input;
     cfg->kernels = sn_kernels_for(c->isa);
     cfg->threads = c->threads;
+    cfg->collective = cli_dist_collective();
 }
 
 /* FLOPs of one training sample, counting every multiply-add as 2: the
@@ -480,19 +482,24 @@ out:
 int cmd_bench(int argc, char **argv)
 {
     bench_args a;
+    int rc = cli_dist_begin(CMD);
+    if (rc != 0)
+        return rc;
     const int parsed = parse_args(argc, argv, &a);
     if (parsed != CLI_PARSED)
-        return cli_options_exit(parsed);
+        return cli_dist_end(cli_options_exit(parsed));
+    if (cli_dist_rank() > 0) /* rank 0 alone writes (dist_cli.h) */
+        a.json = NULL;
 
     sn_error err;
     sn_net init = {0};
     const int made = make_net(&a, &init);
     if (made != 0) {
         sn_net_free(&init);
-        return made;
+        return cli_dist_end(made);
     }
 
-    int rc = EXIT_FAIL;
+    rc = EXIT_FAIL;
     bench_data data = {0};
     cli_json json = {0};
     const size_t ncases = a.nengines * a.nisas * a.nthreads;
@@ -537,6 +544,7 @@ int cmd_bench(int argc, char **argv)
         if (run_case(&a, &init, &data.ds, &res[i]) != 0)
             goto out;
         bench_print_row(out, &res[i], flops, data.ds.count);
+        cli_dist_bench_row(out, (size_t)(a.warmup + a.repeats * a.batches));
     }
     if (a.json) {
         cli_json_put(&json, bench_results_json(&a, &data, &init, flops, res, ncases),
@@ -554,5 +562,5 @@ out:
     free(cases);
     free_data(&data);
     sn_net_free(&init);
-    return rc;
+    return cli_dist_end(rc);
 }

@@ -27,6 +27,7 @@ static cJSON *info_json(const sn_kernels *kernels, const char *chosen_by,
     cJSON_AddStringToObject(doc, "selected", sn_isa_name(sn_kernels_isa(kernels)));
     cJSON_AddStringToObject(doc, "selected_by", chosen_by);
     cJSON_AddNumberToObject(doc, "threads", threads);
+    cJSON_AddBoolToObject(doc, "mpi", SN_HAVE_MPI);
     if (topo->from_hwloc)
         cJSON_AddStringToObject(doc, "binding", binding);
     else
@@ -99,6 +100,9 @@ int cmd_info(int argc, char **argv)
     }
     fprintf(out, "threads   %d (default: %s; --threads overrides)\n", threads,
             topo->from_hwloc ? "one per physical core" : "OpenMP's");
+    fprintf(out, "mpi       %s\n", SN_HAVE_MPI
+                ? "built: mpirun -np N simdnet train (docs/mpi.md)"
+                : "not built (meson setup -Dmpi=enabled; docs/mpi.md)");
     char binding[512];
     sn_bind_describe(threads, binding, sizeof binding);
     if (topo->from_hwloc)

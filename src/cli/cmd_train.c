@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd_report.h"
+#include "dist_cli.h"
 #include "options.h"
 #include "outputs.h"
 #include "train.h"
@@ -59,6 +60,7 @@ static int make_trainer(train_run *r, char *binding, size_t len)
     cfg->dense_input = a->dense;
     cfg->progress = on_batch;
     cfg->progress_user = &r->progress;
+    cfg->collective = cli_dist_collective();
     sn_error err;
     if (sn_trainer_create(&r->trainer, &r->net, cfg, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
@@ -215,6 +217,10 @@ static void print_config(const train_run *r, const char *binding)
             sn_isa_name(sn_kernels_isa(r->kernels)), threads,
             threads == 1 ? "" : "s",
             sn_trainer_engine(r->trainer), a->dense ? " (dense input)" : "");
+    if (cli_dist_size() > 1)
+        fprintf(out, "ranks     %d (MPI) x %d thread%s: the model of one "
+                     "process of %d threads\n", cli_dist_size(), threads,
+                threads == 1 ? "" : "s", cli_dist_size() * threads);
     if (a->bind)
         fprintf(out, "binding   %s\n", binding);
     if (a->resume) {
@@ -272,7 +278,7 @@ static int train_epoch(train_run *r)
                    r->epoch_costs + from, (r->done - from) * sizeof *r->costs);
         if (!stopped)
             return 0;
-        if (!r->progress.checkpoint_due || cli_interrupt_signal())
+        if (!r->progress.checkpoint_due || cli_dist_any(cli_interrupt_signal()))
             return 1;
         if (train_save_checkpoint(r, r->epoch, r->done) != 0)
             return -1;
@@ -322,7 +328,7 @@ static int run_epochs(train_run *r)
 {
     const long epochs = r->a.epochs;
     for (; r->epoch < (size_t)epochs; r->epoch++, r->done = 0) {
-        if (cli_interrupt_signal())
+        if (cli_dist_any(cli_interrupt_signal()))
             return 1;
         const size_t first = r->done;
         char label[48];
@@ -363,13 +369,22 @@ static void tear_down(train_run *r)
 int cmd_train(int argc, char **argv)
 {
     train_run r = {0};
+    int rc = cli_dist_begin(CMD);
+    if (rc != 0)
+        return rc;
     const int parsed = train_parse_args(argc, argv, &r.a);
     if (parsed != CLI_PARSED)
-        return cli_options_exit(parsed);
+        return cli_dist_end(cli_dist_agree(CMD, cli_options_exit(parsed)));
+    /* Under mpirun, rank 0 alone writes files (dist_cli.h). */
+    if (cli_dist_rank() > 0)
+        r.a.save = r.a.costs = r.a.checkpoint = r.a.report = r.a.json = NULL;
     char binding[512] = "";
-    int rc = set_up(&r, binding, sizeof binding);
+    rc = set_up(&r, binding, sizeof binding);
     if (rc == 0)
         rc = resume(&r);
+    rc = cli_dist_agree(CMD, rc);
+    if (rc == 0)
+        rc = cli_dist_check_same(CMD, &r.train, &r.test, r.cfg.threads);
     if (rc == 0) {
         print_config(&r, binding);
         /* A checkpoint path that cannot be written fails now, not after an
@@ -377,12 +392,17 @@ int cmd_train(int argc, char **argv)
         if (r.a.checkpoint &&
             train_save_checkpoint(&r, r.start_epoch, r.start_batch) != 0)
             rc = EXIT_FAIL;
+        rc = cli_dist_agree(CMD, rc);
     }
     if (rc == 0) {
         cli_interrupt_install(CMD);
         const int ran = run_epochs(&r);
+        /* Failed on this rank alone (a checkpoint not written): the other
+         * ranks cannot go on without it. */
+        if (ran < 0)
+            cli_dist_fail_alone(EXIT_FAIL);
         rc = ran < 0 ? EXIT_FAIL : ran ? train_stop(&r) : train_finish(&r);
     }
     tear_down(&r);
-    return rc;
+    return cli_dist_end(rc);
 }

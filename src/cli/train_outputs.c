@@ -13,6 +13,8 @@ static const char *const CMD = "train";
 
 int train_save_checkpoint(train_run *r, size_t epoch, size_t done)
 {
+    if (!r->a.checkpoint) /* a rank > 0 under mpirun: rank 0 writes it */
+        return 0;
     if (done == r->nbatches) {
         epoch++;
         done = 0;

@@ -27,7 +27,13 @@ typedef struct sn_engine {
     double (*samples)(sn_trainer *t, int id, const sn_dataset *ds,
                       const uint32_t *order, size_t first, size_t lo,
                       size_t hi);
+    /* Share id of nt (the run's workers, t->workers): sums all nt
+     * workers' buffers. With a collective one thread steps several shares. */
     void (*update)(sn_trainer *t, int id, int nt, size_t batch_size);
+    /* NULL, or the engine's per-worker state that update reads for every
+     * worker besides the gradients: t->workers slots of *bytes bytes, slot
+     * g worker g's, exchanged between ranks like the gradient buffers. */
+    void *(*worker_slots)(sn_trainer *t, size_t *bytes);
     /* t->state[k] out to, and in from, net->params' layout (net->nparams
      * floats): an engine may keep the optimizer's state in a layout of its
      * own (k < t->nstates). */

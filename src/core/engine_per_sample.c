@@ -15,7 +15,7 @@ static double per_sample_samples(sn_trainer *t, int id, const sn_dataset *ds,
                                  size_t lo, size_t hi)
 {
     const sn_net *net = t->net;
-    float *grad = t->grads + (size_t)id * t->grad_stride;
+    float *grad = t->grads + (size_t)(t->worker0 + id) * t->grad_stride;
     memset(grad, 0, net->nparams * sizeof(float));
     double cost = 0.0;
     for (size_t i = lo; i < hi; i++) {

@@ -84,7 +84,8 @@ typedef struct sparse_thread {
     float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
     float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
     float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1 */
-    uint64_t *seen;               /* a bit per pixel hit this batch */
+    uint64_t *seen;               /* a bit per pixel hit this batch: its
+                                     worker's slot of sparse_state.seen */
     void *block;                  /* the one allocation behind all of it */
 } sparse_thread;
 
@@ -94,6 +95,8 @@ typedef struct sparse_state {
     float *wt;              /* W1 transposed, in panels */
     size_t words;           /* 64-pixel words of a bitmap */
     sparse_thread *th;      /* one per thread */
+    uint64_t *seen;         /* every worker's bitmap, `seen_stride` apart */
+    size_t seen_stride;     /* words rounded up to whole cache lines */
     int dense;              /* every pixel, zeros included (for comparison) */
     int grouped;            /* first-layer gradient grouped by pixel */
     int grouped_forward;    /* and its forward pass (in panels only) */
@@ -114,6 +117,7 @@ static void sparse_destroy(sn_trainer *t)
             sn_free(s->th[j].block);
     }
     sn_free(s->th);
+    sn_free(s->seen);
     sn_free(s->wt);
     sn_free(s);
     t->engine_state = NULL;
@@ -121,13 +125,13 @@ static void sparse_destroy(sn_trainer *t)
 
 /* Carves one thread's scratch out of a single allocation, each piece on
  * its own cache lines. */
-static int thread_create(sparse_thread *th, const sn_net *net, size_t words)
+static int thread_create(sparse_thread *th, const sn_net *net)
 {
     const size_t n0 = net->sizes[0];
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
     const size_t list = sn_pad_floats(TILE * n0 + 16);
     const size_t per_pixel = sn_pad_floats(n0 + 1);
-    size_t floats = 4 * list + 3 * per_pixel + sn_pad_floats(2 * words);
+    size_t floats = 4 * list + 3 * per_pixel;
     for (size_t l = 0; l < net->nlayers; l++) {
         floats += 2 * sn_pad_floats(TILE * net->sizes[l + 1]);
         if (l >= 1)
@@ -151,8 +155,6 @@ static int thread_create(sparse_thread *th, const sn_net *net, size_t words)
     p += per_pixel;
     th->slot = (uint32_t *)p;
     p += per_pixel;
-    th->seen = (uint64_t *)p;
-    p += sn_pad_floats(2 * words);
 
     for (size_t l = 0; l < net->nlayers; l++) {
         th->act[l] = p;
@@ -187,9 +189,15 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
     s->th = sn_alloc_array((size_t)t->threads, sizeof *s->th);
-    int bad = !s->wt || !s->th;
-    for (int j = 0; j < t->threads && !bad; j++)
-        bad = thread_create(&s->th[j], net, s->words) != 0;
+    /* Each bitmap on lines of its own: threads set bits every sample. */
+    s->seen_stride = sn_pad_floats(2 * s->words) / 2;
+    s->seen = sn_alloc_array((size_t)t->workers * s->seen_stride,
+                             sizeof *s->seen);
+    int bad = !s->wt || !s->th || !s->seen;
+    for (int j = 0; j < t->threads && !bad; j++) {
+        bad = thread_create(&s->th[j], net) != 0;
+        s->th[j].seen = s->seen + (size_t)(t->worker0 + j) * s->seen_stride;
+    }
     if (bad) {
         sparse_destroy(t);
         return sn_set_error(err, "out of memory for the sparse engine");
@@ -227,10 +235,11 @@ static void sparse_begin(sn_trainer *t)
     panels_from(s, t->net->params + t->net->w_off[0], s->wt);
     /* A previous call may have stopped between a batch's phases: start
      * from clean first-layer gradients and bitmaps. */
-    for (int j = 0; j < t->threads; j++) {
+    for (int j = t->worker0; j < t->worker0 + t->threads; j++) {
         memset(t->grads + (size_t)j * t->grad_stride + t->net->w_off[0], 0,
                s->n0 * s->n1 * sizeof(float));
-        memset(s->th[j].seen, 0, s->words * sizeof(uint64_t));
+        memset(s->seen + (size_t)j * s->seen_stride, 0,
+               s->words * sizeof(uint64_t));
     }
 }
 
@@ -470,7 +479,7 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     sparse_state *s = state(t);
     const sn_net *net = t->net;
     sparse_thread *th = &s->th[id];
-    float *grad = t->grads + (size_t)id * t->grad_stride;
+    float *grad = t->grads + (size_t)(t->worker0 + id) * t->grad_stride;
     /* Last batch's gradient: the first layer's touched rows, and the rest. */
     clear_touched(s, th, grad + net->w_off[0]);
     memset(grad + net->b_off[0], 0,
@@ -508,7 +517,7 @@ static int any_seen(const sparse_state *s, int nt, size_t c)
 {
     uint64_t bits = 0;
     for (int j = 0; j < nt; j++)
-        bits |= s->th[j].seen[c / 64];
+        bits |= s->seen[(size_t)j * s->seen_stride + c / 64];
     return (int)((bits >> (c % 64)) & 1);
 }
 
@@ -555,6 +564,14 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     sn_reduce_and_step(t, nt, off, hi - lo, net->params + off, n);
 }
 
+/* The bitmaps: the update visits the rows any worker touched. */
+static void *sparse_worker_slots(sn_trainer *t, size_t *bytes)
+{
+    sparse_state *s = state(t);
+    *bytes = s->seen_stride * sizeof *s->seen;
+    return s->seen;
+}
+
 /* The first layer's optimizer state is kept in panels, like WT. */
 static void sparse_state_export(const sn_trainer *t, size_t k, float *dst)
 {
@@ -580,6 +597,7 @@ const sn_engine sn_engine_sparse = {
     .end = sparse_end,
     .samples = sparse_samples,
     .update = sparse_update,
+    .worker_slots = sparse_worker_slots,
     .state_export = sparse_state_export,
     .state_import = sparse_state_import,
 };

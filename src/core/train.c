@@ -40,6 +40,7 @@ sn_train_config sn_train_config_default(void)
         .kernels = NULL,
         .progress = NULL,
         .progress_user = NULL,
+        .collective = NULL,
     };
     sn_train_config_optimizer(&cfg, SN_OPT_ADAGRAD); /* lr 0.1, eps 1e-8 */
     return cfg;
@@ -78,6 +79,19 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     if (t->threads > SN_MAX_THREADS)
         t->threads = SN_MAX_THREADS;
     t->grad_stride = sn_pad_floats(net->nparams);
+    const sn_collective *coll = cfg->collective;
+    if (coll && (coll->ranks < 1 || coll->rank < 0 ||
+                 coll->rank >= coll->ranks || !coll->allgather ||
+                 coll->ranks > SN_MAX_THREADS / t->threads)) {
+        const int threads = t->threads;
+        sn_free(t);
+        return sn_set_error(err, "a run of %d ranks (this one rank %d) of %d "
+                                 "threads: the ranks must be 1 to %d / "
+                                 "threads", coll ? coll->ranks : 0,
+                            coll ? coll->rank : 0, threads, SN_MAX_THREADS);
+    }
+    t->workers = coll ? coll->ranks * t->threads : t->threads;
+    t->worker0 = coll ? coll->rank * t->threads : 0;
 
     t->engine = cfg->engine == SN_ENGINE_PER_SAMPLE ? &sn_engine_per_sample
                                                     : &sn_engine_sparse;
@@ -88,9 +102,9 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
         t->state[k] = sn_alloc_array(net->nparams, sizeof(float));
         short_of_state |= !t->state[k];
     }
-    t->grads = sn_alloc_array((size_t)t->threads, t->grad_stride * sizeof(float));
+    t->grads = sn_alloc_array((size_t)t->workers, t->grad_stride * sizeof(float));
     t->acts = sn_alloc_array((size_t)t->threads, sizeof *t->acts);
-    t->costs = sn_alloc_array((size_t)t->threads, sizeof *t->costs);
+    t->costs = sn_alloc_array((size_t)t->workers, sizeof *t->costs);
     if (short_of_state || !t->grads || !t->acts || !t->costs) {
         const int threads = t->threads;
         sn_trainer_free(t);
@@ -243,8 +257,39 @@ typedef struct run_result {
     size_t done;        /* batches applied */
     double cost_sum;    /* sum over applied batches of mean cost * size */
     float bad_cost;     /* the non-finite batch cost that stopped it */
-    int failed;         /* 1: non-finite cost, 2: stopped by the callback */
+    int failed;         /* 1: non-finite cost, 2: stopped by the callback,
+                           3: the exchange between ranks failed */
 } run_result;
+
+/* With a collective (thread 0, between a batch's phases): this rank's
+ * workers' gradient buffers, costs and stop request, and the engine's
+ * per-worker state, to every rank, and every other rank's into place.
+ * Bytes are moved, never added: the update then sums all workers' buffers
+ * exactly as one process of that many threads would. */
+static int exchange(sn_trainer *t, int stop_asked)
+{
+    const sn_collective *c = t->cfg.collective;
+    const size_t T = (size_t)t->threads;
+    t->costs[t->worker0].stop = stop_asked;
+    if (c->allgather(c->user, t->grads,
+                     T * t->grad_stride * sizeof(float)) != 0 ||
+        c->allgather(c->user, t->costs, T * sizeof *t->costs) != 0)
+        return -1;
+    size_t bytes = 0;
+    void *slots = t->engine->worker_slots ? t->engine->worker_slots(t, &bytes)
+                                          : NULL;
+    return slots ? c->allgather(c->user, slots, T * bytes) : 0;
+}
+
+/* Whether some rank asked to stop (after an exchange). */
+static int any_rank_stops(const sn_trainer *t)
+{
+    for (int w = 0; w < t->workers; w += t->threads) {
+        if (t->costs[w].stop)
+            return 1;
+    }
+    return 0;
+}
 
 /*
  * Batches of `bs` samples from `first` (through `order` if shuffled), all in
@@ -255,6 +300,14 @@ typedef struct run_result {
  * reports progress between the two barriers, counting epochs and batches
  * from 1 (simdnet.h). batch0 is the index within the epoch of the first
  * batch (non-zero when resuming mid-epoch), for the progress report only.
+ *
+ * With a collective the slices, costs and shares are those of all the
+ * run's workers (W of them; thread id is worker g0 + id); thread 0
+ * exchanges the workers' buffers after the samples, and every rank steps
+ * every share (thread id those of g = id, id + T, ...). A stop asked on
+ * one rank travels with the next exchange, so every rank leaves before
+ * the same update; one more exchange at the end agrees on a stop asked
+ * after the last batch.
  */
 static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                               const uint32_t *order, size_t first,
@@ -262,27 +315,49 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                               float *costs)
 {
     const sn_engine *e = t->engine;
+    const sn_collective *coll = t->cfg.collective;
     const size_t bs = t->cfg.batch;
     const size_t nbatches = (count + bs - 1) / bs;
     run_result r = {0};
     int stop = 0;
+    int asked = 0;   /* with coll: this rank's callback asked; thread 0's */
+    int lost = 0;    /* with coll: an exchange failed */
 
     e->begin(t);
 #pragma omp parallel num_threads(t->threads)
     {
         const int id = omp_get_thread_num();
         const int nt = omp_get_num_threads();
-        for (size_t b = 0; b < nbatches; b++) {
+        const int W = coll ? t->workers : nt;
+        const int g0 = coll ? t->worker0 : 0;
+        for (size_t b = 0; b < nbatches && !(coll && nt != t->threads); b++) {
             if (id == 0) /* read by every update, after the barrier */
                 prepare_step(t, epoch, b);
             const size_t b0 = first + b * bs;
             const size_t n = count - b * bs < bs ? count - b * bs : bs;
-            const size_t lo = n * (size_t)id / (size_t)nt;
-            const size_t hi = n * (size_t)(id + 1) / (size_t)nt;
-            t->costs[id].cost = e->samples(t, id, ds, order, b0, lo, hi);
+            const size_t lo = n * (size_t)(g0 + id) / (size_t)W;
+            const size_t hi = n * (size_t)(g0 + id + 1) / (size_t)W;
+            t->costs[g0 + id].cost = e->samples(t, id, ds, order, b0, lo, hi);
 #pragma omp barrier
+            if (coll) {
+                if (id == 0 && exchange(t, asked) != 0) {
+#pragma omp atomic write
+                    lost = 1;
+                }
+#pragma omp barrier
+                int gone;
+#pragma omp atomic read
+                gone = lost;
+                if (gone || any_rank_stops(t)) {
+                    if (id == 0) {
+                        r.done = b;
+                        stop = 1;
+                    }
+                    break;
+                }
+            }
             double c = 0.0;
-            for (int j = 0; j < nt; j++)
+            for (int j = 0; j < W; j++)
                 c += t->costs[j].cost;
             const float batch_cost = (float)(c / (double)n);
             if (!isfinite(batch_cost)) {
@@ -294,7 +369,8 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                 }
                 break;
             }
-            e->update(t, id, nt, n);
+            for (int g = id; g < W; g += nt)
+                e->update(t, g, W, n);
             if (id == 0) {
                 r.done = b + 1;
                 r.cost_sum += (double)batch_cost * (double)n;
@@ -304,8 +380,12 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
                     t->cfg.progress(t->cfg.progress_user, epoch + 1,
                                     batch0 + b + 1, batch0 + nbatches,
                                     batch_cost)) {
+                    if (coll)
+                        asked = 1;
+                    else {
 #pragma omp atomic write
-                    stop = 1;
+                        stop = 1;
+                    }
                 }
             }
 #pragma omp barrier
@@ -318,7 +398,21 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
     }
     e->end(t);
     t->step += r.done;
-    if (stop && !r.failed)
+    if (coll && !r.failed && !stop && !lost) {
+        /* Every rank ran every batch: agree on a stop asked after the
+         * last one. (A rank whose OpenMP gave fewer threads than asked ran
+         * none, and asks; the other ranks' exchanges then do not match its
+         * and MPI ends the job: a short team would give other bits.) */
+        t->costs[t->worker0].stop = asked || r.done < nbatches;
+        if (coll->allgather(coll->user, t->costs,
+                            (size_t)t->threads * sizeof *t->costs) != 0)
+            lost = 1;
+        else if (any_rank_stops(t))
+            stop = 1;
+    }
+    if (lost)
+        r.failed = 3;
+    else if (stop && !r.failed)
         r.failed = 2;
     return r;
 }
@@ -370,6 +464,11 @@ int sn_train_batch(sn_trainer *t, const sn_dataset *ds, size_t first,
         return sn_set_error(err, "the cost became %s on batch [%zu, %zu)",
                             isnan(r.bad_cost) ? "NaN" : "infinite", first,
                             first + n);
+    if (r.failed >= 2)
+        return sn_set_error(err, "%s on batch [%zu, %zu)",
+                            r.failed == 2 ? "stopped by a rank"
+                                          : "the exchange between ranks failed",
+                            first, first + n);
     if (cost)
         *cost = c;
     return 0;
@@ -420,6 +519,10 @@ int sn_train_epoch_from(sn_trainer *t, const sn_dataset *ds, size_t epoch,
         return sn_set_error(err, "interrupted at epoch %zu after batch %zu of "
                                  "%zu", epoch + 1, first_batch + r.done,
                             nbatches);
+    if (r.failed == 3)
+        return sn_set_error(err, "the exchange between ranks failed at epoch "
+                                 "%zu, batch %zu of %zu", epoch + 1,
+                            first_batch + r.done + 1, nbatches);
     if (stats) {
         stats->mean_cost = r.cost_sum / (double)(ds->count - first);
         stats->samples = ds->count - first;

@@ -8,10 +8,13 @@
 #include "simdnet.h"
 #include "trainer_access.h"
 
-/* Per-thread values the driver reads after a barrier, a cache line apart. */
+/* Per-worker values the driver reads after a barrier, a cache line apart:
+ * a worker's summed cost and, in a rank's first worker's slot, whether
+ * that rank's progress callback asked to stop (exchanged with the costs). */
 typedef struct sn_thread_cost {
     double cost;
-    char pad[64 - sizeof(double)];
+    int stop;
+    char pad[64 - sizeof(double) - sizeof(int)];
 } sn_thread_cost;
 
 struct sn_trainer {
@@ -20,6 +23,10 @@ struct sn_trainer {
     const sn_engine *engine;
     void *engine_state;
     int threads;
+    /* The workers of the whole run (cfg.collective: ranks x threads; one
+     * process: threads) and this process's first: its thread id is worker
+     * worker0 + id. */
+    int workers, worker0;
     size_t nstates;            /* the optimizer's state arrays (0 to 2): */
     float *state[SN_MAX_STATES]; /* per parameter, in the engine's layout */
     uint64_t step;             /* batches applied: the optimizer's count */
@@ -27,9 +34,9 @@ struct sn_trainer {
     sn_step_hyper hyper;       /* this batch's: set by thread 0 before its
                                   samples, read by every thread's update */
     size_t grad_stride;        /* floats between per-thread gradient buffers */
-    float *grads;              /* threads x grad_stride, each line-aligned */
+    float *grads;              /* workers x grad_stride, each line-aligned */
     sn_activations *acts;      /* one per thread */
-    sn_thread_cost *costs;     /* one per thread */
+    sn_thread_cost *costs;     /* one per worker */
     sn_first_layer first_layer; /* the engine's choice, never AUTO */
     uint32_t *order;           /* this epoch's sample order when shuffling */
     size_t order_len;

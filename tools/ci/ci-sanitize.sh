@@ -16,7 +16,7 @@ build="build-sanitize"
 # going on. debugoptimized: -O2 -g, so the kernels still vectorise as in a
 # release build and reports carry line numbers.
 setup() {
-    meson setup "$@" "$build" -Db_sanitize=address,undefined -Db_lundef=false \
+    meson setup "$@" "$build" -Db_sanitize=address,undefined -Db_lundef=false -Dmpi=disabled \
         -Dbuildtype=debugoptimized -Dbench=disabled \
         -Dc_args="-fno-sanitize-recover=all -fno-omit-frame-pointer" >/dev/null
 }

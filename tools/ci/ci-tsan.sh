@@ -27,7 +27,7 @@ fi
 archer=$(ls /usr/lib/llvm-*/lib/libarcher.so | tail -1)
 
 setup() {
-    CC=clang meson setup "$@" "$build" -Db_sanitize=thread -Db_lundef=false \
+    CC=clang meson setup "$@" "$build" -Db_sanitize=thread -Db_lundef=false -Dmpi=disabled \
         -Dbuildtype=debugoptimized -Dtests=disabled -Dbench=disabled >/dev/null
 }
 if [ -d "$build" ]; then setup --reconfigure; else setup; fi

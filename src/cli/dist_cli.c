@@ -1,0 +1,245 @@
+/* dist_cli.c - the command line under mpirun (dist_cli.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dist_cli.h"
+
+#if SN_HAVE_MPI
+#include "dist.h"
+
+/* Ranks > 0: their standard error as it was (to pass a message on when the
+ * job must end at once), and the file that now collects it. */
+static int saved_stderr = -1;
+static FILE *captured;
+
+int cli_dist_begin(const char *cmd)
+{
+    sn_error err;
+    if (sn_dist_init(NULL, NULL, &err) != 0) {
+        cli_error(cmd, "%s", err.msg);
+        return EXIT_FAIL;
+    }
+    if (sn_dist_rank() == 0)
+        return 0;
+    fflush(stdout);
+    fflush(stderr);
+    captured = tmpfile();
+    FILE *null = fopen("/dev/null", "w");
+    saved_stderr = dup(STDERR_FILENO);
+    if (!captured || !null || saved_stderr < 0 ||
+        dup2(fileno(null), STDOUT_FILENO) < 0 ||
+        dup2(fileno(captured), STDERR_FILENO) < 0) {
+        cli_error(cmd, "rank %d: cannot quiet this rank's output",
+                  sn_dist_rank());
+        if (null)
+            fclose(null);
+        return EXIT_FAIL;
+    }
+    fclose(null);
+    setvbuf(stderr, NULL, _IONBF, 0);
+    return 0;
+}
+
+int cli_dist_rank(void)
+{
+    return sn_dist_rank();
+}
+
+int cli_dist_size(void)
+{
+    return sn_dist_size();
+}
+
+const sn_collective *cli_dist_collective(void)
+{
+    return sn_dist_collective();
+}
+
+/* What this rank wrote to its standard error since the last time, at most
+ * the last len - 1 bytes, as a string; the file starts empty again. */
+static void take_captured(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (!captured)
+        return;
+    fflush(stderr);
+    const long end = ftell(captured);
+    const long from = end > (long)len - 1 ? end - ((long)len - 1) : 0;
+    if (end > 0 && fseek(captured, from, SEEK_SET) == 0) {
+        const size_t got = fread(buf, 1, (size_t)(end - from), captured);
+        buf[got] = '\0';
+    }
+    rewind(captured);
+    if (ftruncate(fileno(captured), 0) != 0)
+        buf[0] = '\0';
+}
+
+int cli_dist_agree(const char *cmd, int rc)
+{
+    if (sn_dist_size() == 1)
+        return rc;
+    const int first = sn_dist_first_failure(rc != 0);
+    if (first < 0)
+        return 0;
+    /* The failing rank's status and words, to everyone; rank 0 has already
+     * printed its own. */
+    int status = rc;
+    sn_dist_bcast(&status, sizeof status, first);
+    if (first > 0) {
+        char msg[2048];
+        if (sn_dist_rank() == first)
+            take_captured(msg, sizeof msg);
+        sn_dist_bcast(msg, sizeof msg, first);
+        if (sn_dist_rank() == 0) {
+            fprintf(stderr, "simdnet %s: rank %d of %d failed:\n%s", cmd,
+                    first, sn_dist_size(), msg[0] ? msg : "(no message)\n");
+            fflush(stderr);
+        }
+    }
+    return status;
+}
+
+int cli_dist_any(int flag)
+{
+    return sn_dist_first_failure(flag != 0) >= 0;
+}
+
+int cli_dist_check_same(const char *cmd, const sn_dataset *train,
+                        const sn_dataset *test, int threads)
+{
+    const int n = sn_dist_size();
+    if (n == 1)
+        return 0;
+    const uint32_t mine[3] = {sn_dataset_crc(train), sn_dataset_crc(test),
+                              (uint32_t)threads};
+    static const char *const what[3] = {"training set's fingerprint",
+                                        "test set's fingerprint",
+                                        "thread count"};
+    uint32_t *all = malloc((size_t)n * sizeof *all);
+    if (!all) {
+        /* Every rank has the same n: all fail here alike. */
+        cli_error(cmd, "out of memory for %d ranks", n);
+        return EXIT_FAIL;
+    }
+    int rc = 0;
+    for (int i = 0; i < 3; i++) {
+        sn_dist_allgather_u32(mine[i], all);
+        if (!rc && mine[i] != all[0]) {
+            cli_error(cmd, "rank %d: the %s is %s%x, rank 0's %s%x: every "
+                           "rank must read the same data (a shared or "
+                           "copied folder) and run the same threads",
+                      sn_dist_rank(), what[i], i < 2 ? "0x" : "",
+                      (unsigned)mine[i], i < 2 ? "0x" : "", (unsigned)all[0]);
+            rc = EXIT_USAGE;
+        }
+    }
+    free(all);
+    return cli_dist_agree(cmd, rc);
+}
+
+int cli_dist_fail_alone(int rc)
+{
+    if (sn_dist_size() == 1)
+        return rc;
+    if (saved_stderr >= 0) {
+        char msg[2048];
+        take_captured(msg, sizeof msg);
+        ssize_t w = write(saved_stderr, msg, strlen(msg));
+        (void)w;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    sn_dist_abort(rc);
+    return rc;
+}
+
+void cli_dist_bench_row(FILE *out, size_t batches)
+{
+    static int said;
+    sn_dist_stats st;
+    sn_dist_stats_take(&st);
+    if (sn_dist_size() == 1 || batches == 0)
+        return;
+    if (!said++)
+        fprintf(out, "  (%d MPI ranks: threads are per rank, samples/s the "
+                     "whole job's)\n", sn_dist_size());
+    fprintf(out, "  exchange  %.1f us per batch (%zu calls, %.1f KB per "
+                 "rank per batch, %d ranks)\n",
+            1e6 * st.seconds / (double)batches, st.calls,
+            (double)st.bytes / (double)batches / 1e3, sn_dist_size());
+}
+
+int cli_dist_end(int rc)
+{
+    /* No rank leaves before rank 0 has written its files: mpirun ends the
+     * whole job when a rank exits non-zero (as one stopped by a signal
+     * does), and would kill rank 0 in the middle of saving. */
+    sn_dist_barrier();
+    sn_dist_finalize();
+    return rc;
+}
+
+#else /* no MPI in this build: one process, as always */
+
+int cli_dist_begin(const char *cmd)
+{
+    (void)cmd;
+    return 0;
+}
+
+int cli_dist_rank(void)
+{
+    return 0;
+}
+
+int cli_dist_size(void)
+{
+    return 1;
+}
+
+const sn_collective *cli_dist_collective(void)
+{
+    return NULL;
+}
+
+int cli_dist_agree(const char *cmd, int rc)
+{
+    (void)cmd;
+    return rc;
+}
+
+int cli_dist_any(int flag)
+{
+    return flag;
+}
+
+int cli_dist_check_same(const char *cmd, const sn_dataset *train,
+                        const sn_dataset *test, int threads)
+{
+    (void)cmd;
+    (void)train;
+    (void)test;
+    (void)threads;
+    return 0;
+}
+
+int cli_dist_fail_alone(int rc)
+{
+    return rc;
+}
+
+void cli_dist_bench_row(FILE *out, size_t batches)
+{
+    (void)out;
+    (void)batches;
+}
+
+int cli_dist_end(int rc)
+{
+    return rc;
+}
+
+#endif
