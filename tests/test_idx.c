@@ -942,7 +942,7 @@ static void check_mnist_split(const char *dir, sn_split split, size_t count,
     sn_dataset_free(&ds);
 }
 
-Test(idx, reads_the_real_mnist, .timeout = 60)
+Test(mnist, reads_the_real_mnist, .timeout = 60)
 {
     const char *dir = test_mnist_dir();
     if (dir == NULL)

@@ -1,5 +1,6 @@
 /* test_model.c - model files: round trip, and refusal of damaged files. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,61 @@ Test(model, missing_file_and_unwritable_folder)
     save_sample(&a);
     cr_expect_eq(sn_model_save(&a, "/nonexistent/dir/x.model", &err), -1);
     cr_expect(strstr(err.msg, "/nonexistent/dir/x.model"), "%s", err.msg);
+    sn_net_free(&a);
+}
+
+/* Whether s is well-formed UTF-8 (lead bytes followed by their
+ * continuation bytes; no check for overlong forms, which cutting cannot
+ * make). */
+static int is_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const int len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3
+                      : *p >= 0xC0 ? 2 : 0;
+        if (len == 0)
+            return 0;
+        for (int i = 1; i < len; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += len;
+    }
+    return 1;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    const size_t n = strlen(s), m = strlen(tail);
+    return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* A 600-character path (folder names of 3-byte characters, so that a cut
+ * at a fixed byte would split one) keeps its start, its file name and the
+ * reason, whole characters only. */
+Test(model, a_long_path_keeps_the_reason)
+{
+    char longpath[700] = "/nonexistent/";
+    while (strlen(longpath) < 600)
+        strcat(longpath, "\u30d5\u30a9\u30eb\u30c0/"); /* 4 characters, 12 bytes, and / */
+    strcat(longpath, "m.bin");
+    sn_net b;
+    sn_error err;
+    cr_assert_eq(sn_model_load(&b, longpath, &err), -1);
+    cr_expect(strncmp(err.msg, "/nonexistent/", 13) == 0, "%s", err.msg);
+    cr_expect(strstr(err.msg, "/m.bin: cannot open the model: "), "%s",
+              err.msg);
+    cr_expect(ends_with(err.msg, strerror(ENOENT)), "%s", err.msg);
+    cr_expect(strstr(err.msg, "..."), "%s", err.msg);
+    cr_expect(is_utf8(err.msg), "%s", err.msg);
+
+    sn_net a;
+    save_sample(&a);
+    cr_assert_eq(sn_model_save(&a, longpath, &err), -1);
+    cr_expect(strncmp(err.msg, "/nonexistent/", 13) == 0, "%s", err.msg);
+    cr_expect(strstr(err.msg, "/m.bin: "), "%s", err.msg);
+    cr_expect(ends_with(err.msg, strerror(ENOENT)) ||
+                  ends_with(err.msg, strerror(ENAMETOOLONG)),
+              "%s", err.msg);
+    cr_expect(is_utf8(err.msg), "%s", err.msg);
     sn_net_free(&a);
 }
 
