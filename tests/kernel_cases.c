@@ -356,77 +356,70 @@ static double dot_tolerance(size_t n, double abs_sum, int exact)
     return exact ? 0.0 : (double)(n + 4) * FLT_EPSILON * abs_sum;
 }
 
-static void gemv_shape(const sn_kernels *k, kc_report *rep, size_t rows,
-                       size_t cols, placement place, int exact, sn_rng *rng)
+/* gemv and gemv_u8 (pixels != 0): the same check, gemv_u8's terms being
+ * w * (x * scale). Integer mode uses scale 0.5, so every term and sum is
+ * still exact (at most 784 * 8 * 127.5, on a grid of 0.5: 22 bits), whether
+ * a kernel scales each pixel or the finished sum. */
+static void gemv_any_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                           size_t cols, placement place, int exact,
+                           sn_rng *rng, int pixels)
 {
     const sn_kernels *ref = oracle();
     buf W, X, B, Y, R;
     float *w = fbuf_make(&W, rows * cols, place);
-    float *x = fbuf_make(&X, cols, place);
+    float *xf = pixels ? NULL : fbuf_make(&X, cols, place);
+    uint8_t *xb = pixels ? bbuf_make(&X, cols, place) : NULL;
     float *b = fbuf_make(&B, rows, place);
     float *y = fbuf_make(&Y, rows, place);
     float *yref = fbuf_make(&R, rows, place);
+    const float scale = !pixels ? 1.0f : exact ? 0.5f : 1.0f / 255.0f;
     fill(rng, w, rows * cols, exact);
-    fill(rng, x, cols, exact);
+    if (pixels)
+        fill_pixels(rng, xb, cols);
+    else
+        fill(rng, xf, cols, exact);
     fill(rng, b, rows, exact);
     for (int bias = 0; bias <= 1; bias++) {
         char ctx[200];
-        shape_context(ctx, sizeof ctx, k, "gemv", rows, cols, place, exact,
-                      bias ? ", bias" : ", no bias");
-        ref->gemv(rows, cols, w, x, bias ? b : NULL, yref);
-        k->gemv(rows, cols, w, x, bias ? b : NULL, y);
+        shape_context(ctx, sizeof ctx, k, pixels ? "gemv_u8" : "gemv", rows,
+                      cols, place, exact, bias ? ", bias" : ", no bias");
+        const float *bb = bias ? b : NULL;
+        if (pixels) {
+            ref->gemv_u8(rows, cols, w, xb, scale, bb, yref);
+            k->gemv_u8(rows, cols, w, xb, scale, bb, y);
+        } else {
+            ref->gemv(rows, cols, w, xf, bb, yref);
+            k->gemv(rows, cols, w, xf, bb, y);
+        }
         for (size_t r = 0; r < rows; r++) {
             double abs_sum = bias ? fabs(b[r]) : 0.0;
-            for (size_t c = 0; c < cols; c++)
-                abs_sum += fabs((double)w[r * cols + c] * x[c]);
+            for (size_t c = 0; c < cols; c++) {
+                const double xc = pixels ? (double)xb[c] * scale : xf[c];
+                abs_sum += fabs((double)w[r * cols + c] * xc);
+            }
             expect_near(rep, ctx, "y", r, y[r], yref[r],
                         dot_tolerance(cols, abs_sum, exact));
         }
         check_guards(rep, ctx, "y", &Y);
     }
     buf_free(&W), buf_free(&X), buf_free(&B), buf_free(&Y), buf_free(&R);
+}
+
+static void gemv_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                       size_t cols, placement place, int exact, sn_rng *rng)
+{
+    gemv_any_shape(k, rep, rows, cols, place, exact, rng, 0);
+}
+
+static void gemv_u8_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                          size_t cols, placement place, int exact, sn_rng *rng)
+{
+    gemv_any_shape(k, rep, rows, cols, place, exact, rng, 1);
 }
 
 size_t kc_check_gemv(const sn_kernels *k, kc_report *rep)
 {
     return for_each_shape(k, rep, gemv_shape);
-}
-
-/* gemv_u8: as gemv, the terms being w * (x * scale). Integer mode uses
- * scale 0.5, so every term and sum is still exact (at most 784 * 8 * 127.5,
- * on a grid of 0.5: 22 bits), whether a kernel scales each pixel or the
- * finished sum. */
-static void gemv_u8_shape(const sn_kernels *k, kc_report *rep, size_t rows,
-                          size_t cols, placement place, int exact, sn_rng *rng)
-{
-    const sn_kernels *ref = oracle();
-    buf W, B, Y, R;
-    buf X;
-    float *w = fbuf_make(&W, rows * cols, place);
-    uint8_t *x = bbuf_make(&X, cols, place);
-    float *b = fbuf_make(&B, rows, place);
-    float *y = fbuf_make(&Y, rows, place);
-    float *yref = fbuf_make(&R, rows, place);
-    const float scale = exact ? 0.5f : 1.0f / 255.0f;
-    fill(rng, w, rows * cols, exact);
-    fill_pixels(rng, x, cols);
-    fill(rng, b, rows, exact);
-    for (int bias = 0; bias <= 1; bias++) {
-        char ctx[200];
-        shape_context(ctx, sizeof ctx, k, "gemv_u8", rows, cols, place,
-                      exact, bias ? ", bias" : ", no bias");
-        ref->gemv_u8(rows, cols, w, x, scale, bias ? b : NULL, yref);
-        k->gemv_u8(rows, cols, w, x, scale, bias ? b : NULL, y);
-        for (size_t r = 0; r < rows; r++) {
-            double abs_sum = bias ? fabs(b[r]) : 0.0;
-            for (size_t c = 0; c < cols; c++)
-                abs_sum += fabs((double)w[r * cols + c] * x[c] * scale);
-            expect_near(rep, ctx, "y", r, y[r], yref[r],
-                        dot_tolerance(cols, abs_sum, exact));
-        }
-        check_guards(rep, ctx, "y", &Y);
-    }
-    buf_free(&W), buf_free(&X), buf_free(&B), buf_free(&Y), buf_free(&R);
 }
 
 size_t kc_check_gemv_u8(const sn_kernels *k, kc_report *rep)

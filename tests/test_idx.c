@@ -241,6 +241,17 @@ static void assert_message(const sn_error *err, ...)
 /* Reads the pair, expects failure, a zeroed dataset, and a message naming
  * every substring. The dataset starts full of garbage, as a caller's
  * uninitialised struct would. */
+/* Writes a case's images and labels, each raw (0) or gzip (1), to new
+ * files named in ipath and lpath, and frees both blobs. */
+static void write_pair(char *ipath, blob *im, int im_gz, char *lpath,
+                       blob *lb, int lb_gz)
+{
+    (im_gz ? write_gz : write_raw)(ipath, "images", im->data, im->len);
+    (lb_gz ? write_gz : write_raw)(lpath, "labels", lb->data, lb->len);
+    blob_free(im);
+    blob_free(lb);
+}
+
 #define expect_read_failure(images, labels, max_label, ...)                  \
     do {                                                                     \
         sn_dataset ds_;                                                      \
@@ -514,12 +525,9 @@ Test(idx, refuses_a_wrong_magic)
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = images_blob(0x00000804u, 10, 2, 2, 40, pattern_pixel);
     blob lb = good_labels(10);
-    write_raw(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 0);
     expect_read_failure(ipath, lpath, 10, ipath, "wrong magic number 0x00000804",
                         "expected 0x00000803");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_a_wrong_labels_magic)
@@ -527,12 +535,9 @@ Test(idx, refuses_a_wrong_labels_magic)
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(10, 2, 2);
     blob lb = labels_blob(0x00000901u, 10, 10);
-    write_raw(ipath, "images", im.data, im.len);
-    write_gz(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 1);
     expect_read_failure(ipath, lpath, 10, lpath, "0x00000901",
                         "expected 0x00000801");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_a_file_that_is_not_idx)
@@ -551,12 +556,9 @@ Test(idx, hints_that_swapped_files_are_swapped)
 {
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(10, 2, 2), lb = good_labels(10);
-    write_raw(ipath, "images", im.data, im.len);
-    write_gz(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 1);
     expect_read_failure(lpath, ipath, 10, lpath, "0x00000801",
                         "expected 0x00000803", "swapped");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 static void check_truncated_images(int gz)
@@ -565,12 +567,9 @@ static void check_truncated_images(int gz)
     /* The header promises 100 images of 5x7 (3500 bytes); 3000 follow. */
     blob im = images_blob(MAGIC_IMAGES, 100, 5, 7, 3000, pattern_pixel);
     blob lb = good_labels(100);
-    (gz ? write_gz : write_raw)(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, gz, lpath, &lb, 0);
     expect_read_failure(ipath, lpath, 10, ipath, "truncated",
                         "100 images of 5x7", "expected 3500", "got 3000");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_truncated_raw_images)
@@ -587,12 +586,9 @@ Test(idx, refuses_truncated_labels)
 {
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(100, 2, 2), lb = labels_blob(MAGIC_LABELS, 100, 64);
-    write_gz(ipath, "images", im.data, im.len);
-    write_gz(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 1, lpath, &lb, 1);
     expect_read_failure(ipath, lpath, 10, lpath, "truncated", "100 labels",
                         "expected 100", "got 64");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_a_truncated_header)
@@ -615,12 +611,9 @@ static void check_trailing_bytes(int gz)
     blob im = images_blob(MAGIC_IMAGES, 50, 27, 28, 50 * 28 * 28,
                           pattern_pixel);
     blob lb = good_labels(50);
-    (gz ? write_gz : write_raw)(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, gz, lpath, &lb, 0);
     expect_read_failure(ipath, lpath, 10, ipath, "1400 trailing bytes",
                         "37800 bytes the header promises", "50 images of 27x28");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_raw_dims_that_do_not_match_the_size)
@@ -637,23 +630,17 @@ Test(idx, refuses_trailing_label_bytes)
 {
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(10, 2, 2), lb = labels_blob(MAGIC_LABELS, 10, 12);
-    write_raw(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 0);
     expect_read_failure(ipath, lpath, 10, lpath, "2 trailing bytes");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_a_count_mismatch)
 {
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(100, 2, 2), lb = good_labels(99);
-    write_raw(ipath, "images", im.data, im.len);
-    write_gz(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 1);
     expect_read_failure(ipath, lpath, 10, "counts differ", ipath,
                         "100 images", lpath, "99 labels");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_a_label_out_of_range)
@@ -744,12 +731,9 @@ Test(idx, refuses_absurd_dimensions)
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob lb = good_labels(10);
     blob im = images_blob(MAGIC_IMAGES, 10, 4096, 4096, 64, pattern_pixel);
-    write_raw(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 0);
     expect_read_failure(ipath, lpath, 10, ipath, "4096x4096",
                         "largest input layer");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 /* Flips bytes in the middle of a valid .gz of `pixel` data. */

@@ -11,17 +11,13 @@ void sn_gemm_neon(size_t m, size_t n, size_t k, const float *a, const float *b,
         float *ci = c + i * n;
         size_t j = 0;
         for (; j + 4 <= n; j += 4) {
-            float32x4_t acc = vdupq_n_f32(0.0f);
-            for (size_t p = 0; p < k; p++)
-                acc = vfmaq_n_f32(acc, vld1q_f32(b + p * n + j), a[i * k + p]);
+            float32x4_t acc = sn_neon_column_sum4(k, a + i * k, 1, b, n, j);
             if (bias)
                 acc = vaddq_f32(acc, vld1q_f32(bias + j));
             vst1q_f32(ci + j, acc);
         }
         for (; j < n; j++) {
-            float acc = 0.0f;
-            for (size_t p = 0; p < k; p++)
-                acc = fmaf(a[i * k + p], b[p * n + j], acc);
+            const float acc = sn_neon_column_sum1(k, a + i * k, 1, b, n, j);
             ci[j] = bias ? acc + bias[j] : acc;
         }
     }

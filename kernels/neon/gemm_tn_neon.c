@@ -11,15 +11,11 @@ void sn_gemm_tn_neon(size_t m, size_t n, size_t k, const float *a,
         float *cr = c + r * k;
         size_t j = 0;
         for (; j + 4 <= k; j += 4) {
-            float32x4_t acc = vdupq_n_f32(0.0f);
-            for (size_t s = 0; s < m; s++)
-                acc = vfmaq_n_f32(acc, vld1q_f32(b + s * k + j), a[s * n + r]);
+            const float32x4_t acc = sn_neon_column_sum4(m, a + r, n, b, k, j);
             vst1q_f32(cr + j, vaddq_f32(vld1q_f32(cr + j), acc));
         }
         for (; j < k; j++) {
-            float acc = 0.0f;
-            for (size_t s = 0; s < m; s++)
-                acc = fmaf(a[s * n + r], b[s * k + j], acc);
+            const float acc = sn_neon_column_sum1(m, a + r, n, b, k, j);
             cr[j] += acc;
         }
     }

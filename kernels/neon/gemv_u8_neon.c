@@ -25,11 +25,9 @@ static inline void gemv_u8_rows(size_t nrows, size_t cols, const float *w,
 
     size_t c = 0;
     for (; c + 16 <= cols; c += 16) {
-        const uint8x16_t px = vld1q_u8(x + c);
-        if (sn_neon_u8_is_zero(px))
-            continue;
         float32x4_t xf[4];
-        sn_neon_u8_to_f32(px, xf);
+        if (!sn_neon_load_pixels16(x + c, xf))
+            continue;
         for (size_t k = 0; k < nrows; k++) {
             const float *wk = w + k * cols + c;
             a0[k] = vfmaq_f32(a0[k], vld1q_f32(wk), xf[0]);

@@ -17,11 +17,9 @@ void sn_ger_u8_neon(size_t rows, size_t cols, const float *d,
 {
     size_t c = 0;
     for (; c + 16 <= cols; c += 16) {
-        const uint8x16_t px = vld1q_u8(x + c);
-        if (sn_neon_u8_is_zero(px))
-            continue;
         float32x4_t xf[4];
-        sn_neon_u8_to_f32(px, xf);
+        if (!sn_neon_load_pixels16(x + c, xf))
+            continue;
         for (size_t r = 0; r < rows; r++) {
             float *dwr = dw + r * cols + c;
             const float32x4_t ds = vdupq_n_f32(d[r] * scale);

@@ -15,6 +15,7 @@
 #define SN_NEON_UTIL_H
 
 #include <arm_neon.h>
+#include <math.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -36,6 +37,17 @@ static inline void sn_neon_u8_to_f32(uint8x16_t px, float32x4_t f[4])
 static inline int sn_neon_u8_is_zero(uint8x16_t px)
 {
     return vmaxvq_u8(px) == 0;
+}
+
+/* The 16 pixels at x as floats in f, for the pixel kernels' main loops;
+ * 0 (f untouched) where all are zero, so that the caller skips them. */
+static inline int sn_neon_load_pixels16(const uint8_t *x, float32x4_t f[4])
+{
+    const uint8x16_t px = vld1q_u8(x);
+    if (sn_neon_u8_is_zero(px))
+        return 0;
+    sn_neon_u8_to_f32(px, f);
+    return 1;
 }
 
 /* The per-thread gradient buffers at i, added in buffer order. */
@@ -159,6 +171,27 @@ SN_NEON_INLINE void sn_neon_step_loop(size_t n, float *p, float *s0, float *s1,
         if (s1)
             memcpy(s1 + i, bb, bytes);
     }
+}
+
+/* Columns j..j+3 (sum4) or column j (sum1) of the gemm kernels' products:
+ * the sum over p < len of x[p * xs] * y[p * ys + j], fused, in order of p. */
+static inline float32x4_t sn_neon_column_sum4(size_t len, const float *x,
+                                              size_t xs, const float *y,
+                                              size_t ys, size_t j)
+{
+    float32x4_t acc = vdupq_n_f32(0.0f);
+    for (size_t p = 0; p < len; p++)
+        acc = vfmaq_n_f32(acc, vld1q_f32(y + p * ys + j), x[p * xs]);
+    return acc;
+}
+
+static inline float sn_neon_column_sum1(size_t len, const float *x, size_t xs,
+                                        const float *y, size_t ys, size_t j)
+{
+    float acc = 0.0f;
+    for (size_t p = 0; p < len; p++)
+        acc = fmaf(x[p * xs], y[p * ys + j], acc);
+    return acc;
 }
 
 #endif /* SN_NEON_UTIL_H */

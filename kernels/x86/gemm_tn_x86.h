@@ -12,19 +12,7 @@ VEC_INLINE void gemm_tn_rows(size_t R, size_t r, size_t j, size_t m,
                              const float *b, const chunk *ch, float *c)
 {
     vfloat acc[CHUNK_ROWS][CHUNK_VECS];
-    for (size_t x = 0; x < R; x++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            acc[x][q] = vzero();
-    for (size_t s = 0; s < m; s++) {
-        vfloat bv[CHUNK_VECS];
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            bv[q] = vload_n(b + s * k + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q]);
-        for (size_t x = 0; x < R; x++) {
-            const vfloat av = vset1(a[s * n + r + x]);
-            for (size_t q = 0; q < CHUNK_VECS; q++)
-                acc[x][q] = vfma(av, bv[q], acc[x][q]);
-        }
-    }
+    chunk_products(R, m, a + r, n, 1, b, k, j, ch, acc);
     for (size_t x = 0; x < R; x++)
         for (size_t q = 0; q < CHUNK_VECS; q++) {
             float *cr = c + (r + x) * k + j + VEC_WIDTH * q;

@@ -13,19 +13,7 @@ VEC_INLINE void gemm_rows(size_t R, size_t i, size_t j, size_t n, size_t k,
                           const vfloat *bias, float *c)
 {
     vfloat acc[CHUNK_ROWS][CHUNK_VECS];
-    for (size_t r = 0; r < R; r++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            acc[r][q] = vzero();
-    for (size_t p = 0; p < k; p++) {
-        vfloat bv[CHUNK_VECS];
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            bv[q] = vload_n(b + p * n + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q]);
-        for (size_t r = 0; r < R; r++) {
-            const vfloat av = vset1(a[(i + r) * k + p]);
-            for (size_t q = 0; q < CHUNK_VECS; q++)
-                acc[r][q] = vfma(av, bv[q], acc[r][q]);
-        }
-    }
+    chunk_products(R, k, a + i * k, 1, k, b, n, j, ch, acc);
     for (size_t r = 0; r < R; r++)
         for (size_t q = 0; q < CHUNK_VECS; q++)
             vstore_n(c + (i + r) * n + j + VEC_WIDTH * q, ch->lanes[q],

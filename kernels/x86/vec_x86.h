@@ -84,6 +84,29 @@ VEC_INLINE chunk chunk_at(size_t m, size_t c)
     return ch;
 }
 
+/* The gemm kernels' products for R rows of a chunk at column j: acc[x][q]
+ * is the sum over p < len of a[p * ap + x * ax] times the chunk of row p of
+ * b (ys floats a row), fused, in order of p. */
+VEC_INLINE void chunk_products(size_t R, size_t len, const float *a,
+                               size_t ap, size_t ax, const float *b,
+                               size_t ys, size_t j, const chunk *ch,
+                               vfloat acc[CHUNK_ROWS][CHUNK_VECS])
+{
+    for (size_t x = 0; x < R; x++)
+        for (size_t q = 0; q < CHUNK_VECS; q++)
+            acc[x][q] = vzero();
+    for (size_t p = 0; p < len; p++) {
+        vfloat bv[CHUNK_VECS];
+        for (size_t q = 0; q < CHUNK_VECS; q++)
+            bv[q] = vload_n(b + p * ys + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q]);
+        for (size_t x = 0; x < R; x++) {
+            const vfloat av = vset1(a[p * ap + x * ax]);
+            for (size_t q = 0; q < CHUNK_VECS; q++)
+                acc[x][q] = vfma(av, bv[q], acc[x][q]);
+        }
+    }
+}
+
 /* Columns [c, c + 2 CHUNK) of a row of m as two chunks, the second with no
  * lanes where it starts past the end: the 64-column blocks of the grouped
  * sparse kernels (gemm_sparse, gemm_tn_sparse). */

@@ -142,18 +142,3 @@ void sn_eval_free(sn_eval_result *res)
     sn_free(res->confusion);
     memset(res, 0, sizeof *res);
 }
-
-int sn_predict(const sn_net *net, const sn_kernels *k, const uint8_t *pixels,
-               float *out, sn_error *err)
-{
-    if (!k && sn_kernels_select(NULL, &k, err) != 0)
-        return -1;
-    sn_activations a;
-    if (sn_activations_create(&a, net, err) != 0)
-        return -1;
-    net_forward(k, net, pixels, &a);
-    memcpy(out, a.act[net->nlayers - 1],
-           net->sizes[net->nlayers] * sizeof(float));
-    sn_activations_free(&a);
-    return 0;
-}

@@ -93,113 +93,28 @@ static int parse_name(const char *what, const char *const *names, size_t n,
     return 0;
 }
 
-const char *sn_optimizer_name(sn_optimizer opt)
-{
-    return (unsigned)opt < COUNT(optimizer_names) ? optimizer_names[opt]
-                                                   : "unknown";
-}
+/* Every enumeration gets the same pair: sn_<fn>_name (an out-of-range value
+ * is "unknown") and sn_<fn>_parse (an unknown name is an error listing the
+ * valid ones, "unknown <what> 'x' (expected a, b or c)"). */
+#define NAMED_ENUM(type, fn, what, names)                                     \
+    const char *sn_##fn##_name(type value)                                    \
+    {                                                                         \
+        return (unsigned)value < COUNT(names) ? names[value] : "unknown";     \
+    }                                                                         \
+    int sn_##fn##_parse(const char *name, type *value, sn_error *err)        \
+    {                                                                         \
+        int i = 0;                                                            \
+        if (parse_name(what, names, COUNT(names), name, &i, err) != 0)        \
+            return -1;                                                        \
+        *value = (type)i;                                                     \
+        return 0;                                                             \
+    }
 
-int sn_optimizer_parse(const char *name, sn_optimizer *opt, sn_error *err)
-{
-    int i = 0;
-    if (parse_name("optimizer", optimizer_names, COUNT(optimizer_names), name,
-                   &i, err) != 0)
-        return -1;
-    *opt = (sn_optimizer)i;
-    return 0;
-}
-
-const char *sn_schedule_name(sn_schedule schedule)
-{
-    return (unsigned)schedule < COUNT(schedule_names)
-               ? schedule_names[schedule]
-               : "unknown";
-}
-
-int sn_schedule_parse(const char *name, sn_schedule *schedule, sn_error *err)
-{
-    int i = 0;
-    if (parse_name("schedule", schedule_names, COUNT(schedule_names), name,
-                   &i, err) != 0)
-        return -1;
-    *schedule = (sn_schedule)i;
-    return 0;
-}
-
-const char *sn_engine_name(sn_engine_kind engine)
-{
-    return (unsigned)engine < COUNT(engine_names) ? engine_names[engine]
-                                                   : "unknown";
-}
-
-int sn_engine_parse(const char *name, sn_engine_kind *engine, sn_error *err)
-{
-    int i = 0;
-    if (parse_name("engine", engine_names, COUNT(engine_names), name, &i,
-                   err) != 0)
-        return -1;
-    *engine = (sn_engine_kind)i;
-    return 0;
-}
-
-const char *sn_activation_name(sn_activation act)
-{
-    return (unsigned)act < COUNT(activation_names) ? activation_names[act]
-                                                    : "unknown";
-}
-
-int sn_activation_parse(const char *name, sn_activation *act, sn_error *err)
-{
-    int i = 0;
-    if (parse_name("activation", activation_names, COUNT(activation_names),
-                   name, &i, err) != 0)
-        return -1;
-    *act = (sn_activation)i;
-    return 0;
-}
-
-const char *sn_loss_name(sn_loss loss)
-{
-    return (unsigned)loss < COUNT(loss_names) ? loss_names[loss] : "unknown";
-}
-
-int sn_loss_parse(const char *name, sn_loss *loss, sn_error *err)
-{
-    int i = 0;
-    if (parse_name("loss", loss_names, COUNT(loss_names), name, &i, err) != 0)
-        return -1;
-    *loss = (sn_loss)i;
-    return 0;
-}
-
-const char *sn_init_name(sn_init init)
-{
-    return (unsigned)init < COUNT(init_names) ? init_names[init] : "unknown";
-}
-
-int sn_init_parse(const char *name, sn_init *init, sn_error *err)
-{
-    int i = 0;
-    if (parse_name("initialisation", init_names, COUNT(init_names), name, &i,
-                   err) != 0)
-        return -1;
-    *init = (sn_init)i;
-    return 0;
-}
-
-const char *sn_first_layer_name(sn_first_layer path)
-{
-    return (unsigned)path < COUNT(first_layer_names) ? first_layer_names[path]
-                                                      : "unknown";
-}
-
-int sn_first_layer_parse(const char *name, sn_first_layer *path,
-                         sn_error *err)
-{
-    int i = 0;
-    if (parse_name("first-layer gradient", first_layer_names,
-                   COUNT(first_layer_names), name, &i, err) != 0)
-        return -1;
-    *path = (sn_first_layer)i;
-    return 0;
-}
+NAMED_ENUM(sn_optimizer, optimizer, "optimizer", optimizer_names)
+NAMED_ENUM(sn_schedule, schedule, "schedule", schedule_names)
+NAMED_ENUM(sn_engine_kind, engine, "engine", engine_names)
+NAMED_ENUM(sn_activation, activation, "activation", activation_names)
+NAMED_ENUM(sn_loss, loss, "loss", loss_names)
+NAMED_ENUM(sn_init, init, "initialisation", init_names)
+NAMED_ENUM(sn_first_layer, first_layer, "first-layer gradient",
+           first_layer_names)

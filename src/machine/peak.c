@@ -33,97 +33,64 @@
 /* Keeps the compiler from folding what the loops compute. */
 static volatile float peak_sink;
 
+/* One loop for every ISA: `chains` accumulators of `vec` (`lanes` floats),
+ * each link acc = fma(acc, M, A), 2 FLOP a lane; the sum goes to peak_sink
+ * through `reduce` so that nothing is folded away. Returns the FLOP done. */
+#define PEAK_LOOP(fn, vec, chains, lanes, set1, fma, add, reduce)             \
+    static double fn(uint64_t rounds)                                         \
+    {                                                                         \
+        vec acc[chains];                                                      \
+        const vec m = set1(PEAK_M), a = set1(PEAK_A);                         \
+        for (int j = 0; j < (chains); j++)                                    \
+            acc[j] = set1((float)j * 0.01f);                                  \
+        for (uint64_t r = 0; r < rounds; r++) {                               \
+            for (int j = 0; j < (chains); j++)                                \
+                acc[j] = fma(acc[j], m, a);                                   \
+        }                                                                     \
+        vec s = acc[0];                                                       \
+        for (int j = 1; j < (chains); j++)                                    \
+            s = add(s, acc[j]);                                               \
+        peak_sink = reduce(s);                                                \
+        return (double)rounds * (chains) * (lanes) * 2.0;                     \
+    }
+
 /* Scalar: the ceiling of the scalar kernel set as compiled, for the
  * baseline ISA with no -m flags: gcc auto-vectorises those loops to 128-bit
  * vectors (SSE2 on x86-64, NEON on AArch64), and without FMA in the
  * baseline (and with -std=c11, which keeps a*b+c unfused) each link is a
  * multiply then an add. 12 chains cover 2 multiply and 2 add ports at 3
- * cycles each. 4 lanes, 2 FLOP per link. */
+ * cycles each. 4 lanes. */
 typedef float peak_v4 __attribute__((vector_size(16)));
-enum { SCALAR_CHAINS = 12 };
 
-static double peak_scalar(uint64_t rounds)
-{
-    peak_v4 acc[SCALAR_CHAINS];
-    const peak_v4 m = {PEAK_M, PEAK_M, PEAK_M, PEAK_M};
-    const peak_v4 a = {PEAK_A, PEAK_A, PEAK_A, PEAK_A};
-    for (int j = 0; j < SCALAR_CHAINS; j++)
-        acc[j] = m * ((float)j * 0.01f);
-    for (uint64_t r = 0; r < rounds; r++) {
-        for (int j = 0; j < SCALAR_CHAINS; j++)
-            acc[j] = acc[j] * m + a;
-    }
-    peak_v4 s = acc[0];
-    for (int j = 1; j < SCALAR_CHAINS; j++)
-        s = s + acc[j];
-    peak_sink = s[0] + s[1] + s[2] + s[3];
-    return (double)rounds * SCALAR_CHAINS * 4 * 2.0;
-}
+static peak_v4 v4_set1(float x) { return (peak_v4){x, x, x, x}; }
+static peak_v4 v4_mul_add(peak_v4 x, peak_v4 m, peak_v4 a) { return x * m + a; }
+static peak_v4 v4_add(peak_v4 x, peak_v4 y) { return x + y; }
+static float v4_sum(peak_v4 s) { return s[0] + s[1] + s[2] + s[3]; }
+
+PEAK_LOOP(peak_scalar, peak_v4, 12, 4, v4_set1, v4_mul_add, v4_add, v4_sum)
 
 #if defined(PEAK_X86)
-/* AVX2 + FMA: 12 of the 16 ymm registers accumulate, 8 lanes, 2 FLOP. */
-enum { AVX2_CHAINS = 12 };
-
+/* AVX2 + FMA: 12 of the 16 ymm registers accumulate, 8 lanes. */
 __attribute__((target("avx2,fma")))
-static double peak_avx2(uint64_t rounds)
-{
-    __m256 acc[AVX2_CHAINS];
-    const __m256 m = _mm256_set1_ps(PEAK_M), a = _mm256_set1_ps(PEAK_A);
-    for (int j = 0; j < AVX2_CHAINS; j++)
-        acc[j] = _mm256_set1_ps((float)j * 0.01f);
-    for (uint64_t r = 0; r < rounds; r++) {
-        for (int j = 0; j < AVX2_CHAINS; j++)
-            acc[j] = _mm256_fmadd_ps(acc[j], m, a);
-    }
-    __m256 s = acc[0];
-    for (int j = 1; j < AVX2_CHAINS; j++)
-        s = _mm256_add_ps(s, acc[j]);
-    peak_sink = _mm256_cvtss_f32(s);
-    return (double)rounds * AVX2_CHAINS * 8 * 2.0;
-}
+PEAK_LOOP(peak_avx2, __m256, 12, 8, _mm256_set1_ps, _mm256_fmadd_ps,
+          _mm256_add_ps, _mm256_cvtss_f32)
 
-/* AVX-512: 16 of the 32 zmm registers accumulate, 16 lanes, 2 FLOP. */
-enum { AVX512_CHAINS = 16 };
-
+/* AVX-512: 16 of the 32 zmm registers accumulate, 16 lanes. */
 __attribute__((target("avx512f,fma")))
-static double peak_avx512(uint64_t rounds)
-{
-    __m512 acc[AVX512_CHAINS];
-    const __m512 m = _mm512_set1_ps(PEAK_M), a = _mm512_set1_ps(PEAK_A);
-    for (int j = 0; j < AVX512_CHAINS; j++)
-        acc[j] = _mm512_set1_ps((float)j * 0.01f);
-    for (uint64_t r = 0; r < rounds; r++) {
-        for (int j = 0; j < AVX512_CHAINS; j++)
-            acc[j] = _mm512_fmadd_ps(acc[j], m, a);
-    }
-    __m512 s = acc[0];
-    for (int j = 1; j < AVX512_CHAINS; j++)
-        s = _mm512_add_ps(s, acc[j]);
-    peak_sink = _mm512_reduce_add_ps(s);
-    return (double)rounds * AVX512_CHAINS * 16 * 2.0;
-}
+PEAK_LOOP(peak_avx512, __m512, 16, 16, _mm512_set1_ps, _mm512_fmadd_ps,
+          _mm512_add_ps, _mm512_reduce_add_ps)
 #endif
 
 #if defined(PEAK_ARM64)
-/* NEON: 16 of the 32 q registers accumulate, 4 lanes, 2 FLOP. */
-enum { NEON_CHAINS = 16 };
-
-static double peak_neon(uint64_t rounds)
+/* NEON: 16 of the 32 q registers accumulate, 4 lanes. vfmaq_f32 takes the
+ * addend first. */
+static float32x4_t neon_mul_add(float32x4_t x, float32x4_t m, float32x4_t a)
 {
-    float32x4_t acc[NEON_CHAINS];
-    const float32x4_t m = vdupq_n_f32(PEAK_M), a = vdupq_n_f32(PEAK_A);
-    for (int j = 0; j < NEON_CHAINS; j++)
-        acc[j] = vdupq_n_f32((float)j * 0.01f);
-    for (uint64_t r = 0; r < rounds; r++) {
-        for (int j = 0; j < NEON_CHAINS; j++)
-            acc[j] = vfmaq_f32(a, acc[j], m);
-    }
-    float32x4_t s = acc[0];
-    for (int j = 1; j < NEON_CHAINS; j++)
-        s = vaddq_f32(s, acc[j]);
-    peak_sink = vaddvq_f32(s);
-    return (double)rounds * NEON_CHAINS * 4 * 2.0;
+    return vfmaq_f32(a, x, m);
 }
+
+PEAK_LOOP(peak_neon, float32x4_t, 16, 4, vdupq_n_f32, neon_mul_add,
+          vaddq_f32, vaddvq_f32)
 #endif
 
 double sn_peak_loop(sn_isa isa, uint64_t rounds)
