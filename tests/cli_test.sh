@@ -167,7 +167,7 @@ expect_fail "--step-epochs 0" "--step-epochs: expected an integer from 1" train 
 expect_fail "--gamma 0" "--gamma: expected a number" train $small --schedule step --gamma 0
 expect_fail "--gamma nan" "--gamma: expected a number" train $small --schedule step --gamma nan
 expect_fail "--gamma without the step schedule" "--gamma: only --schedule step uses it" train $small --schedule cosine --gamma 0.5
-expect_fail "--preset bogus" "unknown preset 'bogus' (expected tutorial, relu-adam, or list)" train $small --preset bogus
+expect_fail "--preset bogus" "unknown preset 'bogus' (expected tutorial, relu-adam, fast98, or list)" train $small --preset bogus
 expect_fail "bench --hidden softmax" "softmax is an output activation" bench --synthetic --hidden softmax
 expect_fail "bench adagrad with --weight-decay" "adagrad does not use it" bench --synthetic --weight-decay 0.1
 

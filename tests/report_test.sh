@@ -362,5 +362,40 @@ else
     skip "the report in headless Chromium" "no chromium (apt install chromium)"
 fi
 
+# --- predict on a ReLU + softmax model (issue 12): the class eval gives
+# each small-set test image, saved alone as PGM and PNG
+"$exe" train --data "$data" --layers 49,16,10 --epochs 2 --threads 1 --hidden relu --output softmax --loss ce --optimizer adam --init he --save "$tmp/relu.model" >"$tmp/out" 2>"$tmp/err"
+check "train a ReLU + softmax + cross-entropy model with Adam and He init on the small set" "[ \$? -eq 0 ] && [ -s '$tmp/relu.model' ]"
+python3 - "$data" "$tmp/relu-digits" <<'PY'
+import os, struct, sys, zlib
+src, d = sys.argv[1], sys.argv[2]; os.makedirs(d)
+img = open(f"{src}/t10k-images-idx3-ubyte", "rb").read()
+lab = open(f"{src}/t10k-labels-idx1-ubyte", "rb").read()
+def chunk(t, b): return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+for s in range(8):
+    px = img[16 + 49 * s: 16 + 49 * (s + 1)]
+    open(f"{d}/{s}.pgm", "wb").write(b"P5 7 7 255\n" + px)
+    open(f"{d}/{s}.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 7, 7, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"".join(b"\0" + px[7 * y: 7 * y + 7] for y in range(7)))) + chunk(b"IEND", b""))
+    os.makedirs(f"{d}/idx{s}")
+    open(f"{d}/idx{s}/t10k-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, 1, 7, 7) + px)
+    open(f"{d}/idx{s}/t10k-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, 1) + lab[8 + s: 9 + s])
+PY
+agree=1 classes_seen=""
+for s in 0 1 2 3 4 5 6 7; do
+    "$exe" eval --model "$tmp/relu.model" --data "$tmp/relu-digits/idx$s" >"$tmp/eval" 2>&1
+    want=$(awk '/^confusion/ {on = 1; next} on && NF == 11 { for (i = 2; i <= 11; i++) if ($i == 1) print i - 2 }' "$tmp/eval")
+    "$exe" predict --model "$tmp/relu.model" --invert no "$tmp/relu-digits/$s.pgm" "$tmp/relu-digits/$s.png" >"$tmp/pred" 2>>"$tmp/err" || agree=0
+    classes=$(cut -f2 "$tmp/pred" | sort -u)
+    sums=$(cut -f3- "$tmp/pred" | tr '\t' '\n' | awk '{t += $1} END {printf "%.2f", t / 2}')
+    if [ -z "$want" ] || [ "$classes" != "$want" ] || [ "$(cut -f3- "$tmp/pred" | sort -u | wc -l)" -ne 1 ] || [ "$sums" != 1.00 ]; then
+        agree=0
+        echo "# sample $s: eval says '$want', predict (outputs summing to $sums):"
+        sed 's/^/#   /' "$tmp/pred"
+    fi
+    classes_seen="$classes_seen $want"
+done
+check "predict on a ReLU + softmax model, 8 small-set test images as PGM and PNG: eval's class (${classes_seen# }), the same outputs, summing to 1" "[ $agree -eq 1 ]"
+
 echo "1..$n"
 [ $fails -eq 0 ]

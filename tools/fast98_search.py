@@ -34,6 +34,7 @@ are reported as unsupported and skipped (--allow-missing drops the missing
 settings instead, to test the machinery on an older binary).
 
   fast98_search.py --simdnet build/src/simdnet --data /work/shared/data/mnist
+  fast98_search.py --space small                    (a bounded search)
   fast98_search.py --space tiny --allow-missing     (a few short runs)
   fast98_search.py --table-only                     (the table of --json)
 """
@@ -60,6 +61,14 @@ SPACES = {
         others=[("adamw", 1e-3), ("rmsprop", 1e-3), ("momentum", 0.05),
                 ("nesterov", 0.05), ("adagrad", 0.05)],
         max_epochs=10),
+    # A bounded search (a few minutes): the widths and Adam settings the
+    # full one is expected to favour.
+    "small": dict(
+        shapes=[[784, 256, 10], [784, 512, 10]],
+        batches=[100, 128, 256],
+        adam_lrs=[1e-3, 2e-3, 3e-3],
+        others=[],
+        max_epochs=8),
     "tiny": dict(
         shapes=[[784, 128, 10], [784, 64, 64, 10]],
         batches=[100, 200],
