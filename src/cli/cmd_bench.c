@@ -204,8 +204,9 @@ static int parse_args(int argc, char **argv, bench_args *a)
         CMD, "bench [options]",
         "Measures training throughput: trains the network for a fixed number\n"
         "of batches after a warm-up, for each kernel set and thread count, and\n"
-        "reports samples/s, s/epoch, GFLOP/s and the percentage of the FMA\n"
-        "peak measured on this machine (medians over the repeats, with the\n"
+        "reports samples/s, s/epoch, GFLOP/s (dense-equivalent) and the\n"
+        "percentage of the FMA peak measured on this machine of the FLOPs\n"
+        "the engine does (medians over the repeats, with the\n"
         "slowest and fastest run). The network and optimizer flags are\n"
         "train's (--preset too); the default is the tutorial's.\n",
         NULL, options, noptions, 0};
