@@ -274,5 +274,12 @@ print(len(redraws), "redraws, widest", max(map(len, redraws)))
 PY
 [ $? -eq 0 ] && ok "the progress bar fits a 40-column terminal, with cost and ETA ($(cat "$tmp/out"))" || not_ok "progress bar on a narrow terminal: $(tail -3 "$tmp/err")"
 
+# --- bench --sweep quick: every network and batch of the set, each row with
+# both FLOP counts (effective below dense where the engine skips zero
+# pixels, equal where it visits them) and %peak of the effective ones at
+# most 100; the memory roofs in the document.
+json_ok "bench --sweep quick --json -: both FLOP counts, effective %peak <= 100" "d['sweep'] == 'quick' and len(d['results']) == 12 and len({(tuple(r['layers']), r['batch']) for r in d['results']}) == 6 and all(r['flop_per_sample_effective'] < r['flop_per_sample_dense'] if r['engine'] == 'sparse' else r['flop_per_sample_effective'] == r['flop_per_sample_dense'] for r in d['results']) and all(0 < r['pct_peak_effective']['max'] <= 100 for r in d['results']) and len(d['bandwidth_roofs']) == 1 and d['bandwidth_roofs'][0]['DRAM']['gb_per_s'] > 0" bench --sweep quick --synthetic --isa scalar --threads 1 --engine sparse,sparse-dense --warmup 0 --batches 2 --repeats 1 --json -
+expect_fail "bench --sweep with an unknown set" "--sweep: expected full, readme or quick" bench --sweep huge
+
 echo "1..$n"
 [ $fails -eq 0 ]

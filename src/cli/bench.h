@@ -25,9 +25,10 @@ typedef struct engine_variant {
 enum { NENGINES = 3 };
 
 typedef struct bench_args {
-    const char *data, *layers, *json;
+    const char *data, *layers, *json, *sweep;
     int synthetic, bind;
     long batch, warmup, batches, repeats;
+    long sweep_batches; /* --batches as given, -1 if not (--sweep) */
     unsigned long long seed;
     sn_isa isas[MAX_LIST];
     size_t nisas;
@@ -44,6 +45,7 @@ typedef struct bench_data {
     sn_dataset ds;
     int synthetic;     /* ds owns malloc'd buffers, not the library's */
     char source[512];  /* what the output says the data is */
+    double nonzero;    /* fraction of nonzero pixels over the whole set */
 } bench_data;
 
 /* One measured configuration. To add a dimension (the batch, say): a
@@ -63,14 +65,62 @@ typedef struct bench_result {
     char binding[256];
 } bench_result;
 
+/* bench_flops.c: FLOPs of one training sample counted two ways. Dense:
+ * every multiply-add of a dense network (the same unit for every engine).
+ * Effective: those the engine does, the first layer's forward pass and
+ * weight gradients over the nonzero pixels only where the engine skips
+ * zeros (the "sparse" variant). */
+typedef struct bench_flops {
+    double dense, sparse; /* sparse: the effective count of "sparse" */
+} bench_flops;
+bench_flops bench_flop_per_sample(const sn_net *net, double nonzero);
+double bench_effective_flops(const bench_flops *f, const engine_variant *e);
+double bench_nonzero_fraction(const sn_dataset *ds);
+
+/* bench_roofs.c: the memory roofs (sn_bandwidth_roofs) for every ISA and
+ * thread count of a run, measured once before the cases, printed in the
+ * header and kept in the JSON. */
+typedef struct bench_roofs {
+    size_t n;
+    sn_isa isa[MAX_LIST];
+    int threads[MAX_LIST];
+    sn_bandwidth_roof roof[MAX_LIST][SN_MEM_LEVELS];
+} bench_roofs;
+void bench_measure_roofs(const bench_args *a, double seconds, bench_roofs *r);
+void bench_print_roofs(FILE *out, const bench_roofs *r);
+void bench_roofs_json(cJSON *doc, const bench_roofs *r);
+
 /* bench_output.c: the table's header and a row of it, and the JSON
  * document (the format `simdnet report --bench` reads). */
+void bench_print_machine(FILE *out, const bench_data *d);
 void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
-                        const sn_net *net, double flops);
-void bench_print_row(FILE *out, const bench_result *r, double flops,
+                        const sn_net *net, const bench_flops *f,
+                        const bench_roofs *roofs);
+void bench_print_row(FILE *out, const bench_result *r, const bench_flops *f,
                      size_t epoch);
 cJSON *bench_results_json(const bench_args *a, const bench_data *d,
-                          const sn_net *net, double flops,
-                          const bench_result *res, size_t n);
+                          const sn_net *net, const bench_flops *f,
+                          const bench_roofs *roofs, const bench_result *res,
+                          size_t n);
+/* {"median", "min", "max"} of v[3] (median, lowest, highest) x scale. */
+void bench_json_spread(cJSON *obj, const char *key, const double v[3],
+                       double scale);
+
+/* bench_sweep.c: the named sets of --sweep, networks x batches. */
+typedef struct bench_sweep_set {
+    const char *name;
+    const char *const *layers; /* NULL-terminated */
+    const long *batches;       /* 0-terminated */
+    long samples_per_run;      /* --batches is this / batch (at least 1) */
+    long repeats, warmup;      /* defaults where not given */
+} bench_sweep_set;
+const bench_sweep_set *bench_sweep_find(const char *name);
+const char *bench_sweep_names(void);
+void bench_sweep_header(FILE *out);
+void bench_sweep_row(FILE *out, const char *layers, long batch,
+                     const bench_result *r, const bench_flops *f);
+cJSON *bench_sweep_row_json(const sn_net *net, long batch,
+                            const bench_result *r, const bench_flops *f,
+                            long repeats);
 
 #endif

@@ -142,8 +142,10 @@ static const engine_variant *default_engine(void)
 
 static int parse_args(int argc, char **argv, bench_args *a)
 {
-    *a = (bench_args){.batch = 100, .warmup = 30, .batches = 300,
-                      .repeats = 5};
+    /* warmup, batches and repeats: -1 until given, then --sweep's set's
+     * or the defaults below. */
+    *a = (bench_args){.batch = 100, .warmup = -1, .batches = -1,
+                      .repeats = -1};
     const cli_option own[] = {
         {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
          .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist);\n"
@@ -183,6 +185,13 @@ static int parse_args(int argc, char **argv, bench_args *a)
          .help = "weight initialisation seed (default 0)"},
         {.name = "bind", .kind = CLI_FLAG, .dest = &a->bind,
          .help = "bind threads one per physical core (hwloc)"},
+        {.name = "sweep", .kind = CLI_STRING, .dest = &a->sweep,
+         .value = "SET",
+         .help = "measure a set of networks and batches instead of\n"
+                 "--layers and --batch: full (784-W-10 and 784-W-W-10,\n"
+                 "W = 32..1024, batches 10, 100, 1000), readme (W = 32,\n"
+                 "100, 256, 512, 1024 at batch 100) or quick (three\n"
+                 "small networks, batches 10 and 100, for tests)"},
         {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
          .help = "also write the results as JSON (-: standard output,\n"
                  "the table then goes to stderr)"},
@@ -196,8 +205,9 @@ static int parse_args(int argc, char **argv, bench_args *a)
         CMD, "bench [options]",
         "Measures training throughput: trains the network for a fixed number\n"
         "of batches after a warm-up, for each kernel set and thread count, and\n"
-        "reports samples/s, s/epoch, GFLOP/s and the percentage of the FMA\n"
-        "peak measured on this machine (medians over the repeats, with the\n"
+        "reports samples/s, s/epoch, GFLOP/s (dense-equivalent) and the\n"
+        "percentage of the FMA peak measured on this machine of the FLOPs\n"
+        "the engine does (medians over the repeats, with the\n"
         "slowest and fastest run). The network and optimizer flags are\n"
         "train's (--preset too); the default is the tutorial's.\n",
         NULL, options, noptions, 0};
@@ -207,6 +217,24 @@ static int parse_args(int argc, char **argv, bench_args *a)
         return parsed;
     if (cli_recipe_check(CMD, &a->rc) != 0)
         return CLI_BAD;
+    if (a->sweep && !bench_sweep_find(a->sweep)) {
+        cli_error(CMD, "--sweep: expected %s, got '%s'", bench_sweep_names(),
+                  a->sweep);
+        return CLI_BAD;
+    }
+    if (a->sweep && (a->layers || a->rc.init_file)) {
+        cli_error(CMD, "--sweep names its own networks: give no --layers or "
+                       "--init");
+        return CLI_BAD;
+    }
+    const bench_sweep_set *set = a->sweep ? bench_sweep_find(a->sweep) : NULL;
+    a->sweep_batches = a->batches;
+    if (a->warmup < 0)
+        a->warmup = set ? set->warmup : 30;
+    if (a->batches < 0)
+        a->batches = 300;
+    if (a->repeats < 0)
+        a->repeats = set ? set->repeats : 5;
     if (a->rc.init_file && a->layers) {
         cli_error(CMD, "--init %s: the model has its own layers, give no "
                        "--layers", a->rc.init_file);
@@ -296,7 +324,19 @@ static int make_synthetic(bench_data *d, size_t input, unsigned classes,
     return 0;
 }
 
+static int load_data_set(const bench_args *a, const sn_net *net,
+                         bench_data *d);
+
 static int load_data(const bench_args *a, const sn_net *net, bench_data *d)
+{
+    if (load_data_set(a, net, d) != 0)
+        return -1;
+    d->nonzero = bench_nonzero_fraction(&d->ds);
+    return 0;
+}
+
+static int load_data_set(const bench_args *a, const sn_net *net,
+                         bench_data *d)
 {
     const size_t input = net->sizes[0];
     const unsigned classes = (unsigned)net->sizes[net->nlayers];
@@ -364,22 +404,6 @@ static void configure(const bench_case *c, sn_train_config *cfg)
     cfg->kernels = sn_kernels_for(c->isa);
     cfg->threads = c->threads;
     cfg->collective = cli_dist_collective();
-}
-
-/* FLOPs of one training sample, counting every multiply-add as 2: the
- * forward pass and the weight gradients each do one per weight, and the
- * errors passed back through layers 2..L one per weight of those layers.
- * 108,416 for 784-32-32-10. */
-static double flop_per_sample(const sn_net *net)
-{
-    double all = 0.0, first = 0.0;
-    for (size_t l = 0; l < net->nlayers; l++) {
-        const double w = (double)net->sizes[l] * (double)net->sizes[l + 1];
-        all += w;
-        if (l == 0)
-            first = w;
-    }
-    return 2.0 * all + 2.0 * all + 2.0 * (all - first);
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -479,6 +503,128 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------------------------ sweep */
+
+/* One network and batch of a sweep: every case, a row each in the table
+ * and in rows. peaks[k] is the best FMA peak so far of the k-th ISA and
+ * thread count (see run_case). Returns the exit status. */
+static int sweep_one(bench_args *a, const char *layers, long batch,
+                     const bench_data *data, FILE *out, cJSON *rows,
+                     double *peaks)
+{
+    const bench_sweep_set *set = bench_sweep_find(a->sweep);
+    a->layers = layers;
+    a->batch = batch;
+    a->batches = a->sweep_batches > 0 ? a->sweep_batches
+                                      : (set->samples_per_run + batch - 1) /
+                                            batch;
+    if ((size_t)a->batches * (size_t)batch > data->ds.count) {
+        cli_error(CMD, "%s batch %ld: %ld batches are more than the data "
+                       "set's %zu samples", layers, batch, a->batches,
+                  data->ds.count);
+        return EXIT_USAGE;
+    }
+    sn_net init = {0};
+    int rc = make_net(a, &init);
+    const size_t ncases = a->nengines * a->nisas * a->nthreads;
+    const size_t per_engine = a->nisas * a->nthreads;
+    bench_case *cases = calloc(ncases, sizeof *cases);
+    double *secs = calloc((size_t)a->repeats, sizeof *secs);
+    if (rc == 0 && (!secs || !cases)) {
+        cli_error(CMD, "out of memory");
+        rc = EXIT_FAIL;
+    }
+    const bench_flops flops = bench_flop_per_sample(&init, data->nonzero);
+    char shown[160] = "";
+    if (rc == 0)
+        sn_format_layers(&init, shown, sizeof shown);
+    if (rc == 0)
+        make_cases(a, cases);
+    for (size_t i = 0; rc == 0 && i < ncases; i++) {
+        bench_result r = {.c = cases[i], .secs = secs,
+                          .peak = peaks[i % per_engine]};
+        if (run_case(a, &init, &data->ds, &r) != 0) {
+            rc = EXIT_FAIL;
+            break;
+        }
+        peaks[i % per_engine] = r.peak;
+        bench_sweep_row(out, shown, batch, &r, &flops);
+        cJSON_AddItemToArray(rows, bench_sweep_row_json(&init, batch, &r,
+                                                        &flops, a->repeats));
+    }
+    free(secs);
+    free(cases);
+    sn_net_free(&init);
+    return rc;
+}
+
+/* --sweep SET: one table and one JSON document. The document is bench's
+ * with the first network in "network" and "method", "sweep" naming the set
+ * and each row of "results" naming its network and batch. */
+static int run_sweep(bench_args *a)
+{
+    const bench_sweep_set *set = bench_sweep_find(a->sweep);
+    int rc = EXIT_FAIL;
+    bench_data data = {0};
+    cli_json json = {0};
+    sn_net first = {0};
+    cJSON *doc = NULL;
+    static double peaks[MAX_LIST * MAX_LIST];
+    sn_error err;
+    if (a->bind && sn_bind_threads(a->threads[0], &err) != 0) {
+        cli_error(CMD, "--bind: %s", err.msg);
+        return EXIT_FAIL;
+    }
+    if (cli_json_open(CMD, &json, a->json) != 0)
+        return EXIT_FAIL;
+    FILE *out = cli_json_text(&json);
+    a->layers = set->layers[0];
+    a->batch = set->batches[0];
+    if ((rc = make_net(a, &first)) != 0)
+        goto out;
+    rc = EXIT_FAIL;
+    if (load_data(a, &first, &data) != 0)
+        goto out;
+    const bench_flops flops = bench_flop_per_sample(&first, data.nonzero);
+    bench_roofs roofs;
+    bench_measure_roofs(a, 0.1, &roofs);
+    bench_print_machine(out, &data);
+    fprintf(out, "sweep     %s: %ld warm-up batches, then %ld timed runs of "
+                 "%ld samples (or --batches) per network and batch; %.1f%% "
+                 "nonzero pixels\n",
+            set->name, a->warmup, a->repeats, set->samples_per_run,
+            100.0 * data.nonzero);
+    bench_print_roofs(out, &roofs);
+    fprintf(out, "GFLOP/s counts every multiply of a dense network; eff GF/s "
+                 "and %%peak the ones the engine does (the sparse engine's "
+                 "first layer: nonzero pixels only)\n");
+    bench_sweep_header(out);
+    doc = bench_results_json(a, &data, &first, &flops, &roofs, NULL, 0);
+    cJSON_AddStringToObject(doc, "sweep", set->name);
+    cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc, "results");
+    for (size_t l = 0; set->layers[l]; l++)
+        for (size_t b = 0; set->batches[b]; b++)
+            if ((rc = sweep_one(a, set->layers[l], set->batches[b], &data,
+                                out, rows, peaks)) != 0)
+                goto out;
+    rc = EXIT_FAIL;
+    if (a->json) {
+        cli_json_put(&json, doc, 0);
+        doc = NULL;
+        if (cli_json_close(CMD, &json) != 0)
+            goto out;
+        if (!json.to_stdout)
+            fprintf(out, "\nwrote %s\n", a->json);
+    }
+    rc = 0;
+out:
+    cJSON_Delete(doc);
+    cli_json_abort(&json);
+    free_data(&data);
+    sn_net_free(&first);
+    return rc;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     bench_args a;
@@ -490,6 +636,8 @@ int cmd_bench(int argc, char **argv)
         return cli_dist_end(cli_options_exit(parsed));
     if (cli_dist_rank() > 0) /* rank 0 alone writes (dist_cli.h) */
         a.json = NULL;
+    if (a.sweep)
+        return cli_dist_end(run_sweep(&a));
 
     sn_error err;
     sn_net init = {0};
@@ -531,8 +679,10 @@ int cmd_bench(int argc, char **argv)
         goto out;
     }
 
-    const double flops = flop_per_sample(&init);
-    bench_print_header(out, &a, &data, &init, flops);
+    const bench_flops flops = bench_flop_per_sample(&init, data.nonzero);
+    bench_roofs roofs;
+    bench_measure_roofs(&a, 0.1, &roofs);
+    bench_print_header(out, &a, &data, &init, &flops, &roofs);
     for (size_t i = 0; i < ncases; i++) {
         res[i].c = cases[i];
         res[i].secs = secs + i * (size_t)a.repeats;
@@ -543,12 +693,12 @@ int cmd_bench(int argc, char **argv)
                 res[i].peak = res[j].peak;
         if (run_case(&a, &init, &data.ds, &res[i]) != 0)
             goto out;
-        bench_print_row(out, &res[i], flops, data.ds.count);
+        bench_print_row(out, &res[i], &flops, data.ds.count);
         cli_dist_bench_row(out, (size_t)(a.warmup + a.repeats * a.batches));
     }
     if (a.json) {
-        cli_json_put(&json, bench_results_json(&a, &data, &init, flops, res, ncases),
-                     0);
+        cli_json_put(&json, bench_results_json(&a, &data, &init, &flops,
+                                               &roofs, res, ncases), 0);
         if (cli_json_close(CMD, &json) != 0)
             goto out;
         if (!json.to_stdout)
