@@ -281,5 +281,15 @@ PY
 json_ok "bench --sweep quick --json -: both FLOP counts, effective %peak <= 100" "d['sweep'] == 'quick' and len(d['results']) == 12 and len({(tuple(r['layers']), r['batch']) for r in d['results']}) == 6 and all(r['flop_per_sample_effective'] < r['flop_per_sample_dense'] if r['engine'] == 'sparse' else r['flop_per_sample_effective'] == r['flop_per_sample_dense'] for r in d['results']) and all(0 < r['pct_peak_effective']['max'] <= 100 for r in d['results']) and len(d['bandwidth_roofs']) == 1 and d['bandwidth_roofs'][0]['DRAM']['gb_per_s'] > 0" bench --sweep quick --synthetic --isa scalar --threads 1 --engine sparse,sparse-dense --warmup 0 --batches 2 --repeats 1 --json -
 expect_fail "bench --sweep with an unknown set" "--sweep: expected full, readme or quick" bench --sweep huge
 
+# Memory in proportion (issue 11): the synthetic set of a 20000-input network
+# keeps to its 64 MiB pixel budget (it took 1.2 GB).
+if [ -x /usr/bin/time ] && [ -z "${ASAN_OPTIONS:-}" ]; then
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" bench --synthetic --layers 20000,1 --isa scalar --threads 1 --warmup 0 --batches 1 --repeats 1 >"$tmp/out" 2>"$tmp/err"
+    rc=$? rss=$(tail -1 "$tmp/rss")
+    check "bench --synthetic --layers 20000,1 runs in ${rss} KB (under 200 MB)" "[ $rc -eq 0 ] && [ '$rss' -lt 200000 ]"
+else
+    skip "memory of bench --synthetic on a wide input" "no /usr/bin/time, or under AddressSanitizer"
+fi
+
 echo "1..$n"
 [ $fails -eq 0 ]

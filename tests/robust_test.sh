@@ -234,6 +234,7 @@ patch_model "$tmp/good.model" "$tmp/nan.model" 0 nan
 "$exe" train --data "$tmp/small" --init "$tmp/nan.model" --engine per-sample --threads 2 --save "$tmp/after-nan.model" --checkpoint "$tmp/nan.ck" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "the cost became NaN at epoch 1, batch 1 of 3" "$tmp/err"; then ok "a NaN cost stops at its batch, named (exit 1)"; else not_ok "NaN cost: exit $rc"; fi
+grep -q "parameter 0 was already NaN before it" "$tmp/err" && ! grep -q "learning rate too large" "$tmp/err" && ok "a NaN weight in the --init model is named as the cause, not the learning rate" || not_ok "NaN init: cause not named: $(cat "$tmp/err")"
 grep -q "not a finished training" "$tmp/err" && ok "the stop says the saved weights are not a finished training" || not_ok "NaN: no word about the saved weights"
 same "$tmp/nan.model" "$tmp/after-nan.model" "the saved weights are those before the bad batch (here the initial ones)"
 grep -q "checkpoint written to $tmp/nan.ck" "$tmp/err" && ok "a NaN stop writes the checkpoint" || not_ok "NaN stop: no checkpoint"

@@ -296,10 +296,17 @@ static int make_net(const bench_args *a, sn_net *net)
 /* 60,000 images with MNIST's sparsity (81% exact zeros, the rest uniform
  * 1..255) and uniform labels: the same shape and the same work for an
  * engine that skips zeros, but nothing to learn. */
+/* The synthetic set's pixel budget (make_synthetic). */
+#define SYNTHETIC_BYTES ((size_t)64 << 20)
+
 static int make_synthetic(bench_data *d, size_t input, unsigned classes,
                           const char *why)
 {
-    const size_t count = 60000;
+    /* MNIST's 60000 samples, but no more than SYNTHETIC_BYTES of pixels
+     * (at least 1000 samples): a wide input layer (--layers 20000,1) took
+     * 1.2 GB before, for data whose only job is to be timed. */
+    size_t count = SYNTHETIC_BYTES / (input ? input : 1);
+    count = count > 60000 ? 60000 : count < 1000 ? 1000 : count;
     d->synthetic = 1;
     d->ds = (sn_dataset){.count = count, .rows = 1, .cols = input,
                          .input_size = input};

@@ -14,6 +14,7 @@
  */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -480,6 +481,15 @@ int sn_train_epoch(sn_trainer *t, const sn_dataset *ds, size_t epoch,
     return sn_train_epoch_from(t, ds, epoch, 0, costs, stats, NULL, err);
 }
 
+/* The index of the first parameter that is NaN or infinite, or nparams. */
+static size_t first_nonfinite(const sn_net *net)
+{
+    for (size_t i = 0; i < net->nparams; i++)
+        if (!isfinite(net->params[i]))
+            return i;
+    return net->nparams;
+}
+
 int sn_train_epoch_from(sn_trainer *t, const sn_dataset *ds, size_t epoch,
                         size_t first_batch, float *costs,
                         sn_epoch_stats *stats, size_t *done, sn_error *err)
@@ -509,12 +519,23 @@ int sn_train_epoch_from(sn_trainer *t, const sn_dataset *ds, size_t epoch,
                                costs ? costs + first_batch : NULL);
     if (done)
         *done = first_batch + r.done;
-    if (r.failed == 1)
+    if (r.failed == 1) {
+        /* Weights that were not finite before the batch (a model given to
+         * start from) are the cause, not the learning rate. */
+        const size_t bad = first_nonfinite(t->net);
+        char cause[96];
+        if (bad < t->net->nparams)
+            snprintf(cause, sizeof cause, "parameter %zu was already %s "
+                     "before it", bad,
+                     isnan(t->net->params[bad]) ? "NaN" : "infinite");
+        else
+            snprintf(cause, sizeof cause, "learning rate too large?");
         return sn_set_error(err, "the cost became %s at epoch %zu, batch %zu "
-                                 "of %zu (learning rate too large?); the "
-                                 "weights are those before that batch",
+                                 "of %zu (%s); the weights are those before "
+                                 "that batch",
                             isnan(r.bad_cost) ? "NaN" : "infinite", epoch + 1,
-                            first_batch + r.done + 1, nbatches);
+                            first_batch + r.done + 1, nbatches, cause);
+    }
     if (r.failed == 2)
         return sn_set_error(err, "interrupted at epoch %zu after batch %zu of "
                                  "%zu", epoch + 1, first_batch + r.done,
