@@ -86,6 +86,10 @@ typedef struct bench_roofs {
     int threads[MAX_LIST];
     sn_bandwidth_roof roof[MAX_LIST][SN_MEM_LEVELS];
 } bench_roofs;
+/* Parses bench's command line into a (bench_args.c); CLI_PARSED or what
+ * cli_options_exit turns into the exit code. */
+int bench_parse_args(int argc, char **argv, bench_args *a);
+
 void bench_measure_roofs(const bench_args *a, double seconds, bench_roofs *r);
 void bench_print_roofs(FILE *out, const bench_roofs *r);
 void bench_roofs_json(cJSON *doc, const bench_roofs *r);

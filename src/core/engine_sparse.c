@@ -18,9 +18,8 @@
  * momentum, moments and weight decay move a parameter whose gradient is
  * 0, so every other optimizer's update visits every row.
  *
- * Layers 2..L are small (32x32, 10x32): they run over tiles of samples as
- * small matrix products (gemm, gemm_tn), which keeps their activations in
- * L1 and replaces a dozen kernel calls per sample by a few per tile.
+ * Layers 2..L run over tiles of samples as small matrix products (gemm,
+ * gemm_tn): their activations stay in L1, a few kernel calls per tile.
  *
  * A first layer wider than WIDE columns is kept as panels of PANEL
  * columns of W1^T (panels_from), and a tile runs through one panel before
@@ -37,9 +36,8 @@
  * pass is grouped too (gemm_sparse: each panel row read once per tile).
  * The grouped sums run in another order: other bits (docs/engines.md).
  *
- * WT lives here while a call to sn_train_* runs and is written back to
- * net->params at its end; the optimizer's state for the first layer stays
- * transposed in the trainer for its whole life.
+ * WT lives here while a call to sn_train_* runs and goes back to net->params
+ * at its end; the first layer's optimizer state stays in panels for good.
  */
 #include <string.h>
 
@@ -511,7 +509,6 @@ static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
                            s->wt + at, n);
     }
 }
-
 
 static int any_seen(const sparse_state *s, int nt, size_t c)
 {
