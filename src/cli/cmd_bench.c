@@ -41,17 +41,7 @@ static int make_net(const bench_args *a, sn_net *net)
         snprintf(what, sizeof what, "--init %s", a->rc.init_file);
         return cli_recipe_check_kind(CMD, &a->rc, net, what);
     }
-    size_t sizes[SN_MAX_LAYERS], nsizes;
-    if (sn_parse_layers(a->layers ? a->layers : SN_DEFAULT_LAYERS, sizes,
-                        &nsizes, &err) != 0) {
-        cli_error(CMD, "--layers: %s", err.msg);
-        return EXIT_USAGE;
-    }
-    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
-        cli_error(CMD, "--layers: %s", err.msg);
-        return EXIT_USAGE;
-    }
-    return cli_recipe_make_net(CMD, &a->rc, net, a->seed);
+    return cli_recipe_new_net(CMD, &a->rc, a->layers, a->seed, net);
 }
 
 /* ------------------------------------------------------------------ data */

@@ -485,3 +485,23 @@ void cli_recipe_json(cJSON *rec, const sn_net *net, const sn_train_config *cfg,
     cJSON_AddNumberToObject(rec, "step_epochs", (double)cfg->step_epochs);
     add_float(rec, "gamma", cfg->gamma);
 }
+
+int cli_recipe_new_net(const char *cmd, const cli_recipe *r,
+                       const char *layers, unsigned long long seed,
+                       sn_net *net)
+{
+    sn_error err;
+    size_t sizes[SN_MAX_LAYERS], nsizes;
+    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], nparams;
+    if (sn_parse_layers(layers ? layers : SN_DEFAULT_LAYERS, sizes, &nsizes,
+                        &err) != 0 ||
+        sn_net_shape(sizes, nsizes, w_off, b_off, &nparams, &err) != 0) {
+        cli_error(cmd, "--layers: %s", err.msg);
+        return EXIT_USAGE;
+    }
+    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
+        cli_error(cmd, "%s", err.msg);
+        return EXIT_FAIL;
+    }
+    return cli_recipe_make_net(cmd, r, net, seed);
+}

@@ -76,6 +76,13 @@ void cli_recipe_config(const cli_recipe *r, long epochs, sn_train_config *cfg);
 int cli_recipe_make_net(const char *cmd, const cli_recipe *r, sn_net *net,
                         unsigned long long seed);
 
+/* A fresh network of the layer list (SN_DEFAULT_LAYERS when NULL), then
+ * cli_recipe_make_net. A refused shape is a usage error naming --layers;
+ * memory short is not. Returns the exit status. */
+int cli_recipe_new_net(const char *cmd, const cli_recipe *r,
+                       const char *layers, unsigned long long seed,
+                       sn_net *net);
+
 /* A network that came from a file (--init FILE, --resume): the kind flags
  * that were given must agree with it. what: "--init m.model", or "the run in
  * c.ck". Prints which flag disagrees, naming both, and returns

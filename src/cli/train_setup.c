@@ -247,23 +247,7 @@ int train_make_net(const train_args *a, const sn_checkpoint *ck,
             return EXIT_USAGE;
         return cli_recipe_check_kind(CMD, &a->rc, net, what);
     }
-    size_t sizes[SN_MAX_LAYERS], nsizes;
-    if (sn_parse_layers(a->layers ? a->layers : SN_DEFAULT_LAYERS, sizes,
-                        &nsizes, &err) != 0) {
-        cli_error(CMD, "--layers: %s", err.msg);
-        return EXIT_USAGE;
-    }
-    /* A shape refused is the command line's fault; memory short is not. */
-    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], nparams;
-    if (sn_net_shape(sizes, nsizes, w_off, b_off, &nparams, &err) != 0) {
-        cli_error(CMD, "--layers: %s", err.msg);
-        return EXIT_USAGE;
-    }
-    if (sn_net_create(net, sizes, nsizes, &err) != 0) {
-        cli_error(CMD, "%s", err.msg);
-        return EXIT_FAIL;
-    }
-    return cli_recipe_make_net(CMD, &a->rc, net, a->seed);
+    return cli_recipe_new_net(CMD, &a->rc, a->layers, a->seed, net);
 }
 
 /* A data set fits the network: inputs per sample as its first layer has,
