@@ -80,6 +80,16 @@ else
 fi
 "$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --save "$tmp/b.model" >"$tmp/out" 2>"$tmp/err"
 if cmp -s "$tmp/a.model" "$tmp/b.model"; then ok "same seed and threads: byte-identical models"; else not_ok "same seed and threads gave different models"; fi
+# --first-layer: auto is rows at 16 wide (the same bytes); grouped sums in
+# another order (other bits, an accuracy all the same); a bad name refused.
+"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --first-layer rows --save "$tmp/rows.model" >/dev/null 2>&1
+"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --first-layer grouped --save "$tmp/grouped.model" >"$tmp/out" 2>&1
+if cmp -s "$tmp/a.model" "$tmp/rows.model" && ! cmp -s "$tmp/a.model" "$tmp/grouped.model" && grep -q "^final test accuracy" "$tmp/out"; then
+    ok "--first-layer rows is auto's path at 16 wide; grouped trains, in other bits"
+else
+    not_ok "--first-layer rows/grouped against auto"
+fi
+expect_fail "--first-layer bogus" "unknown first-layer path 'bogus' (expected auto, rows or grouped)" train $small --first-layer bogus
 # A model is an ordinary file: readable as the umask allows, not 0600.
 mode=$(umask 022 && "$exe" train $small --epochs 1 --save "$tmp/m.model" >/dev/null 2>&1 && stat -c %a "$tmp/m.model")
 if [ "$mode" = 644 ]; then ok "models are saved with the umask's mode (644)"; else not_ok "model mode is $mode, expected 644"; fi

@@ -764,12 +764,13 @@ size_t kc_check_ger_sparse(const sn_kernels *k, kc_report *rep)
  * kernel may block by; (n, k) run over dims x dims. */
 static const size_t tile_rows[] = {0, 1, 3, 4, 5, 8, 9, 17};
 /* The network's products for a tile of samples: forward through W1, W2, W3
- * (B = W^T), errors back through W3 and W2 (B = W), the gradients; and a
- * long row with tails. As (m, n, k). */
+ * (B = W^T), errors back through W3 and W2 (B = W), the gradients; a long
+ * row with tails; 784-100-100-10's (a tail of 4 columns after three whole
+ * chunks, and the 10 outputs, blocked by 8 rows). As (m, n, k). */
 static const size_t gemm_shapes[][3] = {
     {16, 32, 784}, {100, 32, 784}, {16, 32, 32}, {16, 10, 32},
     {16, 32, 10},  {16, 10, 3},    {7, 33, 785},  {16, 64, 784},
-    {16, 100, 784},
+    {16, 100, 784}, {16, 100, 100}, {16, 10, 100}, {16, 100, 10},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])

@@ -56,17 +56,20 @@ VEC_INLINE void vstore_mask(float *p, vmask m, vfloat v)
 /* Where the ISAs part: AMD cores run vmaskmovps stores as microcode, dozens
  * of times slower than a plain store, so a whole vector (n == 8) takes the
  * plain instruction and masks are kept for real tails. n is loop-invariant
- * where these are used, so the branch predicts perfectly. */
+ * where these are used, so the branch predicts perfectly; the empty vectors
+ * of a partial chunk (n == 0) touch nothing. */
 VEC_INLINE vfloat vload_n(const float *p, size_t n, vmask m)
 {
-    return n == VEC_WIDTH ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m);
+    if (n == VEC_WIDTH)
+        return _mm256_loadu_ps(p);
+    return n ? _mm256_maskload_ps(p, m) : _mm256_setzero_ps();
 }
 
 VEC_INLINE void vstore_n(float *p, size_t n, vmask m, vfloat v)
 {
     if (n == VEC_WIDTH)
         _mm256_storeu_ps(p, v);
-    else
+    else if (n)
         _mm256_maskstore_ps(p, m, v);
 }
 

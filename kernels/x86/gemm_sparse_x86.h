@@ -30,6 +30,12 @@ VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const chunk *ch,
                          ch[h].lanes[q], ch[h].mask[q], bias[h][q]);
     for (size_t i = 0; i < npix; i++) {
         const float *wr = wt + (size_t)pix[i] * w + c;
+        /* A wide layer's panels live in L3, and the rows of a tile's
+         * pixels are too far apart for the hardware to guess: ask for the
+         * row after next while this one works. */
+        if (i + PREFETCH_AHEAD < npix)
+            prefetch_cols(wt + (size_t)pix[i + PREFETCH_AHEAD] * w + c,
+                          H * CHUNK, 0);
         vfloat wv[H][CHUNK_VECS];
         for (size_t h = 0; h < H; h++)
             for (size_t q = 0; q < CHUNK_VECS; q++)
@@ -58,15 +64,18 @@ void SN_X86_FN(gemm_sparse)(size_t w, size_t m, size_t npix,
     enum { COLS = GEMM_SPARSE_CHUNKS * CHUNK };
     chunk ch[GEMM_SPARSE_CHUNKS];
     if (w == COLS) {
-        /* The sparse engine's panel width: whole vectors, no masks. */
-        chunk_pair_at(COLS, 0, ch);
+        /* The sparse engine's panel width: a constant row length too. */
+        chunk_pair_whole(ch);
         gemm_sparse_cols(COLS, 0, ch, m, npix, pix, start, row, val, wt, b, y,
                          ldy);
         return;
     }
-    for (size_t c = 0; c < w; c += COLS) {
+    chunk_pair_whole(ch);
+    size_t c = 0;
+    for (; c + COLS <= w; c += COLS)
+        gemm_sparse_cols(w, c, ch, m, npix, pix, start, row, val, wt, b, y, ldy);
+    if (c < w) {
         chunk_pair_at(w, c, ch);
-        gemm_sparse_cols(w, c, ch, m, npix, pix, start, row, val, wt, b, y,
-                         ldy);
+        gemm_sparse_cols(w, c, ch, m, npix, pix, start, row, val, wt, b, y, ldy);
     }
 }

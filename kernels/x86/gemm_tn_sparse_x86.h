@@ -18,6 +18,10 @@ VEC_INLINE void gemm_tn_sparse_cols(size_t w, size_t c, const chunk *ch,
 {
     enum { H = GEMM_TN_SPARSE_CHUNKS };
     for (size_t i = 0; i < npix; i++) {
+        /* The gradient row after next, to be written (see gemm_sparse). */
+        if (i + PREFETCH_AHEAD < npix)
+            prefetch_cols(dwt + (size_t)pix[i + PREFETCH_AHEAD] * w + c,
+                          H * CHUNK, 1);
         vfloat acc[H][CHUNK_VECS];
         for (size_t h = 0; h < H; h++)
             for (size_t q = 0; q < CHUNK_VECS; q++)
@@ -51,15 +55,18 @@ void SN_X86_FN(gemm_tn_sparse)(size_t w, size_t npix, const uint32_t *pix,
     enum { COLS = GEMM_TN_SPARSE_CHUNKS * CHUNK };
     chunk ch[GEMM_TN_SPARSE_CHUNKS];
     if (w == COLS) {
-        /* The sparse engine's panel width: whole vectors, no masks. */
-        chunk_pair_at(COLS, 0, ch);
+        /* The sparse engine's panel width: a constant row length too. */
+        chunk_pair_whole(ch);
         gemm_tn_sparse_cols(COLS, 0, ch, npix, pix, start, row, val, d, ldd,
                             dwt);
         return;
     }
-    for (size_t c = 0; c < w; c += COLS) {
+    chunk_pair_whole(ch);
+    size_t c = 0;
+    for (; c + COLS <= w; c += COLS)
+        gemm_tn_sparse_cols(w, c, ch, npix, pix, start, row, val, d, ldd, dwt);
+    if (c < w) {
         chunk_pair_at(w, c, ch);
-        gemm_tn_sparse_cols(w, c, ch, npix, pix, start, row, val, d, ldd,
-                            dwt);
+        gemm_tn_sparse_cols(w, c, ch, npix, pix, start, row, val, d, ldd, dwt);
     }
 }

@@ -1,38 +1,62 @@
 /*
  * gemm, x86: C = A B + bias for the upper layers' small matrices (a tile of
- * samples times a 32x32 or 32x10 weight matrix). CHUNK_ROWS rows of A at a
- * time against a chunk of 32 columns of B (vec_x86.h: 2 rows of 4 AVX2
- * vectors, 4 rows of 2 AVX-512 vectors, eight accumulators either way):
- * each row of B is loaded once per CHUNK_ROWS rows of A, and no horizontal
- * sums are needed because B is traversed by rows.
+ * samples times a weight matrix, transposed: 32x32, 100x10, 256x256...).
+ * Blocks of R rows of A against the NV vectors of a chunk of 32 columns of
+ * B, R NV = 8 accumulators (vec_x86.h: 2 rows of 4 AVX2 vectors or 4 of 2
+ * AVX-512 vectors for a whole chunk, 8 rows of a narrow tail): each row of
+ * B is loaded once per R rows of A, and no horizontal sums are needed
+ * because B is traversed by rows.
  */
 
-/* Rows [i, i + R) of C, the columns of chunk ch at j. */
-VEC_INLINE void gemm_rows(size_t R, size_t i, size_t j, size_t n, size_t k,
-                          const float *a, const float *b, const chunk *ch,
-                          const vfloat *bias, float *c)
+/* Rows [i, i + R) of C, the NV vectors of chunk ch at j. */
+VEC_INLINE void gemm_rows(size_t R, size_t NV, size_t i, size_t j, size_t n,
+                          size_t k, const float *a, const float *b,
+                          const chunk *ch, const vfloat *bias, float *c)
 {
-    vfloat acc[CHUNK_ROWS][CHUNK_VECS];
-    chunk_products(R, k, a + i * k, 1, k, b, n, j, ch, acc);
+    vfloat acc[SN_X86_ACCUMULATORS];
+    chunk_products(R, NV, k, a + i * k, 1, k, b, n, j, ch, acc);
     for (size_t r = 0; r < R; r++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
+        for (size_t q = 0; q < NV; q++)
             vstore_n(c + (i + r) * n + j + VEC_WIDTH * q, ch->lanes[q],
-                     ch->mask[q], vadd(acc[r][q], bias[q]));
+                     ch->mask[q], vadd(acc[r * NV + q], bias[q]));
+}
+
+/* Every row of C, the NV vectors of chunk ch at j. */
+VEC_INLINE void gemm_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
+                           size_t n, size_t k, const float *a, const float *b,
+                           const float *bias, float *c)
+{
+    enum { ACC = SN_X86_ACCUMULATORS };
+    vfloat bv[CHUNK_VECS];
+    for (size_t q = 0; q < NV; q++)
+        bv[q] = bias ? vload_n(bias + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q])
+                     : vzero();
+    size_t i = 0;
+    for (; i + ACC / NV <= m; i += ACC / NV)
+        gemm_rows(ACC / NV, NV, i, j, n, k, a, b, ch, bv, c);
+    for (; i < m; i++)
+        gemm_rows(1, NV, i, j, n, k, a, b, ch, bv, c);
 }
 
 void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
                      const float *b, const float *bias, float *c)
 {
-    for (size_t j = 0; j < n; j += CHUNK) {
-        const chunk ch = chunk_at(n, j);
-        vfloat bv[CHUNK_VECS];
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            bv[q] = bias ? vload_n(bias + j + VEC_WIDTH * q, ch.lanes[q], ch.mask[q])
-                         : vzero();
-        size_t i = 0;
-        for (; i + CHUNK_ROWS <= m; i += CHUNK_ROWS)
-            gemm_rows(CHUNK_ROWS, i, j, n, k, a, b, &ch, bv, c);
-        for (; i < m; i++)
-            gemm_rows(1, i, j, n, k, a, b, &ch, bv, c);
+    const chunk whole = chunk_whole();
+    size_t j = 0;
+    for (; j + CHUNK <= n; j += CHUNK)
+        gemm_chunk(CHUNK_VECS, j, &whole, m, n, k, a, b, bias, c);
+    if (j == n)
+        return;
+    const chunk tail = chunk_at(n, j);
+    switch (chunk_vectors(&tail)) {
+    case 1:
+        gemm_chunk(1, j, &tail, m, n, k, a, b, bias, c);
+        break;
+    case 2:
+        gemm_chunk(2, j, &tail, m, n, k, a, b, bias, c);
+        break;
+    default:
+        gemm_chunk(CHUNK_VECS, j, &tail, m, n, k, a, b, bias, c);
+        break;
     }
 }

@@ -59,8 +59,12 @@ void SN_X86_FN(gemv_sparse)(size_t m, size_t nnz, const uint32_t *idx,
         gemv_sparse_chunk(CHUNK, 0, &ch, nnz, idx, val, wt, b, y);
         return;
     }
-    for (size_t c = 0; c < m; c += CHUNK) {
-        const chunk ch = chunk_at(m, c);
-        gemv_sparse_chunk(m, c, &ch, nnz, idx, val, wt, b, y);
+    const chunk whole = chunk_whole();
+    size_t c = 0;
+    for (; c + CHUNK <= m; c += CHUNK)
+        gemv_sparse_chunk(m, c, &whole, nnz, idx, val, wt, b, y);
+    if (c < m) {
+        const chunk tail = chunk_at(m, c);
+        gemv_sparse_chunk(m, c, &tail, nnz, idx, val, wt, b, y);
     }
 }

@@ -31,8 +31,12 @@ void SN_X86_FN(ger_sparse)(size_t m, size_t nnz, const uint32_t *idx,
         ger_sparse_chunk(CHUNK, 0, &ch, nnz, idx, val, d, dwt);
         return;
     }
-    for (size_t c = 0; c < m; c += CHUNK) {
-        const chunk ch = chunk_at(m, c);
-        ger_sparse_chunk(m, c, &ch, nnz, idx, val, d, dwt);
+    const chunk whole = chunk_whole();
+    size_t c = 0;
+    for (; c + CHUNK <= m; c += CHUNK)
+        ger_sparse_chunk(m, c, &whole, nnz, idx, val, d, dwt);
+    if (c < m) {
+        const chunk tail = chunk_at(m, c);
+        ger_sparse_chunk(m, c, &tail, nnz, idx, val, d, dwt);
     }
 }

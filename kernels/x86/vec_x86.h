@@ -84,27 +84,47 @@ VEC_INLINE chunk chunk_at(size_t m, size_t c)
     return ch;
 }
 
-/* The gemm kernels' products for R rows of a chunk at column j: acc[x][q]
- * is the sum over p < len of a[p * ap + x * ax] times the chunk of row p of
- * b (ys floats a row), fused, in order of p. */
-VEC_INLINE void chunk_products(size_t R, size_t len, const float *a,
-                               size_t ap, size_t ax, const float *b,
-                               size_t ys, size_t j, const chunk *ch,
-                               vfloat acc[CHUNK_ROWS][CHUNK_VECS])
+/* A chunk all of whose vectors are whole, built from constants: a body
+ * inlined with it keeps no lane tests and no masks in its loops. Every
+ * chunked kernel runs its whole chunks through it and only the last,
+ * partial one (chunk_at) through masks, so a width that is not a multiple
+ * of 32 (100, say) costs masks in one chunk, not branches in all. */
+VEC_INLINE chunk chunk_whole(void) { return chunk_at(CHUNK, 0); }
+
+/* The gemm kernels' products for R rows of the first NV vectors of a chunk
+ * at column j (R NV <= SN_X86_ACCUMULATORS): acc[x * NV + q] is the sum
+ * over p < len of a[p * ap + x * ax] times vector q of the chunk of row p
+ * of b (ys floats a row), fused, in order of p. Each sum is a chain of its
+ * own whatever R and NV are, so the blocking changes no value: a narrow
+ * chunk (the 10 outputs, a width's last few columns) takes more rows at a
+ * time and still keeps SN_X86_ACCUMULATORS chains in flight. */
+VEC_INLINE void chunk_products(size_t R, size_t NV, size_t len,
+                               const float *a, size_t ap, size_t ax,
+                               const float *b, size_t ys, size_t j,
+                               const chunk *ch,
+                               vfloat acc[SN_X86_ACCUMULATORS])
 {
-    for (size_t x = 0; x < R; x++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            acc[x][q] = vzero();
+    for (size_t x = 0; x < R * NV; x++)
+        acc[x] = vzero();
     for (size_t p = 0; p < len; p++) {
         vfloat bv[CHUNK_VECS];
-        for (size_t q = 0; q < CHUNK_VECS; q++)
+        for (size_t q = 0; q < NV; q++)
             bv[q] = vload_n(b + p * ys + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q]);
         for (size_t x = 0; x < R; x++) {
             const vfloat av = vset1(a[p * ap + x * ax]);
-            for (size_t q = 0; q < CHUNK_VECS; q++)
-                acc[x][q] = vfma(av, bv[q], acc[x][q]);
+            for (size_t q = 0; q < NV; q++)
+                acc[x * NV + q] = vfma(av, bv[q], acc[x * NV + q]);
         }
     }
+}
+
+/* The vectors of chunk ch that hold any of its columns. */
+VEC_INLINE size_t chunk_vectors(const chunk *ch)
+{
+    size_t nv = 0;
+    while (nv < CHUNK_VECS && ch->lanes[nv])
+        nv++;
+    return nv;
 }
 
 /* Columns [c, c + 2 CHUNK) of a row of m as two chunks, the second with no
@@ -114,6 +134,28 @@ VEC_INLINE void chunk_pair_at(size_t m, size_t c, chunk ch[2])
 {
     ch[0] = chunk_at(m, c);
     ch[1] = c + CHUNK < m ? chunk_at(m, c + CHUNK) : chunk_at(m, m);
+}
+
+/* How many pixels ahead the grouped sparse kernels fetch a row, and the
+ * fetch: the cache lines of n floats at p, for reading (write 0) or
+ * writing (1). */
+enum { PREFETCH_AHEAD = 2 };
+
+VEC_INLINE void prefetch_cols(const float *p, size_t n, int write)
+{
+    for (size_t i = 0; i < n; i += 16) {
+        if (write)
+            __builtin_prefetch(p + i, 1, 3);
+        else
+            __builtin_prefetch(p + i, 0, 3);
+    }
+}
+
+/* Two whole chunks (see chunk_whole). */
+VEC_INLINE void chunk_pair_whole(chunk ch[2])
+{
+    ch[0] = chunk_whole();
+    ch[1] = chunk_whole();
 }
 
 /* Horizontal sums: each vector folded to 256 bits (its halves added, on

@@ -101,6 +101,11 @@ int cli_parse_engine(const char *value, void *engine, sn_error *err)
     return sn_engine_parse(value, engine, err);
 }
 
+int cli_parse_first_layer(const char *value, void *path, sn_error *err)
+{
+    return sn_first_layer_parse(value, path, err);
+}
+
 int cli_parse_optimizer(const char *value, void *optimizer, sn_error *err)
 {
     return sn_optimizer_parse(value, optimizer, err);

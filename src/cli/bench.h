@@ -37,6 +37,7 @@ typedef struct bench_args {
     int threads[MAX_LIST];
     size_t nthreads;
     cli_recipe rc;      /* the network's kind, --init, the optimizer */
+    sn_first_layer first_layer; /* --first-layer */
     sn_train_config cfg;/* the recipe's training configuration */
     unsigned given;
 } bench_args;

@@ -158,6 +158,10 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
          .help = "engines: per-sample, sparse, sparse-dense (the sparse\n"
                  "engine visiting zero pixels too), or all (default:\n"
                  "the library's default, sparse)"},
+        {.name = "first-layer", .kind = CLI_LIST, .dest = &a->first_layer,
+         .value = "PATH", .parse = cli_parse_first_layer,
+         .help = "sparse engine's first layer: auto (default: by width,\n"
+                 "docs/engines.md), rows or grouped"},
         {.name = "warmup", .kind = CLI_INT, .dest = &a->warmup, .value = "N",
          .min = 0, .max = 1000000,
          .help = "untimed batches before the timed runs (default 30)"},
@@ -228,6 +232,7 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
     }
     a->cfg = sn_train_config_default();
     cli_recipe_config(&a->rc, 5, &a->cfg);
+    a->cfg.first_layer = a->first_layer;
     if (a->nisas == 0) {
         for (int i = 0; i < SN_ISA_COUNT; i++) {
             const sn_isa isa = (sn_isa)i;

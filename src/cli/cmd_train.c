@@ -58,6 +58,7 @@ static int make_trainer(train_run *r, char *binding, size_t len)
     cfg->kernels = r->kernels;
     cfg->engine = a->engine;
     cfg->dense_input = a->dense;
+    cfg->first_layer = a->first_layer;
     cfg->progress = on_batch;
     cfg->progress_user = &r->progress;
     cfg->collective = cli_dist_collective();

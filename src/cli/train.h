@@ -18,6 +18,7 @@ typedef struct train_args {
     const char *checkpoint, *resume;
     cli_recipe rc;  /* the network's kind, --init, the optimizer, --preset */
     sn_engine_kind engine;
+    sn_first_layer first_layer;
     long epochs, batch, threads, checkpoint_every;
     unsigned long long seed;
     int dense, shuffle, bind, trap_fp;

@@ -48,6 +48,10 @@ int train_parse_args(int argc, char **argv, train_args *a)
          .value = "NAME", .parse = cli_parse_engine, .given = GIVEN_ENGINE,
          .help = "sparse (default): the first layer over nonzero pixels\n"
                  "only; per-sample: dense per-sample kernels"},
+        {.name = "first-layer", .kind = CLI_LIST, .dest = &a->first_layer,
+         .value = "PATH", .parse = cli_parse_first_layer,
+         .help = "sparse engine's first layer: auto (default: by width,\n"
+                 "docs/engines.md), rows or grouped"},
         {.name = "dense", .kind = CLI_FLAG, .dest = &a->dense,
          .help = "sparse engine: visit zero pixels too (for comparison)"},
         {.name = "save", .kind = CLI_STRING, .dest = &a->save, .value = "FILE",

@@ -29,7 +29,7 @@
  * rows path on panels computes each value as the single panel did, bit
  * for bit.
  *
- * A first layer wider than GROUPED_WIDE has its gradient grouped by
+ * A first layer of GROUPED_WIDE or more has its gradient grouped by
  * default (sn_first_layer): the tile's pixel lists are regrouped by pixel
  * once, and gemm_tn_sparse reads and writes each gradient row once per
  * tile instead of once per sample; in panels (wider than WIDE) the forward
@@ -62,7 +62,8 @@
  * grouping measured no faster (784-100-100-10: 9% slower, docs/engines.md). */
 #define WIDE 128
 
-/* The narrowest first layer whose gradient is grouped by default. */
+/* The narrowest first layer whose gradient is grouped by default: at 48
+ * wide the rows path was faster, at 64 the grouped one (docs/engines.md). */
 #define GROUPED_WIDE 64
 
 /* One thread's scratch: a tile's pixel lists, activations and deltas, and
@@ -181,7 +182,7 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     /* The rule (docs/engines.md): grouped where W1^T is in panels. */
     const sn_first_layer want = t->cfg.first_layer;
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
-                 (want == SN_FIRST_LAYER_AUTO && s->n1 > GROUPED_WIDE);
+                 (want == SN_FIRST_LAYER_AUTO && s->n1 >= GROUPED_WIDE);
     s->grouped_forward = s->grouped && s->n1 > WIDE;
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;

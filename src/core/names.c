@@ -116,5 +116,5 @@ NAMED_ENUM(sn_engine_kind, engine, "engine", engine_names)
 NAMED_ENUM(sn_activation, activation, "activation", activation_names)
 NAMED_ENUM(sn_loss, loss, "loss", loss_names)
 NAMED_ENUM(sn_init, init, "initialisation", init_names)
-NAMED_ENUM(sn_first_layer, first_layer, "first-layer gradient",
+NAMED_ENUM(sn_first_layer, first_layer, "first-layer path",
            first_layer_names)

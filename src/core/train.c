@@ -60,7 +60,7 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     if ((unsigned)cfg->engine > SN_ENGINE_SPARSE)
         return sn_set_error(err, "unknown engine %d", (int)cfg->engine);
     if ((unsigned)cfg->first_layer > SN_FIRST_LAYER_GROUPED)
-        return sn_set_error(err, "unknown first-layer gradient %d",
+        return sn_set_error(err, "unknown first-layer path %d",
                             (int)cfg->first_layer);
     if (cfg->threads < 0 || cfg->threads > SN_MAX_THREADS)
         return sn_set_error(err, "threads must be 0 (automatic) to %d, got %d",
