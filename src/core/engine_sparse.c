@@ -82,7 +82,8 @@ typedef struct sparse_thread {
 
     float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
     float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
-    float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1 */
+    float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1:
+                                     sparse_state.wt_up's, shared */
     uint64_t *seen;               /* a bit per pixel hit this batch: its
                                      worker's slot of sparse_state.seen */
     void *block;                  /* the one allocation behind all of it */
@@ -92,6 +93,11 @@ typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
     size_t panel;           /* columns of W1^T per panel (see panels_from) */
     float *wt;              /* W1 transposed, in panels */
+    /* The upper layers' W^T, one copy for every thread: each thread
+     * transposes what it stepped (sparse_update), so that the copy is
+     * current for the next batch without a thread doing it all twice. */
+    float *wt_up;
+    size_t wt_up_off[SN_MAX_LAYERS]; /* layer l's (l >= 1) in wt_up */
     size_t words;           /* 64-pixel words of a bitmap */
     sparse_thread *th;      /* one per thread */
     uint64_t *seen;         /* every worker's bitmap, `seen_stride` apart */
@@ -117,6 +123,7 @@ static void sparse_destroy(sn_trainer *t)
     }
     sn_free(s->th);
     sn_free(s->seen);
+    sn_free(s->wt_up);
     sn_free(s->wt);
     sn_free(s);
     t->engine_state = NULL;
@@ -124,18 +131,16 @@ static void sparse_destroy(sn_trainer *t)
 
 /* Carves one thread's scratch out of a single allocation, each piece on
  * its own cache lines. */
-static int thread_create(sparse_thread *th, const sn_net *net)
+static int thread_create(sparse_thread *th, const sparse_state *s,
+                         const sn_net *net)
 {
     const size_t n0 = net->sizes[0];
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
     const size_t list = sn_pad_floats(TILE * n0 + 16);
     const size_t per_pixel = sn_pad_floats(n0 + 1);
     size_t floats = 4 * list + 3 * per_pixel;
-    for (size_t l = 0; l < net->nlayers; l++) {
+    for (size_t l = 0; l < net->nlayers; l++)
         floats += 2 * sn_pad_floats(TILE * net->sizes[l + 1]);
-        if (l >= 1)
-            floats += sn_pad_floats(net->sizes[l] * net->sizes[l + 1]);
-    }
     float *p = sn_alloc_array(floats, sizeof(float));
     if (!p)
         return -1;
@@ -160,10 +165,8 @@ static int thread_create(sparse_thread *th, const sn_net *net)
         p += sn_pad_floats(TILE * net->sizes[l + 1]);
         th->delta[l] = p;
         p += sn_pad_floats(TILE * net->sizes[l + 1]);
-        if (l >= 1) {
-            th->wt[l] = p;
-            p += sn_pad_floats(net->sizes[l] * net->sizes[l + 1]);
-        }
+        if (l >= 1)
+            th->wt[l] = s->wt_up + s->wt_up_off[l];
     }
     return 0;
 }
@@ -187,14 +190,20 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
+    size_t up = 0;
+    for (size_t l = 1; l < net->nlayers; l++) {
+        s->wt_up_off[l] = up;
+        up += sn_pad_floats(net->sizes[l] * net->sizes[l + 1]);
+    }
+    s->wt_up = sn_alloc_array(up ? up : 1, sizeof(float));
     s->th = sn_alloc_array((size_t)t->threads, sizeof *s->th);
     /* Each bitmap on lines of its own: threads set bits every sample. */
     s->seen_stride = sn_pad_floats(2 * s->words) / 2;
     s->seen = sn_alloc_array((size_t)t->workers * s->seen_stride,
                              sizeof *s->seen);
-    int bad = !s->wt || !s->th || !s->seen;
+    int bad = !s->wt || !s->wt_up || !s->th || !s->seen;
     for (int j = 0; j < t->threads && !bad; j++) {
-        bad = thread_create(&s->th[j], net) != 0;
+        bad = thread_create(&s->th[j], s, net) != 0;
         s->th[j].seen = s->seen + (size_t)(t->worker0 + j) * s->seen_stride;
     }
     if (bad) {
@@ -228,10 +237,34 @@ static void panels_to(const sparse_state *s, const float *wt, float *w1)
         sn_transpose(s->n0, panel_width(s, c), wt + c * s->n0, w1 + c * s->n0);
 }
 
+/* The upper layers' weights in net->params [lo, hi) into their shared
+ * transposes, row by row of W. */
+static void upper_transpose_range(const sparse_state *s, const sn_net *net,
+                                  size_t lo, size_t hi)
+{
+    for (size_t l = 1; l < net->nlayers; l++) {
+        const size_t rows = net->sizes[l + 1], cols = net->sizes[l];
+        const size_t w0 = net->w_off[l], w1 = w0 + rows * cols;
+        const size_t a = lo > w0 ? lo : w0, b = hi < w1 ? hi : w1;
+        const float *w = net->params + w0;
+        float *wt = s->wt_up + s->wt_up_off[l];
+        for (size_t e = a - w0; a < b && e < b - w0;) {
+            const size_t r = e / cols;
+            const size_t end = (r + 1) * cols < b - w0 ? (r + 1) * cols : b - w0;
+            for (; e < end; e++)
+                wt[(e - r * cols) * rows + r] = w[e];
+        }
+    }
+}
+
 static void sparse_begin(sn_trainer *t)
 {
     sparse_state *s = state(t);
     panels_from(s, t->net->params + t->net->w_off[0], s->wt);
+    for (size_t l = 1; l < t->net->nlayers; l++)
+        sn_transpose(t->net->sizes[l + 1], t->net->sizes[l],
+                     t->net->params + t->net->w_off[l],
+                     s->wt_up + s->wt_up_off[l]);
     /* A previous call may have stopped between a batch's phases: start
      * from clean first-layer gradients and bitmaps. */
     for (int j = t->worker0; j < t->worker0 + t->threads; j++) {
@@ -483,10 +516,6 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     clear_touched(s, th, grad + net->w_off[0]);
     memset(grad + net->b_off[0], 0,
            (net->nparams - net->b_off[0]) * sizeof(float));
-    /* This batch's upper weights, transposed for the forward products. */
-    for (size_t l = 1; l < net->nlayers; l++)
-        sn_transpose(net->sizes[l + 1], net->sizes[l],
-                     net->params + net->w_off[l], th->wt[l]);
 
     double cost = 0.0;
     for (size_t i = lo; i < hi; i += TILE) {
@@ -560,6 +589,10 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     sn_thread_slice(rest, id, nt, &lo, &hi);
     const size_t off = net->b_off[0] + lo;
     sn_reduce_and_step(t, nt, off, hi - lo, net->params + off, n);
+    /* Every share is stepped on every rank (train.c), so the shares'
+     * transposes make the whole copy, current once the batch's last
+     * barrier has passed. */
+    upper_transpose_range(s, net, off, off + (hi - lo));
 }
 
 /* The bitmaps: the update visits the rows any worker touched. */
