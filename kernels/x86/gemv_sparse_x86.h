@@ -2,7 +2,8 @@
  * gemv_sparse, x86: y = b + sum_j val[j] * WT[idx[j]].
  *
  * Each nonzero input adds one contiguous row of WT (m floats) scaled by its
- * value. Outputs go in chunks of 32 (vec_x86.h); CHUNK_ROWS interleaved
+ * value. A layer wider than the tutorial's goes in blocks of 12 vectors
+ * first (gemv_sparse_block), the rest in chunks of 32 (vec_x86.h); CHUNK_ROWS interleaved
  * partial sums per output vector (input j goes to partial j % CHUNK_ROWS:
  * 2 for AVX2, 4 for AVX-512) keep eight FMAs in flight, and are added
  * pairwise in a fixed order at the end: ((p0 + p1) + (p2 + p3)).
@@ -47,6 +48,30 @@ VEC_INLINE void gemv_sparse_chunk(size_t m, size_t c, const chunk *ch,
     }
 }
 
+/* Columns [c, c + GEMV_SPARSE_BLOCK) of a wider layer in one pass over the
+ * inputs: 12 whole vectors, one chain of sums each (12 chains, more than
+ * the FMA latency needs), so that each input's index, value and row address
+ * serve 12 vectors instead of the chunk's 4 (AVX2) or 2 (AVX-512). */
+enum { GEMV_SPARSE_VECS = 12, GEMV_SPARSE_BLOCK = GEMV_SPARSE_VECS * VEC_WIDTH };
+
+VEC_INLINE void gemv_sparse_block(size_t m, size_t c, size_t nnz,
+                                  const uint32_t *idx, const float *val,
+                                  const float *wt, const float *b, float *y)
+{
+    vfloat acc[GEMV_SPARSE_VECS];
+    for (size_t q = 0; q < GEMV_SPARSE_VECS; q++)
+        acc[q] = vzero();
+    for (size_t j = 0; j < nnz; j++) {
+        const float *w = wt + (size_t)idx[j] * m + c;
+        const vfloat v = vset1(val[j]);
+        for (size_t q = 0; q < GEMV_SPARSE_VECS; q++)
+            acc[q] = vfma(v, vload(w + VEC_WIDTH * q), acc[q]);
+    }
+    for (size_t q = 0; q < GEMV_SPARSE_VECS; q++)
+        vstore(y + c + VEC_WIDTH * q,
+               b ? vadd(acc[q], vload(b + c + VEC_WIDTH * q)) : acc[q]);
+}
+
 void SN_X86_FN(gemv_sparse)(size_t m, size_t nnz, const uint32_t *idx,
                             const float *val, const float *wt, const float *b,
                             float *y)
@@ -59,8 +84,10 @@ void SN_X86_FN(gemv_sparse)(size_t m, size_t nnz, const uint32_t *idx,
         gemv_sparse_chunk(CHUNK, 0, &ch, nnz, idx, val, wt, b, y);
         return;
     }
-    const chunk whole = chunk_whole();
     size_t c = 0;
+    for (; c + GEMV_SPARSE_BLOCK <= m; c += GEMV_SPARSE_BLOCK)
+        gemv_sparse_block(m, c, nnz, idx, val, wt, b, y);
+    const chunk whole = chunk_whole();
     for (; c + CHUNK <= m; c += CHUNK)
         gemv_sparse_chunk(m, c, &whole, nnz, idx, val, wt, b, y);
     if (c < m) {
