@@ -247,6 +247,38 @@ static void fill(sn_rng *rng, float *v, size_t n, int exact)
                      : sn_rng_uniform_pm1(rng);
 }
 
+/* A buffer of n random values (fill). */
+static float *fbuf_filled(buf *b, size_t n, placement place, sn_rng *rng,
+                          int exact)
+{
+    float *v = fbuf_make(b, n, place);
+    fill(rng, v, n, exact);
+    return v;
+}
+
+/* An array a kernel adds into: the kernel's (out) and the oracle's (ref)
+ * start from the same random values, which before keeps for the
+ * tolerances. */
+typedef struct acc_buf {
+    buf O, R, B;
+    float *out, *ref, *before;
+} acc_buf;
+
+static void acc_make(acc_buf *a, size_t n, placement place, sn_rng *rng,
+                     int exact)
+{
+    a->out = fbuf_filled(&a->O, n, place, rng, exact);
+    a->ref = fbuf_make(&a->R, n, place);
+    a->before = fbuf_make(&a->B, n, place);
+    memcpy(a->ref, a->out, n * sizeof(float));
+    memcpy(a->before, a->out, n * sizeof(float));
+}
+
+static void acc_free(acc_buf *a)
+{
+    buf_free(&a->O), buf_free(&a->R), buf_free(&a->B);
+}
+
 /* Pixels like MNIST's: blank runs long enough to clear whole vector chunks
  * (kernels may skip those) alternating with short strokes of ink 1..255
  * that have zeros inside; about 80% of the bytes are exactly zero. */
@@ -471,78 +503,62 @@ size_t kc_check_gemv_t(const sn_kernels *k, kc_report *rep)
  * scale, which a kernel may apply to d instead of x): 3 FLT_EPSILON.
  * Integer values: exact.
  */
-static void ger_shape(const sn_kernels *k, kc_report *rep, size_t rows,
-                      size_t cols, placement place, int exact, sn_rng *rng)
+static void ger_any_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                          size_t cols, placement place, int exact,
+                          sn_rng *rng, int pixels)
 {
     const sn_kernels *ref = oracle();
-    buf D, X, G, R, B;
-    float *d = fbuf_make(&D, rows, place);
-    float *x = fbuf_make(&X, cols, place);
-    float *dw = fbuf_make(&G, rows * cols, place);
-    float *dwref = fbuf_make(&R, rows * cols, place);
-    float *before = fbuf_make(&B, rows * cols, place);
-    fill(rng, d, rows, exact);
-    fill(rng, x, cols, exact);
-    fill(rng, dw, rows * cols, exact);
-    memcpy(dwref, dw, rows * cols * sizeof(float));
-    memcpy(before, dw, rows * cols * sizeof(float));
+    buf D, X;
+    acc_buf G;
+    const float *d = fbuf_filled(&D, rows, place, rng, exact);
+    const float *xf = pixels ? NULL : fbuf_filled(&X, cols, place, rng, exact);
+    uint8_t *xb = pixels ? bbuf_make(&X, cols, place) : NULL;
+    if (pixels)
+        fill_pixels(rng, xb, cols);
+    acc_make(&G, rows * cols, place, rng, exact);
+    const float scale = !pixels ? 1.0f : exact ? 0.5f : 1.0f / 255.0f;
     char ctx[200];
-    shape_context(ctx, sizeof ctx, k, "ger", rows, cols, place, exact, "");
-    ref->ger(rows, cols, d, x, dwref);
-    k->ger(rows, cols, d, x, dw);
+    shape_context(ctx, sizeof ctx, k, pixels ? "ger_u8" : "ger", rows, cols,
+                  place, exact, "");
+    if (pixels) {
+        ref->ger_u8(rows, cols, d, xb, scale, G.ref);
+        k->ger_u8(rows, cols, d, xb, scale, G.out);
+    } else {
+        ref->ger(rows, cols, d, xf, G.ref);
+        k->ger(rows, cols, d, xf, G.out);
+    }
     for (size_t r = 0; r < rows; r++) {
         for (size_t c = 0; c < cols; c++) {
             const size_t i = r * cols + c;
             /* |dw before| ~ |dw after - d x|: the oracle's terms. */
-            const double terms = fabs((double)before[i]) +
-                                 fabs((double)d[r] * x[c]);
-            expect_near(rep, ctx, "dw", i, dw[i], dwref[i],
-                        exact ? 0.0 : 2.0 * FLT_EPSILON * terms);
+            const double xc = pixels ? (double)xb[c] * scale : xf[c];
+            const double terms = fabs((double)G.before[i]) +
+                                 fabs((double)d[r] * xc);
+            expect_near(rep, ctx, "dw", i, G.out[i], G.ref[i],
+                        exact    ? 0.0
+                        : pixels ? 3.0 * FLT_EPSILON * terms
+                                 : 2.0 * FLT_EPSILON * terms);
         }
     }
-    check_guards(rep, ctx, "dw", &G);
-    buf_free(&D), buf_free(&X), buf_free(&G), buf_free(&R),
-        buf_free(&B);
+    check_guards(rep, ctx, "dw", &G.O);
+    buf_free(&D), buf_free(&X), acc_free(&G);
 }
 
-size_t kc_check_ger(const sn_kernels *k, kc_report *rep)
+static void ger_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                      size_t cols, placement place, int exact, sn_rng *rng)
 {
-    return for_each_shape(k, rep, ger_shape);
+    ger_any_shape(k, rep, rows, cols, place, exact, rng, 0);
 }
 
 static void ger_u8_shape(const sn_kernels *k, kc_report *rep, size_t rows,
                          size_t cols, placement place, int exact, sn_rng *rng)
 {
-    const sn_kernels *ref = oracle();
-    buf D, G, R, B;
-    buf X;
-    float *d = fbuf_make(&D, rows, place);
-    uint8_t *x = bbuf_make(&X, cols, place);
-    float *dw = fbuf_make(&G, rows * cols, place);
-    float *dwref = fbuf_make(&R, rows * cols, place);
-    float *before = fbuf_make(&B, rows * cols, place);
-    const float scale = exact ? 0.5f : 1.0f / 255.0f;
-    fill(rng, d, rows, exact);
-    fill_pixels(rng, x, cols);
-    fill(rng, dw, rows * cols, exact);
-    memcpy(dwref, dw, rows * cols * sizeof(float));
-    memcpy(before, dw, rows * cols * sizeof(float));
-    char ctx[200];
-    shape_context(ctx, sizeof ctx, k, "ger_u8", rows, cols, place, exact, "");
-    ref->ger_u8(rows, cols, d, x, scale, dwref);
-    k->ger_u8(rows, cols, d, x, scale, dw);
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            const size_t i = r * cols + c;
-            const double terms = fabs((double)before[i]) +
-                                 fabs((double)d[r] * x[c] * scale);
-            expect_near(rep, ctx, "dw", i, dw[i], dwref[i],
-                        exact ? 0.0 : 3.0 * FLT_EPSILON * terms);
-        }
-    }
-    check_guards(rep, ctx, "dw", &G);
-    buf_free(&D), buf_free(&X), buf_free(&G), buf_free(&R),
-        buf_free(&B);
+    ger_any_shape(k, rep, rows, cols, place, exact, rng, 1);
+}
+
+size_t kc_check_ger(const sn_kernels *k, kc_report *rep)
+{
+    return for_each_shape(k, rep, ger_shape);
 }
 
 size_t kc_check_ger_u8(const sn_kernels *k, kc_report *rep)
@@ -717,25 +733,20 @@ static void ger_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
                              sn_rng *rng)
 {
     const sn_kernels *ref = oracle();
-    buf I;
-    buf V, D, G, R, B;
+    buf I, V, D;
+    acc_buf G;
     uint32_t *idx = ibuf_make(&I, cols + 16, place);
     float *val = fbuf_make(&V, cols + 16, place);
-    float *d = fbuf_make(&D, m, place);
-    float *dwt = fbuf_make(&G, cols * m, place);
-    float *dwtref = fbuf_make(&R, cols * m, place);
-    float *before = fbuf_make(&B, cols * m, place);
     const size_t nnz = sparse_input(rng, cols, exact, idx, val);
-    fill(rng, d, m, exact);
-    fill(rng, dwt, cols * m, exact);
-    memcpy(dwtref, dwt, cols * m * sizeof(float));
-    memcpy(before, dwt, cols * m * sizeof(float));
+    const float *d = fbuf_filled(&D, m, place, rng, exact);
+    acc_make(&G, cols * m, place, rng, exact);
+    const float *dwt = G.out, *dwtref = G.ref, *before = G.before;
     char ctx[200];
     snprintf(ctx, sizeof ctx, "%s/ger_sparse m=%zu cols=%zu nnz=%zu %s %s",
              k->isa_name, m, cols, nnz, place_name(place),
              exact ? "integer values" : "random values");
-    ref->ger_sparse(m, nnz, idx, val, d, dwtref);
-    k->ger_sparse(m, nnz, idx, val, d, dwt);
+    ref->ger_sparse(m, nnz, idx, val, d, G.ref);
+    k->ger_sparse(m, nnz, idx, val, d, G.out);
     for (size_t j = 0, c = 0; c < cols; c++) {
         /* The value of input c, 0 where it is not in the list. */
         double v = 0.0;
@@ -748,9 +759,8 @@ static void ger_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
                         exact ? 0.0 : 2.0 * FLT_EPSILON * terms);
         }
     }
-    check_guards(rep, ctx, "dwt", &G);
-    buf_free(&I), buf_free(&V), buf_free(&D), buf_free(&G),
-        buf_free(&R), buf_free(&B);
+    check_guards(rep, ctx, "dwt", &G.O);
+    buf_free(&I), buf_free(&V), buf_free(&D), acc_free(&G);
 }
 
 size_t kc_check_ger_sparse(const sn_kernels *k, kc_report *rep)
@@ -855,23 +865,18 @@ static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
                           sn_rng *rng)
 {
     const sn_kernels *ref = oracle();
-    buf A, B, C, R, O;
-    float *a = fbuf_make(&A, m * n, place);
-    float *b = fbuf_make(&B, m * inner, place);
-    float *c = fbuf_make(&C, n * inner, place);
-    float *cref = fbuf_make(&R, n * inner, place);
-    float *before = fbuf_make(&O, n * inner, place);
-    fill(rng, a, m * n, exact);
-    fill(rng, b, m * inner, exact);
-    fill(rng, c, n * inner, exact);
-    memcpy(cref, c, n * inner * sizeof(float));
-    memcpy(before, c, n * inner * sizeof(float));
+    buf A, B;
+    acc_buf C;
+    const float *a = fbuf_filled(&A, m * n, place, rng, exact);
+    const float *b = fbuf_filled(&B, m * inner, place, rng, exact);
+    acc_make(&C, n * inner, place, rng, exact);
+    const float *c = C.out, *cref = C.ref, *before = C.before;
     char ctx[200];
     snprintf(ctx, sizeof ctx, "%s/gemm_tn m=%zu n=%zu k=%zu %s %s",
              k->isa_name, m, n, inner, place_name(place),
              exact ? "integer values" : "random values");
-    ref->gemm_tn(m, n, inner, a, b, cref);
-    k->gemm_tn(m, n, inner, a, b, c);
+    ref->gemm_tn(m, n, inner, a, b, C.ref);
+    k->gemm_tn(m, n, inner, a, b, C.out);
     for (size_t r = 0; r < n; r++) {
         for (size_t j = 0; j < inner; j++) {
             const size_t i = r * inner + j;
@@ -882,8 +887,8 @@ static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
                         dot_tolerance(m + 1, abs_sum, exact));
         }
     }
-    check_guards(rep, ctx, "c", &C);
-    buf_free(&A), buf_free(&B), buf_free(&C), buf_free(&R), buf_free(&O);
+    check_guards(rep, ctx, "c", &C.O);
+    buf_free(&A), buf_free(&B), acc_free(&C);
 }
 
 size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
@@ -969,23 +974,19 @@ static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
     const size_t ldd = n + 3;
     pixel_tile t;
     pixel_tile_make(&t, rng, m, cols, exact, place);
-    buf D, G, R, B;
-    float *d = fbuf_make(&D, m * ldd, place);
-    float *dwt = fbuf_make(&G, cols * n, place);
-    float *dwtref = fbuf_make(&R, cols * n, place);
-    float *before = fbuf_make(&B, cols * n, place);
-    fill(rng, d, m * ldd, exact);
-    fill(rng, dwt, cols * n, exact);
-    memcpy(dwtref, dwt, cols * n * sizeof(float));
-    memcpy(before, dwt, cols * n * sizeof(float));
+    buf D;
+    acc_buf G;
+    const float *d = fbuf_filled(&D, m * ldd, place, rng, exact);
+    acc_make(&G, cols * n, place, rng, exact);
+    const float *dwt = G.out, *dwtref = G.ref, *before = G.before;
     char ctx[200];
     snprintf(ctx, sizeof ctx,
              "%s/gemm_tn_sparse m=%zu w=%zu cols=%zu pixels=%zu %s %s",
              k->isa_name, m, n, cols, t.npix, place_name(place),
              exact ? "integer values" : "random values");
     ref->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd,
-                        dwtref);
-    k->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd, dwt);
+                        G.ref);
+    k->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd, G.out);
     for (size_t c = 0; c < cols; c++) {
         for (size_t j = 0; j < n; j++) {
             const size_t at = c * n + j;
@@ -998,8 +999,8 @@ static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
                             : 0.0);
         }
     }
-    check_guards(rep, ctx, "dwt", &G);
-    buf_free(&D), buf_free(&G), buf_free(&R), buf_free(&B);
+    check_guards(rep, ctx, "dwt", &G.O);
+    buf_free(&D), acc_free(&G);
     pixel_tile_free(&t);
 }
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""make_small_mnist.py DIR - a small learnable data set in MNIST's file layout.
+"""make_small_mnist.py DIR [TRAIN SEED] - a small learnable data set in MNIST's
+file layout.
 
-300 training and 100 test images of 7x7 pixels, labels 0-9, written as raw
-IDX files under the standard names in DIR (created). A pixel carries ink
-when its index is congruent to the label mod 10, with noise; the rest are
-exactly zero, as in MNIST. Deterministic (seed 5): the CLI tests rely on it.
+TRAIN training images (default 300) and 100 test images of 7x7 pixels,
+labels 0-9, written as raw IDX files under the standard names in DIR
+(created). A pixel carries ink when its index is congruent to the label
+mod 10, with noise; the rest are exactly zero, as in MNIST. Deterministic
+for a SEED (default 5): the CLI tests rely on it.
 """
 import os
 import random
@@ -12,8 +14,9 @@ import struct
 import sys
 
 d = sys.argv[1]
+train = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 5)
 os.makedirs(d)
-rng = random.Random(5)
 
 
 def write(name, n):
@@ -28,5 +31,5 @@ def write(name, n):
         f.write(struct.pack(">II", 0x801, n) + bytes(labels))
 
 
-write("train", 300)
+write("train", train)
 write("t10k", 100)

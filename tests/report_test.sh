@@ -30,6 +30,11 @@ command -v xmllint >/dev/null 2>&1 && have_xmllint=1
 # are in the SVG namespace: match them by local-name()).
 xpath() { xmllint --xpath "$2" "$1" 2>/dev/null; }
 el() { echo "//*[local-name()='$1']"; }
+# xpath_is FILE EXPR WANT DESCRIPTION: the expression's value is WANT.
+xpath_is() {
+    got=$(xpath "$1" "$2")
+    check "$4 ($3, got $got)" "[ '$got' = '$3' ]"
+}
 
 # A learnable 7x7 data set in MNIST's file layout, as cli_test.sh makes.
 python3 "$(dirname "$0")/make_small_mnist.py" "$tmp/data"
@@ -55,13 +60,13 @@ if [ $have_xmllint -eq 1 ]; then
     check "every SVG and index.html is well-formed XML${bad:+ (not:$bad)}" "[ -z '$bad' ]"
     points=$(xpath "$rep/cost.svg" "string($(el polyline)[@class='cost']/@points)" | wc -w)
     check "cost curve: one point per batch (6, got $points)" "[ $points -eq 6 ]"
-    acc=$(xpath "$rep/cost.svg" "count($(el circle)[@class='acc'])")
-    check "cost curve: a test accuracy marker per epoch (2, got $acc)" "[ '$acc' = 2 ]"
+    xpath_is "$rep/cost.svg" "count($(el circle)[@class='acc'])" 2 \
+        "cost curve: a test accuracy marker per epoch"
     # 49 and 16 wide: 10 neurons, an ellipsis, the last one; 10: all.
-    neurons=$(xpath "$rep/network.svg" "count($(el circle)[@class='neuron'])")
-    check "network: 11 + 11 + 10 neurons (got $neurons)" "[ '$neurons' = 32 ]"
-    conns=$(xpath "$rep/network.svg" "count($(el line)[starts-with(@class,'conn')])")
-    check "network: a line between every two visible neurons (got $conns)" "[ '$conns' = $((11 * 11 + 11 * 10)) ]"
+    xpath_is "$rep/network.svg" "count($(el circle)[@class='neuron'])" 32 \
+        "network: 11 + 11 + 10 neurons"
+    xpath_is "$rep/network.svg" "count($(el line)[starts-with(@class,'conn')])" $((11 * 11 + 11 * 10)) \
+        "network: a line between every two visible neurons"
     wrong=$(xpath "$rep/network.svg" "count($(el line)[@class='conn pos'][@stroke!='#d62728']) + count($(el line)[@class='conn neg'][@stroke!='#1f77b4'])")
     pos=$(xpath "$rep/network.svg" "count($(el line)[@class='conn pos'])")
     neg=$(xpath "$rep/network.svg" "count($(el line)[@class='conn neg'])")
@@ -69,10 +74,10 @@ if [ $have_xmllint -eq 1 ]; then
     cells=$(xpath "$rep/confusion.svg" "count($(el rect)[@class='cell'])")
     total=$(xpath "$rep/confusion.svg" "sum($(el text)[@class='count'])")
     check "confusion matrix: 10x10 cells counting the 100 test samples ($cells, $total)" "[ '$cells' = 100 ] && [ '$total' = 100 ]"
-    tiles=$(xpath "$rep/samples.svg" "count($(el image)[@class='tile'])")
-    check "sample grid: 6 x 15 training images (got $tiles)" "[ '$tiles' = 90 ]"
-    tiles=$(xpath "$rep/weights.svg" "count($(el image)[@class='tile'])")
-    check "first-layer weights: one image per hidden neuron (got $tiles)" "[ '$tiles' = 16 ]"
+    xpath_is "$rep/samples.svg" "count($(el image)[@class='tile'])" 90 \
+        "sample grid: 6 x 15 training images"
+    xpath_is "$rep/weights.svg" "count($(el image)[@class='tile'])" 16 \
+        "first-layer weights: one image per hidden neuron"
     "$exe" eval --model "$rep/trained.model" --data "$data" >"$tmp/eval" 2>&1
     correct=$(sed -n 's/^accuracy .*(\([0-9]*\) of 100)$/\1/p' "$tmp/eval")
     wrong=$((100 - ${correct:-100}))
@@ -112,8 +117,8 @@ same=1
 for f in "$tmp"/r1/*; do cmp -s "$f" "$tmp/r2/$(basename "$f")" || same=0; done
 check "the same inputs give byte-identical report files" "[ $same -eq 1 ]"
 if [ $have_xmllint -eq 1 ]; then
-    bars=$(xpath "$tmp/r1/bench1-gemv.svg" "count($(el rect)[@class='bar'])")
-    check "kernel chart: a bar per kernel set and shape that ran (3, got $bars)" "[ '$bars' = 3 ]"
+    xpath_is "$tmp/r1/bench1-gemv.svg" "count($(el rect)[@class='bar'])" 3 \
+        "kernel chart: a bar per kernel set and shape that ran"
     bars=$(xpath "$tmp/r1/bench2-training.svg" "count($(el rect)[@class='bar'])")
     errs=$(xpath "$tmp/r1/bench2-training.svg" "count($(el path)[@class='err'])")
     check "training chart: a bar and a spread per run (3 and 3, got $bars and $errs)" "[ '$bars' = 3 ] && [ '$errs' = 3 ]"

@@ -43,25 +43,15 @@ no_temporaries() {
     ok "$2"
 }
 
-# Data sets in MNIST's file layout. small: 300 + 100 images of 7x7,
-# learnable (ink at pixels congruent to the label). slow: 3000 + 100 images
-# of 28x28, for runs long enough to be sent signals while they train.
-python3 - "$tmp" <<'PY'
+# Data sets in MNIST's file layout. small: make_small_mnist.py's 300 + 100
+# images of 7x7, learnable (ink at pixels congruent to the label). slow:
+# 3000 + 100 images of 28x28, for runs long enough to be sent signals while
+# they train.
+python3 "$(dirname "$0")/make_small_mnist.py" "$tmp/small"
+python3 - "$tmp/slow" <<'PY'
 import os, random, struct, sys
-root = sys.argv[1]
-def write(d, name, images, labels, rows, cols):
-    os.makedirs(d, exist_ok=True)
-    open(f"{d}/{name}-images-idx3-ubyte", "wb").write(
-        struct.pack(">IIII", 0x803, len(labels), rows, cols) + bytes(images))
-    open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(
-        struct.pack(">II", 0x801, len(labels)) + bytes(labels))
-rng = random.Random(5)
-for name, n in (("train", 300), ("t10k", 100)):
-    labels = [rng.randrange(10) for _ in range(n)]
-    pix = bytearray()
-    for l in labels:
-        pix += bytes(rng.randrange(1, 256) if (j % 10 == l and rng.random() < .7) else 0 for j in range(49))
-    write(f"{root}/small", name, pix, labels, 7, 7)
+d = sys.argv[1]
+os.makedirs(d)
 rng = random.Random(7)
 for name, n in (("train", 3000), ("t10k", 100)):
     labels = [rng.randrange(10) for _ in range(n)]
@@ -70,7 +60,10 @@ for name, n in (("train", 3000), ("t10k", 100)):
         for j in range(l * 70, l * 70 + 140):
             if rng.random() < .6:
                 pix[i * 784 + j] = rng.randrange(1, 256)
-    write(f"{root}/slow", name, pix, labels, 28, 28)
+    open(f"{d}/{name}-images-idx3-ubyte", "wb").write(
+        struct.pack(">IIII", 0x803, n, 28, 28) + bytes(pix))
+    open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(
+        struct.pack(">II", 0x801, n) + bytes(labels))
 PY
 small="--data $tmp/small --layers 49,16,10"
 
@@ -306,6 +299,31 @@ wait_for() {
     done
 }
 
+# start_run PATTERN COMMAND...: COMMAND in the background (its id in pid),
+# stdout to $tmp/out (removed first: no stale line may match) and stderr
+# to $tmp/err; returns once stdout shows PATTERN, non-zero if it never does.
+start_run() {
+    pattern=$1
+    shift
+    rm -f "$tmp/out"
+    "$@" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_for "$tmp/out" "$pattern"
+}
+
+# signal_run SIGNAL...: sends each SIGNAL to the run $pid, 0.2 s apart,
+# then waits for it; rc is its exit status.
+signal_run() {
+    kill -s "$1" $pid
+    shift
+    for s in "$@"; do
+        sleep 0.2
+        kill -s "$s" $pid
+    done
+    wait $pid
+    rc=$?
+}
+
 # interrupt SIGNAL STATUS: starts the slow run with --checkpoint, sends
 # SIGNAL once its first epoch is done, resumes it from its checkpoint and
 # compares the final model and costs with the uninterrupted reference. A
@@ -315,14 +333,10 @@ interrupt() {
     sig=$1 status=$2
     for delay in 0 0.03 0.01 0.06 0.02; do
         rm -f "$tmp/int.ck" "$tmp/int.model" "$tmp/int.csv"
-        rm -f "$tmp/out" # no stale "epoch 1/" for wait_for
-        $bg "$exe" train $slow --checkpoint "$tmp/int.ck" --costs "$tmp/int.csv" >"$tmp/out" 2>"$tmp/err" &
-        pid=$!
-        wait_for "$tmp/out" "^epoch 1/" || { not_ok "$sig: the run never started"; kill -9 $pid; return; }
+        start_run "^epoch 1/" $bg "$exe" train $slow --checkpoint "$tmp/int.ck" --costs "$tmp/int.csv" ||
+            { not_ok "$sig: the run never started"; kill -9 $pid; return; }
         sleep $delay
-        kill -s "$sig" $pid
-        wait $pid
-        rc=$?
+        signal_run "$sig"
         where=$(sed -n 's/.*interrupted by SIG[A-Z]* at epoch \([0-9]*\) after batch \([0-9]*\) of \([0-9]*\).*/\1 \2 \3/p' "$tmp/err")
         set -- $where
         [ $# -eq 3 ] && [ "$2" -gt 0 ] && [ "$2" -lt "$3" ] && break
@@ -344,53 +358,30 @@ interrupt INT 130
 interrupt TERM 143
 
 # Without --checkpoint or --save, an interrupted run says nothing was saved.
-rm -f "$tmp/out" # no stale "epoch 1/" for wait_for
-$bg "$exe" train $slow >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wait_for "$tmp/out" "^epoch 1/"
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -eq 130 ] && grep -q "nothing was saved" "$tmp/err"; then ok "SIGINT without --checkpoint: says nothing was saved (exit 130)"; else not_ok "SIGINT without --checkpoint: exit $rc"; fi
+start_run "^epoch 1/" $bg "$exe" train $slow
+signal_run INT
+check "SIGINT without --checkpoint: says nothing was saved (exit $rc)" \
+    "[ $rc -eq 130 ] && grep -q 'nothing was saved' '$tmp/err'"
 
 # SIGINT ignored on entry (a background job of a script) stays ignored;
 # SIGTERM still stops the run.
 if [ -n "$bg" ]; then
-    rm -f "$tmp/out" # no stale "epoch 1/" for wait_for
-    "$exe" train $slow --checkpoint "$tmp/ign.ck" >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    wait_for "$tmp/out" "^epoch 1/"
-    kill -INT $pid
-    sleep 0.2
-    kill -TERM $pid
-    wait $pid
-    rc=$?
-    if [ $rc -eq 143 ] && grep -q "interrupted by SIGTERM" "$tmp/err" && ! grep -q "SIGINT" "$tmp/err"; then
-        ok "SIGINT ignored on entry stays ignored; SIGTERM then stops the run"
-    else
-        not_ok "ignored SIGINT: exit $rc"
-    fi
+    start_run "^epoch 1/" "$exe" train $slow --checkpoint "$tmp/ign.ck"
+    signal_run INT TERM
+    check "SIGINT ignored on entry stays ignored; SIGTERM then stops the run (exit $rc)" \
+        "[ $rc -eq 143 ] && grep -q 'interrupted by SIGTERM' '$tmp/err' && ! grep -q SIGINT '$tmp/err'"
 else
     skip "env --default-signal is missing: cannot tell ignored SIGINT from handled"
 fi
 
 # A second SIGINT quits at once. One batch of all 3000 samples through a
 # wide layer takes seconds, so the first signal is still waiting for it.
-rm -f "$tmp/out" # no stale "epoch 1/" for wait_for
-$bg "$exe" train --data "$tmp/slow" --layers 784,1024,10 --batch 3000 --threads 2 --isa scalar --engine per-sample --checkpoint "$tmp/twice.ck" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wait_for "$tmp/out" "^checkpoint" && sleep 0.3
+start_run "^checkpoint" $bg "$exe" train --data "$tmp/slow" --layers 784,1024,10 --batch 3000 --threads 2 --isa scalar --engine per-sample --checkpoint "$tmp/twice.ck" &&
+    sleep 0.3
 cp "$tmp/twice.ck" "$tmp/twice-before.ck"
-kill -INT $pid
-sleep 0.2
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -eq 130 ] && grep -q "quitting at once" "$tmp/err" && ! grep -q "checkpoint written" "$tmp/err"; then
-    ok "a second SIGINT quits at once (exit $rc)"
-else
-    not_ok "second SIGINT: exit $rc"
-fi
+signal_run INT INT
+check "a second SIGINT quits at once (exit $rc)" \
+    "[ $rc -eq 130 ] && grep -q 'quitting at once' '$tmp/err' && ! grep -q 'checkpoint written' '$tmp/err'"
 same "$tmp/twice-before.ck" "$tmp/twice.ck" "after a second SIGINT the last checkpoint is intact"
 
 # ------------------------------------------------------------------ failed writes
@@ -591,10 +582,9 @@ fi
 big="--data $tmp/small --layers 49,65536,10 --epochs 1 --batch 300 --threads 2 --engine per-sample"
 caught=""
 for try in 1 2 3 4 5; do
-    rm -f "$tmp/out" "$tmp/big.model"
-    $bg "$exe" train $big --save "$tmp/big.model" --checkpoint "$tmp/big.ck" --costs "$tmp/big.csv" >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    wait_for "$tmp/out" "^final test accuracy" || { kill -9 $pid; break; }
+    rm -f "$tmp/big.model"
+    start_run "^final test accuracy" $bg "$exe" train $big --save "$tmp/big.model" --checkpoint "$tmp/big.ck" --costs "$tmp/big.csv" ||
+        { kill -9 $pid; break; }
     kill -INT $pid 2>/dev/null
     wait $pid
     rc=$?

@@ -65,13 +65,10 @@ static int stop_cb(void *user, size_t epoch, size_t batch, size_t nbatches,
 static sn_train_config config(int threads, sn_engine_kind engine, int shuffle,
                               const sn_kernels *k)
 {
-    sn_train_config cfg = sn_train_config_default();
+    sn_train_config cfg = test_train_config(threads, k, engine);
     cfg.batch = BATCH;
-    cfg.threads = threads;
-    cfg.engine = engine;
     cfg.shuffle = shuffle;
     cfg.shuffle_seed = 77;
-    cfg.kernels = k;
     return cfg;
 }
 

@@ -252,6 +252,25 @@ static void write_pair(char *ipath, blob *im, int im_gz, char *lpath,
     blob_free(lb);
 }
 
+/* write_pair with one of the files gzipped (gz_labels: the labels, else
+ * the images) and its compressed bytes read back, for the case to damage
+ * and put back with rewrite(). */
+static blob write_pair_gzip_one(char *ipath, blob *im, char *lpath, blob *lb,
+                                int gz_labels)
+{
+    write_pair(ipath, im, !gz_labels, lpath, lb, gz_labels);
+    return read_whole(gz_labels ? lpath : ipath);
+}
+
+/* Replaces the file at path with len bytes of data. */
+static void rewrite(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
 #define expect_read_failure(images, labels, max_label, ...)                  \
     do {                                                                     \
         sn_dataset ds_;                                                      \
@@ -350,16 +369,13 @@ Test(idx, skips_the_label_check_when_max_label_is_zero)
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(10, 2, 2), lb = good_labels(10);
     lb.data[8 + 4] = 255;
-    write_raw(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 0);
     sn_dataset ds;
     sn_error err = {{0}};
     cr_assert_eq(sn_dataset_read_idx(&ds, ipath, lpath, 0, &err), 0, "%s",
                  err.msg);
     cr_assert_eq(ds.labels[4], 255);
     sn_dataset_free(&ds);
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 /* A FIFO has no size to go by: the reader must grow its buffer as the data
@@ -433,43 +449,37 @@ static void write_split(const char *prefix, uint32_t count, int gz)
     blob_free(&lb);
 }
 
+/* sn_dataset_load finds split in the temporary directory: count good
+ * samples of 28x28 (write_split's). */
+static void assert_loads(sn_split split, size_t count)
+{
+    sn_dataset ds;
+    sn_error err = {{0}};
+    cr_assert_eq(sn_dataset_load(&ds, tmpdir, split, 10, &err), 0, "%s",
+                 err.msg);
+    assert_good_dataset(&ds, count, 28, 28);
+    sn_dataset_free(&ds);
+}
+
 Test(idx, load_finds_the_gzip_names)
 {
     write_split("train", 30, 1);
     write_split("t10k", 20, 1);
-    sn_dataset tr, te;
-    sn_error err = {{0}};
-    cr_assert_eq(sn_dataset_load(&tr, tmpdir, SN_SPLIT_TRAIN, 10, &err), 0,
-                 "%s", err.msg);
-    cr_assert_eq(sn_dataset_load(&te, tmpdir, SN_SPLIT_TEST, 10, &err), 0,
-                 "%s", err.msg);
-    assert_good_dataset(&tr, 30, 28, 28);
-    assert_good_dataset(&te, 20, 28, 28);
-    sn_dataset_free(&tr);
-    sn_dataset_free(&te);
+    assert_loads(SN_SPLIT_TRAIN, 30);
+    assert_loads(SN_SPLIT_TEST, 20);
 }
 
 Test(idx, load_falls_back_to_the_raw_names)
 {
     write_split("t10k", 25, 0);
-    sn_dataset ds;
-    sn_error err = {{0}};
-    cr_assert_eq(sn_dataset_load(&ds, tmpdir, SN_SPLIT_TEST, 10, &err), 0,
-                 "%s", err.msg);
-    assert_good_dataset(&ds, 25, 28, 28);
-    sn_dataset_free(&ds);
+    assert_loads(SN_SPLIT_TEST, 25);
 }
 
 Test(idx, load_prefers_gzip_over_raw)
 {
     write_split("train", 40, 1);
     write_split("train", 15, 0);
-    sn_dataset ds;
-    sn_error err = {{0}};
-    cr_assert_eq(sn_dataset_load(&ds, tmpdir, SN_SPLIT_TRAIN, 10, &err), 0,
-                 "%s", err.msg);
-    assert_good_dataset(&ds, 40, 28, 28);
-    sn_dataset_free(&ds);
+    assert_loads(SN_SPLIT_TRAIN, 40);
 }
 
 Test(idx, load_names_the_missing_files_and_nothing_else)
@@ -561,25 +571,17 @@ Test(idx, hints_that_swapped_files_are_swapped)
                         "expected 0x00000803", "swapped");
 }
 
-static void check_truncated_images(int gz)
+Test(idx, refuses_truncated_images_raw_and_gzip)
 {
-    char ipath[PATH_MAX], lpath[PATH_MAX];
-    /* The header promises 100 images of 5x7 (3500 bytes); 3000 follow. */
-    blob im = images_blob(MAGIC_IMAGES, 100, 5, 7, 3000, pattern_pixel);
-    blob lb = good_labels(100);
-    write_pair(ipath, &im, gz, lpath, &lb, 0);
-    expect_read_failure(ipath, lpath, 10, ipath, "truncated",
-                        "100 images of 5x7", "expected 3500", "got 3000");
-}
-
-Test(idx, refuses_truncated_raw_images)
-{
-    check_truncated_images(0);
-}
-
-Test(idx, refuses_truncated_gzip_images)
-{
-    check_truncated_images(1);
+    for (int gz = 0; gz <= 1; gz++) {
+        char ipath[PATH_MAX], lpath[PATH_MAX];
+        /* The header promises 100 images of 5x7 (3500 bytes); 3000 follow. */
+        blob im = images_blob(MAGIC_IMAGES, 100, 5, 7, 3000, pattern_pixel);
+        blob lb = good_labels(100);
+        write_pair(ipath, &im, gz, lpath, &lb, 0);
+        expect_read_failure(ipath, lpath, 10, ipath, "truncated",
+                            "100 images of 5x7", "expected 3500", "got 3000");
+    }
 }
 
 Test(idx, refuses_truncated_labels)
@@ -605,25 +607,18 @@ Test(idx, refuses_a_truncated_header)
 
 /* The header says 27x28 but the data holds 28x28 images: 28 bytes too many
  * per image. */
-static void check_trailing_bytes(int gz)
+Test(idx, refuses_dims_that_do_not_match_the_size_raw_and_gzip)
 {
-    char ipath[PATH_MAX], lpath[PATH_MAX];
-    blob im = images_blob(MAGIC_IMAGES, 50, 27, 28, 50 * 28 * 28,
-                          pattern_pixel);
-    blob lb = good_labels(50);
-    write_pair(ipath, &im, gz, lpath, &lb, 0);
-    expect_read_failure(ipath, lpath, 10, ipath, "1400 trailing bytes",
-                        "37800 bytes the header promises", "50 images of 27x28");
-}
-
-Test(idx, refuses_raw_dims_that_do_not_match_the_size)
-{
-    check_trailing_bytes(0);
-}
-
-Test(idx, refuses_gzip_dims_that_do_not_match_the_size)
-{
-    check_trailing_bytes(1);
+    for (int gz = 0; gz <= 1; gz++) {
+        char ipath[PATH_MAX], lpath[PATH_MAX];
+        blob im = images_blob(MAGIC_IMAGES, 50, 27, 28, 50 * 28 * 28,
+                              pattern_pixel);
+        blob lb = good_labels(50);
+        write_pair(ipath, &im, gz, lpath, &lb, 0);
+        expect_read_failure(ipath, lpath, 10, ipath, "1400 trailing bytes",
+                            "37800 bytes the header promises",
+                            "50 images of 27x28");
+    }
 }
 
 Test(idx, refuses_trailing_label_bytes)
@@ -648,8 +643,7 @@ Test(idx, refuses_a_label_out_of_range)
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(20, 2, 2), lb = good_labels(20);
     lb.data[8 + 7] = 10;
-    write_raw(ipath, "images", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
+    write_pair(ipath, &im, 0, lpath, &lb, 0);
     expect_read_failure(ipath, lpath, 10, lpath, "label 10 of sample 7",
                         "below 10");
     /* The limit is the caller's: 10 is fine below 11, 9 is not below 5. */
@@ -659,8 +653,6 @@ Test(idx, refuses_a_label_out_of_range)
                  err.msg);
     sn_dataset_free(&ds);
     expect_read_failure(ipath, lpath, 5, "label 7 of sample 2", "below 5");
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_an_empty_file)
@@ -743,17 +735,13 @@ static void check_corrupt_gzip(unsigned char (*pixel)(size_t),
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = images_blob(MAGIC_IMAGES, 100, 28, 28, 78400, pixel);
     blob lb = good_labels(100);
-    write_gz(ipath, "images.gz", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
-    blob gz = read_whole(ipath);
+    blob gz = write_pair_gzip_one(ipath, &im, lpath, &lb, 0);
     cr_assert_gt(gz.len, 200);
     for (size_t i = gz.len / 2; i < gz.len / 2 + 8; i++)
         gz.data[i] ^= 0xa5;
-    write_raw(ipath, "images.gz", gz.data, gz.len);
+    rewrite(ipath, gz.data, gz.len);
     expect_read_failure(ipath, lpath, 10, ipath, "corrupt gzip data", detail);
     blob_free(&gz);
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 Test(idx, refuses_corrupt_compressed_data)
@@ -773,15 +761,11 @@ Test(idx, refuses_a_gzip_stream_cut_in_half)
 {
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(100, 28, 28), lb = good_labels(100);
-    write_gz(ipath, "images.gz", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
-    blob gz = read_whole(ipath);
-    write_raw(ipath, "images.gz", gz.data, gz.len / 2);
+    blob gz = write_pair_gzip_one(ipath, &im, lpath, &lb, 0);
+    rewrite(ipath, gz.data, gz.len / 2);
     expect_read_failure(ipath, lpath, 10, ipath, "truncated", "expected 78400",
                         "gzip stream is cut short");
     blob_free(&gz);
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 /* All the data is there but not the gzip trailer (CRC and length). */
@@ -789,14 +773,10 @@ Test(idx, refuses_a_gzip_stream_without_its_trailer)
 {
     char ipath[PATH_MAX], lpath[PATH_MAX];
     blob im = good_images(10, 2, 2), lb = good_labels(10);
-    write_raw(ipath, "images", im.data, im.len);
-    write_gz(lpath, "labels.gz", lb.data, lb.len);
-    blob gz = read_whole(lpath);
-    write_raw(lpath, "labels.gz", gz.data, gz.len - 8);
+    blob gz = write_pair_gzip_one(ipath, &im, lpath, &lb, 1);
+    rewrite(lpath, gz.data, gz.len - 8);
     expect_read_failure(ipath, lpath, 10, lpath, "truncated gzip stream");
     blob_free(&gz);
-    blob_free(&im);
-    blob_free(&lb);
 }
 
 /* ------------------------------------------------------------------ memory */
@@ -855,29 +835,17 @@ static void expect_failure_without_allocating(const char *images,
 }
 
 /* 3 million images of 28x28 is 2.35 GB; the files hold 16 and 8 bytes. */
-static void check_gigabyte_claim(int gz)
+Test(idx, refuses_a_header_claiming_gigabytes_without_allocating_raw_and_gzip,
+     .timeout = 10)
 {
-    char ipath[PATH_MAX], lpath[PATH_MAX];
-    const uint32_t count = 3000000;
-    blob im = images_blob(MAGIC_IMAGES, count, 28, 28, 0, pattern_pixel);
-    blob lb = labels_blob(MAGIC_LABELS, count, 0);
-    (gz ? write_gz : write_raw)(ipath, "images", im.data, im.len);
-    (gz ? write_gz : write_raw)(lpath, "labels", lb.data, lb.len);
-    expect_failure_without_allocating(ipath, lpath, "truncated");
-    blob_free(&im);
-    blob_free(&lb);
-}
-
-Test(idx, refuses_a_raw_header_claiming_gigabytes_without_allocating,
-     .timeout = 5)
-{
-    check_gigabyte_claim(0);
-}
-
-Test(idx, refuses_a_gzip_header_claiming_gigabytes_without_allocating,
-     .timeout = 5)
-{
-    check_gigabyte_claim(1);
+    for (int gz = 0; gz <= 1; gz++) {
+        char ipath[PATH_MAX], lpath[PATH_MAX];
+        const uint32_t count = 3000000;
+        blob im = images_blob(MAGIC_IMAGES, count, 28, 28, 0, pattern_pixel);
+        blob lb = labels_blob(MAGIC_LABELS, count, 0);
+        write_pair(ipath, &im, gz, lpath, &lb, gz);
+        expect_failure_without_allocating(ipath, lpath, "truncated");
+    }
 }
 
 /* A pipe gives no size up front; the buffer still grows only as data comes. */
@@ -1096,13 +1064,9 @@ Test(idx, refuses_a_gzip_trailer_claiming_gigabytes_without_allocating,
     const uint32_t count = 3000000;
     blob im = images_blob(MAGIC_IMAGES, count, 28, 28, 4096, noise_pixel);
     blob lb = labels_blob(MAGIC_LABELS, count, 0);
-    write_gz(ipath, "images.gz", im.data, im.len);
-    write_raw(lpath, "labels", lb.data, lb.len);
-    blob gz = read_whole(ipath);
+    blob gz = write_pair_gzip_one(ipath, &im, lpath, &lb, 0);
     put_le32(gz.data + gz.len - 4, (uint32_t)(16 + (uint64_t)count * 784));
-    write_raw(ipath, "images.gz", gz.data, gz.len);
+    rewrite(ipath, gz.data, gz.len);
     expect_failure_without_allocating(ipath, lpath, "corrupt gzip data");
     blob_free(&gz);
-    blob_free(&im);
-    blob_free(&lb);
 }

@@ -67,6 +67,16 @@ int test_synthetic_dataset(sn_dataset *ds, size_t count, size_t inputs,
     return 0;
 }
 
+sn_train_config test_train_config(int threads, const sn_kernels *k,
+                                  sn_engine_kind engine)
+{
+    sn_train_config cfg = sn_train_config_default();
+    cfg.threads = threads;
+    cfg.kernels = k;
+    cfg.engine = engine;
+    return cfg;
+}
+
 double test_max_abs_diff(const float *a, const float *b, size_t n)
 {
     double m = 0.0;

@@ -18,6 +18,12 @@ const char *test_mnist_dir(void);
 int test_synthetic_dataset(sn_dataset *ds, size_t count, size_t inputs,
                            unsigned classes, uint64_t seed);
 
+/* sn_train_config_default() with the three settings every training test
+ * picks: threads, the kernel set (NULL: the best this CPU runs) and the
+ * engine. */
+sn_train_config test_train_config(int threads, const sn_kernels *k,
+                                  sn_engine_kind engine);
+
 /* Largest |a[i] - b[i]|. */
 double test_max_abs_diff(const float *a, const float *b, size_t n);
 

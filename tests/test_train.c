@@ -104,10 +104,9 @@ Test(train, grouped_first_layer_is_deterministic_and_agrees_with_rows)
                 cr_assert_eq(sn_net_create(&net[run], sizes, 4, &err), 0,
                              "%s", err.msg);
                 sn_net_init_uniform(&net[run], 21);
-                sn_train_config cfg = sn_train_config_default();
-                cfg.threads = threads;
-                cfg.kernels = k;
-                cfg.engine = run == 3 ? SN_ENGINE_PER_SAMPLE : SN_ENGINE_SPARSE;
+                sn_train_config cfg = test_train_config(
+                    threads, k,
+                    run == 3 ? SN_ENGINE_PER_SAMPLE : SN_ENGINE_SPARSE);
                 cfg.first_layer = run == 2 ? SN_FIRST_LAYER_ROWS
                                            : SN_FIRST_LAYER_AUTO;
                 sn_trainer *t;
@@ -500,10 +499,7 @@ static void train_modern(sn_net *net, const sn_dataset *ds, int threads,
     cr_assert_eq(sn_net_set_kind(net, &relu, 1, SN_ACT_SOFTMAX, SN_LOSS_CE,
                                  &err), 0, "%s", err.msg);
     cr_assert_eq(sn_net_init(net, SN_INIT_HE, 5), 0);
-    sn_train_config cfg = sn_train_config_default();
-    cfg.threads = threads;
-    cfg.kernels = k;
-    cfg.engine = engine;
+    sn_train_config cfg = test_train_config(threads, k, engine);
     cfg.optimizer = SN_OPT_SGD;
     cfg.lr = 0.1f;
     cfg.batch = 10;

@@ -149,18 +149,23 @@ VEC_INLINE __m256 vfold256(vfloat v) { return v; }
 
 /* ------------------------------------------------------------ nonzero */
 
-/* 32 bytes compared with zero at once; a shorter block (the end of the
- * image) bit by bit. */
+/* 32 bytes compared with zero at once. Where the ISAs part: AVX2 has no
+ * byte maskload, so a shorter block (the end of the image) is copied into
+ * a zeroed one first, which reads nothing past the end; its zeros add no
+ * bits. */
 #define NZ_BLOCK 32
 
 VEC_INLINE uint64_t vnonzero_bits(const uint8_t *x, size_t len)
 {
-    if (len == NZ_BLOCK) {
-        const __m256i block = _mm256_loadu_si256((const __m256i *)(const void *)x);
-        return ~(uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(block, _mm256_setzero_si256()));
+    uint8_t copy[NZ_BLOCK];
+    if (len < NZ_BLOCK) {
+        memset(copy, 0, sizeof copy);
+        memcpy(copy, x, len);
+        x = copy;
     }
-    return sn_nonzero_bits_bytewise(x, len);
+    const __m256i block = _mm256_loadu_si256((const __m256i *)(const void *)x);
+    return ~(uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(block, _mm256_setzero_si256()));
 }
 
 /* Where the ISAs part: AVX2 has no compress instruction (compress_avx2.h

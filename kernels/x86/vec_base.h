@@ -1,14 +1,11 @@
 /*
  * vec_base.h - what the x86 vector headers (vec_avx2.h, vec_avx512.h and
- * the tests' AVX-512 emulation) build their primitives from, written once:
- *
- *  - horizontal sums of 256-bit float vectors, the one reduction order of
- *    every x86 set: AVX2 applies it to its vectors, AVX-512 to each
- *    vector's two 256-bit halves added first (vfold256, in vec_x86.h's
- *    vhsum8, vhsum4 and vhsum). One network of adds for both widths keeps
- *    their row sums equal to the last bit wherever their lanes hold the
- *    same partial sums;
- *  - the nonzero bits of a short block of pixels, byte by byte.
+ * the tests' AVX-512 emulation) build their horizontal sums from, written
+ * once: the one reduction order of every x86 set. AVX2 applies it to its
+ * vectors, AVX-512 to each vector's two 256-bit halves added first
+ * (vfold256, in vec_x86.h's vhsum8, vhsum4 and vhsum). One network of adds
+ * for both widths keeps their row sums equal to the last bit wherever
+ * their lanes hold the same partial sums.
  */
 #ifndef SN_VEC_BASE_H
 #define SN_VEC_BASE_H
@@ -49,15 +46,6 @@ SN_M256_INLINE float sn_hsum_m256(__m256 v)
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
-}
-
-/* Bit b set where x[b] != 0, for b < len <= 64. */
-SN_M256_INLINE uint64_t sn_nonzero_bits_bytewise(const uint8_t *x, size_t len)
-{
-    uint64_t nz = 0;
-    for (size_t b = 0; b < len; b++)
-        nz |= (uint64_t)(x[b] != 0) << b;
-    return nz;
 }
 
 #endif /* SN_VEC_BASE_H */

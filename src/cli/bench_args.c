@@ -133,10 +133,10 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
     *a = (bench_args){.batch = 100, .warmup = -1, .batches = -1,
                       .repeats = -1};
     const cli_option own[] = {
-        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
-         .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist);\n"
-                 "if the default has none, a synthetic set of the same\n"
-                 "shape is used and labelled SYNTHETIC"},
+        cli_opt(CLI_OPT_DATA, &a->data,
+                "MNIST folder (default $SIMDNET_DATA, else ./data/mnist);\n"
+                "if the default has none, a synthetic set of the same\n"
+                "shape is used and labelled SYNTHETIC"),
         {.name = "synthetic", .kind = CLI_FLAG, .dest = &a->synthetic,
          .help = "use the synthetic set even where MNIST is"},
         {.name = "layers", .kind = CLI_STRING, .dest = &a->layers,
@@ -182,9 +182,9 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
                  "W = 32..1024, batches 10, 100, 1000), readme (W = 32,\n"
                  "100, 256, 512, 1024 at batch 100) or quick (three\n"
                  "small networks, batches 10 and 100, for tests)"},
-        {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
-         .help = "also write the results as JSON (-: standard output,\n"
-                 "the table then goes to stderr)"},
+        cli_opt(CLI_OPT_JSON, &a->json,
+                "also write the results as JSON (-: standard output,\n"
+                "the table then goes to stderr)"),
     };
     /* The network and optimizer flags of train, then bench's own. */
     enum { NOWN = sizeof own / sizeof *own };

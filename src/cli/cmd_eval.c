@@ -31,22 +31,14 @@ static int parse_args(int argc, char **argv, eval_args *a)
 {
     *a = (eval_args){.split = SN_SPLIT_TEST};
     const cli_option options[] = {
-        {.name = "model", .kind = CLI_STRING, .dest = &a->model,
-         .value = "FILE",
-         .help = "the model (from simdnet train --save)"},
-        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
-         .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist)"},
+        cli_opt(CLI_OPT_MODEL, &a->model, NULL),
+        cli_opt(CLI_OPT_DATA, &a->data, NULL),
         {.name = "split", .kind = CLI_LIST, .dest = &a->split, .value = "NAME",
          .parse = parse_split,
          .help = "test (default) or train"},
-        {.name = "threads", .kind = CLI_INT, .dest = &a->threads, .value = "N",
-         .min = 1, .max = 1024,
-         .help = "OpenMP threads"},
-        {.name = "isa", .kind = CLI_STRING, .dest = &a->isa, .value = "NAME",
-         .help = "kernel set: scalar, avx2, avx512, neon"},
-        {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
-         .help = "also write the results as JSON (-: standard output,\n"
-                 "the text then goes to stderr)"},
+        cli_opt(CLI_OPT_THREADS, &a->threads, NULL),
+        cli_opt(CLI_OPT_ISA, &a->isa, NULL),
+        cli_opt(CLI_OPT_JSON, &a->json, NULL),
     };
     const cli_command_spec spec = {
         CMD, "eval --model FILE [options]",

@@ -39,12 +39,11 @@ int cmd_info(int argc, char **argv)
 {
     const char *isa = NULL, *json_path = NULL;
     const cli_option options[] = {
-        {.name = "isa", .kind = CLI_STRING, .dest = &isa, .value = "NAME",
-         .help = "the kernel set to select: scalar, avx2, avx512, neon"},
-        {.name = "json", .kind = CLI_STRING, .dest = &json_path,
-         .value = "FILE",
-         .help = "also write it as JSON (-: standard output, the text\n"
-                 "then goes to stderr)"},
+        cli_opt(CLI_OPT_ISA, &isa,
+                "the kernel set to select: scalar, avx2, avx512, neon"),
+        cli_opt(CLI_OPT_JSON, &json_path,
+                "also write it as JSON (-: standard output, the text\n"
+                "then goes to stderr)"),
     };
     const cli_command_spec spec = {
         CMD, "info [options]",

@@ -40,8 +40,8 @@ int cmd_predict(int argc, char **argv)
     const char *model = NULL, *isa = NULL;
     sn_digit_options opt = {SN_INVERT_AUTO, 0};
     const cli_option options[] = {
-        {.name = "model", .kind = CLI_STRING, .dest = &model, .value = "FILE",
-         .help = "the model (from simdnet train --save or --report)"},
+        cli_opt(CLI_OPT_MODEL, &model,
+                "the model (from simdnet train --save or --report)"),
         {.name = "invert", .kind = CLI_LIST, .dest = &opt.invert,
          .value = "WHEN", .parse = parse_invert,
          .help = "auto (default: if the border is light), yes or no"},
@@ -49,8 +49,7 @@ int cmd_predict(int argc, char **argv)
          .help = "prepare the image as MNIST was: crop to the ink,\n"
                  "scale it into a 20x20 box, centre its mass (for\n"
                  "photos and drawings that do not fill the frame)"},
-        {.name = "isa", .kind = CLI_STRING, .dest = &isa, .value = "NAME",
-         .help = "kernel set: scalar, avx2, avx512, neon"},
+        cli_opt(CLI_OPT_ISA, &isa, NULL),
     };
     const cli_command_spec spec = {
         CMD, "predict --model FILE [options] IMAGE...",

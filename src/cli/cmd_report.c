@@ -34,9 +34,7 @@ static int parse_args(int argc, char **argv, report_args *a)
 {
     *a = (report_args){0};
     const cli_option options[] = {
-        {.name = "model", .kind = CLI_STRING, .dest = &a->model,
-         .value = "FILE",
-         .help = "the model (from simdnet train --save)"},
+        cli_opt(CLI_OPT_MODEL, &a->model, NULL),
         {.name = "out", .kind = CLI_STRING, .dest = &a->out, .value = "DIR",
          .help = "the report folder (created if needed)"},
         {.name = "costs", .kind = CLI_STRING, .dest = &a->costs,
@@ -50,10 +48,10 @@ static int parse_args(int argc, char **argv, report_args *a)
          .parse = add_bench,
          .help = "benchmark JSON, repeatable: Google Benchmark output\n"
                  "of bench_kernels, or simdnet bench --json FILE"},
-        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
-         .help = "MNIST folder (default $SIMDNET_DATA, else\n"
-                 "./data/mnist; without data the report leaves out\n"
-                 "the samples, the confusion matrix and the mistakes)"},
+        cli_opt(CLI_OPT_DATA, &a->data,
+                "MNIST folder (default $SIMDNET_DATA, else\n"
+                "./data/mnist; without data the report leaves out\n"
+                "the samples, the confusion matrix and the mistakes)"),
         {.name = "sample", .kind = CLI_INT, .dest = &a->sample, .value = "N",
          .min = 0, .max = 1L << 30,
          .help = "test sample drawn through the network (default 0)"},
@@ -62,11 +60,9 @@ static int parse_args(int argc, char **argv, report_args *a)
         {.name = "title", .kind = CLI_STRING, .dest = &a->title,
          .value = "TEXT",
          .help = "the page's heading"},
-        {.name = "threads", .kind = CLI_INT, .dest = &a->threads, .value = "N",
-         .min = 1, .max = 1024,
-         .help = "OpenMP threads for the evaluation"},
-        {.name = "isa", .kind = CLI_STRING, .dest = &a->isa, .value = "NAME",
-         .help = "kernel set: scalar, avx2, avx512, neon"},
+        cli_opt(CLI_OPT_THREADS, &a->threads,
+                "OpenMP threads for the evaluation"),
+        cli_opt(CLI_OPT_ISA, &a->isa, NULL),
     };
     const cli_command_spec spec = {
         CMD, "report --model FILE --out DIR [options]",

@@ -12,6 +12,30 @@
 
 enum { MAX_OPTIONS = 48, LONG_BASE = 256, HELP_COLUMN = 21 };
 
+static const cli_option common[] = {
+    [CLI_OPT_MODEL] = {.name = "model", .kind = CLI_STRING, .value = "FILE",
+                       .help = "the model (from simdnet train --save)"},
+    [CLI_OPT_DATA] = {.name = "data", .kind = CLI_STRING, .value = "DIR",
+                      .help = "MNIST folder (default $SIMDNET_DATA, else "
+                              "./data/mnist)"},
+    [CLI_OPT_ISA] = {.name = "isa", .kind = CLI_STRING, .value = "NAME",
+                     .help = "kernel set: scalar, avx2, avx512, neon"},
+    [CLI_OPT_JSON] = {.name = "json", .kind = CLI_STRING, .value = "FILE",
+                      .help = "also write the results as JSON (-: standard "
+                              "output,\nthe text then goes to stderr)"},
+    [CLI_OPT_THREADS] = {.name = "threads", .kind = CLI_INT, .value = "N",
+                         .min = 1, .max = 1024, .help = "OpenMP threads"},
+};
+
+cli_option cli_opt(cli_common which, void *dest, const char *help)
+{
+    cli_option o = common[which];
+    o.dest = dest;
+    if (help)
+        o.help = help;
+    return o;
+}
+
 /* "  -m, --model FILE" or "  --model FILE", as --help shows the option. */
 static int print_name(FILE *out, const cli_option *o)
 {

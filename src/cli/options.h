@@ -42,6 +42,21 @@ typedef struct cli_command_spec {
     int operands;          /* 1: arguments after the options are allowed */
 } cli_command_spec;
 
+/* The options several commands share, one name, value and range each. */
+typedef enum cli_common {
+    CLI_OPT_MODEL,   /* --model FILE */
+    CLI_OPT_DATA,    /* --data DIR */
+    CLI_OPT_ISA,     /* --isa NAME */
+    CLI_OPT_JSON,    /* --json FILE */
+    CLI_OPT_THREADS, /* --threads N, 1 to 1024 (dest: a long) */
+} cli_common;
+
+/* That option, storing at dest. help NULL: the usual wording (the model
+ * from simdnet train --save, the MNIST folder and its default, the four
+ * kernel sets, the results as JSON); a command whose option means a little
+ * more says so in its own help. */
+cli_option cli_opt(cli_common which, void *dest, const char *help);
+
 /* What cli_parse_options() found. */
 enum { CLI_PARSED = 0, CLI_HELP = 1, CLI_BAD = -1 };
 

@@ -17,8 +17,7 @@ int train_parse_args(int argc, char **argv, train_args *a)
 {
     *a = (train_args){.epochs = 5, .batch = 100, .engine = SN_ENGINE_SPARSE};
     const cli_option head[] = {
-        {.name = "data", .kind = CLI_STRING, .dest = &a->data, .value = "DIR",
-         .help = "MNIST folder (default $SIMDNET_DATA, else ./data/mnist)"},
+        cli_opt(CLI_OPT_DATA, &a->data, NULL),
         {.name = "layers", .kind = CLI_STRING, .dest = &a->layers,
          .value = "LIST", .given = GIVEN_LAYERS,
          .help = "layer sizes, input first (default " SN_DEFAULT_LAYERS ")"},
@@ -36,14 +35,13 @@ int train_parse_args(int argc, char **argv, train_args *a)
         {.name = "shuffle", .kind = CLI_FLAG, .dest = &a->shuffle,
          .help = "shuffle the samples every epoch (seeded by --seed);\n"
                  "the default is file order, as in the tutorial"},
-        {.name = "threads", .kind = CLI_INT, .dest = &a->threads, .value = "N",
-         .min = 1, .max = 1024,
-         .help = "OpenMP threads (default: one per physical core)"},
+        cli_opt(CLI_OPT_THREADS, &a->threads,
+                "OpenMP threads (default: one per physical core)"),
         {.name = "bind", .kind = CLI_FLAG, .dest = &a->bind,
          .help = "bind the threads one per physical core (hwloc)"},
-        {.name = "isa", .kind = CLI_STRING, .dest = &a->isa, .value = "NAME",
-         .help = "kernel set: scalar, avx2, avx512, neon\n"
-                 "(default $SIMDNET_ISA, else the best this CPU runs)"},
+        cli_opt(CLI_OPT_ISA, &a->isa,
+                "kernel set: scalar, avx2, avx512, neon\n"
+                "(default $SIMDNET_ISA, else the best this CPU runs)"),
         {.name = "engine", .kind = CLI_LIST, .dest = &a->engine,
          .value = "NAME", .parse = cli_parse_engine, .given = GIVEN_ENGINE,
          .help = "sparse (default): the first layer over nonzero pixels\n"
@@ -63,9 +61,9 @@ int train_parse_args(int argc, char **argv, train_args *a)
          .value = "DIR",
          .help = "at the end, draw the run in DIR/index.html (cost\n"
                  "curve, network, samples, weights, mistakes)"},
-        {.name = "json", .kind = CLI_STRING, .dest = &a->json, .value = "FILE",
-         .help = "JSON lines: a record per epoch and a final one\n"
-                 "(-: standard output, the text then goes to stderr)"},
+        cli_opt(CLI_OPT_JSON, &a->json,
+                "JSON lines: a record per epoch and a final one\n"
+                "(-: standard output, the text then goes to stderr)"),
         {.name = "checkpoint", .kind = CLI_STRING, .dest = &a->checkpoint,
          .value = "FILE",
          .help = "save the whole training state to FILE (atomically)\n"

@@ -206,7 +206,10 @@ VEC_INLINE __m256 vfold256(vfloat v) { return _mm256_add_ps(v.lo, v.hi); }
  * 64-byte load and vptestmb give. */
 VEC_INLINE uint64_t vnonzero_bits(const uint8_t *x, size_t len)
 {
-    return sn_nonzero_bits_bytewise(x, len);
+    uint64_t nz = 0;
+    for (size_t b = 0; b < len; b++)
+        nz |= (uint64_t)(x[b] != 0) << b;
+    return nz;
 }
 
 /* vpcompressd/ps of 16 lanes stored whole: the low half's selected lanes

@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "simdnet.h"
+
 /* Pipes hold this much without a reader; larger inputs go in a memfd. */
 #define FUZZ_PIPE_BYTES (1 << 20)
 
@@ -78,6 +80,25 @@ static inline int fuzz_file_from_input(fuzz_file *f, const uint8_t *data,
         return 0;
     fuzz_file_open(f, data + 1, size - 1, data[0] & 1);
     return 1;
+}
+
+/* The whole harness of a reader of one file, but for its promises: the
+ * input (fuzz_file_from_input) goes to read(path, file_size, err), which
+ * checks and frees what it loaded and returns 0, or returns non-zero for a
+ * refusal. A refusal without a message is a bug. */
+static inline int fuzz_read_one_file(const uint8_t *data, size_t size,
+                                     int (*read)(const char *path,
+                                                 size_t file_size,
+                                                 sn_error *err))
+{
+    fuzz_file f;
+    if (!fuzz_file_from_input(&f, data, size))
+        return 0;
+    sn_error err = {{0}};
+    if (read(f.path, size - 1, &err) != 0 && err.msg[0] == '\0')
+        abort();
+    fuzz_file_close(&f);
+    return 0;
 }
 
 /* Reads every byte of what a reader returned, so that AddressSanitizer

@@ -13,26 +13,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A loaded model is a network sn_net_shape accepts, all of whose
+ * parameters are readable. */
+static int read_model(const char *path, size_t file_size, sn_error *err)
+{
+    sn_net net;
+    if (sn_model_load(&net, path, err) != 0)
+        return -1;
+    size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], nparams;
+    if (sn_net_shape(net.sizes, net.nlayers + 1, w_off, b_off, &nparams,
+                     NULL) != 0 ||
+        nparams != net.nparams || file_size < 4 * nparams)
+        abort();
+    fuzz_touch(net.params, net.nparams * sizeof *net.params);
+    sn_net_free(&net);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_file f;
-    if (!fuzz_file_from_input(&f, data, size))
-        return 0;
-    sn_net net;
-    sn_error err;
-    if (sn_model_load(&net, f.path, &err) == 0) {
-        /* A loaded model is a network sn_net_shape accepts, all of whose
-         * parameters are readable. */
-        size_t w_off[SN_MAX_LAYERS], b_off[SN_MAX_LAYERS], nparams;
-        if (sn_net_shape(net.sizes, net.nlayers + 1, w_off, b_off, &nparams,
-                         NULL) != 0 ||
-            nparams != net.nparams || size - 1 < 4 * nparams)
-            abort();
-        fuzz_touch(net.params, net.nparams * sizeof *net.params);
-        sn_net_free(&net);
-    } else if (err.msg[0] == '\0') {
-        abort();
-    }
-    fuzz_file_close(&f);
-    return 0;
+    return fuzz_read_one_file(data, size, read_model);
 }

@@ -43,18 +43,7 @@ tap_name=tsan
 # shellcheck source=tests/tap.sh
 . tests/tap.sh
 # 600 + 100 images of 7x7, labels 0-9, learnable.
-python3 - "$tmp/data" <<'PY'
-import os, random, struct, sys
-d = sys.argv[1]; os.makedirs(d)
-rng = random.Random(3)
-for name, n in (("train", 600), ("t10k", 100)):
-    labels = [rng.randrange(10) for _ in range(n)]
-    pix = bytearray()
-    for l in labels:
-        pix += bytes(rng.randrange(1, 256) if (j % 10 == l and rng.random() < .7) else 0 for j in range(49))
-    open(f"{d}/{name}-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, n, 7, 7) + pix)
-    open(f"{d}/{name}-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, n) + bytes(labels))
-PY
+python3 tests/make_small_mnist.py "$tmp/data" 600 3
 
 check() { # DESCRIPTION COMMAND...: the command succeeds with no TSan report
     desc=$1
