@@ -1,4 +1,5 @@
 /* dist_cli.c - the command line under mpirun (dist_cli.h). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,21 @@
 static int saved_stderr = -1;
 static FILE *captured;
 
+/* From the first SIGINT or SIGTERM on (in its handler): writes to standard
+ * output and error that would wait are dropped instead. Open MPI's mpirun,
+ * once signalled, stops reading what its ranks write; rank 0, blocked in
+ * write(2) on a full pipe or pty with its progress bar or its "interrupted"
+ * lines, would never reach the exchange the other ranks wait in, nor save
+ * (seen with gdb). A lost line is the price; the files are written. */
+static void never_wait_on_output(void)
+{
+    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+        const int flags = fcntl(fd, F_GETFL);
+        if (flags >= 0)
+            fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
+}
+
 int cli_dist_begin(const char *cmd)
 {
     sn_error err;
@@ -22,6 +38,8 @@ int cli_dist_begin(const char *cmd)
         cli_error(cmd, "%s", err.msg);
         return EXIT_FAIL;
     }
+    if (sn_dist_size() > 1)
+        cli_interrupt_on_first(never_wait_on_output);
     if (sn_dist_rank() == 0)
         return 0;
     fflush(stdout);
@@ -178,7 +196,11 @@ int cli_dist_end(int rc)
      * whole job when a rank exits non-zero (as one stopped by a signal
      * does), and would kill rank 0 in the middle of saving. */
     sn_dist_barrier();
-    sn_dist_finalize();
+    /* After mpirun's signal its daemons are ending the job: MPI_Finalize
+     * would wait for them until their SIGKILL. The files are written;
+     * leave now. */
+    if (!cli_interrupt_signal())
+        sn_dist_finalize();
     return rc;
 }
 
