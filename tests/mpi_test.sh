@@ -81,21 +81,38 @@ else
     not_ok "only rank 0 prints: $(grep -c '^network' "$tmp/out") config blocks"
 fi
 
-# Resume: a 2-rank checkpoint after epoch 1 goes on under 2 ranks to the
-# bytes of the uninterrupted run.
-rm -f "$tmp/ck.bin"
+# Resume: a 2-rank checkpoint after epoch 1 records its 2 workers (ranks x
+# threads); under 2 ranks (1 thread each, the default) and under one
+# process of 2 threads (the default) it goes on to the bytes of the
+# uninterrupted run, with no note; under 1 thread it runs, to float
+# rounding, with a note that says so.
+rm -f "$tmp/ck.bin" "$tmp/r.bin" "$tmp/r2.bin" "$tmp/r1.bin"
 mpi 2 train $small --threads 1 --epochs 1 --checkpoint "$tmp/ck.bin" \
     >/dev/null 2>"$tmp/err"
 mpi 2 train --data "$tmp/data" --resume "$tmp/ck.bin" --epochs 3 \
-    --save "$tmp/r.bin" >/dev/null 2>"$tmp/err"
+    --save "$tmp/r.bin" >"$tmp/out" 2>"$tmp/err"
 mpi 2 train $small --threads 1 --save "$tmp/u.bin" >/dev/null 2>"$tmp/err"
-same "2-rank checkpoint resumed under 2 ranks = uninterrupted" "$tmp/r.bin" "$tmp/u.bin"
-# ... and under 1 process of 1 thread: it runs, to float rounding.
-if "$exe" train --data "$tmp/data" --resume "$tmp/ck.bin" --epochs 3 \
-        --threads 1 --save "$tmp/r1.bin" >/dev/null 2>"$tmp/err"; then
-    ok "2-rank checkpoint resumed by one process"
+if grep -q '^compute .* 1 thread,' "$tmp/out" && ! grep -q '^note' "$tmp/out"; then
+    ok "2-rank checkpoint under 2 ranks: 1 thread each, no note"
 else
-    not_ok "2-rank checkpoint resumed by one process"
+    not_ok "2-rank checkpoint under 2 ranks: $(grep -E '^(compute|note)' "$tmp/out")"
+fi
+same "2-rank checkpoint resumed under 2 ranks = uninterrupted" "$tmp/r.bin" "$tmp/u.bin"
+timeout -k 5 60 "$exe" train --data "$tmp/data" --resume "$tmp/ck.bin" \
+    --epochs 3 --save "$tmp/r2.bin" >"$tmp/out" 2>"$tmp/err"
+if grep -q '^compute .* 2 threads,' "$tmp/out" && ! grep -q '^note' "$tmp/out"; then
+    ok "2-rank checkpoint in one process: 2 threads, no note"
+else
+    not_ok "2-rank checkpoint in one process: $(grep -E '^(compute|note)' "$tmp/out")"
+fi
+same "2-rank checkpoint resumed by one process of 2 threads = uninterrupted" \
+    "$tmp/r2.bin" "$tmp/u.bin"
+if timeout -k 5 60 "$exe" train --data "$tmp/data" --resume "$tmp/ck.bin" \
+        --epochs 3 --threads 1 --save "$tmp/r1.bin" >"$tmp/out" 2>"$tmp/err" &&
+        grep -q '^note .* 2 threads.*float rounding' "$tmp/out"; then
+    ok "2-rank checkpoint resumed by 1 thread, with the rounding note"
+else
+    not_ok "2-rank checkpoint resumed by 1 thread: $(grep '^note' "$tmp/out")"
 fi
 
 # ranks_of PID: the simdnet processes under the timeout started as PID.
