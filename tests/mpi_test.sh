@@ -56,9 +56,18 @@ identity() {
         not_ok "$desc: mpirun failed"
         return
     fi
-    "$exe" train $small "$@" --threads "$tall" --save "$tmp/b.bin" \
-        >/dev/null 2>"$tmp/err"
+    timeout -k 5 60 "$exe" train $small "$@" --threads "$tall" \
+        --save "$tmp/b.bin" >"$tmp/out1" 2>"$tmp/err"
     same "$desc" "$tmp/a.bin" "$tmp/b.bin"
+    # Each rank evaluates its share of the test set; the counts summed
+    # give the single process's accuracy after every epoch.
+    acc_a=$(grep -o 'test [0-9.]*%' "$tmp/out" | tr '\n' ' ')
+    acc_b=$(grep -o 'test [0-9.]*%' "$tmp/out1" | tr '\n' ' ')
+    if [ -n "$acc_a" ] && [ "$acc_a" = "$acc_b" ]; then
+        ok "$desc: the same test accuracies ($acc_a)"
+    else
+        not_ok "$desc: test accuracies '$acc_a', one process '$acc_b'"
+    fi
 }
 
 identity "2 ranks x 1 thread = 2 threads (AdaGrad, sparse)" 2 1 2

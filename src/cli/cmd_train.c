@@ -295,8 +295,8 @@ static int report_epoch(train_run *r, size_t first, double secs)
     const size_t e = r->epoch;
     sn_error err;
     sn_eval_free(&r->res);
-    if (sn_evaluate(&r->net, r->kernels, &r->test, r->cfg.threads, &r->res,
-                    &err) != 0) {
+    if (cli_dist_evaluate(&r->net, r->kernels, &r->test, r->cfg.threads,
+                          &r->res, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
         return -1;
     }

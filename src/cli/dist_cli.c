@@ -174,6 +174,69 @@ int cli_dist_fail_alone(int rc)
     return rc;
 }
 
+int cli_dist_evaluate(const sn_net *net, const sn_kernels *kernels,
+                      const sn_dataset *test, int threads,
+                      sn_eval_result *res, sn_error *err)
+{
+    const size_t n = (size_t)sn_dist_size(), r = (size_t)sn_dist_rank();
+    if (n == 1)
+        return sn_evaluate(net, kernels, test, threads, res, err);
+    const size_t lo = test->count * r / n, hi = test->count * (r + 1) / n;
+    sn_dataset part = *test;
+    part.pixels += lo * test->input_size;
+    part.labels += lo;
+    part.count = hi - lo;
+    int failed = sn_evaluate(net, kernels, &part, threads, res, err) != 0;
+    /* The counts to sum (the confusion matrix, which holds correct) in
+     * MPI's 64-bit type, and every rank's cost sum. */
+    const size_t cells = failed ? 0 : res->classes * res->classes;
+    uint64_t *counts = failed ? NULL : calloc(cells, sizeof *counts);
+    double *costs = failed ? NULL : malloc(n * sizeof *costs);
+    if (!failed && (!counts || !costs)) {
+        snprintf(err->msg, sizeof err->msg,
+                 "out of memory for the evaluation's counts");
+        failed = 1;
+    }
+    const int first = sn_dist_first_failure(failed);
+    if (first >= 0) {
+        if (!failed)
+            sn_eval_free(res);
+        free(counts);
+        free(costs);
+        char theirs[sizeof err->msg];
+        memcpy(theirs, err->msg, sizeof theirs);
+        sn_dist_bcast(theirs, sizeof theirs, first);
+        theirs[sizeof theirs - 1] = '\0';
+        if (first)
+            snprintf(err->msg, sizeof err->msg, "rank %d: %.480s", first,
+                     theirs);
+        else
+            memcpy(err->msg, theirs, sizeof theirs);
+        return -1;
+    }
+    /* Every rank has the same network, so the same classes. */
+    for (size_t c = 0; c < cells; c++)
+        counts[c] = res->confusion[c];
+    sn_dist_sum_u64(counts, cells);
+    sn_dist_allgather_f64(res->mean_cost * (double)part.count, costs);
+    res->correct = 0;
+    for (size_t c = 0; c < cells; c++) {
+        res->confusion[c] = (size_t)counts[c];
+        if (c / res->classes == c % res->classes)
+            res->correct += res->confusion[c];
+    }
+    res->count = test->count;
+    res->accuracy = test->count ? (double)res->correct / (double)test->count
+                                : 0.0;
+    double cost = 0.0;
+    for (size_t i = 0; i < n; i++)
+        cost += costs[i];
+    res->mean_cost = test->count ? cost / (double)test->count : 0.0;
+    free(counts);
+    free(costs);
+    return 0;
+}
+
 void cli_dist_bench_row(FILE *out, size_t batches)
 {
     static int said;
@@ -251,6 +314,13 @@ int cli_dist_check_same(const char *cmd, const sn_dataset *train,
 int cli_dist_fail_alone(int rc)
 {
     return rc;
+}
+
+int cli_dist_evaluate(const sn_net *net, const sn_kernels *kernels,
+                      const sn_dataset *test, int threads,
+                      sn_eval_result *res, sn_error *err)
+{
+    return sn_evaluate(net, kernels, test, threads, res, err);
 }
 
 void cli_dist_bench_row(FILE *out, size_t batches)
