@@ -148,9 +148,10 @@ start_long() {
 # SIGTERM odls_base_sigkill_timeout seconds later and SIGKILL as long
 # again after that (docs/mpi.md); 3 s leaves a loaded machine time to
 # save. Every rank stops after the same batch, rank 0 saves the checkpoint
-# and the weights so far, and mpirun exits non-zero well before the
-# SIGKILL. Resumed under 2 ranks to the end of that epoch, the checkpoint
-# gives the bytes of one uninterrupted process of 2 threads.
+# and the weights so far, the ranks exit without waiting for the SIGKILL
+# and mpirun exits non-zero (1 with Open MPI 4.1; 124 or 137 here would be
+# the timeout). Resumed under 2 ranks through the next epoch, the
+# checkpoint gives the bytes of one uninterrupted process of 2 threads.
 rm -f "$tmp/ck.bin" "$tmp/m.bin"
 OMPI_MCA_odls_base_sigkill_timeout=3 \
     start_long --checkpoint "$tmp/ck.bin" --save "$tmp/m.bin"
