@@ -59,6 +59,10 @@ void cli_interrupt_restore(void);
  * "finishing the files being written, then exiting" (a string literal). */
 void cli_interrupt_note(const char *note);
 int cli_interrupt_signal(void);
+/* fn runs inside the handler of the first signal, before it writes
+ * anything: async-signal-safe calls only (dist_cli.c: under mpirun, output
+ * that can no longer block). */
+void cli_interrupt_on_first(void (*fn)(void));
 
 /* --trap-fp: SIGFPE on invalid, divide-by-zero and overflow, in this thread
  * and in an OpenMP region of `threads`; the handler says which and where. */

@@ -228,14 +228,17 @@ static void print_config(const train_run *r, const char *binding)
         const sn_checkpoint *ck = &r->ck;
         fprintf(out, "resume    %s: epoch %zu, after batch %zu of %zu\n",
                 a->resume, r->start_epoch + 1, r->start_batch, r->nbatches);
-        if (threads != ck->cfg.threads ||
+        /* The checkpoint's threads are its workers, ranks x threads. */
+        const int workers = cli_dist_size() * threads;
+        if (workers != ck->cfg.threads ||
             sn_kernels_isa(r->kernels) != ck->isa ||
             r->cfg.engine != ck->cfg.engine)
             fprintf(out, "note      the checkpoint ran %s kernels, %d "
-                         "thread%s, %s engine: the result will differ from "
-                         "an uninterrupted run in float rounding\n",
+                         "thread%s%s, %s engine: the result will differ "
+                         "from an uninterrupted run in float rounding\n",
                     sn_isa_name(ck->isa), ck->cfg.threads,
                     ck->cfg.threads == 1 ? "" : "s",
+                    workers != threads ? " (ranks x threads)" : "",
                     sn_engine_name(ck->cfg.engine));
     }
     if (a->checkpoint) {
@@ -293,8 +296,8 @@ static int report_epoch(train_run *r, size_t first, double secs)
     const size_t e = r->epoch;
     sn_error err;
     sn_eval_free(&r->res);
-    if (sn_evaluate(&r->net, r->kernels, &r->test, r->cfg.threads, &r->res,
-                    &err) != 0) {
+    if (cli_dist_evaluate(&r->net, r->kernels, &r->test, r->cfg.threads,
+                          &r->res, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
         return -1;
     }

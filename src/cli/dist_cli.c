@@ -1,4 +1,5 @@
 /* dist_cli.c - the command line under mpirun (dist_cli.h). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,21 @@
 static int saved_stderr = -1;
 static FILE *captured;
 
+/* From the first SIGINT or SIGTERM on (in its handler): writes to standard
+ * output and error that would wait are dropped instead. Open MPI's mpirun,
+ * once signalled, stops reading what its ranks write; rank 0, blocked in
+ * write(2) on a full pipe or pty with its progress bar or its "interrupted"
+ * lines, would never reach the exchange the other ranks wait in, nor save
+ * (seen with gdb). A lost line is the price; the files are written. */
+static void never_wait_on_output(void)
+{
+    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+        const int flags = fcntl(fd, F_GETFL);
+        if (flags >= 0)
+            fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
+}
+
 int cli_dist_begin(const char *cmd)
 {
     sn_error err;
@@ -22,6 +38,8 @@ int cli_dist_begin(const char *cmd)
         cli_error(cmd, "%s", err.msg);
         return EXIT_FAIL;
     }
+    if (sn_dist_size() > 1)
+        cli_interrupt_on_first(never_wait_on_output);
     if (sn_dist_rank() == 0)
         return 0;
     fflush(stdout);
@@ -156,6 +174,69 @@ int cli_dist_fail_alone(int rc)
     return rc;
 }
 
+int cli_dist_evaluate(const sn_net *net, const sn_kernels *kernels,
+                      const sn_dataset *test, int threads,
+                      sn_eval_result *res, sn_error *err)
+{
+    const size_t n = (size_t)sn_dist_size(), r = (size_t)sn_dist_rank();
+    if (n == 1)
+        return sn_evaluate(net, kernels, test, threads, res, err);
+    const size_t lo = test->count * r / n, hi = test->count * (r + 1) / n;
+    sn_dataset part = *test;
+    part.pixels += lo * test->input_size;
+    part.labels += lo;
+    part.count = hi - lo;
+    int failed = sn_evaluate(net, kernels, &part, threads, res, err) != 0;
+    /* The counts to sum (the confusion matrix, which holds correct) in
+     * MPI's 64-bit type, and every rank's cost sum. */
+    const size_t cells = failed ? 0 : res->classes * res->classes;
+    uint64_t *counts = failed ? NULL : calloc(cells, sizeof *counts);
+    double *costs = failed ? NULL : malloc(n * sizeof *costs);
+    if (!failed && (!counts || !costs)) {
+        snprintf(err->msg, sizeof err->msg,
+                 "out of memory for the evaluation's counts");
+        failed = 1;
+    }
+    const int first = sn_dist_first_failure(failed);
+    if (first >= 0) {
+        if (!failed)
+            sn_eval_free(res);
+        free(counts);
+        free(costs);
+        char theirs[sizeof err->msg];
+        memcpy(theirs, err->msg, sizeof theirs);
+        sn_dist_bcast(theirs, sizeof theirs, first);
+        theirs[sizeof theirs - 1] = '\0';
+        if (first)
+            snprintf(err->msg, sizeof err->msg, "rank %d: %.480s", first,
+                     theirs);
+        else
+            memcpy(err->msg, theirs, sizeof theirs);
+        return -1;
+    }
+    /* Every rank has the same network, so the same classes. */
+    for (size_t c = 0; c < cells; c++)
+        counts[c] = res->confusion[c];
+    sn_dist_sum_u64(counts, cells);
+    sn_dist_allgather_f64(res->mean_cost * (double)part.count, costs);
+    res->correct = 0;
+    for (size_t c = 0; c < cells; c++) {
+        res->confusion[c] = (size_t)counts[c];
+        if (c / res->classes == c % res->classes)
+            res->correct += res->confusion[c];
+    }
+    res->count = test->count;
+    res->accuracy = test->count ? (double)res->correct / (double)test->count
+                                : 0.0;
+    double cost = 0.0;
+    for (size_t i = 0; i < n; i++)
+        cost += costs[i];
+    res->mean_cost = test->count ? cost / (double)test->count : 0.0;
+    free(counts);
+    free(costs);
+    return 0;
+}
+
 void cli_dist_bench_row(FILE *out, size_t batches)
 {
     static int said;
@@ -178,7 +259,11 @@ int cli_dist_end(int rc)
      * whole job when a rank exits non-zero (as one stopped by a signal
      * does), and would kill rank 0 in the middle of saving. */
     sn_dist_barrier();
-    sn_dist_finalize();
+    /* After mpirun's signal its daemons are ending the job: MPI_Finalize
+     * would wait for them until their SIGKILL. The files are written;
+     * leave now. */
+    if (!cli_interrupt_signal())
+        sn_dist_finalize();
     return rc;
 }
 
@@ -229,6 +314,13 @@ int cli_dist_check_same(const char *cmd, const sn_dataset *train,
 int cli_dist_fail_alone(int rc)
 {
     return rc;
+}
+
+int cli_dist_evaluate(const sn_net *net, const sn_kernels *kernels,
+                      const sn_dataset *test, int threads,
+                      sn_eval_result *res, sn_error *err)
+{
+    return sn_evaluate(net, kernels, test, threads, res, err);
 }
 
 void cli_dist_bench_row(FILE *out, size_t batches)

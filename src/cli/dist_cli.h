@@ -40,6 +40,15 @@ int cli_dist_check_same(const char *cmd, const sn_dataset *train,
  * exchange: its message out, then the whole job ends with rc. Returns rc
  * outside mpirun. */
 int cli_dist_fail_alone(int rc);
+/* sn_evaluate over all ranks: rank r evaluates its contiguous share of
+ * the test set and the counts are summed (integers: exact), so correct,
+ * accuracy and the confusion matrix are a single process's; mean_cost is
+ * the per-rank sums added in rank order, a single process's to float
+ * rounding (train prints no test cost). A failure on any rank fails every
+ * rank with its message. Outside mpirun, sn_evaluate. */
+int cli_dist_evaluate(const sn_net *net, const sn_kernels *kernels,
+                      const sn_dataset *test, int threads,
+                      sn_eval_result *res, sn_error *err);
 /* bench, under mpirun: after a case of `batches` batches, the time its
  * exchanges took per batch (and, the first time, what the rows mean). */
 void cli_dist_bench_row(FILE *out, size_t batches);

@@ -28,6 +28,7 @@ static const char *volatile stop_note =
 static const char *handler_cmd = "train";
 static struct sigaction saved_int, saved_term;
 static int installed;
+static void (*volatile on_first)(void);
 
 /* Only async-signal-safe calls from here on: write(2), not stdio. */
 static void say(const char *s)
@@ -47,6 +48,9 @@ static void on_stop_signal(int sig)
         return;
     }
     stop_signal = sig;
+    /* First: what follows writes, and must not wait on the writing. */
+    if (on_first)
+        on_first();
     say("\nsimdnet ");
     say(handler_cmd);
     say(sig == SIGINT ? ": SIGINT" : ": SIGTERM");
@@ -73,6 +77,11 @@ void cli_interrupt_install(const char *cmd)
     if (saved_term.sa_handler != SIG_IGN)
         sigaction(SIGTERM, &sa, NULL);
     installed = 1;
+}
+
+void cli_interrupt_on_first(void (*fn)(void))
+{
+    on_first = fn;
 }
 
 void cli_interrupt_note(const char *note)

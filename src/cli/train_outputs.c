@@ -7,6 +7,7 @@
 
 #include "atomic_file.h"
 #include "cmd_report.h"
+#include "dist_cli.h"
 #include "train.h"
 
 static const char *const CMD = "train";
@@ -228,8 +229,8 @@ int train_finish(train_run *r)
      * finish (each is atomic), then ends the run with its status. */
     cli_interrupt_note("finishing the files being written, then exiting");
     if (!r->evaluated) {
-        if (sn_evaluate(&r->net, r->kernels, &r->test, r->cfg.threads,
-                        &r->res, &err) != 0) {
+        if (cli_dist_evaluate(&r->net, r->kernels, &r->test,
+                              r->cfg.threads, &r->res, &err) != 0) {
             cli_error(CMD, "%s", err.msg);
             return EXIT_FAIL;
         }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist_cli.h"
 #include "options.h"
 #include "outputs.h"
 #include "train.h"
@@ -212,8 +213,12 @@ int train_load_resume(train_args *a, sn_checkpoint *ck)
         a->engine = ck->cfg.engine;
     a->shuffle = a->shuffle || ck->cfg.shuffle;
     a->seed = ck->run.seed;
+    /* The checkpoint records the run's workers (ranks x threads): under
+     * mpirun each rank takes its share of them when they divide. */
+    const int ranks = cli_dist_size();
     if (a->threads == 0)
-        a->threads = ck->cfg.threads;
+        a->threads = ck->cfg.threads % ranks == 0 ? ck->cfg.threads / ranks
+                                                  : ck->cfg.threads;
     const char *env = getenv("SIMDNET_ISA");
     if (!a->isa && !(env && *env) && sn_kernels_for(ck->isa))
         a->isa = sn_isa_name(ck->isa);

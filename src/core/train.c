@@ -162,6 +162,11 @@ sn_first_layer sn_trainer_first_layer(const sn_trainer *t)
     return t->first_layer;
 }
 
+int sn_trainer_workers(const sn_trainer *t)
+{
+    return t->workers;
+}
+
 sn_net *sn_trainer_net(const sn_trainer *t)
 {
     return t->net;

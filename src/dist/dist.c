@@ -108,6 +108,25 @@ void sn_dist_allgather_u32(uint32_t v, uint32_t *all)
     MPI_Allgather(&v, 1, MPI_UINT32_T, all, 1, MPI_UINT32_T, MPI_COMM_WORLD);
 }
 
+void sn_dist_allgather_f64(double v, double *all)
+{
+    if (size == 1) {
+        all[0] = v;
+        return;
+    }
+    MPI_Allgather(&v, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, MPI_COMM_WORLD);
+}
+
+void sn_dist_sum_u64(uint64_t *buf, size_t n)
+{
+    /* In pieces that MPI's int count can hold. */
+    for (size_t i = 0; size > 1 && i < n; i += INT_MAX) {
+        const size_t part = n - i < INT_MAX ? n - i : INT_MAX;
+        MPI_Allreduce(MPI_IN_PLACE, buf + i, (int)part, MPI_UINT64_T,
+                      MPI_SUM, MPI_COMM_WORLD);
+    }
+}
+
 void sn_dist_stats_take(sn_dist_stats *s)
 {
     *s = stats;

@@ -32,6 +32,10 @@ int sn_dist_first_failure(int failed);
 void sn_dist_bcast(void *buf, size_t bytes, int root);
 /* Every rank's v into all[0 .. size-1]. */
 void sn_dist_allgather_u32(uint32_t v, uint32_t *all);
+void sn_dist_allgather_f64(double v, double *all);
+/* buf[0 .. n-1] summed over the ranks, in place on every rank: integers,
+ * so the sum does not depend on MPI's order. */
+void sn_dist_sum_u64(uint64_t *buf, size_t n);
 
 /* Seconds, calls and bytes (this rank's part) of the collective's
  * exchanges since the last reset: for bench. */
