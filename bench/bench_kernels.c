@@ -88,6 +88,10 @@ typedef struct pixel_tile {
     uint32_t *pix, *start, *row;
     float *val;
     size_t npix;
+    /* The same entries by sample (gemm_sparse): sample s's pixels are
+     * sidx[srow[s] .. srow[s+1]), increasing, with values sval. */
+    uint32_t *srow, *sidx;
+    float *sval;
 } pixel_tile;
 
 static size_t pixel_tile_make(pixel_tile *t, const sn_kernels *k, size_t m,
@@ -101,16 +105,26 @@ static size_t pixel_tile_make(pixel_tile *t, const sn_kernels *k, size_t m,
     t->start = sn_alloc_array(cols + 1, sizeof *t->start);
     t->row = sn_alloc_array(cap + 1, sizeof *t->row);
     t->val = sn_alloc_array(cap + 1, sizeof *t->val);
+    t->srow = sn_alloc_array(m + 1, sizeof *t->srow);
+    t->sidx = sn_alloc_array(cap + 1, sizeof *t->sidx);
+    t->sval = sn_alloc_array(cap + 1, sizeof *t->sval);
     size_t e = 0;
     t->npix = 0;
-    if (idx && v && x && t->pix && t->start && t->row && t->val) {
+    if (idx && v && x && t->pix && t->start && t->row && t->val && t->srow &&
+        t->sidx && t->sval) {
         memset(x, 0, cap * sizeof *x);
+        size_t se = 0;
         for (size_t s = 0; s < m; s++) {
             const size_t nnz = k->nonzero_u8(cols, px + s * cols, scale, idx,
                                              v, NULL);
-            for (size_t j = 0; j < nnz; j++)
+            t->srow[s] = (uint32_t)se;
+            for (size_t j = 0; j < nnz; j++) {
                 x[s * cols + idx[j]] = v[j];
+                t->sidx[se] = idx[j];
+                t->sval[se++] = v[j];
+            }
         }
+        t->srow[m] = (uint32_t)se;
         for (size_t c = 0; c < cols; c++) {
             const size_t e0 = e;
             for (size_t s = 0; s < m; s++) {
@@ -131,8 +145,9 @@ static size_t pixel_tile_make(pixel_tile *t, const sn_kernels *k, size_t m,
     sn_free(x);
     if (e == 0) {
         sn_free(t->pix), sn_free(t->start), sn_free(t->row), sn_free(t->val);
-        t->pix = t->start = t->row = NULL;
-        t->val = NULL;
+        sn_free(t->srow), sn_free(t->sidx), sn_free(t->sval);
+        t->pix = t->start = t->row = t->srow = t->sidx = NULL;
+        t->val = t->sval = NULL;
     }
     return e;
 }
@@ -240,14 +255,15 @@ static void run_kernel(gb_state *st, const void *arg)
         LOOP(k->gemm_tn_sparse(cols, tile.npix, tile.pix, tile.start, tile.row,
                                tile.val, o.v0, cols, o.mat)) break;
     case OP_gemm_sparse:
-        LOOP(k->gemm_sparse(cols, r, tile.npix, tile.pix, tile.start, tile.row,
-                            tile.val, o.mat, o.v1, o.v0, cols)) break;
+        LOOP(k->gemm_sparse(cols, r, tile.srow, tile.sidx, tile.sval, o.mat,
+                            o.v1, o.v0, cols)) break;
     case OP_COUNT: break;
     }
     bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),
                  bench_peak(c->isa));
     sn_free(tile.pix), sn_free(tile.start), sn_free(tile.row),
-        sn_free(tile.val);
+        sn_free(tile.val), sn_free(tile.srow), sn_free(tile.sidx),
+        sn_free(tile.sval);
     operands_free(&o);
 }
 

@@ -145,12 +145,11 @@ bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
                                              * written */
         w = (bench_work){c * z, f * (c * z + 2 * z + 2 * c * (z < k ? z : k)),
                          2 * c * z};
-    else if (!strcmp(op, "gemm_sparse")) /* nnz: the tile's entries; an
-                                          * output row read and written
-                                          * per entry, at most k rows of
-                                          * WT read */
-        w = (bench_work){c * z, f * (2 * c * z + 2 * z + c * (z < k ? z : k)),
-                         2 * c * z};
+    else if (!strcmp(op, "gemm_sparse")) /* nnz: the tile's entries; a row
+                                          * of WT read per entry (from L1
+                                          * after the first sample), the
+                                          * r output rows written */
+        w = (bench_work){c * z, f * (c * z + 2 * z + r * c), 2 * c * z};
     else if (!strcmp(op, "sigmoid") || !strcmp(op, "relu") ||
              !strcmp(op, "tanh") || !strcmp(op, "delta_onehot"))
         /* x read, y written */

@@ -211,15 +211,20 @@ typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
                                   const float *val, const float *d,
                                   size_t ldd, float *dwt);
 
-/* Y[s][0..w) = b + the sum over the tile's pixels i, in list order, of
- * val[e] * WT[pix[i]][0..w) for each e in [start[i], start[i+1]) with
- * row[e] = s, for every s < m: the first layer's forward pass for a tile
- * of m samples grouped by pixel (as gemm_tn_sparse takes them), WT [..][w]
- * a panel of W1^T, Y rows ldy apart. b (w values) may be NULL (zero). Each
- * row of WT is read once per tile instead of once per sample. */
-typedef void sn_gemm_sparse_fn(size_t w, size_t m, size_t npix,
-                               const uint32_t *pix, const uint32_t *start,
-                               const uint32_t *row, const float *val,
+/* Y[s][0..w) = b + the sum over sample s's entries j in [rowptr[s],
+ * rowptr[s+1]) of val[j] * WT[idx[j]][0..w), for every s < m: the first
+ * layer's forward pass for a tile of m samples, each with its nonzero
+ * pixels idx in increasing order (as nonzero_u8 lists them), WT [..][w] a
+ * panel of W1^T, Y rows ldy apart; b (w values) may be NULL (zero). The
+ * tile goes through WT a block of SN_GEMM_SPARSE_BLOCK rows (pixels
+ * [k B, (k+1) B)) at a time, so that the block stays in L1 while every
+ * sample of the tile uses it: the sum is taken by blocks, each block's
+ * terms in order into a partial sum from 0, the partial sums of the
+ * sample's nonempty blocks added to b in block order. */
+enum { SN_GEMM_SPARSE_BLOCK = 96 };
+
+typedef void sn_gemm_sparse_fn(size_t w, size_t m, const uint32_t *rowptr,
+                               const uint32_t *idx, const float *val,
                                const float *wt, const float *b, float *y,
                                size_t ldy);
 

@@ -897,15 +897,19 @@ size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
 }
 
 /* A tile of m samples' sparse inputs over `cols` pixels grouped by pixel,
- * as gemm_sparse and gemm_tn_sparse take it: the pixels are listed in
- * decreasing order (the kernels must not rely on any), each with its
- * samples in order. x keeps the tile dense [m][cols] (0 where a pixel is
- * not listed) for the tolerances, count the samples of each pixel. */
+ * as gemm_tn_sparse takes it: the pixels are listed in decreasing order
+ * (the kernel must not rely on any), each with its samples in order; and
+ * by sample, as gemm_sparse takes it: sample s's pixels sidx[srow[s] ..
+ * srow[s+1]), increasing, values sval. x keeps the tile dense [m][cols] (0
+ * where a pixel is not listed) for the tolerances, count the samples of
+ * each pixel. */
 typedef struct pixel_tile {
-    buf P, S, RW, V;
+    buf P, S, RW, V, SR, SI, SV;
     uint32_t *pix, *start, *row;
     float *val;
     size_t npix;
+    uint32_t *srow, *sidx;
+    float *sval;
     float *x;
     uint32_t *count;
 } pixel_tile;
@@ -952,12 +956,27 @@ static void pixel_tile_make(pixel_tile *t, sn_rng *rng, size_t m,
         }
     }
     t->start[npix] = (uint32_t)e;
+    t->srow = ibuf_make(&t->SR, m + 1, place);
+    t->sidx = ibuf_make(&t->SI, total, place);
+    t->sval = fbuf_make(&t->SV, total, place);
+    e = 0;
+    for (size_t s = 0; s < m; s++) {
+        t->srow[s] = (uint32_t)e;
+        for (size_t c = 0; c < cols; c++) {
+            if (t->x[s * cols + c] != 0.0f) {
+                t->sidx[e] = (uint32_t)c;
+                t->sval[e++] = t->x[s * cols + c];
+            }
+        }
+    }
+    t->srow[m] = (uint32_t)e;
     free(idx), free(v);
 }
 
 static void pixel_tile_free(pixel_tile *t)
 {
     buf_free(&t->P), buf_free(&t->S), buf_free(&t->RW), buf_free(&t->V);
+    buf_free(&t->SR), buf_free(&t->SI), buf_free(&t->SV);
     free(t->x), free(t->count);
 }
 
@@ -1036,10 +1055,8 @@ static void gemm_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
             memcpy(&y[i], &g, sizeof g);
         }
         const float *bv = bias ? b : NULL;
-        ref->gemm_sparse(n, m, t.npix, t.pix, t.start, t.row, t.val, wt, bv,
-                         yref, ldy);
-        k->gemm_sparse(n, m, t.npix, t.pix, t.start, t.row, t.val, wt, bv, y,
-                       ldy);
+        ref->gemm_sparse(n, m, t.srow, t.sidx, t.sval, wt, bv, yref, ldy);
+        k->gemm_sparse(n, m, t.srow, t.sidx, t.sval, wt, bv, y, ldy);
         for (size_t s = 0; s < m; s++) {
             size_t terms = 0;
             for (size_t c = 0; c < cols; c++)

@@ -1,81 +1,106 @@
 /*
- * gemm_sparse, x86: the tile's outputs for a panel of W1^T, pixel by pixel.
- * 64 columns of a pixel's row of WT (two chunks of vec_x86.h: 8 AVX2 or 4
- * AVX-512 vectors) are loaded once into registers and added, scaled, into
- * the outputs of each sample in which the pixel is nonzero; those outputs
- * (m rows of 64 floats, a few KiB) stay in L1 while the panel's rows
- * stream from L2 in increasing order, once per tile.
+ * gemm_sparse, x86: the tile's outputs for a panel of W1^T, block of rows
+ * by block of rows. For each block of SN_GEMM_SPARSE_BLOCK pixels (96 rows
+ * of 64 floats: 24 KiB, which stays in L1), every sample of the tile sums
+ * its entries in the block into 64 columns of registers (two chunks of
+ * vec_x86.h: 8 AVX2 or 4 AVX-512 accumulators) and adds the sum to its
+ * outputs once. The rows come from L2 once per tile and from L1 for the
+ * tile's other samples, and an entry costs loads and FMAs, no stores: the
+ * earlier pixel-major order stored 64 outputs per entry and ran at half
+ * the speed (docs/engines.md).
  */
 
-enum { GEMM_SPARSE_CHUNKS = 2 };
+enum { GEMM_SPARSE_CHUNKS = 2, GEMM_SPARSE_GROUP = 16 };
 
-/* Columns [c, c + 2 CHUNK) of the tile's outputs. */
+/* Columns [c, c + 2 CHUNK) of samples [s0, s0 + g), g <= GEMM_SPARSE_GROUP:
+ * cur[] walks each sample's entries block by block. */
 VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const chunk *ch,
-                                 size_t m, size_t npix, const uint32_t *pix,
-                                 const uint32_t *start, const uint32_t *row,
-                                 const float *val, const float *wt,
-                                 const float *b, float *y, size_t ldy)
+                                 size_t s0, size_t g, const uint32_t *rowptr,
+                                 const uint32_t *idx, const float *val,
+                                 const float *wt, const float *b, float *y,
+                                 size_t ldy)
 {
-    enum { H = GEMM_SPARSE_CHUNKS };
-    vfloat bias[H][CHUNK_VECS];
-    for (size_t h = 0; h < H; h++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            bias[h][q] = b ? vload_n(b + c + CHUNK * h + VEC_WIDTH * q,
-                                     ch[h].lanes[q], ch[h].mask[q])
-                           : vzero();
-    for (size_t s = 0; s < m; s++)
+    enum { H = GEMM_SPARSE_CHUNKS, B = SN_GEMM_SPARSE_BLOCK };
+    uint32_t cur[GEMM_SPARSE_GROUP];
+    uint32_t last = 0; /* one past the highest pixel of the group */
+    for (size_t s = 0; s < g; s++) {
+        float *ys = y + (s0 + s) * ldy + c;
         for (size_t h = 0; h < H; h++)
-            for (size_t q = 0; q < CHUNK_VECS; q++)
-                vstore_n(y + s * ldy + c + CHUNK * h + VEC_WIDTH * q,
-                         ch[h].lanes[q], ch[h].mask[q], bias[h][q]);
-    for (size_t i = 0; i < npix; i++) {
-        const float *wr = wt + (size_t)pix[i] * w + c;
-        /* A wide layer's panels live in L3, and the rows of a tile's
-         * pixels are too far apart for the hardware to guess: ask for the
-         * row after next while this one works. */
-        if (i + PREFETCH_AHEAD < npix)
-            prefetch_cols(wt + (size_t)pix[i + PREFETCH_AHEAD] * w + c,
-                          H * CHUNK, 0);
-        vfloat wv[H][CHUNK_VECS];
-        for (size_t h = 0; h < H; h++)
-            for (size_t q = 0; q < CHUNK_VECS; q++)
-                wv[h][q] = vload_n(wr + CHUNK * h + VEC_WIDTH * q,
-                                   ch[h].lanes[q], ch[h].mask[q]);
-        for (uint32_t e = start[i]; e < start[i + 1]; e++) {
-            float *yr = y + (size_t)row[e] * ldy + c;
-            const vfloat v = vset1(val[e]);
+            for (size_t q = 0; q < CHUNK_VECS; q++) {
+                const size_t at = CHUNK * h + VEC_WIDTH * q;
+                vstore_n(ys + at, ch[h].lanes[q], ch[h].mask[q],
+                         b ? vload_n(b + c + at, ch[h].lanes[q], ch[h].mask[q])
+                           : vzero());
+            }
+        cur[s] = rowptr[s0 + s];
+        const uint32_t end = rowptr[s0 + s + 1];
+        if (end > cur[s] && idx[end - 1] + 1 > last)
+            last = idx[end - 1] + 1;
+    }
+    for (uint32_t p1 = B; p1 - B < last; p1 += B) {
+        for (size_t s = 0; s < g; s++) {
+            uint32_t j = cur[s];
+            const uint32_t end = rowptr[s0 + s + 1];
+            if (j == end || idx[j] >= p1)
+                continue;
+            vfloat acc[H][CHUNK_VECS];
+            for (size_t h = 0; h < H; h++)
+                for (size_t q = 0; q < CHUNK_VECS; q++)
+                    acc[h][q] = vzero();
+            for (; j < end && idx[j] < p1; j++) {
+                const float *wr = wt + (size_t)idx[j] * w + c;
+                const vfloat v = vset1(val[j]);
+                for (size_t h = 0; h < H; h++)
+                    for (size_t q = 0; q < CHUNK_VECS; q++)
+                        acc[h][q] = vfma(v,
+                                         vload_n(wr + CHUNK * h + VEC_WIDTH * q,
+                                                 ch[h].lanes[q], ch[h].mask[q]),
+                                         acc[h][q]);
+            }
+            cur[s] = j;
+            float *ys = y + (s0 + s) * ldy + c;
             for (size_t h = 0; h < H; h++)
                 for (size_t q = 0; q < CHUNK_VECS; q++) {
-                    float *o = yr + CHUNK * h + VEC_WIDTH * q;
+                    float *o = ys + CHUNK * h + VEC_WIDTH * q;
                     vstore_n(o, ch[h].lanes[q], ch[h].mask[q],
-                             vfma(v, wv[h][q],
-                                  vload_n(o, ch[h].lanes[q], ch[h].mask[q])));
+                             vadd(vload_n(o, ch[h].lanes[q], ch[h].mask[q]),
+                                  acc[h][q]));
                 }
         }
     }
 }
 
-void SN_X86_FN(gemm_sparse)(size_t w, size_t m, size_t npix,
-                            const uint32_t *pix, const uint32_t *start,
-                            const uint32_t *row, const float *val,
+/* Every sample, columns [c, c + 2 CHUNK), in groups of GEMM_SPARSE_GROUP. */
+VEC_INLINE void gemm_sparse_panel(size_t w, size_t c, const chunk *ch,
+                                  size_t m, const uint32_t *rowptr,
+                                  const uint32_t *idx, const float *val,
+                                  const float *wt, const float *b, float *y,
+                                  size_t ldy)
+{
+    for (size_t s0 = 0; s0 < m; s0 += GEMM_SPARSE_GROUP) {
+        const size_t g = m - s0 < GEMM_SPARSE_GROUP ? m - s0 : GEMM_SPARSE_GROUP;
+        gemm_sparse_cols(w, c, ch, s0, g, rowptr, idx, val, wt, b, y, ldy);
+    }
+}
+
+void SN_X86_FN(gemm_sparse)(size_t w, size_t m, const uint32_t *rowptr,
+                            const uint32_t *idx, const float *val,
                             const float *wt, const float *b, float *y,
                             size_t ldy)
 {
     enum { COLS = GEMM_SPARSE_CHUNKS * CHUNK };
     chunk ch[GEMM_SPARSE_CHUNKS];
+    chunk_pair_whole(ch);
     if (w == COLS) {
         /* The sparse engine's panel width: a constant row length too. */
-        chunk_pair_whole(ch);
-        gemm_sparse_cols(COLS, 0, ch, m, npix, pix, start, row, val, wt, b, y,
-                         ldy);
+        gemm_sparse_panel(COLS, 0, ch, m, rowptr, idx, val, wt, b, y, ldy);
         return;
     }
-    chunk_pair_whole(ch);
     size_t c = 0;
     for (; c + COLS <= w; c += COLS)
-        gemm_sparse_cols(w, c, ch, m, npix, pix, start, row, val, wt, b, y, ldy);
+        gemm_sparse_panel(w, c, ch, m, rowptr, idx, val, wt, b, y, ldy);
     if (c < w) {
         chunk_pair_at(w, c, ch);
-        gemm_sparse_cols(w, c, ch, m, npix, pix, start, row, val, wt, b, y, ldy);
+        gemm_sparse_panel(w, c, ch, m, rowptr, idx, val, wt, b, y, ldy);
     }
 }

@@ -29,12 +29,13 @@
  * rows path on panels computes each value as the single panel did, bit
  * for bit.
  *
- * A first layer of GROUPED_WIDE or more has its gradient grouped by
- * default (sn_first_layer): the tile's pixel lists are regrouped by pixel
- * once, and gemm_tn_sparse reads and writes each gradient row once per
- * tile instead of once per sample; in panels (wider than WIDE) the forward
- * pass is grouped too (gemm_sparse: each panel row read once per tile).
- * The grouped sums run in another order: other bits (docs/engines.md).
+ * A first layer of GROUPED_WIDE or more runs by tile by default
+ * (sn_first_layer, "grouped"): gemm_sparse takes the tile's samples
+ * through W1^T a block of 96 rows at a time, the block in L1 while every
+ * sample sums its entries there in registers; the tile's pixel lists are
+ * regrouped by pixel once, and gemm_tn_sparse reads and writes each
+ * gradient row once per tile instead of once per sample. Both sums run in
+ * another order than the rows path's: other bits (docs/engines.md).
  *
  * WT lives here while a call to sn_train_* runs and goes back to net->params
  * at its end; the first layer's optimizer state stays in panels for good.
@@ -103,8 +104,8 @@ typedef struct sparse_state {
     uint64_t *seen;         /* every worker's bitmap, `seen_stride` apart */
     size_t seen_stride;     /* words rounded up to whole cache lines */
     int dense;              /* every pixel, zeros included (for comparison) */
-    int grouped;            /* first-layer gradient grouped by pixel */
-    int grouped_forward;    /* and its forward pass (in panels only) */
+    int grouped;            /* first layer by tile: gradient grouped by
+                               pixel, forward blocked (gemm_sparse) */
 } sparse_state;
 
 static sparse_state *state(const sn_trainer *t)
@@ -186,7 +187,6 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     const sn_first_layer want = t->cfg.first_layer;
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
                  (want == SN_FIRST_LAYER_AUTO && s->n1 >= GROUPED_WIDE);
-    s->grouped_forward = s->grouped && s->n1 > WIDE;
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
@@ -371,8 +371,8 @@ static void group_by_pixel(const sparse_state *s, sparse_thread *th,
 }
 
 /* The first layer's outputs before the activation, act [m][n1], for the
- * tile's pixel lists: grouped, each panel's rows read once per tile;
- * else sample by sample. */
+ * tile's pixel lists: grouped, the tile through each panel a block of rows
+ * at a time; else sample by sample. */
 static void first_layer_forward(const sparse_state *s, const sn_kernels *k,
                                 sparse_thread *th, size_t m, const float *b,
                                 float *act)
@@ -382,9 +382,9 @@ static void first_layer_forward(const sparse_state *s, const sn_kernels *k,
     for (size_t c = 0; c < s->n1; c += s->panel) {
         const size_t w = panel_width(s, c);
         const float *panel = s->wt + c * s->n0;
-        if (s->grouped_forward) {
-            k->gemm_sparse(w, m, th->npix, th->pix, th->start, th->row,
-                           th->cval, panel, b + c, act + c, s->n1);
+        if (s->grouped) {
+            k->gemm_sparse(w, m, th->rowptr, th->idx, th->val, panel, b + c,
+                           act + c, s->n1);
             continue;
         }
         for (size_t r = 0; r < m; r++)
