@@ -492,16 +492,24 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
 static void clear_touched(const sparse_state *s, sparse_thread *th,
                           float *dwt)
 {
-    for (size_t w = 0; w < s->words; w++) {
-        for (uint64_t bits = th->seen[w]; bits; bits &= bits - 1) {
-            const size_t pixel = w * 64 + (size_t)__builtin_ctzll(bits);
+    /* By runs of touched pixels: their rows are contiguous in every panel,
+     * so a run is one memset per panel, not one per pixel and panel. */
+    size_t run = SIZE_MAX;
+    for (size_t pixel = 0; pixel <= s->n0; pixel++) {
+        const int hit = pixel < s->n0 &&
+                        (th->seen[pixel / 64] >> (pixel % 64) & 1);
+        if (hit && run == SIZE_MAX)
+            run = pixel;
+        if (!hit && run != SIZE_MAX) {
             for (size_t c = 0; c < s->n1; c += s->panel) {
                 const size_t pw = panel_width(s, c);
-                memset(dwt + c * s->n0 + pixel * pw, 0, pw * sizeof(float));
+                memset(dwt + c * s->n0 + run * pw, 0,
+                       (pixel - run) * pw * sizeof(float));
             }
+            run = SIZE_MAX;
         }
-        th->seen[w] = 0;
     }
+    memset(th->seen, 0, s->words * sizeof *th->seen);
 }
 
 static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
