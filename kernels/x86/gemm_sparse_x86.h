@@ -43,29 +43,12 @@ VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const chunk *ch,
             const uint32_t end = rowptr[s0 + s + 1];
             if (j == end || idx[j] >= p1)
                 continue;
-            vfloat acc[H][CHUNK_VECS];
-            for (size_t h = 0; h < H; h++)
-                for (size_t q = 0; q < CHUNK_VECS; q++)
-                    acc[h][q] = vzero();
-            for (; j < end && idx[j] < p1; j++) {
-                const float *wr = wt + (size_t)idx[j] * w + c;
-                const vfloat v = vset1(val[j]);
-                for (size_t h = 0; h < H; h++)
-                    for (size_t q = 0; q < CHUNK_VECS; q++)
-                        acc[h][q] = vfma(v,
-                                         vload_n(wr + CHUNK * h + VEC_WIDTH * q,
-                                                 ch[h].lanes[q], ch[h].mask[q]),
-                                         acc[h][q]);
-            }
+            pair_sum acc;
+            pair_zero(acc);
+            for (; j < end && idx[j] < p1; j++)
+                pair_fma(acc, vset1(val[j]), wt + (size_t)idx[j] * w + c, ch);
             cur[s] = j;
-            float *ys = y + (s0 + s) * ldy + c;
-            for (size_t h = 0; h < H; h++)
-                for (size_t q = 0; q < CHUNK_VECS; q++) {
-                    float *o = ys + CHUNK * h + VEC_WIDTH * q;
-                    vstore_n(o, ch[h].lanes[q], ch[h].mask[q],
-                             vadd(vload_n(o, ch[h].lanes[q], ch[h].mask[q]),
-                                  acc[h][q]));
-                }
+            pair_add_to(y + (s0 + s) * ldy + c, acc, ch);
         }
     }
 }
@@ -88,19 +71,8 @@ void SN_X86_FN(gemm_sparse)(size_t w, size_t m, const uint32_t *rowptr,
                             const float *wt, const float *b, float *y,
                             size_t ldy)
 {
-    enum { COLS = GEMM_SPARSE_CHUNKS * CHUNK };
-    chunk ch[GEMM_SPARSE_CHUNKS];
-    chunk_pair_whole(ch);
-    if (w == COLS) {
-        /* The sparse engine's panel width: a constant row length too. */
-        gemm_sparse_panel(COLS, 0, ch, m, rowptr, idx, val, wt, b, y, ldy);
-        return;
-    }
-    size_t c = 0;
-    for (; c + COLS <= w; c += COLS)
-        gemm_sparse_panel(w, c, ch, m, rowptr, idx, val, wt, b, y, ldy);
-    if (c < w) {
-        chunk_pair_at(w, c, ch);
-        gemm_sparse_panel(w, c, ch, m, rowptr, idx, val, wt, b, y, ldy);
-    }
+#define GEMM_SPARSE_PANEL(W, c, ch)                                            \
+    gemm_sparse_panel(W, c, ch, m, rowptr, idx, val, wt, b, y, ldy)
+    PAIRS_OF_ROW(w, GEMM_SPARSE_PANEL);
+#undef GEMM_SPARSE_PANEL
 }

@@ -37,22 +37,7 @@ VEC_INLINE void gemm_tn_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
 void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
                         const float *b, float *c)
 {
-    const chunk whole = chunk_whole();
-    size_t j = 0;
-    for (; j + CHUNK <= k; j += CHUNK)
-        gemm_tn_chunk(CHUNK_VECS, j, &whole, m, n, k, a, b, c);
-    if (j == k)
-        return;
-    const chunk tail = chunk_at(k, j);
-    switch (chunk_vectors(&tail)) {
-    case 1:
-        gemm_tn_chunk(1, j, &tail, m, n, k, a, b, c);
-        break;
-    case 2:
-        gemm_tn_chunk(2, j, &tail, m, n, k, a, b, c);
-        break;
-    default:
-        gemm_tn_chunk(CHUNK_VECS, j, &tail, m, n, k, a, b, c);
-        break;
-    }
+#define GEMM_TN_CHUNK(NV, j, ch) gemm_tn_chunk(NV, j, ch, m, n, k, a, b, c)
+    CHUNKS_OF_ROW(k, GEMM_TN_CHUNK);
+#undef GEMM_TN_CHUNK
 }

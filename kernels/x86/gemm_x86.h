@@ -41,22 +41,7 @@ VEC_INLINE void gemm_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
 void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
                      const float *b, const float *bias, float *c)
 {
-    const chunk whole = chunk_whole();
-    size_t j = 0;
-    for (; j + CHUNK <= n; j += CHUNK)
-        gemm_chunk(CHUNK_VECS, j, &whole, m, n, k, a, b, bias, c);
-    if (j == n)
-        return;
-    const chunk tail = chunk_at(n, j);
-    switch (chunk_vectors(&tail)) {
-    case 1:
-        gemm_chunk(1, j, &tail, m, n, k, a, b, bias, c);
-        break;
-    case 2:
-        gemm_chunk(2, j, &tail, m, n, k, a, b, bias, c);
-        break;
-    default:
-        gemm_chunk(CHUNK_VECS, j, &tail, m, n, k, a, b, bias, c);
-        break;
-    }
+#define GEMM_CHUNK(NV, j, ch) gemm_chunk(NV, j, ch, m, n, k, a, b, bias, c)
+    CHUNKS_OF_ROW(n, GEMM_CHUNK);
+#undef GEMM_CHUNK
 }

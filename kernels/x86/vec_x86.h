@@ -136,6 +136,79 @@ VEC_INLINE void chunk_pair_at(size_t m, size_t c, chunk ch[2])
     ch[1] = c + CHUNK < m ? chunk_at(m, c + CHUNK) : chunk_at(m, m);
 }
 
+/* The grouped sparse kernels' sums over 2 CHUNK columns (a chunk pair):
+ * zeroed, a row scaled by v added (fused), and added into memory at o. */
+typedef vfloat pair_sum[2][CHUNK_VECS];
+
+VEC_INLINE void pair_zero(pair_sum acc)
+{
+    for (size_t h = 0; h < 2; h++)
+        for (size_t q = 0; q < CHUNK_VECS; q++)
+            acc[h][q] = vzero();
+}
+
+VEC_INLINE void pair_fma(pair_sum acc, vfloat v, const float *row,
+                         const chunk ch[2])
+{
+    for (size_t h = 0; h < 2; h++)
+        for (size_t q = 0; q < CHUNK_VECS; q++)
+            acc[h][q] = vfma(v,
+                             vload_n(row + CHUNK * h + VEC_WIDTH * q,
+                                     ch[h].lanes[q], ch[h].mask[q]),
+                             acc[h][q]);
+}
+
+VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
+{
+    for (size_t h = 0; h < 2; h++)
+        for (size_t q = 0; q < CHUNK_VECS; q++) {
+            float *p = o + CHUNK * h + VEC_WIDTH * q;
+            vstore_n(p, ch[h].lanes[q], ch[h].mask[q],
+                     vadd(vload_n(p, ch[h].lanes[q], ch[h].mask[q]), acc[h][q]));
+        }
+}
+
+/* The chunked kernels' walks over a row, written once. CHUNKS_OF_ROW(n,
+ * CALL) runs CALL(NV, j, ch) for each chunk of a row of n columns: the
+ * whole ones with chunk_whole() and NV = CHUNK_VECS, the last partial one
+ * with its masks and NV = the vectors it needs (1, 2, else CHUNK_VECS),
+ * NV a constant in every expansion, so that the body is compiled for each.
+ * PAIRS_OF_ROW(w, CALL) runs CALL(W, c, ch) for each block of 2 CHUNK
+ * columns (chunk_pair_*): W is the constant 2 CHUNK where the whole row is
+ * one block (the engine's panels), so that row addresses are shifts. */
+#define CHUNKS_OF_ROW(n, CALL)                                                 \
+    do {                                                                       \
+        const chunk whole_ = chunk_whole();                                    \
+        size_t j_ = 0;                                                         \
+        for (; j_ + CHUNK <= (n); j_ += CHUNK)                                 \
+            CALL(CHUNK_VECS, j_, &whole_);                                     \
+        if (j_ < (n)) {                                                        \
+            const chunk tail_ = chunk_at((n), j_);                             \
+            switch (chunk_vectors(&tail_)) {                                   \
+            case 1: CALL(1, j_, &tail_); break;                                \
+            case 2: CALL(2, j_, &tail_); break;                                \
+            default: CALL(CHUNK_VECS, j_, &tail_); break;                      \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
+#define PAIRS_OF_ROW(w, CALL)                                                  \
+    do {                                                                       \
+        chunk pair_[2];                                                        \
+        chunk_pair_whole(pair_);                                               \
+        if ((w) == 2 * CHUNK) {                                                \
+            CALL(2 * CHUNK, 0, pair_);                                         \
+            break;                                                             \
+        }                                                                      \
+        size_t c_ = 0;                                                         \
+        for (; c_ + 2 * CHUNK <= (w); c_ += 2 * CHUNK)                         \
+            CALL((w), c_, pair_);                                              \
+        if (c_ < (w)) {                                                        \
+            chunk_pair_at((w), c_, pair_);                                     \
+            CALL((w), c_, pair_);                                              \
+        }                                                                      \
+    } while (0)
+
 /* How many pixels ahead the grouped sparse kernels fetch a row, and the
  * fetch: the cache lines of n floats at p, for reading (write 0) or
  * writing (1). */
