@@ -890,6 +890,142 @@ size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
     return for_each_gemm_shape(k, rep, gemm_tn_shape);
 }
 
+/* gemm_zskip and gemm_tn_zskip: A as a ReLU layer leaves it, about half
+ * its entries +0 or -0 and one row and one column all zeros (whole blocks
+ * to skip). Each against the oracle's within gemm's (gemm_tn's) tolerance,
+ * and against its own set's gemm (gemm_tn) exactly: the same values, a
+ * zero's sign aside (kernels.h). */
+static void relu_zeros(sn_rng *rng, float *a, size_t rows, size_t cols)
+{
+    for (size_t i = 0; i < rows * cols; i++)
+        if (sn_rng_below(rng, 2))
+            a[i] = sn_rng_below(rng, 2) ? 0.0f : -0.0f;
+    for (size_t j = 0; rows > 1 && j < cols; j++)
+        a[cols + j] = 0.0f;
+    for (size_t i = 0; cols > 2 && i < rows; i++)
+        a[i * cols + 2] = -0.0f;
+}
+
+static void gemm_zskip_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                             size_t n, size_t inner, placement place,
+                             int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf A, B, BI, C, D, R;
+    float *a = fbuf_make(&A, m * inner, place);
+    float *b = fbuf_make(&B, inner * n, place);
+    float *bias = fbuf_make(&BI, n, place);
+    float *c = fbuf_make(&C, m * n, place);
+    float *dense = fbuf_make(&D, m * n, place);
+    float *cref = fbuf_make(&R, m * n, place);
+    fill(rng, a, m * inner, exact);
+    relu_zeros(rng, a, m, inner);
+    fill(rng, b, inner * n, exact);
+    fill(rng, bias, n, exact);
+    for (int with_bias = 0; with_bias <= 1; with_bias++) {
+        char ctx[200];
+        snprintf(ctx, sizeof ctx, "%s/gemm_zskip m=%zu n=%zu k=%zu %s %s, %s",
+                 k->isa_name, m, n, inner, place_name(place),
+                 exact ? "integer values" : "random values",
+                 with_bias ? "bias" : "no bias");
+        fill(rng, c, m * n, 0);
+        const float *bv = with_bias ? bias : NULL;
+        ref->gemm_zskip(m, n, inner, a, b, bv, cref);
+        k->gemm_zskip(m, n, inner, a, b, bv, c);
+        k->gemm(m, n, inner, a, b, bv, dense);
+        for (size_t i = 0; i < m; i++) {
+            for (size_t j = 0; j < n; j++) {
+                double abs_sum = bv ? fabs(bv[j]) : 0.0;
+                for (size_t p = 0; p < inner; p++)
+                    abs_sum += fabs((double)a[i * inner + p] * b[p * n + j]);
+                const size_t at = i * n + j;
+                expect_near(rep, ctx, "c", at, c[at], cref[at],
+                            dot_tolerance(inner, abs_sum, exact));
+                expect_near(rep, ctx, "c (against gemm)", at, c[at],
+                            dense[at], 0.0);
+            }
+        }
+        check_guards(rep, ctx, "c", &C);
+        ref->gemm(m, n, inner, a, b, bv, dense);
+        for (size_t i = 0; i < m * n; i++)
+            expect_near(rep, ctx, "oracle's c (against its gemm)", i, cref[i],
+                        dense[i], 0.0);
+    }
+    buf_free(&A), buf_free(&B), buf_free(&BI), buf_free(&C), buf_free(&D),
+        buf_free(&R);
+}
+
+static void gemm_tn_zskip_shape(const sn_kernels *k, kc_report *rep,
+                                size_t m, size_t n, size_t inner,
+                                placement place, int exact, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf A, B, C, D, R, O;
+    float *a = fbuf_make(&A, m * n, place);
+    float *b = fbuf_make(&B, m * inner, place);
+    float *c = fbuf_make(&C, n * inner, place);
+    float *dense = fbuf_make(&D, n * inner, place);
+    float *cref = fbuf_make(&R, n * inner, place);
+    float *before = fbuf_make(&O, n * inner, place);
+    fill(rng, a, m * n, exact);
+    relu_zeros(rng, a, m, n);
+    fill(rng, b, m * inner, exact);
+    fill(rng, c, n * inner, exact);
+    memcpy(cref, c, n * inner * sizeof(float));
+    memcpy(dense, c, n * inner * sizeof(float));
+    memcpy(before, c, n * inner * sizeof(float));
+    char ctx[200];
+    snprintf(ctx, sizeof ctx, "%s/gemm_tn_zskip m=%zu n=%zu k=%zu %s %s",
+             k->isa_name, m, n, inner, place_name(place),
+             exact ? "integer values" : "random values");
+    ref->gemm_tn_zskip(m, n, inner, a, b, cref);
+    k->gemm_tn_zskip(m, n, inner, a, b, c);
+    k->gemm_tn(m, n, inner, a, b, dense);
+    for (size_t r = 0; r < n; r++) {
+        for (size_t j = 0; j < inner; j++) {
+            const size_t i = r * inner + j;
+            double abs_sum = fabs((double)before[i]);
+            for (size_t s = 0; s < m; s++)
+                abs_sum += fabs((double)a[s * n + r] * b[s * inner + j]);
+            expect_near(rep, ctx, "c", i, c[i], cref[i],
+                        dot_tolerance(m + 1, abs_sum, exact));
+            expect_near(rep, ctx, "c (against gemm_tn)", i, c[i], dense[i],
+                        0.0);
+        }
+    }
+    check_guards(rep, ctx, "c", &C);
+    memcpy(dense, before, n * inner * sizeof(float));
+    ref->gemm_tn(m, n, inner, a, b, dense);
+    for (size_t i = 0; i < n * inner; i++)
+        expect_near(rep, ctx, "oracle's c (against its gemm_tn)", i, cref[i],
+                    dense[i], 0.0);
+    buf_free(&A), buf_free(&B), buf_free(&C), buf_free(&D), buf_free(&R),
+        buf_free(&O);
+}
+
+/* Beyond the gemm shapes: sums longer than the kernels' lists of terms
+ * (1024 on x86 and NEON), which they take in spans. */
+static size_t zskip_shapes(const sn_kernels *k, kc_report *rep,
+                           gemm_shape_fn *fn, size_t m, size_t n, size_t inner)
+{
+    for_each_gemm_shape(k, rep, fn);
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED);
+    fn(k, rep, m, n, inner, (placement)0, 0, &rng);
+    fn(k, rep, m, n, inner, (placement)(NPLACES - 1), 1, &rng);
+    return rep->failures;
+}
+
+size_t kc_check_gemm_zskip(const sn_kernels *k, kc_report *rep)
+{
+    return zskip_shapes(k, rep, gemm_zskip_shape, 5, 40, 2100);
+}
+
+size_t kc_check_gemm_tn_zskip(const sn_kernels *k, kc_report *rep)
+{
+    return zskip_shapes(k, rep, gemm_tn_zskip_shape, 2100, 5, 37);
+}
+
 /* A tile of m samples' sparse inputs over `cols` pixels grouped by pixel,
  * as gemm_sparse and gemm_tn_sparse take it: the pixels are listed in
  * decreasing order (the kernels must not rely on any), each with its
