@@ -45,14 +45,17 @@ void sn_upper_products_update(const sn_kernels *k, const sn_net *net,
     const size_t *n = net->sizes;
     /* Whether each hidden layer's zeros are skipped where they enter:
      * always (mode 1), never (-1), or where the rule says it pays. */
+    const size_t min_cols = mode > 0 ? 0 : SKIP_MIN_COLS;
     double zeros[SN_MAX_LAYERS] = {0};
     for (size_t l = 0; l + 1 < L; l++) {
-        if (net->act[l] != SN_ACT_RELU || mode < 0)
+        /* Counted only where a product is wide enough: the forward one
+         * above (n[l+2] columns) or this layer's back one (n[l]). */
+        const int wide = n[l + 2] > min_cols || (l >= 1 && n[l] > min_cols);
+        if (net->act[l] != SN_ACT_RELU || mode < 0 || !wide)
             zeros[l] = 0.0;
         else
             zeros[l] = mode > 0 ? 1.0 : zero_share(m * n[l + 1], act[l]);
     }
-    const size_t min_cols = mode > 0 ? 0 : SKIP_MIN_COLS;
     for (size_t l = 1; l < L; l++) {
         const int delta_zeros = l + 1 < L && zeros[l] >= SKIP_MIN_SHARE;
         up->forward[l] = zeros[l - 1] >= SKIP_MIN_SHARE && n[l + 1] > min_cols
