@@ -90,6 +90,8 @@ static const struct {
     {"adam", optimiser},
     {"gemm_tn_sparse", panels},
     {"gemm_sparse", panels},
+    {"gemm_zskip", products},
+    {"gemm_tn_zskip", gradients},
 };
 
 const bench_shape *bench_shapes(const char *op)
@@ -133,10 +135,12 @@ bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
         w = (bench_work){r * z, f * (r * z + 2 * z + 2 * r), 2 * r * z};
     else if (!strcmp(op, "ger_sparse")) /* nnz rows of dWT read and written */
         w = (bench_work){r * z, f * (2 * r * z + 2 * z + r), 2 * r * z};
-    else if (!strcmp(op, "gemm"))       /* A, B, bias read; C written */
+    else if (!strcmp(op, "gemm") || !strcmp(op, "gemm_zskip"))
+        /* A, B, bias read; C written (zskip: at most) */
         w = (bench_work){r * c * k, f * (r * k + k * c + r * c + c),
                          2 * r * c * k};
-    else if (!strcmp(op, "gemm_tn"))    /* A, B read; C read and written */
+    else if (!strcmp(op, "gemm_tn") || !strcmp(op, "gemm_tn_zskip"))
+        /* A, B read; C read and written */
         w = (bench_work){r * c * k, f * (r * c + r * k + 2 * c * k),
                          2 * r * c * k};
     else if (!strcmp(op, "gemm_tn_sparse")) /* nnz: the tile's entries; a

@@ -349,6 +349,12 @@ typedef struct sn_train_config {
                                  measure what skipping them buys) */
     sn_first_layer first_layer; /* sparse engine's first-layer gradient
                                    (default SN_FIRST_LAYER_AUTO) */
+    int relu_zeros;           /* sparse engine, the exact zeros of ReLU
+                                 layers in layers 2..L's products: 0 (the
+                                 default) skipped where that pays
+                                 (docs/engines.md), 1 always skipped, -1
+                                 never (to measure what skipping buys);
+                                 the same model either way */
     sn_progress_fn progress;  /* may be NULL */
     void *progress_user;
     /* NULL: one process. Else one rank of a data-parallel run; a stop

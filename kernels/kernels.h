@@ -228,6 +228,17 @@ typedef void sn_gemm_sparse_fn(size_t w, size_t m, const uint32_t *rowptr,
                                const float *wt, const float *b, float *y,
                                size_t ldy);
 
+/* gemm and gemm_tn without the terms that a zero of A makes (+0 or -0; a
+ * NaN is kept): for a finite B, the same values as the same set's gemm and
+ * gemm_tn, bit for bit, up to the sign of a zero sum (none in gemm's C, to
+ * which the bias or +0 is added; C += +-0 leaves C as it is unless C is
+ * -0). The SIMD sets leave a term out only where it is zero in every row
+ * (column) of A that shares a block of accumulators with it. For the
+ * sparse engine's hidden layers, where ReLU makes exact zeros
+ * (docs/engines.md, "ReLU's zeros"). */
+typedef sn_gemm_fn sn_gemm_zskip_fn;
+typedef sn_gemm_tn_fn sn_gemm_tn_zskip_fn;
+
 /*
  * The registry. SN_KERNEL_OPS lists every operation once; it generates the
  * table's fields, the per-ISA declarations and the per-ISA tables, and the
@@ -262,7 +273,9 @@ typedef void sn_gemm_sparse_fn(size_t w, size_t m, const uint32_t *rowptr,
     X(rmsprop, isa)                                                            \
     X(adam, isa)                                                           \
     X(gemm_tn_sparse, isa)                                                     \
-    X(gemm_sparse, isa)
+    X(gemm_sparse, isa)                                                        \
+    X(gemm_zskip, isa)                                                         \
+    X(gemm_tn_zskip, isa)
 
 #define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
 #define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;

@@ -811,32 +811,55 @@ static size_t for_each_gemm_shape(const sn_kernels *k, kc_report *rep,
     return rep->failures;
 }
 
+/* gemm_zskip and gemm_tn_zskip run the cases of gemm and gemm_tn on A as
+ * a ReLU layer leaves it: about half its entries +0 or -0 and one row and
+ * one column all zeros (whole blocks to skip). Each is checked against the
+ * oracle's within gemm's (gemm_tn's) tolerance, and against its own set's
+ * gemm (gemm_tn) exactly, as is the oracle against its own: the same
+ * values, a zero's sign aside (kernels.h). */
+static void relu_zeros(sn_rng *rng, float *a, size_t rows, size_t cols)
+{
+    for (size_t i = 0; i < rows * cols; i++)
+        if (sn_rng_below(rng, 2))
+            a[i] = sn_rng_below(rng, 2) ? 0.0f : -0.0f;
+    for (size_t j = 0; rows > 1 && j < cols; j++)
+        a[cols + j] = 0.0f;
+    for (size_t i = 0; cols > 2 && i < rows; i++)
+        a[i * cols + 2] = -0.0f;
+}
+
 /* gemm: C = A B + bias; each c[i][j] is a dot product of length k plus a
- * bias: the dot-product tolerance. C is output only and starts as garbage. */
-static void gemm_shape(const sn_kernels *k, kc_report *rep, size_t m,
-                       size_t n, size_t inner, placement place, int exact,
-                       sn_rng *rng)
+ * bias: the dot-product tolerance. C is output only and starts as garbage.
+ * zskip: gemm_zskip on ReLU's zeros (above). */
+static void gemm_case(const sn_kernels *k, kc_report *rep, size_t m,
+                      size_t n, size_t inner, placement place, int exact,
+                      sn_rng *rng, int zskip)
 {
     const sn_kernels *ref = oracle();
-    buf A, B, BI, C, R;
+    buf A, B, BI, C, D, R;
     float *a = fbuf_make(&A, m * inner, place);
     float *b = fbuf_make(&B, inner * n, place);
     float *bias = fbuf_make(&BI, n, place);
     float *c = fbuf_make(&C, m * n, place);
+    float *dense = fbuf_make(&D, m * n, place);
     float *cref = fbuf_make(&R, m * n, place);
     fill(rng, a, m * inner, exact);
+    if (zskip)
+        relu_zeros(rng, a, m, inner);
     fill(rng, b, inner * n, exact);
     fill(rng, bias, n, exact);
+    sn_gemm_fn *want = zskip ? ref->gemm_zskip : ref->gemm;
+    sn_gemm_fn *got = zskip ? k->gemm_zskip : k->gemm;
     for (int with_bias = 0; with_bias <= 1; with_bias++) {
         char ctx[200];
-        snprintf(ctx, sizeof ctx, "%s/gemm m=%zu n=%zu k=%zu %s %s, %s",
-                 k->isa_name, m, n, inner, place_name(place),
-                 exact ? "integer values" : "random values",
+        snprintf(ctx, sizeof ctx, "%s/%s m=%zu n=%zu k=%zu %s %s, %s",
+                 k->isa_name, zskip ? "gemm_zskip" : "gemm", m, n, inner,
+                 place_name(place), exact ? "integer values" : "random values",
                  with_bias ? "bias" : "no bias");
         fill(rng, c, m * n, 0);
         const float *bv = with_bias ? bias : NULL;
-        ref->gemm(m, n, inner, a, b, bv, cref);
-        k->gemm(m, n, inner, a, b, bv, c);
+        want(m, n, inner, a, b, bv, cref);
+        got(m, n, inner, a, b, bv, c);
         for (size_t i = 0; i < m; i++) {
             for (size_t j = 0; j < n; j++) {
                 double abs_sum = bv ? fabs(bv[j]) : 0.0;
@@ -848,8 +871,30 @@ static void gemm_shape(const sn_kernels *k, kc_report *rep, size_t m,
             }
         }
         check_guards(rep, ctx, "c", &C);
+        for (int set = 0; zskip && set < 2; set++) {
+            (set ? ref : k)->gemm(m, n, inner, a, b, bv, dense);
+            for (size_t i = 0; i < m * n; i++)
+                expect_near(rep, ctx, set ? "oracle's c (against its gemm)"
+                                          : "c (against gemm)",
+                            i, (set ? cref : c)[i], dense[i], 0.0);
+        }
     }
-    buf_free(&A), buf_free(&B), buf_free(&BI), buf_free(&C), buf_free(&R);
+    buf_free(&A), buf_free(&B), buf_free(&BI), buf_free(&C), buf_free(&D),
+        buf_free(&R);
+}
+
+static void gemm_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                       size_t n, size_t inner, placement place, int exact,
+                       sn_rng *rng)
+{
+    gemm_case(k, rep, m, n, inner, place, exact, rng, 0);
+}
+
+static void gemm_zskip_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                             size_t n, size_t inner, placement place,
+                             int exact, sn_rng *rng)
+{
+    gemm_case(k, rep, m, n, inner, place, exact, rng, 1);
 }
 
 size_t kc_check_gemm(const sn_kernels *k, kc_report *rep)
@@ -859,24 +904,32 @@ size_t kc_check_gemm(const sn_kernels *k, kc_report *rep)
 
 /* gemm_tn: C += A^T B; each c[r][j] is its old value plus a sum of m
  * products, which a kernel may total before adding: the dot-product
- * tolerance over m + 1 terms. */
-static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
-                          size_t n, size_t inner, placement place, int exact,
-                          sn_rng *rng)
+ * tolerance over m + 1 terms. zskip: gemm_tn_zskip on ReLU's zeros. */
+static void gemm_tn_case(const sn_kernels *k, kc_report *rep, size_t m,
+                         size_t n, size_t inner, placement place, int exact,
+                         sn_rng *rng, int zskip)
 {
     const sn_kernels *ref = oracle();
-    buf A, B;
-    acc_buf C;
-    const float *a = fbuf_filled(&A, m * n, place, rng, exact);
-    const float *b = fbuf_filled(&B, m * inner, place, rng, exact);
-    acc_make(&C, n * inner, place, rng, exact);
-    const float *c = C.out, *cref = C.ref, *before = C.before;
+    buf A, B, C, D, R, O;
+    float *a = fbuf_make(&A, m * n, place);
+    float *b = fbuf_make(&B, m * inner, place);
+    float *c = fbuf_make(&C, n * inner, place);
+    float *dense = fbuf_make(&D, n * inner, place);
+    float *cref = fbuf_make(&R, n * inner, place);
+    float *before = fbuf_make(&O, n * inner, place);
+    fill(rng, a, m * n, exact);
+    if (zskip)
+        relu_zeros(rng, a, m, n);
+    fill(rng, b, m * inner, exact);
+    fill(rng, c, n * inner, exact);
+    memcpy(cref, c, n * inner * sizeof(float));
+    memcpy(before, c, n * inner * sizeof(float));
     char ctx[200];
-    snprintf(ctx, sizeof ctx, "%s/gemm_tn m=%zu n=%zu k=%zu %s %s",
-             k->isa_name, m, n, inner, place_name(place),
-             exact ? "integer values" : "random values");
-    ref->gemm_tn(m, n, inner, a, b, C.ref);
-    k->gemm_tn(m, n, inner, a, b, C.out);
+    snprintf(ctx, sizeof ctx, "%s/%s m=%zu n=%zu k=%zu %s %s", k->isa_name,
+             zskip ? "gemm_tn_zskip" : "gemm_tn", m, n, inner,
+             place_name(place), exact ? "integer values" : "random values");
+    (zskip ? ref->gemm_tn_zskip : ref->gemm_tn)(m, n, inner, a, b, cref);
+    (zskip ? k->gemm_tn_zskip : k->gemm_tn)(m, n, inner, a, b, c);
     for (size_t r = 0; r < n; r++) {
         for (size_t j = 0; j < inner; j++) {
             const size_t i = r * inner + j;
@@ -887,13 +940,59 @@ static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
                         dot_tolerance(m + 1, abs_sum, exact));
         }
     }
-    check_guards(rep, ctx, "c", &C.O);
-    buf_free(&A), buf_free(&B), acc_free(&C);
+    check_guards(rep, ctx, "c", &C);
+    for (int set = 0; zskip && set < 2; set++) {
+        memcpy(dense, before, n * inner * sizeof(float));
+        (set ? ref : k)->gemm_tn(m, n, inner, a, b, dense);
+        for (size_t i = 0; i < n * inner; i++)
+            expect_near(rep, ctx, set ? "oracle's c (against its gemm_tn)"
+                                      : "c (against gemm_tn)",
+                        i, (set ? cref : c)[i], dense[i], 0.0);
+    }
+    buf_free(&A), buf_free(&B), buf_free(&C), buf_free(&D), buf_free(&R),
+        buf_free(&O);
+}
+
+static void gemm_tn_shape(const sn_kernels *k, kc_report *rep, size_t m,
+                          size_t n, size_t inner, placement place, int exact,
+                          sn_rng *rng)
+{
+    gemm_tn_case(k, rep, m, n, inner, place, exact, rng, 0);
+}
+
+static void gemm_tn_zskip_shape(const sn_kernels *k, kc_report *rep,
+                                size_t m, size_t n, size_t inner,
+                                placement place, int exact, sn_rng *rng)
+{
+    gemm_tn_case(k, rep, m, n, inner, place, exact, rng, 1);
 }
 
 size_t kc_check_gemm_tn(const sn_kernels *k, kc_report *rep)
 {
     return for_each_gemm_shape(k, rep, gemm_tn_shape);
+}
+
+/* Beyond the gemm shapes: sums longer than the kernels' lists of terms
+ * (1024 on x86 and NEON), which they take in spans. */
+static size_t zskip_shapes(const sn_kernels *k, kc_report *rep,
+                           gemm_shape_fn *fn, size_t m, size_t n, size_t inner)
+{
+    for_each_gemm_shape(k, rep, fn);
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED);
+    fn(k, rep, m, n, inner, (placement)0, 0, &rng);
+    fn(k, rep, m, n, inner, (placement)(NPLACES - 1), 1, &rng);
+    return rep->failures;
+}
+
+size_t kc_check_gemm_zskip(const sn_kernels *k, kc_report *rep)
+{
+    return zskip_shapes(k, rep, gemm_zskip_shape, 5, 40, 2100);
+}
+
+size_t kc_check_gemm_tn_zskip(const sn_kernels *k, kc_report *rep)
+{
+    return zskip_shapes(k, rep, gemm_tn_zskip_shape, 2100, 5, 37);
 }
 
 /* A tile of m samples' sparse inputs over `cols` pixels grouped by pixel,

@@ -629,3 +629,92 @@ Test(train, a_net_of_no_known_kind_is_refused_by_trainer_and_eval)
     sn_net_free(&net);
     sn_dataset_free(&ds);
 }
+
+/* Trains a 784-wide network of the given hidden activations with a
+ * softmax + ce output, Adam and He weights, one epoch on ds, skipping
+ * ReLU's zeros as relu_zeros says; the caller frees *net. */
+static void train_relu_zeros(sn_net *net, const sn_dataset *ds,
+                             const size_t *sizes, const sn_activation *hidden,
+                             size_t nhidden, const sn_kernels *k,
+                             sn_engine_kind engine, int threads,
+                             int relu_zeros)
+{
+    sn_error err;
+    cr_assert_eq(sn_net_create(net, sizes, 4, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_set_kind(net, hidden, nhidden, SN_ACT_SOFTMAX,
+                                 SN_LOSS_CE, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_init(net, SN_INIT_HE, 3), 0);
+    sn_train_config cfg = sn_train_config_default();
+    sn_train_config_optimizer(&cfg, SN_OPT_ADAM);
+    cfg.threads = threads;
+    cfg.kernels = k;
+    cfg.engine = engine;
+    cfg.relu_zeros = relu_zeros;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_train_epoch(t, ds, 0, NULL, NULL, &err), 0, "%s", err.msg);
+    sn_trainer_free(t);
+}
+
+/* Skipping ReLU's exact zeros in the sparse engine's upper layers changes
+ * no value: always (1), where the rule says (0, the default) and never
+ * (-1) give the same bytes, for every kernel set and thread count, at the
+ * tutorial's width and wider (where the rule skips), for a network whose
+ * hidden layers differ (relu, tanh) and for tanh and sigmoid ones (which
+ * have no exact zeros to skip). The per-sample engine agrees to rounding,
+ * as it does without skipping. */
+Test(train, skipping_relu_zeros_changes_no_value)
+{
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 300, 784, 10, 7), 0);
+    static const size_t narrow[] = {784, 32, 32, 10}, wide[] = {784, 100, 100, 10};
+    const sn_activation relu = SN_ACT_RELU, tanh_act = SN_ACT_TANH,
+                        sigmoid = SN_ACT_SIGMOID;
+    const sn_activation mixed[] = {SN_ACT_RELU, SN_ACT_TANH};
+    const struct {
+        const char *name;
+        const size_t *sizes;
+        const sn_activation *hidden;
+        size_t nhidden;
+    } nets[] = {
+        {"784-32-32-10 relu", narrow, &relu, 1},
+        {"784-100-100-10 relu", wide, &relu, 1},
+        {"784-100-100-10 relu,tanh", wide, mixed, 2},
+        {"784-100-100-10 tanh", wide, &tanh_act, 1},
+        {"784-32-32-10 sigmoid", narrow, &sigmoid, 1},
+    };
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) {
+            for (int threads = 1; threads <= 2; threads++) {
+                sn_net never, rule, always, per_sample;
+                train_relu_zeros(&never, &ds, nets[i].sizes, nets[i].hidden,
+                                 nets[i].nhidden, k, SN_ENGINE_SPARSE,
+                                 threads, -1);
+                train_relu_zeros(&rule, &ds, nets[i].sizes, nets[i].hidden,
+                                 nets[i].nhidden, k, SN_ENGINE_SPARSE,
+                                 threads, 0);
+                train_relu_zeros(&always, &ds, nets[i].sizes, nets[i].hidden,
+                                 nets[i].nhidden, k, SN_ENGINE_SPARSE,
+                                 threads, 1);
+                cr_expect(same_bits(&never, &rule) && same_bits(&never, &always),
+                          "%s, %s, %d threads: skipping changed the weights",
+                          sn_isa_name((sn_isa)isa), nets[i].name, threads);
+                train_relu_zeros(&per_sample, &ds, nets[i].sizes,
+                                 nets[i].hidden, nets[i].nhidden, k,
+                                 SN_ENGINE_PER_SAMPLE, threads, 0);
+                const double d = test_max_abs_diff(always.params,
+                                                   per_sample.params,
+                                                   always.nparams);
+                cr_expect(d < 1e-4, "%s, %s, %d threads: per-sample against "
+                          "sparse, max |diff| %g", sn_isa_name((sn_isa)isa),
+                          nets[i].name, threads, d);
+                sn_net_free(&never), sn_net_free(&rule), sn_net_free(&always),
+                    sn_net_free(&per_sample);
+            }
+        }
+    }
+    sn_dataset_free(&ds);
+}

@@ -103,6 +103,10 @@ VEC_INLINE vfloat vblend(vmask m, vfloat a, vfloat b)
     return _mm256_blendv_ps(a, b, _mm256_castsi256_ps(m));
 }
 
+/* The lanes of a mask as the bits of an integer, lane i as bit i (for the
+ * zero-skipping products, zskip_x86.h). */
+VEC_INLINE unsigned vmask_bits(vmask m) { return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m)); }
+
 /* ------------------------------------------------------------ int */
 
 VEC_INLINE vint vset1_i32(int x) { return _mm256_set1_epi32(x); }

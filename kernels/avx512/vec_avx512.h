@@ -80,6 +80,10 @@ VEC_INLINE vfloat vround(vfloat a)
 VEC_INLINE vmask vlt(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 VEC_INLINE vfloat vblend(vmask m, vfloat a, vfloat b) { return _mm512_mask_blend_ps(m, a, b); }
 
+/* The lanes of a mask as the bits of an integer, lane i as bit i (for the
+ * zero-skipping products, zskip_x86.h). */
+VEC_INLINE unsigned vmask_bits(vmask m) { return (unsigned)m; }
+
 /* ------------------------------------------------------------ int */
 
 VEC_INLINE vint vset1_i32(int x) { return _mm512_set1_epi32(x); }

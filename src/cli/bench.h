@@ -15,14 +15,17 @@
 
 enum { MAX_LIST = 64, MAX_REPEATS = 1000 };
 
-/* The engines a case can run: the library's engines, and the sparse one
- * with zero pixels visited, to show what skipping them buys. */
+/* The engines a case can run: the library's engines, the sparse one with
+ * zero pixels visited, to show what skipping them buys, and the sparse one
+ * skipping ReLU's zeros always or never (relu_zeros 1, -1: the same for
+ * networks without ReLU layers). */
 typedef struct engine_variant {
     const char *name;
     sn_engine_kind engine;
     int dense_input;
+    int relu_zeros;
 } engine_variant;
-enum { NENGINES = 3 };
+enum { NENGINES = 5 };
 
 typedef struct bench_args {
     const char *data, *layers, *json, *sweep;

@@ -14,9 +14,11 @@ static const char *const CMD = "bench";
 
 /* The engine variants a case can run (bench.h). */
 static const engine_variant engines[] = {
-    {"per-sample", SN_ENGINE_PER_SAMPLE, 0},
-    {"sparse-dense", SN_ENGINE_SPARSE, 1},
-    {"sparse", SN_ENGINE_SPARSE, 0},
+    {"per-sample", SN_ENGINE_PER_SAMPLE, 0, 0},
+    {"sparse-dense", SN_ENGINE_SPARSE, 1, 0},
+    {"sparse", SN_ENGINE_SPARSE, 0, 0},
+    {"sparse-skip", SN_ENGINE_SPARSE, 0, 1},
+    {"sparse-noskip", SN_ENGINE_SPARSE, 0, -1},
 };
 _Static_assert(sizeof engines / sizeof engines[0] == NENGINES,
                "bench.h counts the engine variants");
@@ -104,8 +106,9 @@ static int parse_engines(const char *text, void *args, sn_error *err)
             if (a->engines[i] == v)
                 v = NULL;
         if (!v)
-            return cli_reason(err, "expected a list of per-sample, sparse "
-                                   "and sparse-dense, each once, or all; got "
+            return cli_reason(err, "expected a list of per-sample, sparse, "
+                                   "sparse-dense, sparse-skip and "
+                                   "sparse-noskip, each once, or all; got "
                                    "'%s'", text);
         a->engines[a->nengines++] = v;
         p += len;
@@ -121,7 +124,8 @@ static const engine_variant *default_engine(void)
     const sn_train_config cfg = sn_train_config_default();
     for (size_t i = 0; i < NENGINES; i++)
         if (engines[i].engine == cfg.engine &&
-            engines[i].dense_input == cfg.dense_input)
+            engines[i].dense_input == cfg.dense_input &&
+            engines[i].relu_zeros == cfg.relu_zeros)
             return &engines[i];
     return &engines[0];
 }
@@ -156,8 +160,10 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
         {.name = "engine", .kind = CLI_LIST, .dest = a, .value = "LIST",
          .parse = parse_engines,
          .help = "engines: per-sample, sparse, sparse-dense (the sparse\n"
-                 "engine visiting zero pixels too), or all (default:\n"
-                 "the library's default, sparse)"},
+                 "engine visiting zero pixels too), sparse-skip and\n"
+                 "sparse-noskip (skipping ReLU's zeros always, never;\n"
+                 "sparse: where that pays), or all (default: the\n"
+                 "library's default, sparse)"},
         {.name = "first-layer", .kind = CLI_LIST, .dest = &a->first_layer,
          .value = "PATH", .parse = cli_parse_first_layer,
          .help = "sparse engine's first layer: auto (default: by width,\n"

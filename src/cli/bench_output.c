@@ -46,7 +46,7 @@ void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
             a->repeats == 1 ? "" : "s",
             a->bind ? "bound one per core" : "not bound");
     bench_print_roofs(out, roofs);
-    fprintf(out, "\n%-12s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
+    fprintf(out, "\n%-13s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
             "isa", "threads", "samples/s", "(slowest..fastest)", "s/epoch",
             "GFLOP/s", "peak", "%peak");
     fflush(out);
@@ -62,7 +62,7 @@ void bench_print_row(FILE *out, const bench_result *r, const bench_flops *f,
     snprintf(range, sizeof range, "(%s..%s)", lo, hi);
     const double gflops = r->rate[0] * f->dense * 1e-9;
     const double eff = r->rate[0] * bench_effective_flops(f, r->c.engine);
-    fprintf(out, "%-12s %-8s %7d %10s %21s %9.4f %8.1f %8.1f %6.1f\n",
+    fprintf(out, "%-13s %-8s %7d %10s %21s %9.4f %8.1f %8.1f %6.1f\n",
             r->c.engine->name, sn_isa_name(r->c.isa), r->c.threads, med,
             range, (double)epoch / r->rate[0], gflops, r->peak * 1e-9,
             r->peak > 0.0 ? 100.0 * eff / r->peak : 0.0);

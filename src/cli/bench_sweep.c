@@ -44,7 +44,7 @@ const char *bench_sweep_names(void) { return "full, readme or quick"; }
 
 void bench_sweep_header(FILE *out)
 {
-    fprintf(out, "\n%-17s %5s %-12s %-6s %3s %10s %21s %8s %8s %8s %6s\n",
+    fprintf(out, "\n%-17s %5s %-13s %-6s %3s %10s %21s %8s %8s %8s %6s\n",
             "network", "batch", "engine", "isa", "thr", "samples/s",
             "(slowest..fastest)", "GFLOP/s", "eff GF/s", "peak", "%peak");
     fflush(out);
@@ -61,7 +61,7 @@ void bench_sweep_row(FILE *out, const char *layers, long batch,
     cli_format_si(r->rate[2], hi, sizeof hi);
     snprintf(range, sizeof range, "(%s..%s)", lo, hi);
     const double eff = r->rate[0] * bench_effective_flops(f, r->c.engine);
-    fprintf(out, "%-17s %5ld %-12s %-6s %3d %10s %21s %8.1f %8.1f %8.1f "
+    fprintf(out, "%-17s %5ld %-13s %-6s %3d %10s %21s %8.1f %8.1f %8.1f "
                  "%6.1f\n",
             layers, batch, r->c.engine->name, sn_isa_name(r->c.isa),
             r->c.threads, med, range, r->rate[0] * f->dense * 1e-9,

@@ -161,6 +161,7 @@ static void configure(const bench_case *c, sn_train_config *cfg)
 {
     cfg->engine = c->engine->engine;
     cfg->dense_input = c->engine->dense_input;
+    cfg->relu_zeros = c->engine->relu_zeros;
     cfg->kernels = sn_kernels_for(c->isa);
     cfg->threads = c->threads;
     cfg->collective = cli_dist_collective();

@@ -20,6 +20,8 @@
  *
  * Layers 2..L run over tiles of samples as small matrix products (gemm,
  * gemm_tn): their activations stay in L1, a few kernel calls per tile.
+ * Where a ReLU layer's zeros make enough of them, the products skip them
+ * (upper_layers.c: measured on each batch's first tile; same values).
  *
  * A first layer wider than WIDE columns is kept as panels of PANEL
  * columns of W1^T (panels_from), and a tile runs through one panel before
@@ -49,6 +51,7 @@
 #include "hidden.h"
 #include "optimizer.h"
 #include "trainer.h"
+#include "upper_layers.h"
 
 /* Samples per tile: the upper layers run as small matrix products over a
  * tile (gemm, gemm_tn), whose activations and deltas stay in L1. */
@@ -87,6 +90,8 @@ typedef struct sparse_thread {
                                      sparse_state.wt_up's, shared */
     uint64_t *seen;               /* a bit per pixel hit this batch: its
                                      worker's slot of sparse_state.seen */
+    sn_upper_products up;         /* layers 2..L's kernels (upper_layers.h), */
+    int measure;                  /* chosen again after this tile if set */
     void *block;                  /* the one allocation behind all of it */
 } sparse_thread;
 
@@ -204,6 +209,8 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     int bad = !s->wt || !s->wt_up || !s->th || !s->seen;
     for (int j = 0; j < t->threads && !bad; j++) {
         bad = thread_create(&s->th[j], s, net) != 0;
+        sn_upper_products_update(t->cfg.kernels, net, -1, 0, NULL,
+                                 &s->th[j].up);
         s->th[j].seen = s->seen + (size_t)(t->worker0 + j) * s->seen_stride;
     }
     if (bad) {
@@ -445,12 +452,13 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                         tile_product(th, L, 0));
     tile_activate(k, net, th, 0, m);
 
-    /* Upper layers forward, the tile at once. */
-    for (size_t l = 1; l < L; l++) {
-        k->gemm(m, n[l + 1], n[l], th->act[l - 1], th->wt[l], p + net->b_off[l],
-                tile_product(th, L, l));
-        tile_activate(k, net, th, l, m);
-    }
+    /* Upper layers forward, the tile at once; on a batch's first tile,
+     * where ReLU's zeros pay. */
+    const sn_tile_layers tl = {th->act, th->delta, th->wt, m};
+    sn_upper_forward(k, net, &th->up, &tl);
+    if (th->measure)
+        sn_upper_products_update(k, net, t->cfg.relu_zeros, m, th->act, &th->up);
+    th->measure = 0;
 
     /* The head: the output's activations, the cost and its delta. */
     unsigned labels[TILE];
@@ -459,16 +467,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     const double cost = sn_head_run(k, net, m, n[L], th->delta[L - 1],
                                     th->act[L - 1], labels, th->delta[L - 1]);
 
-    /* Upper layers backward: delta, dW += delta^T a_prev, db += delta,
-     * dC/da_prev = delta W. */
-    for (size_t l = L - 1; l >= 1; l--) {
-        float *d = th->delta[l];
-        tile_backward(k, net, th, l, m);
-        k->gemm_tn(m, n[l + 1], n[l], d, th->act[l - 1], grad + net->w_off[l]);
-        for (size_t r = 0; r < m; r++)
-            k->vadd(n[l + 1], d + r * n[l + 1], grad + net->b_off[l]);
-        k->gemm(m, n[l], n[l + 1], d, p + net->w_off[l], NULL, th->delta[l - 1]);
-    }
+    sn_upper_backward(k, net, &th->up, &tl, grad);
 
     /* First layer backward: its delta, then the tile's nonzero pixels
      * into the transposed gradient (first_layer_gradient). At 32 wide two
@@ -526,6 +525,7 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
            (net->nparams - net->b_off[0]) * sizeof(float));
 
     double cost = 0.0;
+    th->measure = 1;
     for (size_t i = lo; i < hi; i += TILE) {
         const size_t m = hi - i < TILE ? hi - i : TILE;
         const size_t next = i + m < hi ? i + m : SIZE_MAX;

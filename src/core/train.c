@@ -38,6 +38,7 @@ sn_train_config sn_train_config_default(void)
         .engine = SN_ENGINE_SPARSE,
         .dense_input = 0,
         .first_layer = SN_FIRST_LAYER_AUTO,
+        .relu_zeros = 0,
         .kernels = NULL,
         .progress = NULL,
         .progress_user = NULL,

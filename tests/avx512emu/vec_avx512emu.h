@@ -146,6 +146,10 @@ VEC_INLINE vfloat vblend(vmask m, vfloat a, vfloat b)
                     _mm256_blendv_ps(a.hi, b.hi, _mm256_castsi256_ps(half_mask(m >> 8)))};
 }
 
+/* The lanes of a mask as the bits of an integer, lane i as bit i (for the
+ * zero-skipping products, zskip_x86.h). */
+VEC_INLINE unsigned vmask_bits(vmask m) { return (unsigned)m; }
+
 /* ------------------------------------------------------------ int */
 
 VEC_INLINE vint vset1_i32(int x) { return (vint){_mm256_set1_epi32(x), _mm256_set1_epi32(x)}; }
