@@ -46,72 +46,13 @@
 
 #include "alloc.h"
 #include "engine.h"
+#include "engine_sparse.h"
 #include "error.h"
 #include "head.h"
 #include "hidden.h"
 #include "optimizer.h"
 #include "trainer.h"
 #include "upper_layers.h"
-
-/* Samples per tile: the upper layers run as small matrix products over a
- * tile (gemm, gemm_tn), whose activations and deltas stay in L1. */
-#define TILE 16
-
-/* Columns of W1^T per panel when the first layer is wider (panels_from):
- * a panel of 784 pixels' rows is then 196 KiB, which stays in L2. */
-#define PANEL 64
-
-/* The widest first layer kept as one panel and run by rows by default:
- * up to here W1^T (401 KB at 128) stays in a 512 KiB L2, and panels and
- * grouping measured no faster (784-100-100-10: 9% slower, docs/engines.md). */
-#define WIDE 128
-
-/* The narrowest first layer whose gradient is grouped by default: at 48
- * wide the rows path was faster, at 64 the grouped one (docs/engines.md). */
-#define GROUPED_WIDE 64
-
-/* One thread's scratch: a tile's pixel lists, activations and deltas, and
- * its own transposed copies of the upper layers' weights. */
-typedef struct sparse_thread {
-    uint32_t *idx;                /* the tile's nonzero pixels, concatenated */
-    float *val;                   /* their values, scaled by 1/255 */
-    uint32_t rowptr[TILE + 1];    /* sample r's pixels: rowptr[r] .. [r+1] */
-
-    /* The same tile grouped by pixel, for the grouped gradient: pixel
-     * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
-     * cval[...]; slot is per-pixel scratch (n0 entries). */
-    uint32_t *pix, *start, *row, *slot;
-    float *cval;
-    size_t npix;
-
-    float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
-    float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
-    float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1:
-                                     sparse_state.wt_up's, shared */
-    uint64_t *seen;               /* a bit per pixel hit this batch: its
-                                     worker's slot of sparse_state.seen */
-    sn_upper_products up;         /* layers 2..L's kernels (upper_layers.h), */
-    int measure;                  /* chosen again after this tile if set */
-    void *block;                  /* the one allocation behind all of it */
-} sparse_thread;
-
-typedef struct sparse_state {
-    size_t n0, n1;          /* inputs and first-layer width */
-    size_t panel;           /* columns of W1^T per panel (see panels_from) */
-    float *wt;              /* W1 transposed, in panels */
-    /* The upper layers' W^T, one copy for every thread: each thread
-     * transposes what it stepped (sparse_update), so that the copy is
-     * current for the next batch without a thread doing it all twice. */
-    float *wt_up;
-    size_t wt_up_off[SN_MAX_LAYERS]; /* layer l's (l >= 1) in wt_up */
-    size_t words;           /* 64-pixel words of a bitmap */
-    sparse_thread *th;      /* one per thread */
-    uint64_t *seen;         /* every worker's bitmap, `seen_stride` apart */
-    size_t seen_stride;     /* words rounded up to whole cache lines */
-    int dense;              /* every pixel, zeros included (for comparison) */
-    int grouped;            /* first layer by tile: gradient grouped by
-                               pixel, forward blocked (gemm_sparse) */
-} sparse_state;
 
 static sparse_state *state(const sn_trainer *t)
 {
@@ -220,30 +161,6 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     return 0;
 }
 
-/* The width of the panel at column c. */
-static size_t panel_width(const sparse_state *s, size_t c)
-{
-    return s->n1 - c < s->panel ? s->n1 - c : s->panel;
-}
-
-/* W1 [n1][n0] into panels of W1^T: the panel of columns [c, c + w) is the
- * transpose of W1's rows [c, c + w), [n0][w], at the same offset c * n0. A
- * panel is what the first layer's kernels see as W1^T: its rows (one per
- * pixel) are w floats long, and the tile of samples runs through one panel
- * before the next, so that it stays in L2 while they do. With one panel
- * (n1 <= WIDE) this is W1^T itself. */
-static void panels_from(const sparse_state *s, const float *w1, float *wt)
-{
-    for (size_t c = 0; c < s->n1; c += s->panel)
-        sn_transpose(panel_width(s, c), s->n0, w1 + c * s->n0, wt + c * s->n0);
-}
-
-static void panels_to(const sparse_state *s, const float *wt, float *w1)
-{
-    for (size_t c = 0; c < s->n1; c += s->panel)
-        sn_transpose(s->n0, panel_width(s, c), wt + c * s->n0, w1 + c * s->n0);
-}
-
 /* The upper layers' weights in net->params [lo, hi) into their shared
  * transposes, row by row of W. */
 static void upper_transpose_range(const sparse_state *s, const sn_net *net,
@@ -267,7 +184,7 @@ static void upper_transpose_range(const sparse_state *s, const sn_net *net,
 static void sparse_begin(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    panels_from(s, t->net->params + t->net->w_off[0], s->wt);
+    sparse_panels_from(s, t->net->params + t->net->w_off[0], s->wt);
     for (size_t l = 1; l < t->net->nlayers; l++)
         sn_transpose(t->net->sizes[l + 1], t->net->sizes[l],
                      t->net->params + t->net->w_off[l],
@@ -285,7 +202,7 @@ static void sparse_begin(sn_trainer *t)
 static void sparse_end(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    panels_to(s, s->wt, t->net->params + t->net->w_off[0]);
+    sparse_panels_to(s, s->wt, t->net->params + t->net->w_off[0]);
 }
 
 /* The pixels of a sample are read once per epoch, from memory; asking for
@@ -345,84 +262,6 @@ static void tile_backward(const sn_kernels *k, const sn_net *net,
                                                    th->delta[l]);
 }
 
-/* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in
- * increasing pixel order and, within a pixel, in sample order: a counting
- * sort over the tile's entries. */
-static void group_by_pixel(const sparse_state *s, sparse_thread *th,
-                           size_t m)
-{
-    uint32_t *slot = th->slot;
-    memset(slot, 0, s->n0 * sizeof *slot);
-    for (uint32_t e = 0; e < th->rowptr[m]; e++)
-        slot[th->idx[e]]++;
-    size_t npix = 0;
-    uint32_t at = 0;
-    for (size_t c = 0; c < s->n0; c++) {
-        const uint32_t count = slot[c];
-        if (!count)
-            continue;
-        th->pix[npix] = (uint32_t)c;
-        th->start[npix++] = at;
-        slot[c] = at;
-        at += count;
-    }
-    th->start[npix] = at;
-    th->npix = npix;
-    for (size_t r = 0; r < m; r++) {
-        for (uint32_t e = th->rowptr[r]; e < th->rowptr[r + 1]; e++) {
-            const uint32_t q = slot[th->idx[e]]++;
-            th->row[q] = (uint32_t)r;
-            th->cval[q] = th->val[e];
-        }
-    }
-}
-
-/* The first layer's outputs before the activation, act [m][n1], for the
- * tile's pixel lists: grouped, the tile through each panel a block of rows
- * at a time; else sample by sample. */
-static void first_layer_forward(const sparse_state *s, const sn_kernels *k,
-                                sparse_thread *th, size_t m, const float *b,
-                                float *act)
-{
-    if (s->grouped)
-        group_by_pixel(s, th, m);
-    for (size_t c = 0; c < s->n1; c += s->panel) {
-        const size_t w = panel_width(s, c);
-        const float *panel = s->wt + c * s->n0;
-        if (s->grouped) {
-            k->gemm_sparse(w, m, th->rowptr, th->idx, th->val, panel, b + c,
-                           act + c, s->n1);
-            continue;
-        }
-        for (size_t r = 0; r < m; r++)
-            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
-                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                           panel, b + c, act + r * s->n1 + c);
-    }
-}
-
-/* The first layer's weight gradient of the tile, from its deltas d1
- * [m][n1], into the panels of dwt (grouped: the tile's grouping from
- * first_layer_forward). */
-static void first_layer_gradient(const sparse_state *s, const sn_kernels *k,
-                                 sparse_thread *th, size_t m, const float *d1,
-                                 float *dwt)
-{
-    for (size_t c = 0; c < s->n1; c += s->panel) {
-        const size_t w = panel_width(s, c);
-        float *panel = dwt + c * s->n0;
-        if (s->grouped) {
-            k->gemm_tn_sparse(w, th->npix, th->pix, th->start, th->row,
-                              th->cval, d1 + c, s->n1, panel);
-            continue;
-        }
-        for (size_t r = 0; r < m; r++)
-            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
-                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                          d1 + r * s->n1 + c, panel);
-    }
-}
-
 /* Forward and backward for a tile of m samples, gradients into grad. */
 static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                        const uint32_t *order, size_t first, size_t i0,
@@ -448,7 +287,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
                                     th->idx + pos, th->val + pos, th->seen);
     }
     th->rowptr[m] = pos;
-    first_layer_forward(s, k, th, m, p + net->b_off[0],
+    sparse_first_layer_forward(s, k, th, m, p + net->b_off[0],
                         tile_product(th, L, 0));
     tile_activate(k, net, th, 0, m);
 
@@ -481,34 +320,8 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     tile_backward(k, net, th, 0, m);
     for (size_t r = 0; r < m; r++)
         k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
-    first_layer_gradient(s, k, th, m, d1, grad + net->w_off[0]);
+    sparse_first_layer_gradient(s, k, th, m, d1, grad + net->w_off[0]);
     return cost;
-}
-
-/* Zeroes the first-layer gradient rows this thread touched in the last
- * batch, and its bitmap, before it accumulates the next batch: each thread
- * clears only its own buffer. */
-static void clear_touched(const sparse_state *s, sparse_thread *th,
-                          float *dwt)
-{
-    /* By runs of touched pixels: their rows are contiguous in every panel,
-     * so a run is one memset per panel, not one per pixel and panel. */
-    size_t run = SIZE_MAX;
-    for (size_t pixel = 0; pixel <= s->n0; pixel++) {
-        const int hit = pixel < s->n0 &&
-                        (th->seen[pixel / 64] >> (pixel % 64) & 1);
-        if (hit && run == SIZE_MAX)
-            run = pixel;
-        if (!hit && run != SIZE_MAX) {
-            for (size_t c = 0; c < s->n1; c += s->panel) {
-                const size_t pw = panel_width(s, c);
-                memset(dwt + c * s->n0 + run * pw, 0,
-                       (pixel - run) * pw * sizeof(float));
-            }
-            run = SIZE_MAX;
-        }
-    }
-    memset(th->seen, 0, s->words * sizeof *th->seen);
 }
 
 static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
@@ -520,7 +333,7 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     sparse_thread *th = &s->th[id];
     float *grad = t->grads + (size_t)(t->worker0 + id) * t->grad_stride;
     /* Last batch's gradient: the first layer's touched rows, and the rest. */
-    clear_touched(s, th, grad + net->w_off[0]);
+    sparse_clear_touched(s, th, grad + net->w_off[0]);
     memset(grad + net->b_off[0], 0,
            (net->nparams - net->b_off[0]) * sizeof(float));
 
@@ -541,7 +354,7 @@ static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
     for (size_t c = 0; c < s->n1; c += s->panel) {
-        const size_t w = panel_width(s, c);
+        const size_t w = sparse_panel_width(s, c);
         const size_t at = c * s->n0 + ka * w;
         sn_reduce_and_step(t, nt, t->net->w_off[0] + at, (kb - ka) * w,
                            s->wt + at, n);
@@ -617,7 +430,7 @@ static void sparse_state_export(const sn_trainer *t, size_t k, float *dst)
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_state_export_plain(t, k, dst);
-    panels_to(s, t->state[k] + w1, dst + w1);
+    sparse_panels_to(s, t->state[k] + w1, dst + w1);
 }
 
 static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
@@ -625,7 +438,7 @@ static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_state_import_plain(t, k, src);
-    panels_from(s, src + w1, t->state[k] + w1);
+    sparse_panels_from(s, src + w1, t->state[k] + w1);
 }
 
 const sn_engine sn_engine_sparse = {

@@ -1,0 +1,103 @@
+/*
+ * engine_sparse.h - the sparse engine's state, shared by its two files:
+ * engine_sparse.c (the engine: set-up, tiles, the update) and
+ * sparse_first_layer.c (the first layer: panels of W1^T, its forward pass
+ * and weight gradient by rows or grouped, the clearing of its gradient).
+ */
+#ifndef SN_ENGINE_SPARSE_H
+#define SN_ENGINE_SPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels.h"
+#include "net_kind.h"
+#include "upper_layers.h"
+
+/* Samples per tile: the upper layers run as small matrix products over a
+ * tile (gemm, gemm_tn), whose activations and deltas stay in L1. */
+#define TILE 16
+
+/* Columns of W1^T per panel when the first layer is wider (panels_from):
+ * a panel of 784 pixels' rows is then 196 KiB, which stays in L2. */
+#define PANEL 64
+
+/* The widest first layer kept as one panel: up to here W1^T (401 KB at
+ * 128) stays in a 512 KiB L2 (docs/engines.md). */
+#define WIDE 128
+
+/* The narrowest first layer whose gradient is grouped by default: at 48
+ * wide the rows path was faster, at 64 the grouped one (docs/engines.md). */
+#define GROUPED_WIDE 64
+
+/* One thread's scratch: a tile's pixel lists, activations and deltas, and
+ * its own transposed copies of the upper layers' weights. */
+typedef struct sparse_thread {
+    uint32_t *idx;                /* the tile's nonzero pixels, concatenated */
+    float *val;                   /* their values, scaled by 1/255 */
+    uint32_t rowptr[TILE + 1];    /* sample r's pixels: rowptr[r] .. [r+1] */
+
+    /* The same tile grouped by pixel, for the grouped gradient: pixel
+     * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
+     * cval[...]; slot is per-pixel scratch (n0 entries). */
+    uint32_t *pix, *start, *row, *slot;
+    float *cval;
+    size_t npix;
+
+    float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
+    float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
+    float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1:
+                                     sparse_state.wt_up's, shared */
+    uint64_t *seen;               /* a bit per pixel hit this batch: its
+                                     worker's slot of sparse_state.seen */
+    sn_upper_products up;         /* layers 2..L's kernels (upper_layers.h), */
+    int measure;                  /* chosen again after this tile if set */
+    void *block;                  /* the one allocation behind all of it */
+} sparse_thread;
+
+typedef struct sparse_state {
+    size_t n0, n1;          /* inputs and first-layer width */
+    size_t panel;           /* columns of W1^T per panel (see panels_from) */
+    float *wt;              /* W1 transposed, in panels */
+    /* The upper layers' W^T, one copy for every thread: each thread
+     * transposes what it stepped (sparse_update), so that the copy is
+     * current for the next batch without a thread doing it all twice. */
+    float *wt_up;
+    size_t wt_up_off[SN_MAX_LAYERS]; /* layer l's (l >= 1) in wt_up */
+    size_t words;           /* 64-pixel words of a bitmap */
+    sparse_thread *th;      /* one per thread */
+    uint64_t *seen;         /* every worker's bitmap, `seen_stride` apart */
+    size_t seen_stride;     /* words rounded up to whole cache lines */
+    int dense;              /* every pixel, zeros included (for comparison) */
+    int grouped;            /* first layer by tile: gradient grouped by
+                               pixel, forward blocked (gemm_sparse) */
+} sparse_state;
+
+/* The width of the panel at column c. */
+static inline size_t sparse_panel_width(const sparse_state *s, size_t c)
+{
+    return s->n1 - c < s->panel ? s->n1 - c : s->panel;
+}
+
+/* W1 [n1][n0] into the panels of W1^T, and back (sparse_first_layer.c). */
+void sparse_panels_from(const sparse_state *s, const float *w1, float *wt);
+void sparse_panels_to(const sparse_state *s, const float *wt, float *w1);
+
+/* The first layer's outputs before the activation, act [m][n1], for the
+ * tile's pixel lists (th->rowptr, idx, val), b its bias. */
+void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
+                                sparse_thread *th, size_t m, const float *b,
+                                float *act);
+
+/* The first layer's weight gradient of the tile from its deltas d1
+ * [m][n1], into the panels of dwt (grouped: the tile's grouping from
+ * sparse_first_layer_forward). */
+void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
+                                 sparse_thread *th, size_t m, const float *d1,
+                                 float *dwt);
+
+/* Zeroes the rows of dwt this thread touched (th->seen) and the bitmap. */
+void sparse_clear_touched(const sparse_state *s, sparse_thread *th,
+                          float *dwt);
+
+#endif /* SN_ENGINE_SPARSE_H */

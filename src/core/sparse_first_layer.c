@@ -1,0 +1,131 @@
+/* sparse_first_layer.c - the sparse engine's first layer (engine_sparse.h):
+ * W1^T in panels, the forward pass and weight gradient of a tile by rows
+ * (sample by sample) or grouped (the tile at once), and the clearing of
+ * the touched gradient rows. */
+#include <string.h>
+
+#include "engine_sparse.h"
+#include "layers.h"
+
+/* W1 [n1][n0] into panels of W1^T: the panel of columns [c, c + w) is the
+ * transpose of W1's rows [c, c + w), [n0][w], at the same offset c * n0. A
+ * panel is what the first layer's kernels see as W1^T: its rows (one per
+ * pixel) are w floats long, and the tile of samples runs through one panel
+ * before the next, so that it stays in L2 while they do. With one panel
+ * (n1 <= WIDE) this is W1^T itself. */
+void sparse_panels_from(const sparse_state *s, const float *w1, float *wt)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel)
+        sn_transpose(sparse_panel_width(s, c), s->n0, w1 + c * s->n0, wt + c * s->n0);
+}
+
+void sparse_panels_to(const sparse_state *s, const float *wt, float *w1)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel)
+        sn_transpose(s->n0, sparse_panel_width(s, c), wt + c * s->n0, w1 + c * s->n0);
+}
+
+/* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in
+ * increasing pixel order and, within a pixel, in sample order: a counting
+ * sort over the tile's entries. */
+static void group_by_pixel(const sparse_state *s, sparse_thread *th,
+                           size_t m)
+{
+    uint32_t *slot = th->slot;
+    memset(slot, 0, s->n0 * sizeof *slot);
+    for (uint32_t e = 0; e < th->rowptr[m]; e++)
+        slot[th->idx[e]]++;
+    size_t npix = 0;
+    uint32_t at = 0;
+    for (size_t c = 0; c < s->n0; c++) {
+        const uint32_t count = slot[c];
+        if (!count)
+            continue;
+        th->pix[npix] = (uint32_t)c;
+        th->start[npix++] = at;
+        slot[c] = at;
+        at += count;
+    }
+    th->start[npix] = at;
+    th->npix = npix;
+    for (size_t r = 0; r < m; r++) {
+        for (uint32_t e = th->rowptr[r]; e < th->rowptr[r + 1]; e++) {
+            const uint32_t q = slot[th->idx[e]]++;
+            th->row[q] = (uint32_t)r;
+            th->cval[q] = th->val[e];
+        }
+    }
+}
+
+/* The first layer's outputs before the activation, act [m][n1], for the
+ * tile's pixel lists: grouped, the tile through each panel a block of rows
+ * at a time; else sample by sample. */
+void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
+                                sparse_thread *th, size_t m, const float *b,
+                                float *act)
+{
+    if (s->grouped)
+        group_by_pixel(s, th, m);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = sparse_panel_width(s, c);
+        const float *panel = s->wt + c * s->n0;
+        if (s->grouped) {
+            k->gemm_sparse(w, m, th->rowptr, th->idx, th->val, panel, b + c,
+                           act + c, s->n1);
+            continue;
+        }
+        for (size_t r = 0; r < m; r++)
+            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                           panel, b + c, act + r * s->n1 + c);
+    }
+}
+
+/* The first layer's weight gradient of the tile, from its deltas d1
+ * [m][n1], into the panels of dwt (grouped: the tile's grouping from
+ * first_layer_forward). */
+void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
+                                 sparse_thread *th, size_t m, const float *d1,
+                                 float *dwt)
+{
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = sparse_panel_width(s, c);
+        float *panel = dwt + c * s->n0;
+        if (s->grouped) {
+            k->gemm_tn_sparse(w, th->npix, th->pix, th->start, th->row,
+                              th->cval, d1 + c, s->n1, panel);
+            continue;
+        }
+        for (size_t r = 0; r < m; r++)
+            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
+                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
+                          d1 + r * s->n1 + c, panel);
+    }
+}
+
+/* Zeroes the first-layer gradient rows this thread touched in the last
+ * batch, and its bitmap, before it accumulates the next batch: each thread
+ * clears only its own buffer. */
+void sparse_clear_touched(const sparse_state *s, sparse_thread *th,
+                          float *dwt)
+{
+    /* By runs of touched pixels: their rows are contiguous in every panel,
+     * so a run is one memset per panel, not one per pixel and panel. */
+    size_t run = SIZE_MAX;
+    for (size_t pixel = 0; pixel <= s->n0; pixel++) {
+        const int hit = pixel < s->n0 &&
+                        (th->seen[pixel / 64] >> (pixel % 64) & 1);
+        if (hit && run == SIZE_MAX)
+            run = pixel;
+        if (!hit && run != SIZE_MAX) {
+            for (size_t c = 0; c < s->n1; c += s->panel) {
+                const size_t pw = sparse_panel_width(s, c);
+                memset(dwt + c * s->n0 + run * pw, 0,
+                       (pixel - run) * pw * sizeof(float));
+            }
+            run = SIZE_MAX;
+        }
+    }
+    memset(th->seen, 0, s->words * sizeof *th->seen);
+}
+
