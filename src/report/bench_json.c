@@ -6,7 +6,8 @@
  * "aggregate_name": "median", "items_per_second": ..., "GFLOP/s": ...}]}.
  * Names are op/isa/shape by bench_kernels' convention; a name with fewer
  * parts still gets a chart. With repetitions, the median aggregate is used
- * (else the mean, else the average of the runs).
+ * (else the mean, else the average of the runs). Each kernel set with
+ * runs that count both FLOPs and bytes also gets a roofline (roofline.c).
  *
  * simdnet bench --json: {"machine": {"cpu": ...}, "data": {"source": ...},
  * "network": {"layers": [...]}, "results": [{"engine", "isa", "threads",
@@ -29,19 +30,12 @@
 #include "error.h"
 #include "read_file.h"
 #include "report/chart_build.h"
+#include "report/gbench.h"
 #include "report/json.h"
 #include "report/report.h"
 #include "report/svg.h"
 
 /* ------------------------------------------------------------ Google Benchmark */
-
-/* A run named "op/isa/shape..." (the shape keeps any further slashes), as
- * lengths into its name in the JSON tree. */
-typedef struct gb_entry {
-    const char *name;
-    size_t op_len, isa_off, isa_len, shape_off;
-    double gflops, items, bytes, ns; /* NAN where absent */
-} gb_entry;
 
 static double to_ns(double t, const char *unit)
 {
@@ -57,7 +51,7 @@ static double to_ns(double t, const char *unit)
 }
 
 /* A name with no slash is its own op and isa; with one, it has no shape. */
-static void split_name(const char *name, gb_entry *e)
+static void split_name(const char *name, sn_gb_run *e)
 {
     const char *a = strchr(name, '/');
     const char *b = a ? strchr(a + 1, '/') : NULL;
@@ -69,7 +63,7 @@ static void split_name(const char *name, gb_entry *e)
     e->shape_off = b ? (size_t)(b - name) + 1 : n;
 }
 
-static int same_op(const gb_entry *x, const char *op)
+static int same_op(const sn_gb_run *x, const char *op)
 {
     return !strncmp(x->name, op, x->op_len) && op[x->op_len] == '\0';
 }
@@ -94,11 +88,11 @@ static const char *gb_pick(const cJSON *list)
 }
 
 /* The runs to draw, in file order. */
-static int gb_entries(const cJSON *list, const char *agg, gb_entry **out,
+static int gb_entries(const cJSON *list, const char *agg, sn_gb_run **out,
                       size_t *count, sn_error *err)
 {
     const size_t total = (size_t)cJSON_GetArraySize(list);
-    gb_entry *e = calloc(total ? total : 1, sizeof *e);
+    sn_gb_run *e = calloc(total ? total : 1, sizeof *e);
     if (!e)
         return sn_set_error(err, "out of memory");
     size_t n = 0;
@@ -116,11 +110,12 @@ static int gb_entries(const cJSON *list, const char *agg, gb_entry **out,
             name = sn_json_string(b, "name");
         if (!name)
             continue;
-        gb_entry *x = &e[n++];
+        sn_gb_run *x = &e[n++];
         split_name(name, x);
         x->gflops = sn_json_number(b, "GFLOP/s");
         x->items = sn_json_number(b, "items_per_second");
         x->bytes = sn_json_number(b, "bytes_per_second");
+        x->gb_per_s = sn_json_number(b, "GB/s");
         x->ns = to_ns(sn_json_number(b, "real_time"),
                       sn_json_string(b, "time_unit"));
     }
@@ -134,7 +129,7 @@ static const char *const gb_units[4] = {
 static const char *const gb_what[4] = {"GFLOP/s", "items/s", "bytes/s", "time"};
 static const double gb_scale[4] = {1.0, 1e-6, 1e-9, 1.0};
 
-static double gb_value(const gb_entry *x, int metric)
+static double gb_value(const sn_gb_run *x, int metric)
 {
     return metric == 0 ? x->gflops : metric == 1 ? x->items
            : metric == 2 ? x->bytes : x->ns;
@@ -142,7 +137,7 @@ static double gb_value(const gb_entry *x, int metric)
 
 /* The metric of an op: GFLOP/s where it counts FLOPs, else items/s, else
  * bytes/s, else the time per iteration; -1 if its runs have none. */
-static int gb_metric(const gb_entry *e, size_t n, const char *op)
+static int gb_metric(const sn_gb_run *e, size_t n, const char *op)
 {
     int has[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++)
@@ -156,7 +151,7 @@ static int gb_metric(const gb_entry *e, size_t n, const char *op)
 }
 
 /* A run's value in its op's chart: groups are shapes, series kernel sets. */
-static long gb_slot(sn_bar_chart *c, const gb_entry *x, sn_error *err)
+static long gb_slot(sn_bar_chart *c, const sn_gb_run *x, sn_error *err)
 {
     const char *shape = x->name + x->shape_off;
     return sn_chart_slot(c, shape, strlen(shape), x->name + x->isa_off,
@@ -164,7 +159,7 @@ static long gb_slot(sn_bar_chart *c, const gb_entry *x, sn_error *err)
 }
 
 /* One op's chart. */
-static int gb_chart(const gb_entry *e, size_t n, const char *op,
+static int gb_chart(const sn_gb_run *e, size_t n, const char *op,
                     const char *prefix, const char *subtitle,
                     sn_chart_set *set, sn_error *err)
 {
@@ -214,7 +209,7 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
     const char *agg = gb_pick(list);
-    gb_entry *e = NULL;
+    sn_gb_run *e = NULL;
     size_t n = 0;
     if (gb_entries(list, agg, &e, &n, err) != 0)
         return -1;
@@ -250,6 +245,8 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
     }
     for (size_t o = 0; o < nops && rc == 0; o++)
         rc = gb_chart(e, n, ops[o], prefix, subtitle, set, err);
+    if (rc == 0)
+        rc = sn_roofline_read(e, n, ctx, prefix, subtitle, set, err);
     sn_chart_free_list(ops, nops);
     free(subtitle);
     free(e);

@@ -55,8 +55,24 @@ void sn_chart_free_list(char **list, size_t n)
     free(list);
 }
 
+static void roofline_free(sn_roofline *rl)
+{
+    if (!rl)
+        return;
+    for (size_t i = 0; i < rl->nroofs; i++)
+        free(rl->roofs[i].name);
+    for (size_t i = 0; i < rl->npoints; i++) {
+        free(rl->points[i].op);
+        free(rl->points[i].shape);
+    }
+    free(rl->roofs);
+    free(rl->points);
+    free(rl);
+}
+
 void sn_chart_free(sn_bar_chart *c)
 {
+    roofline_free(c->roofline);
     free(c->title);
     free(c->subtitle);
     free(c->unit);
