@@ -87,6 +87,38 @@ static uint32_t *op_colours(const sn_roofline *rl)
     return colour;
 }
 
+/* Where a point's number is written, to keep the next ones off it. */
+typedef struct label_box {
+    double x0, y0, x1, y1;
+} label_box;
+
+/* Writes point n's number beside (px, py): above right, below right, above
+ * left or below left, the first place that no number holds yet; none if
+ * all four are taken (a cluster of points: the key and each point's
+ * tooltip still say which is which). */
+static void place_number(sn_buf *b, label_box *boxes, size_t *nboxes,
+                         double px, double py, size_t n)
+{
+    char text[24];
+    const int len = snprintf(text, sizeof text, "%zu", n);
+    const double w = 6.0 * (double)len, h = 10;
+    static const double dx[4] = {5, 5, -5, -5}, dy[4] = {-5, 12, -5, 12};
+    for (int k = 0; k < 4; k++) {
+        const double x0 = dx[k] > 0 ? px + dx[k] : px + dx[k] - w;
+        const label_box r = {x0, py + dy[k] - h, x0 + w, py + dy[k]};
+        size_t j = 0;
+        while (j < *nboxes && (r.x1 <= boxes[j].x0 || r.x0 >= boxes[j].x1 ||
+                               r.y1 <= boxes[j].y0 || r.y0 >= boxes[j].y1))
+            j++;
+        if (j < *nboxes)
+            continue;
+        boxes[(*nboxes)++] = r;
+        svg_text(b, px + dx[k], py + dy[k], dx[k] > 0 ? SVG_START : SVG_END,
+                 "small number", "%s", text);
+        return;
+    }
+}
+
 /* The memory roof of bandwidth bw (GB/s) as drawn: from where it enters
  * the plot to where it meets the peak (or leaves the plot). 0 if it is
  * not in the plot at all. */
@@ -125,8 +157,13 @@ int sn_svg_roofline(sn_buf *b, const sn_bar_chart *c, sn_error *err)
 
     /* The key beside the plot: the roofs, then a line per point. */
     uint32_t *colours = op_colours(rl);
-    if (!colours)
+    label_box *boxes = malloc(rl->npoints * sizeof *boxes);
+    size_t nboxes = 0;
+    if (!colours || !boxes) {
+        free(colours);
+        free(boxes);
         return sn_set_error(err, "roofline: out of memory");
+    }
     const double L = 74, T = 64, pw = 520, ph = 380, B = 50, line = 15;
     sn_buf key = {0};
     double key_w = 0;
@@ -204,7 +241,7 @@ int sn_svg_roofline(sn_buf *b, const sn_bar_chart *c, sn_error *err)
         sn_buf_put_xml(b, p->shape);
         sn_buf_printf(b, ": %.4g GFLOP/s at %.3g FLOP/byte</title></circle>\n",
                       p->gflops, p->intensity);
-        svg_text(b, px + 5, py - 5, SVG_START, "small", "%zu", i + 1);
+        place_number(b, boxes, &nboxes, px, py, i + 1);
     }
     const double kx = L + pw + 30;
     double ky = T + 4;
@@ -233,6 +270,7 @@ int sn_svg_roofline(sn_buf *b, const sn_bar_chart *c, sn_error *err)
     const int failed = sn_buf_failed(&key);
     sn_buf_free(&key);
     free(colours);
+    free(boxes);
     svg_end(b);
     return failed || sn_buf_failed(b)
                ? sn_set_error(err, "roofline: out of memory") : 0;
