@@ -781,6 +781,64 @@ Test(files, training_json_gives_samples_per_thread_count)
     cr_assert_not_null(strstr(err.msg, "y.json: JSON line 1"), "%s", err.msg);
 }
 
+/* A sweep: two networks and batches, two thread counts. Each result has a
+ * bar of its own (before, results of one thread count and kernel set
+ * shared a bar, the last one drawn). */
+Test(files, sweep_json_groups_by_network_and_batch)
+{
+    const char *p = write_tmp("sweep.json",
+        "{\"sweep\": \"quick\", \"network\": {\"layers\": [784, 32, 10]}, "
+        "\"results\": [\n"
+        "{\"layers\": [784, 32, 10], \"batch\": 10, \"isa\": \"avx2\", "
+        "\"threads\": 1, \"samples_per_s\": 1000},\n"
+        "{\"layers\": [784, 32, 10], \"batch\": 10, \"isa\": \"avx2\", "
+        "\"threads\": 2, \"samples_per_s\": 1800},\n"
+        "{\"layers\": [784, 128, 10], \"batch\": 100, \"isa\": \"avx2\", "
+        "\"threads\": 1, \"samples_per_s\": 3000}]}");
+    sn_chart_set set = {0};
+    sn_error err;
+    cr_assert_eq(sn_bench_read(p, "s", &set, &err), 0, "%s", err.msg);
+    cr_assert_eq(set.n, 1);
+    const sn_bar_chart *c = &set.charts[0];
+    cr_assert_eq(c->ngroups, 2);
+    cr_assert_str_eq(c->groups[0], "784-32-10, batch 10");
+    cr_assert_str_eq(c->groups[1], "784-128-10, batch 100");
+    cr_assert_eq(c->nseries, 2);
+    cr_assert_str_eq(c->series[0], "1 thread avx2");
+    cr_assert_str_eq(c->series[1], "2 threads avx2");
+    cr_assert_float_eq(c->value[0], 1.0, 1e-12, "thousand samples/s");
+    cr_assert_float_eq(c->value[1], 1.8, 1e-12);
+    cr_assert_float_eq(c->value[2], 3.0, 1e-12);
+    cr_assert(isnan(c->value[3]), "784-128-10 ran on 1 thread only");
+    cr_assert_not_null(strstr(c->subtitle, "simdnet bench --sweep quick"),
+                       "%s", c->subtitle);
+    sn_chart_set_free(&set);
+
+    static const struct {
+        const char *results, *msg;
+    } bad[] = {
+        {"{\"layers\": [784, -1], \"batch\": 10, \"threads\": 1}",
+         "results[1]'s layers: not a list of"},
+        {"{\"layers\": \"784-10\", \"batch\": 10, \"threads\": 1}",
+         "results[1]'s layers"},
+        {"{\"layers\": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1], \"threads\": 1}",
+         "at most 16 layer widths"},
+        {"{\"layers\": [784, 10], \"batch\": 0.5, \"threads\": 1}",
+         "results[1]'s batch: not a batch size"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sn_buf b = {0};
+        sn_buf_printf(&b, "{\"results\": [{\"layers\": [784, 10], \"batch\": "
+                          "10, \"threads\": 1, \"samples_per_s\": 5}, %s]}",
+                      bad[i].results);
+        p = write_tmp("bad.json", b.data);
+        sn_buf_free(&b);
+        cr_assert_eq(sn_bench_read(p, "s", &set, &err), -1, "%zu", i);
+        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i, err.msg);
+        cr_assert_eq(set.n, 0);
+    }
+}
+
 /* simdnet bench JSON with `threads` distinct thread counts, in reverse. */
 static const char *training_json_with(size_t threads)
 {

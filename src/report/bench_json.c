@@ -11,7 +11,10 @@
  *
  * simdnet bench --json: {"machine": {"cpu": ...}, "data": {"source": ...},
  * "network": {"layers": [...]}, "results": [{"engine", "isa", "threads",
- * "samples_per_s": {"median", "min", "max"}}]}.
+ * "samples_per_s": {"median", "min", "max"}}]}. A sweep's results (bench
+ * --sweep SET) add "layers" and "batch" each: with more than one network
+ * and batch in a file, those are the groups and the series thread counts
+ * and kernel sets.
  *
  * Unknown fields are ignored; missing optional ones leave a bar or a
  * caption out; only a file with nothing to draw is an error.
@@ -274,14 +277,82 @@ static int thread_label(char *out, size_t len, long t)
     return snprintf(out, len, "%ld thread%s", t, t == 1 ? "" : "s");
 }
 
-/* A series name: the kernel set, and the engine when the file has several. */
-static void series_name(sn_buf *b, const cJSON *r, int engines)
+/* A series name: the kernel set, and the engine when the file has several;
+ * led by the thread count in a sweep, where the groups are networks. */
+static void series_name(sn_buf *b, const cJSON *r, int engines, long threads)
 {
     const char *isa = sn_json_string(r, "isa");
     const char *engine = sn_json_string(r, "engine");
     b->len = 0;
+    if (threads) {
+        char label[32];
+        thread_label(label, sizeof label, threads);
+        sn_buf_printf(b, "%s ", label);
+    }
     sn_buf_printf(b, "%s%s%s", isa ? isa : "?", engines && engine ? " " : "",
                   engines && engine ? engine : "");
+}
+
+/* A result's network and batch, "784-32-10, batch 100": its own layers and
+ * batch (the rows of a sweep), else the file's network and method. An
+ * error names the field if it is there and is not a list of at most
+ * SN_MAX_LAYERS widths, or not a batch size. */
+static int config_label(sn_buf *b, const cJSON *r, size_t index,
+                        const cJSON *root, sn_error *err)
+{
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(r, "layers");
+    const cJSON *batch = cJSON_GetObjectItemCaseSensitive(r, "batch");
+    const int own_layers = layers != NULL, own_batch = batch != NULL;
+    if (!layers)
+        layers = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(root, "network"), "layers");
+    if (!batch)
+        batch = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(root, "method"), "batch");
+    b->len = 0;
+    const int n = cJSON_IsArray(layers) ? cJSON_GetArraySize(layers) : -1;
+    int ok = layers == NULL || (n >= 0 && n <= SN_MAX_LAYERS);
+    const cJSON *l, *list = ok ? layers : NULL;
+    cJSON_ArrayForEach(l, list) {
+        const double w = cJSON_IsNumber(l) ? l->valuedouble : NAN;
+        ok &= w >= 1 && w <= 1e9 && w == floor(w);
+        sn_buf_printf(b, "%s%.0f", l == layers->child ? "" : "-", ok ? w : 0);
+    }
+    if (!ok)
+        return sn_set_error(err, "%sresults[%zu]'s layers: not a list of at "
+                                 "most %d layer widths",
+                            own_layers ? "" : "network.layers, for ", index,
+                            SN_MAX_LAYERS);
+    const double bs = cJSON_IsNumber(batch) ? batch->valuedouble : NAN;
+    if (batch && !(bs >= 1 && bs <= 1e9 && bs == floor(bs)))
+        return sn_set_error(err, "%sresults[%zu]'s batch: not a batch size",
+                            own_batch ? "" : "method.batch, for ", index);
+    if (batch)
+        sn_buf_printf(b, "%sbatch %.0f", b->len ? ", " : "", bs);
+    if (!b->len)
+        sn_buf_puts(b, "?");
+    return sn_buf_failed(b) ? sn_set_error(err, "out of memory") : 0;
+}
+
+/* Whether the results hold more than one network and batch (a sweep):
+ * then the groups are those, the series thread counts and kernel sets. */
+static int several_configs(const cJSON *res, const cJSON *root, int *several,
+                           sn_error *err)
+{
+    sn_buf first = {0}, label = {0};
+    const cJSON *r;
+    size_t i = 0;
+    int rc = 0;
+    *several = 0;
+    cJSON_ArrayForEach(r, res) {
+        if ((rc = config_label(i ? &label : &first, r, i, root, err)) != 0)
+            break;
+        if (i++ && strcmp(label.data, first.data) != 0)
+            *several = 1;
+    }
+    sn_buf_free(&first);
+    sn_buf_free(&label);
+    return rc;
 }
 
 /* Groups in order of thread count: the distinct counts, sorted, become the
@@ -315,7 +386,7 @@ static int training_groups(const cJSON *res, sn_bar_chart *c, sn_error *err)
 }
 
 /* The caption: network, CPU and data source, as the file tells them. */
-static char *training_caption(const cJSON *root)
+static char *training_caption(const cJSON *root, int several)
 {
     const cJSON *layers = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "network"), "layers");
@@ -323,8 +394,13 @@ static char *training_caption(const cJSON *root)
         cJSON_GetObjectItemCaseSensitive(root, "machine"), "cpu");
     const char *source = sn_json_string(
         cJSON_GetObjectItemCaseSensitive(root, "data"), "source");
+    const char *sweep = sn_json_string(root, "sweep");
     sn_buf b = {0};
     sn_buf_puts(&b, "simdnet bench");
+    if (several) {
+        sn_buf_printf(&b, "%s%s", sweep ? " --sweep " : "", sweep ? sweep : "");
+        layers = NULL;
+    }
     const cJSON *l, *list = cJSON_IsArray(layers) ? layers : NULL;
     int first = 1;
     cJSON_ArrayForEach(l, list) {
@@ -360,17 +436,23 @@ static int training_read(const cJSON *root, const char *prefix,
     }
     const double scale = vmax >= 1e6 ? 1e-6 : vmax >= 1e3 ? 1e-3 : 1.0;
 
+    int several;
+    if (several_configs(res, root, &several, err) != 0)
+        return -1;
     sn_bar_chart c = {0};
-    c.title = sn_chart_strdup("Training throughput: samples/s per thread count");
+    c.title = sn_chart_strdup(several
+        ? "Training throughput: samples/s per network and batch"
+        : "Training throughput: samples/s per thread count");
     c.unit = sn_chart_strdup(vmax >= 1e6 ? "million samples/s"
                      : vmax >= 1e3 ? "thousand samples/s" : "samples/s");
     c.slug = sn_chart_slug(prefix, "training", 8);
-    c.subtitle = training_caption(root);
+    c.subtitle = training_caption(root, several);
     if (!c.unit || !c.title || !c.slug || !c.subtitle) {
         sn_chart_free(&c);
         return sn_set_error(err, "out of memory");
     }
-    if (training_groups(res, &c, err) != 0) {
+    /* Thread counts sorted; a sweep's networks in the file's order. */
+    if (!several && training_groups(res, &c, err) != 0) {
         sn_chart_free(&c);
         return -1;
     }
@@ -379,7 +461,7 @@ static int training_read(const cJSON *root, const char *prefix,
     sn_chart_free_list(c.series, c.nseries);
     c.series = NULL;
     c.nseries = 0;
-    sn_buf name = {0};
+    sn_buf name = {0}, group = {0};
     char label[32];
     int rc = 0;
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
@@ -395,16 +477,23 @@ static int training_read(const cJSON *root, const char *prefix,
             for (size_t k = 0; k < nv; k++)
                 c.value[k] = c.lo[k] = c.hi[k] = NAN;
         }
+        size_t index = 0;
         cJSON_ArrayForEach(r, res) {
+            const size_t i = index++;
             const long t = result_threads(r);
             if (!t)
                 continue;
             thread_label(label, sizeof label, t);
-            series_name(&name, r, engines);
+            series_name(&name, r, engines, several ? t : 0);
+            if (several && config_label(&group, r, i, root, err) != 0) {
+                rc = -1;
+                break;
+            }
+            const char *g = several ? group.data : label;
             const long k = sn_buf_failed(&name)
                                ? sn_set_error(err, "out of memory")
-                               : sn_chart_slot(&c, label, strlen(label),
-                                               name.data, name.len, err);
+                               : sn_chart_slot(&c, g, strlen(g), name.data,
+                                               name.len, err);
             if (k < 0) {
                 rc = -1;
                 break;
@@ -423,6 +512,7 @@ static int training_read(const cJSON *root, const char *prefix,
         }
     }
     sn_buf_free(&name);
+    sn_buf_free(&group);
     if (rc != 0) {
         sn_chart_free(&c);
         return -1;
