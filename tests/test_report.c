@@ -839,6 +839,64 @@ Test(files, sweep_json_groups_by_network_and_batch)
     }
 }
 
+/* tools/sweep.py --json: simdnet beside its peers, a group per network,
+ * batch and thread count. */
+Test(files, sweep_py_json_charts_simdnet_beside_its_peers)
+{
+    const char *p = write_tmp("peers.json",
+        "{\"simdnet\": {\"machine\": {\"cpu\": \"Test CPU\"}, \"results\": []},"
+        " \"peers\": {\"results\": [{\"peer\": \"numpy\"}, {\"peer\": "
+        "\"torch\"}, {\"peer\": \"numpy\"}]}, \"openblas\": [\"Haswell\"],\n"
+        " \"table\": [{\"layers\": [784, 32, 10], \"batch\": 100, "
+        "\"threads\": 1, \"simdnet\": 4e5, \"numpy\": 1e5, \"torch\": null},\n"
+        " {\"layers\": [784, 32, 10], \"batch\": 100, \"threads\": 2, "
+        "\"simdnet\": 7e5, \"numpy\": 1.5e5, \"torch\": 2e5}]}");
+    sn_chart_set set = {0};
+    sn_error err;
+    cr_assert_eq(sn_bench_read(p, "w", &set, &err), 0, "%s", err.msg);
+    cr_assert_eq(set.n, 1);
+    const sn_bar_chart *c = &set.charts[0];
+    cr_assert_str_eq(c->slug, "w-peers");
+    cr_assert_eq(c->ngroups, 2);
+    cr_assert_str_eq(c->groups[0], "784-32-10, batch 100, 1 thread");
+    cr_assert_str_eq(c->groups[1], "784-32-10, batch 100, 2 threads");
+    cr_assert_eq(c->nseries, 3);
+    cr_assert_str_eq(c->series[0], "simdnet");
+    cr_assert_str_eq(c->series[1], "numpy");
+    cr_assert_str_eq(c->series[2], "torch");
+    cr_assert_float_eq(c->value[0], 400.0, 1e-9, "thousand samples/s");
+    cr_assert_float_eq(c->value[1], 100.0, 1e-9);
+    cr_assert(isnan(c->value[2]), "torch null: no bar");
+    cr_assert_float_eq(c->value[5], 200.0, 1e-9);
+    cr_assert_not_null(strstr(c->subtitle, "Test CPU"));
+    cr_assert_not_null(strstr(c->subtitle, "OpenBLAS (peers): Haswell"));
+    sn_chart_set_free(&set);
+
+    static const struct {
+        const char *row, *msg;
+    } bad[] = {
+        {"{\"layers\": [784, 10], \"batch\": 1, \"threads\": 1, "
+         "\"simdnet\": -4}", "table[0].simdnet: not a number of samples/s"},
+        {"{\"layers\": [784, 10], \"batch\": 1, \"threads\": 1, "
+         "\"simdnet\": 4, \"numpy\": \"fast\"}", "table[0].numpy: not a number"},
+        {"{\"layers\": [784, 10], \"batch\": 1, \"simdnet\": 4}",
+         "table[0].threads: not a thread count"},
+        {"{\"layers\": 7, \"batch\": 1, \"threads\": 1, \"simdnet\": 4}",
+         "table[0]'s layers"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sn_buf b = {0};
+        sn_buf_printf(&b, "{\"simdnet\": {}, \"peers\": {\"results\": "
+                          "[{\"peer\": \"numpy\"}]}, \"table\": [%s]}",
+                      bad[i].row);
+        p = write_tmp("bad.json", b.data);
+        sn_buf_free(&b);
+        cr_assert_eq(sn_bench_read(p, "w", &set, &err), -1, "%zu", i);
+        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i, err.msg);
+        cr_assert_eq(set.n, 0);
+    }
+}
+
 /* simdnet bench JSON with `threads` distinct thread counts, in reverse. */
 static const char *training_json_with(size_t threads)
 {

@@ -297,8 +297,8 @@ static void series_name(sn_buf *b, const cJSON *r, int engines, long threads)
  * batch (the rows of a sweep), else the file's network and method. An
  * error names the field if it is there and is not a list of at most
  * SN_MAX_LAYERS widths, or not a batch size. */
-static int config_label(sn_buf *b, const cJSON *r, size_t index,
-                        const cJSON *root, sn_error *err)
+static int config_label(sn_buf *b, const cJSON *r, const char *what,
+                        size_t index, const cJSON *root, sn_error *err)
 {
     const cJSON *layers = cJSON_GetObjectItemCaseSensitive(r, "layers");
     const cJSON *batch = cJSON_GetObjectItemCaseSensitive(r, "batch");
@@ -319,14 +319,15 @@ static int config_label(sn_buf *b, const cJSON *r, size_t index,
         sn_buf_printf(b, "%s%.0f", l == layers->child ? "" : "-", ok ? w : 0);
     }
     if (!ok)
-        return sn_set_error(err, "%sresults[%zu]'s layers: not a list of at "
+        return sn_set_error(err, "%s%s[%zu]'s layers: not a list of at "
                                  "most %d layer widths",
-                            own_layers ? "" : "network.layers, for ", index,
-                            SN_MAX_LAYERS);
+                            own_layers ? "" : "network.layers, for ", what,
+                            index, SN_MAX_LAYERS);
     const double bs = cJSON_IsNumber(batch) ? batch->valuedouble : NAN;
     if (batch && !(bs >= 1 && bs <= 1e9 && bs == floor(bs)))
-        return sn_set_error(err, "%sresults[%zu]'s batch: not a batch size",
-                            own_batch ? "" : "method.batch, for ", index);
+        return sn_set_error(err, "%s%s[%zu]'s batch: not a batch size",
+                            own_batch ? "" : "method.batch, for ", what,
+                            index);
     if (batch)
         sn_buf_printf(b, "%sbatch %.0f", b->len ? ", " : "", bs);
     if (!b->len)
@@ -345,7 +346,7 @@ static int several_configs(const cJSON *res, const cJSON *root, int *several,
     int rc = 0;
     *several = 0;
     cJSON_ArrayForEach(r, res) {
-        if ((rc = config_label(i ? &label : &first, r, i, root, err)) != 0)
+        if ((rc = config_label(i ? &label : &first, r, "results", i, root, err)) != 0)
             break;
         if (i++ && strcmp(label.data, first.data) != 0)
             *several = 1;
@@ -485,7 +486,7 @@ static int training_read(const cJSON *root, const char *prefix,
                 continue;
             thread_label(label, sizeof label, t);
             series_name(&name, r, engines, several ? t : 0);
-            if (several && config_label(&group, r, i, root, err) != 0) {
+            if (several && config_label(&group, r, "results", i, root, err) != 0) {
                 rc = -1;
                 break;
             }
@@ -520,6 +521,158 @@ static int training_read(const cJSON *root, const char *prefix,
     return sn_chart_push(set, &c, err);
 }
 
+/* ------------------------------------------------------------ tools/sweep.py */
+
+/* tools/sweep.py --json: {"simdnet": <a sweep's document>, "peers":
+ * {"results": [{"peer": "torch", ...}]}, "openblas": ["..."], "table":
+ * [{"layers", "batch", "threads", "simdnet": samples/s, "<peer>":
+ * samples/s or null, ...}]}. A group per row (network, batch, threads), a
+ * bar for simdnet (its fastest kernel set) and one per peer. */
+
+/* The peers, in order of first appearance in peers.results; at most
+ * SN_CHART_MAX_SERIES - 1 beside simdnet. */
+static int peer_names(const cJSON *root, char ***names, size_t *n,
+                      sn_error *err)
+{
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "peers"), "results");
+    const cJSON *r, *list = cJSON_IsArray(res) ? res : NULL;
+    cJSON_ArrayForEach(r, list) {
+        const char *peer = sn_json_string(r, "peer");
+        if (!peer || !strcmp(peer, "simdnet"))
+            continue;
+        const long k = sn_chart_intern(names, n, peer, strlen(peer),
+                                       SN_CHART_MAX_SERIES - 1);
+        if (k == SN_INTERN_FULL)
+            return sn_set_error(err, "peers.results: more than %d peers",
+                                SN_CHART_MAX_SERIES - 1);
+        if (k < 0)
+            return sn_set_error(err, "out of memory");
+    }
+    return 0;
+}
+
+/* A row's samples/s for a series: a number from 0, NAN where null or
+ * absent; -1 with err naming the field if it is something else. */
+static int row_value(const cJSON *row, size_t index, const char *key,
+                     double *v, sn_error *err)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(row, key);
+    *v = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    if ((x && !cJSON_IsNumber(x) && !cJSON_IsNull(x)) ||
+        (cJSON_IsNumber(x) && !(*v >= 0 && *v <= 1e15)))
+        return sn_set_error(err, "table[%zu].%s: not a number of samples/s",
+                            index, key);
+    return 0;
+}
+
+static char *peers_caption(const cJSON *root)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(root, "simdnet");
+    const char *cpu = sn_json_string(
+        cJSON_GetObjectItemCaseSensitive(s, "machine"), "cpu");
+    const char *source = sn_json_string(
+        cJSON_GetObjectItemCaseSensitive(s, "data"), "source");
+    sn_buf b = {0};
+    sn_buf_printf(&b, "tools/sweep.py%s%s%s%s; simdnet: its fastest kernel "
+                      "set", cpu ? ", " : "", cpu ? cpu : "",
+                  source ? ", " : "", source ? source : "");
+    const cJSON *o, *forcing = cJSON_GetObjectItemCaseSensitive(root,
+                                                                "openblas");
+    const cJSON *list = cJSON_IsArray(forcing) ? forcing : NULL;
+    int first = 1;
+    cJSON_ArrayForEach(o, list) {
+        if (!cJSON_IsString(o))
+            continue;
+        sn_buf_printf(&b, "%s%s", first ? "; OpenBLAS (peers): " : ", ",
+                      o->valuestring);
+        first = 0;
+    }
+    return sn_buf_take(&b);
+}
+
+static int peers_read(const cJSON *root, const char *prefix,
+                      sn_chart_set *set, sn_error *err)
+{
+    const cJSON *table = cJSON_GetObjectItemCaseSensitive(root, "table");
+    sn_bar_chart c = {0};
+    char **peers = NULL;
+    size_t npeers = 0;
+    int rc = peer_names(root, &peers, &npeers, err);
+    double vmax = 0.0;
+    const cJSON *row, *rows = rc == 0 ? table : NULL;
+    size_t index = 0;
+    cJSON_ArrayForEach(row, rows) {
+        for (size_t p = 0; p <= npeers && rc == 0; p++) {
+            double v;
+            rc = row_value(row, index, p ? peers[p - 1] : "simdnet", &v, err);
+            vmax = rc == 0 && isfinite(v) && v > vmax ? v : vmax;
+        }
+        index++;
+    }
+    const double scale = vmax >= 1e6 ? 1e-6 : vmax >= 1e3 ? 1e-3 : 1.0;
+    c.title = sn_chart_strdup("simdnet and its peers: samples/s per network, "
+                              "batch and thread count");
+    c.unit = sn_chart_strdup(vmax >= 1e6 ? "million samples/s"
+                     : vmax >= 1e3 ? "thousand samples/s" : "samples/s");
+    c.slug = sn_chart_slug(prefix, "peers", 5);
+    c.subtitle = peers_caption(root);
+    if (rc == 0 && (!c.unit || !c.title || !c.slug || !c.subtitle))
+        rc = sn_set_error(err, "out of memory");
+    sn_buf group = {0};
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        if (pass == 1) {
+            const size_t nv = c.ngroups * c.nseries;
+            if (!(c.value = malloc((nv + 1) * sizeof *c.value))) {
+                rc = sn_set_error(err, "out of memory");
+                break;
+            }
+            for (size_t k = 0; k < nv; k++)
+                c.value[k] = NAN;
+        }
+        index = 0;
+        cJSON_ArrayForEach(row, rows) {
+            const size_t i = index++;
+            const long t = result_threads(row);
+            char label[32];
+            thread_label(label, sizeof label, t);
+            if (!t) {
+                rc = sn_set_error(err, "table[%zu].threads: not a thread "
+                                       "count", i);
+                break;
+            }
+            if ((rc = config_label(&group, row, "table", i, root, err)) != 0)
+                break;
+            sn_buf_printf(&group, ", %s", label);
+            for (size_t p = 0; p <= npeers; p++) {
+                const char *name = p ? peers[p - 1] : "simdnet";
+                const long k = sn_buf_failed(&group)
+                                   ? sn_set_error(err, "out of memory")
+                                   : sn_chart_slot(&c, group.data, group.len,
+                                                   name, strlen(name), err);
+                if (k < 0) {
+                    rc = -1;
+                    break;
+                }
+                double v;
+                if (pass == 1 && row_value(row, i, name, &v, err) == 0)
+                    c.value[k] = v * scale;
+            }
+            if (rc != 0)
+                break;
+        }
+    }
+    if (rc == 0 && c.ngroups == 0)
+        rc = sn_set_error(err, "tools/sweep.py JSON with an empty table");
+    sn_buf_free(&group);
+    sn_chart_free_list(peers, npeers);
+    if (rc != 0) {
+        sn_chart_free(&c);
+        return -1;
+    }
+    return sn_chart_push(set, &c, err);
+}
+
 /* ------------------------------------------------------------ files */
 
 int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
@@ -535,16 +688,22 @@ int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
         return sn_prefix_error(err, "%s: ", path);
     const cJSON *gb = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "results");
+    const cJSON *table = cJSON_GetObjectItemCaseSensitive(root, "table");
     const size_t before = set->n;
     int rc;
     if (cJSON_IsArray(gb))
         rc = gb_read(root, prefix, set, err);
+    else if (cJSON_IsArray(table) &&
+             cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "simdnet")))
+        rc = peers_read(root, prefix, set, err);
     else if (cJSON_IsArray(res) && cJSON_GetArraySize(res) > 0)
         rc = training_read(root, prefix, set, err);
     else
         rc = sn_set_error(err, "neither Google Benchmark JSON (a "
-                               "\"benchmarks\" array) nor simdnet bench "
-                               "--json output (a non-empty \"results\" array)");
+                               "\"benchmarks\" array), simdnet bench "
+                               "--json output (a non-empty \"results\" array) "
+                               "nor tools/sweep.py --json output (a "
+                               "\"table\" array and a \"simdnet\" object)");
     cJSON_Delete(root);
     if (rc == 0 && set->n == before)
         rc = sn_set_error(err, "nothing to draw in it");
