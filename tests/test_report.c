@@ -781,6 +781,28 @@ Test(files, training_json_gives_samples_per_thread_count)
     cr_assert_not_null(strstr(err.msg, "y.json: JSON line 1"), "%s", err.msg);
 }
 
+/* Bench files that must be refused: each part put into fmt (one %s) makes
+ * a file whose error holds msg, and no chart is left. */
+typedef struct refusal {
+    const char *part, *msg;
+} refusal;
+
+static void assert_refused(const char *fmt, const refusal *bad, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sn_buf text = {0};
+        sn_buf_printf(&text, fmt, bad[i].part);
+        sn_chart_set set = {0};
+        sn_error err;
+        cr_assert_eq(sn_bench_read(write_tmp("bad.json", text.data), "k",
+                                   &set, &err), -1, "%zu", i);
+        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i,
+                           err.msg);
+        cr_assert_eq(set.n, 0);
+        sn_buf_free(&text);
+    }
+}
+
 /* A sweep: two networks and batches, two thread counts. Each result has a
  * bar of its own (before, results of one thread count and kernel set
  * shared a bar, the last one drawn). */
@@ -814,9 +836,7 @@ Test(files, sweep_json_groups_by_network_and_batch)
                        "%s", c->subtitle);
     sn_chart_set_free(&set);
 
-    static const struct {
-        const char *results, *msg;
-    } bad[] = {
+    static const refusal bad[] = {
         {"{\"layers\": [784, -1], \"batch\": 10, \"threads\": 1}",
          "results[1]'s layers: not a list of"},
         {"{\"layers\": \"784-10\", \"batch\": 10, \"threads\": 1}",
@@ -826,17 +846,9 @@ Test(files, sweep_json_groups_by_network_and_batch)
         {"{\"layers\": [784, 10], \"batch\": 0.5, \"threads\": 1}",
          "results[1]'s batch: not a batch size"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        sn_buf b = {0};
-        sn_buf_printf(&b, "{\"results\": [{\"layers\": [784, 10], \"batch\": "
-                          "10, \"threads\": 1, \"samples_per_s\": 5}, %s]}",
-                      bad[i].results);
-        p = write_tmp("bad.json", b.data);
-        sn_buf_free(&b);
-        cr_assert_eq(sn_bench_read(p, "s", &set, &err), -1, "%zu", i);
-        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i, err.msg);
-        cr_assert_eq(set.n, 0);
-    }
+    assert_refused("{\"results\": [{\"layers\": [784, 10], \"batch\": 10, "
+                   "\"threads\": 1, \"samples_per_s\": 5}, %s]}", bad,
+                   sizeof bad / sizeof bad[0]);
 }
 
 /* tools/sweep.py --json: simdnet beside its peers, a group per network,
@@ -872,9 +884,7 @@ Test(files, sweep_py_json_charts_simdnet_beside_its_peers)
     cr_assert_not_null(strstr(c->subtitle, "OpenBLAS (peers): Haswell"));
     sn_chart_set_free(&set);
 
-    static const struct {
-        const char *row, *msg;
-    } bad[] = {
+    static const refusal bad[] = {
         {"{\"layers\": [784, 10], \"batch\": 1, \"threads\": 1, "
          "\"simdnet\": -4}", "table[0].simdnet: not a number of samples/s"},
         {"{\"layers\": [784, 10], \"batch\": 1, \"threads\": 1, "
@@ -884,17 +894,9 @@ Test(files, sweep_py_json_charts_simdnet_beside_its_peers)
         {"{\"layers\": 7, \"batch\": 1, \"threads\": 1, \"simdnet\": 4}",
          "table[0]'s layers"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        sn_buf b = {0};
-        sn_buf_printf(&b, "{\"simdnet\": {}, \"peers\": {\"results\": "
-                          "[{\"peer\": \"numpy\"}]}, \"table\": [%s]}",
-                      bad[i].row);
-        p = write_tmp("bad.json", b.data);
-        sn_buf_free(&b);
-        cr_assert_eq(sn_bench_read(p, "w", &set, &err), -1, "%zu", i);
-        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i, err.msg);
-        cr_assert_eq(set.n, 0);
-    }
+    assert_refused("{\"simdnet\": {}, \"peers\": {\"results\": [{\"peer\": "
+                   "\"numpy\"}]}, \"table\": [%s]}", bad,
+                   sizeof bad / sizeof bad[0]);
 }
 
 /* simdnet bench JSON with `threads` distinct thread counts, in reverse. */
@@ -1099,9 +1101,7 @@ Test(files, roofline_is_left_out_without_flops_and_hostile_values_refused)
         cr_assert_null(set.charts[i].roofline);
     sn_chart_set_free(&set);
 
-    static const struct {
-        const char *json, *msg;
-    } bad[] = {
+    static const refusal bad[] = {
         {"{\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": -1, "
          "\"bytes_per_second\": 1e9}]}",
          "run 'gemv/avx2/1': GFLOP/s -1 is outside"},
@@ -1124,13 +1124,7 @@ Test(files, roofline_is_left_out_without_flops_and_hostile_values_refused)
          "\"bytes_per_second\": 1e9}]}",
          "context field simdnet_peak_avx2_1core is not"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        p = write_tmp("bad.json", bad[i].json);
-        cr_assert_eq(sn_bench_read(p, "k", &set, &err), -1, "%zu", i);
-        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i,
-                           err.msg);
-        sn_chart_set_free(&set);
-    }
+    assert_refused("%s", bad, sizeof bad / sizeof bad[0]);
 
     /* Points and roofs past the limits: refused, naming the run. */
     sn_buf b = {0};

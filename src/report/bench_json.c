@@ -237,15 +237,9 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
     char **ops = NULL;
     size_t nops = 0;
     int rc = subtitle ? 0 : sn_set_error(err, "out of memory");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const long k = sn_chart_intern(&ops, &nops, e[i].name, e[i].op_len,
-                                       SN_CHART_MAX_CHARTS);
-        if (k == SN_INTERN_FULL)
-            rc = sn_set_error(err, "more than %d ops: more charts than one "
-                                   "report shows", SN_CHART_MAX_CHARTS);
-        else if (k < 0)
-            rc = sn_set_error(err, "out of memory");
-    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = sn_chart_intern_chart(&ops, &nops, e[i].name, e[i].op_len, "ops",
+                                   err);
     for (size_t o = 0; o < nops && rc == 0; o++)
         rc = gb_chart(e, n, ops[o], prefix, subtitle, set, err);
     if (rc == 0)
@@ -707,7 +701,12 @@ int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
     cJSON_Delete(root);
     if (rc == 0 && set->n == before)
         rc = sn_set_error(err, "nothing to draw in it");
-    if (rc != 0)
+    if (rc != 0) {
+        /* A refused file adds no chart, even where some were made before
+         * the refusal (an op's bar chart before the roofline's). */
+        while (set->n > before)
+            sn_chart_free(&set->charts[--set->n]);
         sn_prefix_error(err, "%s: ", path);
+    }
     return rc;
 }

@@ -216,16 +216,10 @@ int sn_roofline_read(const sn_gb_run *runs, size_t n, const cJSON *ctx,
     size_t nisas = 0;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if (!is_point(&runs[i]))
-            continue;
-        const long k = sn_chart_intern(&isas, &nisas,
+        if (is_point(&runs[i]))
+            rc = sn_chart_intern_chart(&isas, &nisas,
                                        runs[i].name + runs[i].isa_off,
-                                       runs[i].isa_len, SN_CHART_MAX_CHARTS);
-        if (k == SN_INTERN_FULL)
-            rc = sn_set_error(err, "more than %d kernel sets: more rooflines "
-                                   "than one report shows", SN_CHART_MAX_CHARTS);
-        else if (k < 0)
-            rc = sn_set_error(err, "out of memory");
+                                       runs[i].isa_len, "kernel sets", err);
     }
     for (size_t i = 0; i < nisas && rc == 0; i++)
         rc = roofline_chart(runs, n, isas[i], ctx, prefix, subtitle, set, err);
