@@ -85,11 +85,14 @@ typedef struct sn_chart_set {
 
 /* Reads a benchmark JSON file: Google Benchmark's output (bench_kernels
  * --benchmark_out=FILE --benchmark_format=json; one chart per kernel op,
- * groups = shapes, series = kernel sets) or `simdnet bench --json FILE`
+ * groups = shapes, series = kernel sets, and a roofline per kernel set
+ * whose runs count FLOPs and bytes), `simdnet bench --json FILE`
  * (samples/s per thread count, series = kernel set and engine, error bars
- * from the slowest to the fastest run). Charts are appended to set; slugs
- * start with prefix. Tolerant of fields it does not know; a file that
- * would need a chart past the limits above is refused, naming it. */
+ * from the slowest to the fastest run; a sweep's by network and batch) or
+ * tools/sweep.py --json (simdnet beside its peers). Charts are appended to
+ * set; slugs start with prefix. Tolerant of fields it does not know; a
+ * file that would need a chart past the limits above, or holds a value
+ * that cannot be drawn, is refused, naming it, and adds no chart. */
 int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
                   sn_error *err);
 void sn_chart_set_free(sn_chart_set *set);
