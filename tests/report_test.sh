@@ -126,6 +126,49 @@ if [ $have_xmllint -eq 1 ]; then
     for f in "$tmp"/r1/bench*.svg; do xmllint --noout "$f" 2>/dev/null || bad="$bad $f"; done
     check "benchmark charts are well-formed XML" "[ -z '$bad' ]"
 fi
+# --- a roofline from bench_kernels' JSON: known numbers (a peak of 100
+# GFLOP/s, L1 at 100 GB/s, DRAM at 10 GB/s; gemv on the DRAM roof, gemm on
+# the peak, sigmoid with bytes and no FLOPs), and a kernel set with neither
+# roof
+cat >"$tmp/roof.json" <<'JSON'
+{"context": {"simdnet_cpu": "Test CPU", "simdnet_peak_avx2_1core": "100 GFLOP/s"},
+ "benchmarks": [
+  {"name": "bandwidth/avx2/L1", "bytes_per_second": 1e11, "GB/s": 100},
+  {"name": "bandwidth/avx2/DRAM", "bytes_per_second": 1e10, "GB/s": 10},
+  {"name": "gemv/avx2/32x784", "GFLOP/s": 5, "bytes_per_second": 1e10},
+  {"name": "gemm/avx2/100x32x784", "GFLOP/s": 100, "bytes_per_second": 1e9},
+  {"name": "sigmoid/avx2/32", "bytes_per_second": 5e9},
+  {"name": "gemv/scalar/32x784", "GFLOP/s": 2, "bytes_per_second": 4e9}]}
+JSON
+"$exe" report --model "$rep/trained.model" --data "$data" --bench "$tmp/roof.json" --out "$tmp/rroof" >"$tmp/out" 2>"$tmp/err"
+check "report draws a roofline per kernel set with points" "[ \$? -eq 0 ] && [ -s '$tmp/rroof/bench1-roofline-avx2.svg' ] && [ -s '$tmp/rroof/bench1-roofline-scalar.svg' ]"
+if [ $have_xmllint -eq 1 ]; then
+    f=$tmp/rroof/bench1-roofline-avx2.svg
+    xmllint --noout "$f" 2>/dev/null
+    check "the roofline is well-formed XML" "[ \$? -eq 0 ]"
+    xpath_is "$f" "count($(el circle)[@class='point'])" 2 "roofline: a point per kernel with FLOPs and bytes"
+    xpath_is "$f" "count($(el line)[@class='roof mem'])" 2 "roofline: a diagonal per memory level"
+    xpath_is "$f" "count($(el line)[@class='roof peak'])" 1 "roofline: the compute roof"
+    xpath_is "$f" "count($(el text)[contains(@class,'roof-label')])" 3 "roofline: each roof labelled"
+    xpath_is "$f" "count($(el text)[contains(@class,'roof-label')][.='DRAM 10 GB/s'])" 1 "roofline: the DRAM roof labelled with its GB/s"
+    xpath_is "$f" "count($(el text)[contains(@class,'key')])" 2 "roofline: a key line per point"
+    # gemv (0.5 FLOP/byte, 5 GFLOP/s) on the DRAM line from (0.1, 1) to
+    # (10, 100): log10(5)/2 of the way along it, in x and in y.
+    on=$(xpath "$f" "concat($(el circle)[@class='point'][1]/@cx, ' ', $(el circle)[@class='point'][1]/@cy, ' ', $(el line)[@class='roof mem'][2]/@x1, ' ', $(el line)[@class='roof mem'][2]/@y1, ' ', $(el line)[@class='roof mem'][2]/@x2, ' ', $(el line)[@class='roof mem'][2]/@y2)" |
+        awk '{ t = log(5) / log(10) / 2; dx = $1 - ($3 + t * ($5 - $3)); dy = $2 - ($4 + t * ($6 - $4));
+               print (dx * dx + dy * dy < 0.25) ? "yes" : "no" }')
+    check "roofline: gemv drawn on the DRAM roof at 0.5 FLOP/byte ($on)" "[ '$on' = yes ]"
+    xpath_is "$tmp/rroof/bench1-roofline-scalar.svg" "count($(el line)[starts-with(@class,'roof')])" 0 "roofline without roofs: none drawn"
+    grep -q 'no compute roof (no simdnet_peak_scalar_1core in the context); no memory roofs' "$tmp/rroof/bench1-roofline-scalar.svg"
+    check "roofline without roofs: the caption says so" "[ \$? -eq 0 ]"
+    grep -q '1 run with bytes/s but no FLOP count not placed' "$f"
+    check "roofline: runs without a FLOP count counted in the caption" "[ \$? -eq 0 ]"
+    xpath_is "$tmp/rroof/index.html" "count(//img[@src='bench1-roofline-avx2.svg'])" 1 "roofline linked from index.html"
+fi
+echo '{"benchmarks": [{"name": "gemv/avx2/1", "GFLOP/s": 1, "bytes_per_second": -5}]}' >"$tmp/roofbad.json"
+expect_fail "report refuses a negative bytes_per_second, naming the run and field" "run 'gemv/avx2/1': bytes_per_second -5 is outside" report --model "$rep/trained.model" --data "$data" --bench "$tmp/roofbad.json" --out "$tmp/rroofbad"
+check "no report from a refused bench file" "[ ! -e '$tmp/rroofbad/index.html' ]"
+
 # Memory in proportion: a 15 MB bench JSON (within the limits) peaks at
 # about ten times its size; a 46 MB one is refused at the 16 MiB limit.
 python3 - "$tmp" <<'PY'

@@ -781,6 +781,124 @@ Test(files, training_json_gives_samples_per_thread_count)
     cr_assert_not_null(strstr(err.msg, "y.json: JSON line 1"), "%s", err.msg);
 }
 
+/* Bench files that must be refused: each part put into fmt (one %s) makes
+ * a file whose error holds msg, and no chart is left. */
+typedef struct refusal {
+    const char *part, *msg;
+} refusal;
+
+static void assert_refused(const char *fmt, const refusal *bad, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sn_buf text = {0};
+        sn_buf_printf(&text, fmt, bad[i].part);
+        sn_chart_set set = {0};
+        sn_error err;
+        cr_assert_eq(sn_bench_read(write_tmp("bad.json", text.data), "k",
+                                   &set, &err), -1, "%zu", i);
+        cr_assert_not_null(strstr(err.msg, bad[i].msg), "%zu: %s", i,
+                           err.msg);
+        cr_assert_eq(set.n, 0);
+        sn_buf_free(&text);
+    }
+}
+
+/* A sweep: two networks and batches, two thread counts. Each result has a
+ * bar of its own (before, results of one thread count and kernel set
+ * shared a bar, the last one drawn). */
+Test(files, sweep_json_groups_by_network_and_batch)
+{
+    const char *p = write_tmp("sweep.json",
+        "{\"sweep\": \"quick\", \"network\": {\"layers\": [784, 32, 10]}, "
+        "\"results\": [\n"
+        "{\"layers\": [784, 32, 10], \"batch\": 10, \"isa\": \"avx2\", "
+        "\"threads\": 1, \"samples_per_s\": 1000},\n"
+        "{\"layers\": [784, 32, 10], \"batch\": 10, \"isa\": \"avx2\", "
+        "\"threads\": 2, \"samples_per_s\": 1800},\n"
+        "{\"layers\": [784, 128, 10], \"batch\": 100, \"isa\": \"avx2\", "
+        "\"threads\": 1, \"samples_per_s\": 3000}]}");
+    sn_chart_set set = {0};
+    sn_error err;
+    cr_assert_eq(sn_bench_read(p, "s", &set, &err), 0, "%s", err.msg);
+    cr_assert_eq(set.n, 1);
+    const sn_bar_chart *c = &set.charts[0];
+    cr_assert_eq(c->ngroups, 2);
+    cr_assert_str_eq(c->groups[0], "784-32-10, batch 10");
+    cr_assert_str_eq(c->groups[1], "784-128-10, batch 100");
+    cr_assert_eq(c->nseries, 2);
+    cr_assert_str_eq(c->series[0], "1 thread avx2");
+    cr_assert_str_eq(c->series[1], "2 threads avx2");
+    cr_assert_float_eq(c->value[0], 1.0, 1e-12, "thousand samples/s");
+    cr_assert_float_eq(c->value[1], 1.8, 1e-12);
+    cr_assert_float_eq(c->value[2], 3.0, 1e-12);
+    cr_assert(isnan(c->value[3]), "784-128-10 ran on 1 thread only");
+    cr_assert_not_null(strstr(c->subtitle, "simdnet bench --sweep quick"),
+                       "%s", c->subtitle);
+    sn_chart_set_free(&set);
+
+    static const refusal bad[] = {
+        {"{\"layers\": [784, -1], \"batch\": 10, \"threads\": 1}",
+         "results[1]'s layers: not a list of"},
+        {"{\"layers\": \"784-10\", \"batch\": 10, \"threads\": 1}",
+         "results[1]'s layers"},
+        {"{\"layers\": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1], \"threads\": 1}",
+         "at most 16 layer widths"},
+        {"{\"layers\": [784, 10], \"batch\": 0.5, \"threads\": 1}",
+         "results[1]'s batch: not a batch size"},
+    };
+    assert_refused("{\"results\": [{\"layers\": [784, 10], \"batch\": 10, "
+                   "\"threads\": 1, \"samples_per_s\": 5}, %s]}", bad,
+                   sizeof bad / sizeof bad[0]);
+}
+
+/* tools/sweep.py --json: simdnet beside its peers, a group per network,
+ * batch and thread count. */
+Test(files, sweep_py_json_charts_simdnet_beside_its_peers)
+{
+    const char *p = write_tmp("peers.json",
+        "{\"simdnet\": {\"machine\": {\"cpu\": \"Test CPU\"}, \"results\": []},"
+        " \"peers\": {\"results\": [{\"peer\": \"numpy\"}, {\"peer\": "
+        "\"torch\"}, {\"peer\": \"numpy\"}]}, \"openblas\": [\"Haswell\"],\n"
+        " \"table\": [{\"layers\": [784, 32, 10], \"batch\": 100, "
+        "\"threads\": 1, \"simdnet\": 4e5, \"numpy\": 1e5, \"torch\": null},\n"
+        " {\"layers\": [784, 32, 10], \"batch\": 100, \"threads\": 2, "
+        "\"simdnet\": 7e5, \"numpy\": 1.5e5, \"torch\": 2e5}]}");
+    sn_chart_set set = {0};
+    sn_error err;
+    cr_assert_eq(sn_bench_read(p, "w", &set, &err), 0, "%s", err.msg);
+    cr_assert_eq(set.n, 1);
+    const sn_bar_chart *c = &set.charts[0];
+    cr_assert_str_eq(c->slug, "w-peers");
+    cr_assert_eq(c->ngroups, 2);
+    cr_assert_str_eq(c->groups[0], "784-32-10, batch 100, 1 thread");
+    cr_assert_str_eq(c->groups[1], "784-32-10, batch 100, 2 threads");
+    cr_assert_eq(c->nseries, 3);
+    cr_assert_str_eq(c->series[0], "simdnet");
+    cr_assert_str_eq(c->series[1], "numpy");
+    cr_assert_str_eq(c->series[2], "torch");
+    cr_assert_float_eq(c->value[0], 400.0, 1e-9, "thousand samples/s");
+    cr_assert_float_eq(c->value[1], 100.0, 1e-9);
+    cr_assert(isnan(c->value[2]), "torch null: no bar");
+    cr_assert_float_eq(c->value[5], 200.0, 1e-9);
+    cr_assert_not_null(strstr(c->subtitle, "Test CPU"));
+    cr_assert_not_null(strstr(c->subtitle, "OpenBLAS (peers): Haswell"));
+    sn_chart_set_free(&set);
+
+    static const refusal bad[] = {
+        {"{\"layers\": [784, 10], \"batch\": 1, \"threads\": 1, "
+         "\"simdnet\": -4}", "table[0].simdnet: not a number of samples/s"},
+        {"{\"layers\": [784, 10], \"batch\": 1, \"threads\": 1, "
+         "\"simdnet\": 4, \"numpy\": \"fast\"}", "table[0].numpy: not a number"},
+        {"{\"layers\": [784, 10], \"batch\": 1, \"simdnet\": 4}",
+         "table[0].threads: not a thread count"},
+        {"{\"layers\": 7, \"batch\": 1, \"threads\": 1, \"simdnet\": 4}",
+         "table[0]'s layers"},
+    };
+    assert_refused("{\"simdnet\": {}, \"peers\": {\"results\": [{\"peer\": "
+                   "\"numpy\"}]}, \"table\": [%s]}", bad,
+                   sizeof bad / sizeof bad[0]);
+}
+
 /* simdnet bench JSON with `threads` distinct thread counts, in reverse. */
 static const char *training_json_with(size_t threads)
 {
@@ -851,6 +969,184 @@ Test(files, bench_json_past_the_chart_limits_is_refused_not_overflowed)
     cr_assert_eq(sn_bench_read(path, "b", &set, &err), -1);
     cr_assert_not_null(strstr(err.msg, "larger than the 16777216 bytes"), "%s",
                        err.msg);
+}
+
+/* ------------------------------------------------------------ roofline */
+
+/* Known numbers: a peak of 100 GFLOP/s, L1 at 100 GB/s and DRAM at
+ * 10 GB/s; gemv at 0.5 FLOP/byte exactly on the DRAM roof (5 GFLOP/s),
+ * gemm at 100 FLOP/byte exactly on the peak; sigmoid with bytes and no
+ * FLOPs; the peak run with FLOPs and no bytes; scalar with a point and
+ * neither roof. */
+static const char roofline_json[] =
+    "{\"context\": {\"simdnet_cpu\": \"Test CPU\", "
+    "\"simdnet_peak_avx2_1core\": \"100 GFLOP/s\"},\n \"benchmarks\": [\n"
+    " {\"name\": \"peak/avx2/fp32\", \"GFLOP/s\": 95},\n"
+    " {\"name\": \"bandwidth/avx2/L1\", \"bytes_per_second\": 1e11, "
+    "\"GB/s\": 100},\n"
+    " {\"name\": \"bandwidth/avx2/DRAM\", \"GB/s\": 10},\n"
+    " {\"name\": \"gemv/avx2/32x784\", \"GFLOP/s\": 5, "
+    "\"bytes_per_second\": 1e10},\n"
+    " {\"name\": \"gemm/avx2/100x32x784\", \"GFLOP/s\": 100, "
+    "\"bytes_per_second\": 1e9},\n"
+    " {\"name\": \"sigmoid/avx2/32\", \"bytes_per_second\": 5e9},\n"
+    " {\"name\": \"gemv/scalar/32x784\", \"GFLOP/s\": 2, "
+    "\"bytes_per_second\": 4e9}\n]}\n";
+
+static const sn_bar_chart *find_chart(const sn_chart_set *set,
+                                      const char *slug)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (!strcmp(set->charts[i].slug, slug))
+            return &set->charts[i];
+    return NULL;
+}
+
+/* The k-th (from 0) element whose start holds marker, its attributes read
+ * by fmt (sscanf) into v: how many were read. */
+static int nth_attrs(const char *svg, const char *marker, int k,
+                     const char *fmt, double *v)
+{
+    const char *at = svg;
+    for (int i = 0; at && i <= k; i++)
+        if ((at = strstr(at, marker)) != NULL && i < k)
+            at += strlen(marker);
+    return at ? sscanf(at + strlen(marker), fmt, &v[0], &v[1], &v[2], &v[3])
+              : 0;
+}
+
+Test(files, roofline_places_points_under_their_roofs)
+{
+    const char *p = write_tmp("roof.json", roofline_json);
+    sn_chart_set set = {0};
+    sn_error err;
+    cr_assert_eq(sn_bench_read(p, "k", &set, &err), 0, "%s", err.msg);
+    const sn_bar_chart *c = find_chart(&set, "k-roofline-avx2");
+    cr_assert_not_null(c);
+    const sn_roofline *rl = c->roofline;
+    cr_assert_not_null(rl);
+    cr_assert_eq(rl->peak, 100.0, "the context's peak, not the peak run's");
+    cr_assert_eq(rl->nroofs, 2);
+    cr_assert_str_eq(rl->roofs[0].name, "L1");
+    cr_assert_float_eq(rl->roofs[0].gb_per_s, 100.0, 1e-9);
+    cr_assert_float_eq(rl->roofs[1].gb_per_s, 10.0, 1e-9, "GB/s alone");
+    cr_assert_eq(rl->npoints, 2, "sigmoid has no FLOPs, peak no bytes");
+    cr_assert_str_eq(rl->points[0].op, "gemv");
+    cr_assert_str_eq(rl->points[0].shape, "32x784");
+    cr_assert_float_eq(rl->points[0].intensity, 0.5, 1e-12);
+    cr_assert_float_eq(rl->points[1].intensity, 100.0, 1e-12);
+    cr_assert_not_null(strstr(c->subtitle, "1 run with bytes/s but no FLOP "
+                                           "count not placed"), "%s",
+                       c->subtitle);
+    cr_assert_null(strstr(c->subtitle, "no compute roof"));
+
+    sn_buf b = {0};
+    cr_assert_eq(sn_svg_chart(&b, c, &err), 0, "%s", err.msg);
+    cr_assert_eq(count_of(b.data, "class=\"point\""), 2);
+    cr_assert_eq(count_of(b.data, "class=\"roof mem\""), 2);
+    cr_assert_eq(count_of(b.data, "class=\"roof peak\""), 1);
+    cr_assert_eq(count_of(b.data, "roof-label"), 3);
+    cr_assert_eq(count_of(b.data, "class=\"small key\""), 2);
+    cr_assert_not_null(strstr(b.data, "L1 100 GB/s"));
+    cr_assert_not_null(strstr(b.data, "DRAM 10 GB/s"));
+    cr_assert_not_null(strstr(b.data, "FMA peak 100 GFLOP/s"));
+
+    /* gemv lies on the DRAM roof, which runs from 0.1 (the axis) to 10
+     * FLOP/byte (the peak): 0.5 is log10(5) / 2 of the way along it. */
+    double pt[4], dram[4], peak[4];
+    const char *xy = " cx=\"%lf\" cy=\"%lf\"";
+    const char *line = " x1=\"%lf\" y1=\"%lf\" x2=\"%lf\" y2=\"%lf\"";
+    cr_assert_eq(nth_attrs(b.data, "class=\"point\"", 0, xy, pt), 2);
+    cr_assert_eq(nth_attrs(b.data, "class=\"roof mem\"", 1, line, dram), 4);
+    const double along = (pt[0] - dram[0]) / (dram[2] - dram[0]);
+    cr_assert_float_eq(along, log10(5.0) / 2, 0.005, "%g", along);
+    cr_assert_float_eq(pt[1], dram[1] + along * (dram[3] - dram[1]), 0.3);
+    /* gemm lies on the peak, which runs from the L1 ridge (1 FLOP/byte) to
+     * the axis' end (1000): 100 is two thirds of the way. */
+    cr_assert_eq(nth_attrs(b.data, "class=\"point\"", 1, xy, pt), 2);
+    cr_assert_eq(nth_attrs(b.data, "class=\"roof peak\"", 0, line, peak), 4);
+    cr_assert_float_eq(pt[1], peak[1], 0.05);
+    cr_assert_float_eq((pt[0] - peak[0]) / (peak[2] - peak[0]), 2.0 / 3,
+                       0.005);
+    sn_buf_free(&b);
+
+    /* scalar: a point, and the caption says what is missing. */
+    c = find_chart(&set, "k-roofline-scalar");
+    cr_assert_not_null(c);
+    cr_assert(isnan(c->roofline->peak));
+    cr_assert_eq(c->roofline->nroofs, 0);
+    cr_assert_not_null(strstr(c->subtitle, "no compute roof (no "
+                                           "simdnet_peak_scalar_1core"));
+    cr_assert_not_null(strstr(c->subtitle, "no memory roofs"));
+    cr_assert_eq(sn_svg_chart(&b, c, &err), 0, "%s", err.msg);
+    cr_assert_eq(count_of(b.data, "class=\"point\""), 1);
+    cr_assert_eq(count_of(b.data, "class=\"roof"), 0);
+    sn_buf_free(&b);
+    sn_chart_set_free(&set);
+}
+
+Test(files, roofline_is_left_out_without_flops_and_hostile_values_refused)
+{
+    sn_chart_set set = {0};
+    sn_error err;
+    /* Roofs and bytes-only kernels: bar charts, no roofline, no error. */
+    const char *p = write_tmp("nf.json",
+        "{\"context\": {\"simdnet_peak_avx2_1core\": \"50 GFLOP/s\"}, "
+        "\"benchmarks\": [{\"name\": \"bandwidth/avx2/L1\", "
+        "\"bytes_per_second\": 1e11}, {\"name\": \"relu/avx2/32\", "
+        "\"bytes_per_second\": 4e10}]}");
+    cr_assert_eq(sn_bench_read(p, "k", &set, &err), 0, "%s", err.msg);
+    cr_assert_eq(set.n, 2, "bandwidth and relu");
+    for (size_t i = 0; i < set.n; i++)
+        cr_assert_null(set.charts[i].roofline);
+    sn_chart_set_free(&set);
+
+    static const refusal bad[] = {
+        {"{\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": -1, "
+         "\"bytes_per_second\": 1e9}]}",
+         "run 'gemv/avx2/1': GFLOP/s -1 is outside"},
+        {"{\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": 1e300, "
+         "\"bytes_per_second\": 1e9}]}",
+         "run 'gemv/avx2/1': GFLOP/s 1e+300 is outside"},
+        {"{\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": 1, "
+         "\"bytes_per_second\": 0}]}",
+         "run 'gemv/avx2/1': bytes_per_second 0 is outside"},
+        {"{\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": 1, "
+         "\"bytes_per_second\": 1e9}, {\"name\": \"bandwidth/avx2/L1\", "
+         "\"GB/s\": -3}]}",
+         "run 'bandwidth/avx2/L1': GB/s -3e+09 is outside"},
+        {"{\"context\": {\"simdnet_peak_avx2_1core\": \"fast\"}, "
+         "\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": 1, "
+         "\"bytes_per_second\": 1e9}]}",
+         "context field simdnet_peak_avx2_1core is not \"N GFLOP/s\""},
+        {"{\"context\": {\"simdnet_peak_avx2_1core\": 100}, "
+         "\"benchmarks\": [{\"name\": \"gemv/avx2/1\", \"GFLOP/s\": 1, "
+         "\"bytes_per_second\": 1e9}]}",
+         "context field simdnet_peak_avx2_1core is not"},
+    };
+    assert_refused("%s", bad, sizeof bad / sizeof bad[0]);
+
+    /* Points and roofs past the limits: refused, naming the run. */
+    sn_buf b = {0};
+    for (int kind = 0; kind < 2; kind++) {
+        b.len = 0;
+        sn_buf_puts(&b, "{\"benchmarks\": [{\"name\": \"gemv/avx2/x\", "
+                        "\"GFLOP/s\": 1, \"bytes_per_second\": 1e9}");
+        /* 300 runs of one shape (one bar, 301 points), or 20 levels. */
+        for (int i = 0; i < (kind ? 20 : 300); i++)
+            sn_buf_printf(&b, ",\n{\"name\": \"%s/avx2/%d\", %s}",
+                          kind ? "bandwidth" : "ger", kind ? i : 0,
+                          kind ? "\"GB/s\": 10"
+                               : "\"GFLOP/s\": 1, \"bytes_per_second\": 1e9");
+        sn_buf_puts(&b, "]}");
+        cr_assert_eq(sn_bench_read(write_tmp("many.json", b.data), "k", &set,
+                                   &err), -1);
+        cr_assert_not_null(strstr(err.msg, kind ? "more than 16 memory levels"
+                                                : "more than 256 kernel runs"),
+                           "%s", err.msg);
+        sn_chart_set_free(&set);
+    }
+    sn_buf_free(&b);
 }
 
 /* ------------------------------------------------------------ UTF-8 */

@@ -6,11 +6,15 @@
  * "aggregate_name": "median", "items_per_second": ..., "GFLOP/s": ...}]}.
  * Names are op/isa/shape by bench_kernels' convention; a name with fewer
  * parts still gets a chart. With repetitions, the median aggregate is used
- * (else the mean, else the average of the runs).
+ * (else the mean, else the average of the runs). Each kernel set with
+ * runs that count both FLOPs and bytes also gets a roofline (roofline.c).
  *
  * simdnet bench --json: {"machine": {"cpu": ...}, "data": {"source": ...},
  * "network": {"layers": [...]}, "results": [{"engine", "isa", "threads",
- * "samples_per_s": {"median", "min", "max"}}]}.
+ * "samples_per_s": {"median", "min", "max"}}]}. A sweep's results (bench
+ * --sweep SET) add "layers" and "batch" each: with more than one network
+ * and batch in a file, those are the groups and the series thread counts
+ * and kernel sets.
  *
  * Unknown fields are ignored; missing optional ones leave a bar or a
  * caption out; only a file with nothing to draw is an error.
@@ -29,19 +33,12 @@
 #include "error.h"
 #include "read_file.h"
 #include "report/chart_build.h"
+#include "report/gbench.h"
 #include "report/json.h"
 #include "report/report.h"
 #include "report/svg.h"
 
 /* ------------------------------------------------------------ Google Benchmark */
-
-/* A run named "op/isa/shape..." (the shape keeps any further slashes), as
- * lengths into its name in the JSON tree. */
-typedef struct gb_entry {
-    const char *name;
-    size_t op_len, isa_off, isa_len, shape_off;
-    double gflops, items, bytes, ns; /* NAN where absent */
-} gb_entry;
 
 static double to_ns(double t, const char *unit)
 {
@@ -57,7 +54,7 @@ static double to_ns(double t, const char *unit)
 }
 
 /* A name with no slash is its own op and isa; with one, it has no shape. */
-static void split_name(const char *name, gb_entry *e)
+static void split_name(const char *name, sn_gb_run *e)
 {
     const char *a = strchr(name, '/');
     const char *b = a ? strchr(a + 1, '/') : NULL;
@@ -69,7 +66,7 @@ static void split_name(const char *name, gb_entry *e)
     e->shape_off = b ? (size_t)(b - name) + 1 : n;
 }
 
-static int same_op(const gb_entry *x, const char *op)
+static int same_op(const sn_gb_run *x, const char *op)
 {
     return !strncmp(x->name, op, x->op_len) && op[x->op_len] == '\0';
 }
@@ -94,11 +91,11 @@ static const char *gb_pick(const cJSON *list)
 }
 
 /* The runs to draw, in file order. */
-static int gb_entries(const cJSON *list, const char *agg, gb_entry **out,
+static int gb_entries(const cJSON *list, const char *agg, sn_gb_run **out,
                       size_t *count, sn_error *err)
 {
     const size_t total = (size_t)cJSON_GetArraySize(list);
-    gb_entry *e = calloc(total ? total : 1, sizeof *e);
+    sn_gb_run *e = calloc(total ? total : 1, sizeof *e);
     if (!e)
         return sn_set_error(err, "out of memory");
     size_t n = 0;
@@ -116,11 +113,12 @@ static int gb_entries(const cJSON *list, const char *agg, gb_entry **out,
             name = sn_json_string(b, "name");
         if (!name)
             continue;
-        gb_entry *x = &e[n++];
+        sn_gb_run *x = &e[n++];
         split_name(name, x);
         x->gflops = sn_json_number(b, "GFLOP/s");
         x->items = sn_json_number(b, "items_per_second");
         x->bytes = sn_json_number(b, "bytes_per_second");
+        x->gb_per_s = sn_json_number(b, "GB/s");
         x->ns = to_ns(sn_json_number(b, "real_time"),
                       sn_json_string(b, "time_unit"));
     }
@@ -134,7 +132,7 @@ static const char *const gb_units[4] = {
 static const char *const gb_what[4] = {"GFLOP/s", "items/s", "bytes/s", "time"};
 static const double gb_scale[4] = {1.0, 1e-6, 1e-9, 1.0};
 
-static double gb_value(const gb_entry *x, int metric)
+static double gb_value(const sn_gb_run *x, int metric)
 {
     return metric == 0 ? x->gflops : metric == 1 ? x->items
            : metric == 2 ? x->bytes : x->ns;
@@ -142,7 +140,7 @@ static double gb_value(const gb_entry *x, int metric)
 
 /* The metric of an op: GFLOP/s where it counts FLOPs, else items/s, else
  * bytes/s, else the time per iteration; -1 if its runs have none. */
-static int gb_metric(const gb_entry *e, size_t n, const char *op)
+static int gb_metric(const sn_gb_run *e, size_t n, const char *op)
 {
     int has[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++)
@@ -156,7 +154,7 @@ static int gb_metric(const gb_entry *e, size_t n, const char *op)
 }
 
 /* A run's value in its op's chart: groups are shapes, series kernel sets. */
-static long gb_slot(sn_bar_chart *c, const gb_entry *x, sn_error *err)
+static long gb_slot(sn_bar_chart *c, const sn_gb_run *x, sn_error *err)
 {
     const char *shape = x->name + x->shape_off;
     return sn_chart_slot(c, shape, strlen(shape), x->name + x->isa_off,
@@ -164,7 +162,7 @@ static long gb_slot(sn_bar_chart *c, const gb_entry *x, sn_error *err)
 }
 
 /* One op's chart. */
-static int gb_chart(const gb_entry *e, size_t n, const char *op,
+static int gb_chart(const sn_gb_run *e, size_t n, const char *op,
                     const char *prefix, const char *subtitle,
                     sn_chart_set *set, sn_error *err)
 {
@@ -214,7 +212,7 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
     const char *agg = gb_pick(list);
-    gb_entry *e = NULL;
+    sn_gb_run *e = NULL;
     size_t n = 0;
     if (gb_entries(list, agg, &e, &n, err) != 0)
         return -1;
@@ -239,17 +237,13 @@ static int gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
     char **ops = NULL;
     size_t nops = 0;
     int rc = subtitle ? 0 : sn_set_error(err, "out of memory");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const long k = sn_chart_intern(&ops, &nops, e[i].name, e[i].op_len,
-                                       SN_CHART_MAX_CHARTS);
-        if (k == SN_INTERN_FULL)
-            rc = sn_set_error(err, "more than %d ops: more charts than one "
-                                   "report shows", SN_CHART_MAX_CHARTS);
-        else if (k < 0)
-            rc = sn_set_error(err, "out of memory");
-    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = sn_chart_intern_chart(&ops, &nops, e[i].name, e[i].op_len, "ops",
+                                   err);
     for (size_t o = 0; o < nops && rc == 0; o++)
         rc = gb_chart(e, n, ops[o], prefix, subtitle, set, err);
+    if (rc == 0)
+        rc = sn_roofline_read(e, n, ctx, prefix, subtitle, set, err);
     sn_chart_free_list(ops, nops);
     free(subtitle);
     free(e);
@@ -277,14 +271,83 @@ static int thread_label(char *out, size_t len, long t)
     return snprintf(out, len, "%ld thread%s", t, t == 1 ? "" : "s");
 }
 
-/* A series name: the kernel set, and the engine when the file has several. */
-static void series_name(sn_buf *b, const cJSON *r, int engines)
+/* A series name: the kernel set, and the engine when the file has several;
+ * led by the thread count in a sweep, where the groups are networks. */
+static void series_name(sn_buf *b, const cJSON *r, int engines, long threads)
 {
     const char *isa = sn_json_string(r, "isa");
     const char *engine = sn_json_string(r, "engine");
     b->len = 0;
+    if (threads) {
+        char label[32];
+        thread_label(label, sizeof label, threads);
+        sn_buf_printf(b, "%s ", label);
+    }
     sn_buf_printf(b, "%s%s%s", isa ? isa : "?", engines && engine ? " " : "",
                   engines && engine ? engine : "");
+}
+
+/* A result's network and batch, "784-32-10, batch 100": its own layers and
+ * batch (the rows of a sweep), else the file's network and method. An
+ * error names the field if it is there and is not a list of at most
+ * SN_MAX_LAYERS widths, or not a batch size. */
+static int config_label(sn_buf *b, const cJSON *r, const char *what,
+                        size_t index, const cJSON *root, sn_error *err)
+{
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(r, "layers");
+    const cJSON *batch = cJSON_GetObjectItemCaseSensitive(r, "batch");
+    const int own_layers = layers != NULL, own_batch = batch != NULL;
+    if (!layers)
+        layers = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(root, "network"), "layers");
+    if (!batch)
+        batch = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(root, "method"), "batch");
+    b->len = 0;
+    const int n = cJSON_IsArray(layers) ? cJSON_GetArraySize(layers) : -1;
+    int ok = layers == NULL || (n >= 0 && n <= SN_MAX_LAYERS);
+    const cJSON *l, *list = ok ? layers : NULL;
+    cJSON_ArrayForEach(l, list) {
+        const double w = cJSON_IsNumber(l) ? l->valuedouble : NAN;
+        ok &= w >= 1 && w <= 1e9 && w == floor(w);
+        sn_buf_printf(b, "%s%.0f", l == layers->child ? "" : "-", ok ? w : 0);
+    }
+    if (!ok)
+        return sn_set_error(err, "%s%s[%zu]'s layers: not a list of at "
+                                 "most %d layer widths",
+                            own_layers ? "" : "network.layers, for ", what,
+                            index, SN_MAX_LAYERS);
+    const double bs = cJSON_IsNumber(batch) ? batch->valuedouble : NAN;
+    if (batch && !(bs >= 1 && bs <= 1e9 && bs == floor(bs)))
+        return sn_set_error(err, "%s%s[%zu]'s batch: not a batch size",
+                            own_batch ? "" : "method.batch, for ", what,
+                            index);
+    if (batch)
+        sn_buf_printf(b, "%sbatch %.0f", b->len ? ", " : "", bs);
+    if (!b->len)
+        sn_buf_puts(b, "?");
+    return sn_buf_failed(b) ? sn_set_error(err, "out of memory") : 0;
+}
+
+/* Whether the results hold more than one network and batch (a sweep):
+ * then the groups are those, the series thread counts and kernel sets. */
+static int several_configs(const cJSON *res, const cJSON *root, int *several,
+                           sn_error *err)
+{
+    sn_buf first = {0}, label = {0};
+    const cJSON *r;
+    size_t i = 0;
+    int rc = 0;
+    *several = 0;
+    cJSON_ArrayForEach(r, res) {
+        if ((rc = config_label(i ? &label : &first, r, "results", i, root, err)) != 0)
+            break;
+        if (i++ && strcmp(label.data, first.data) != 0)
+            *several = 1;
+    }
+    sn_buf_free(&first);
+    sn_buf_free(&label);
+    return rc;
 }
 
 /* Groups in order of thread count: the distinct counts, sorted, become the
@@ -318,7 +381,7 @@ static int training_groups(const cJSON *res, sn_bar_chart *c, sn_error *err)
 }
 
 /* The caption: network, CPU and data source, as the file tells them. */
-static char *training_caption(const cJSON *root)
+static char *training_caption(const cJSON *root, int several)
 {
     const cJSON *layers = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "network"), "layers");
@@ -326,8 +389,13 @@ static char *training_caption(const cJSON *root)
         cJSON_GetObjectItemCaseSensitive(root, "machine"), "cpu");
     const char *source = sn_json_string(
         cJSON_GetObjectItemCaseSensitive(root, "data"), "source");
+    const char *sweep = sn_json_string(root, "sweep");
     sn_buf b = {0};
     sn_buf_puts(&b, "simdnet bench");
+    if (several) {
+        sn_buf_printf(&b, "%s%s", sweep ? " --sweep " : "", sweep ? sweep : "");
+        layers = NULL;
+    }
     const cJSON *l, *list = cJSON_IsArray(layers) ? layers : NULL;
     int first = 1;
     cJSON_ArrayForEach(l, list) {
@@ -363,17 +431,23 @@ static int training_read(const cJSON *root, const char *prefix,
     }
     const double scale = vmax >= 1e6 ? 1e-6 : vmax >= 1e3 ? 1e-3 : 1.0;
 
+    int several;
+    if (several_configs(res, root, &several, err) != 0)
+        return -1;
     sn_bar_chart c = {0};
-    c.title = sn_chart_strdup("Training throughput: samples/s per thread count");
+    c.title = sn_chart_strdup(several
+        ? "Training throughput: samples/s per network and batch"
+        : "Training throughput: samples/s per thread count");
     c.unit = sn_chart_strdup(vmax >= 1e6 ? "million samples/s"
                      : vmax >= 1e3 ? "thousand samples/s" : "samples/s");
     c.slug = sn_chart_slug(prefix, "training", 8);
-    c.subtitle = training_caption(root);
+    c.subtitle = training_caption(root, several);
     if (!c.unit || !c.title || !c.slug || !c.subtitle) {
         sn_chart_free(&c);
         return sn_set_error(err, "out of memory");
     }
-    if (training_groups(res, &c, err) != 0) {
+    /* Thread counts sorted; a sweep's networks in the file's order. */
+    if (!several && training_groups(res, &c, err) != 0) {
         sn_chart_free(&c);
         return -1;
     }
@@ -382,7 +456,7 @@ static int training_read(const cJSON *root, const char *prefix,
     sn_chart_free_list(c.series, c.nseries);
     c.series = NULL;
     c.nseries = 0;
-    sn_buf name = {0};
+    sn_buf name = {0}, group = {0};
     char label[32];
     int rc = 0;
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
@@ -398,16 +472,23 @@ static int training_read(const cJSON *root, const char *prefix,
             for (size_t k = 0; k < nv; k++)
                 c.value[k] = c.lo[k] = c.hi[k] = NAN;
         }
+        size_t index = 0;
         cJSON_ArrayForEach(r, res) {
+            const size_t i = index++;
             const long t = result_threads(r);
             if (!t)
                 continue;
             thread_label(label, sizeof label, t);
-            series_name(&name, r, engines);
+            series_name(&name, r, engines, several ? t : 0);
+            if (several && config_label(&group, r, "results", i, root, err) != 0) {
+                rc = -1;
+                break;
+            }
+            const char *g = several ? group.data : label;
             const long k = sn_buf_failed(&name)
                                ? sn_set_error(err, "out of memory")
-                               : sn_chart_slot(&c, label, strlen(label),
-                                               name.data, name.len, err);
+                               : sn_chart_slot(&c, g, strlen(g), name.data,
+                                               name.len, err);
             if (k < 0) {
                 rc = -1;
                 break;
@@ -426,6 +507,159 @@ static int training_read(const cJSON *root, const char *prefix,
         }
     }
     sn_buf_free(&name);
+    sn_buf_free(&group);
+    if (rc != 0) {
+        sn_chart_free(&c);
+        return -1;
+    }
+    return sn_chart_push(set, &c, err);
+}
+
+/* ------------------------------------------------------------ tools/sweep.py */
+
+/* tools/sweep.py --json: {"simdnet": <a sweep's document>, "peers":
+ * {"results": [{"peer": "torch", ...}]}, "openblas": ["..."], "table":
+ * [{"layers", "batch", "threads", "simdnet": samples/s, "<peer>":
+ * samples/s or null, ...}]}. A group per row (network, batch, threads), a
+ * bar for simdnet (its fastest kernel set) and one per peer. */
+
+/* The peers, in order of first appearance in peers.results; at most
+ * SN_CHART_MAX_SERIES - 1 beside simdnet. */
+static int peer_names(const cJSON *root, char ***names, size_t *n,
+                      sn_error *err)
+{
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "peers"), "results");
+    const cJSON *r, *list = cJSON_IsArray(res) ? res : NULL;
+    cJSON_ArrayForEach(r, list) {
+        const char *peer = sn_json_string(r, "peer");
+        if (!peer || !strcmp(peer, "simdnet"))
+            continue;
+        const long k = sn_chart_intern(names, n, peer, strlen(peer),
+                                       SN_CHART_MAX_SERIES - 1);
+        if (k == SN_INTERN_FULL)
+            return sn_set_error(err, "peers.results: more than %d peers",
+                                SN_CHART_MAX_SERIES - 1);
+        if (k < 0)
+            return sn_set_error(err, "out of memory");
+    }
+    return 0;
+}
+
+/* A row's samples/s for a series: a number from 0, NAN where null or
+ * absent; -1 with err naming the field if it is something else. */
+static int row_value(const cJSON *row, size_t index, const char *key,
+                     double *v, sn_error *err)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(row, key);
+    *v = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    if ((x && !cJSON_IsNumber(x) && !cJSON_IsNull(x)) ||
+        (cJSON_IsNumber(x) && !(*v >= 0 && *v <= 1e15)))
+        return sn_set_error(err, "table[%zu].%s: not a number of samples/s",
+                            index, key);
+    return 0;
+}
+
+static char *peers_caption(const cJSON *root)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(root, "simdnet");
+    const char *cpu = sn_json_string(
+        cJSON_GetObjectItemCaseSensitive(s, "machine"), "cpu");
+    const char *source = sn_json_string(
+        cJSON_GetObjectItemCaseSensitive(s, "data"), "source");
+    sn_buf b = {0};
+    sn_buf_printf(&b, "tools/sweep.py%s%s%s%s; simdnet: its fastest kernel "
+                      "set", cpu ? ", " : "", cpu ? cpu : "",
+                  source ? ", " : "", source ? source : "");
+    const cJSON *o, *forcing = cJSON_GetObjectItemCaseSensitive(root,
+                                                                "openblas");
+    const cJSON *list = cJSON_IsArray(forcing) ? forcing : NULL;
+    int first = 1;
+    cJSON_ArrayForEach(o, list) {
+        if (!cJSON_IsString(o))
+            continue;
+        sn_buf_printf(&b, "%s%s", first ? "; OpenBLAS (peers): " : ", ",
+                      o->valuestring);
+        first = 0;
+    }
+    return sn_buf_take(&b);
+}
+
+static int peers_read(const cJSON *root, const char *prefix,
+                      sn_chart_set *set, sn_error *err)
+{
+    const cJSON *table = cJSON_GetObjectItemCaseSensitive(root, "table");
+    sn_bar_chart c = {0};
+    char **peers = NULL;
+    size_t npeers = 0;
+    int rc = peer_names(root, &peers, &npeers, err);
+    double vmax = 0.0;
+    const cJSON *row, *rows = rc == 0 ? table : NULL;
+    size_t index = 0;
+    cJSON_ArrayForEach(row, rows) {
+        for (size_t p = 0; p <= npeers && rc == 0; p++) {
+            double v;
+            rc = row_value(row, index, p ? peers[p - 1] : "simdnet", &v, err);
+            vmax = rc == 0 && isfinite(v) && v > vmax ? v : vmax;
+        }
+        index++;
+    }
+    const double scale = vmax >= 1e6 ? 1e-6 : vmax >= 1e3 ? 1e-3 : 1.0;
+    c.title = sn_chart_strdup("simdnet and its peers: samples/s per network, "
+                              "batch and thread count");
+    c.unit = sn_chart_strdup(vmax >= 1e6 ? "million samples/s"
+                     : vmax >= 1e3 ? "thousand samples/s" : "samples/s");
+    c.slug = sn_chart_slug(prefix, "peers", 5);
+    c.subtitle = peers_caption(root);
+    if (rc == 0 && (!c.unit || !c.title || !c.slug || !c.subtitle))
+        rc = sn_set_error(err, "out of memory");
+    sn_buf group = {0};
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        if (pass == 1) {
+            const size_t nv = c.ngroups * c.nseries;
+            if (!(c.value = malloc((nv + 1) * sizeof *c.value))) {
+                rc = sn_set_error(err, "out of memory");
+                break;
+            }
+            for (size_t k = 0; k < nv; k++)
+                c.value[k] = NAN;
+        }
+        index = 0;
+        cJSON_ArrayForEach(row, rows) {
+            const size_t i = index++;
+            const long t = result_threads(row);
+            char label[32];
+            thread_label(label, sizeof label, t);
+            if (!t) {
+                rc = sn_set_error(err, "table[%zu].threads: not a thread "
+                                       "count", i);
+                break;
+            }
+            if ((rc = config_label(&group, row, "table", i, root, err)) != 0)
+                break;
+            sn_buf_printf(&group, ", %s", label);
+            for (size_t p = 0; p <= npeers; p++) {
+                const char *name = p ? peers[p - 1] : "simdnet";
+                const long k = sn_buf_failed(&group)
+                                   ? sn_set_error(err, "out of memory")
+                                   : sn_chart_slot(&c, group.data, group.len,
+                                                   name, strlen(name), err);
+                if (k < 0) {
+                    rc = -1;
+                    break;
+                }
+                double v;
+                if (pass == 1 && row_value(row, i, name, &v, err) == 0)
+                    c.value[k] = v * scale;
+            }
+            if (rc != 0)
+                break;
+        }
+    }
+    if (rc == 0 && c.ngroups == 0)
+        rc = sn_set_error(err, "tools/sweep.py JSON with an empty table");
+    sn_buf_free(&group);
+    sn_chart_free_list(peers, npeers);
     if (rc != 0) {
         sn_chart_free(&c);
         return -1;
@@ -448,20 +682,31 @@ int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
         return sn_prefix_error(err, "%s: ", path);
     const cJSON *gb = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "results");
+    const cJSON *table = cJSON_GetObjectItemCaseSensitive(root, "table");
     const size_t before = set->n;
     int rc;
     if (cJSON_IsArray(gb))
         rc = gb_read(root, prefix, set, err);
+    else if (cJSON_IsArray(table) &&
+             cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "simdnet")))
+        rc = peers_read(root, prefix, set, err);
     else if (cJSON_IsArray(res) && cJSON_GetArraySize(res) > 0)
         rc = training_read(root, prefix, set, err);
     else
         rc = sn_set_error(err, "neither Google Benchmark JSON (a "
-                               "\"benchmarks\" array) nor simdnet bench "
-                               "--json output (a non-empty \"results\" array)");
+                               "\"benchmarks\" array), simdnet bench "
+                               "--json output (a non-empty \"results\" array) "
+                               "nor tools/sweep.py --json output (a "
+                               "\"table\" array and a \"simdnet\" object)");
     cJSON_Delete(root);
     if (rc == 0 && set->n == before)
         rc = sn_set_error(err, "nothing to draw in it");
-    if (rc != 0)
+    if (rc != 0) {
+        /* A refused file adds no chart, even where some were made before
+         * the refusal (an op's bar chart before the roofline's). */
+        while (set->n > before)
+            sn_chart_free(&set->charts[--set->n]);
         sn_prefix_error(err, "%s: ", path);
+    }
     return rc;
 }

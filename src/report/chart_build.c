@@ -48,6 +48,16 @@ long sn_chart_intern(char ***list, size_t *count, const char *s, size_t n,
     return (long)(*count)++;
 }
 
+int sn_chart_intern_chart(char ***list, size_t *count, const char *s,
+                          size_t n, const char *what, sn_error *err)
+{
+    const long k = sn_chart_intern(list, count, s, n, SN_CHART_MAX_CHARTS);
+    if (k == SN_INTERN_FULL)
+        return sn_set_error(err, "more than %d %s: more charts than one "
+                                 "report shows", SN_CHART_MAX_CHARTS, what);
+    return k < 0 ? sn_set_error(err, "out of memory") : 0;
+}
+
 void sn_chart_free_list(char **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -55,8 +65,24 @@ void sn_chart_free_list(char **list, size_t n)
     free(list);
 }
 
+static void roofline_free(sn_roofline *rl)
+{
+    if (!rl)
+        return;
+    for (size_t i = 0; i < rl->nroofs; i++)
+        free(rl->roofs[i].name);
+    for (size_t i = 0; i < rl->npoints; i++) {
+        free(rl->points[i].op);
+        free(rl->points[i].shape);
+    }
+    free(rl->roofs);
+    free(rl->points);
+    free(rl);
+}
+
 void sn_chart_free(sn_bar_chart *c)
 {
+    roofline_free(c->roofline);
     free(c->title);
     free(c->subtitle);
     free(c->unit);

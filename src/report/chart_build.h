@@ -19,6 +19,11 @@ enum { SN_INTERN_OOM = -1, SN_INTERN_FULL = -2 };
 long sn_chart_intern(char ***list, size_t *count, const char *s, size_t n,
                      size_t max);
 void sn_chart_free_list(char **list, size_t n);
+/* sn_chart_intern for the names that each make a chart (ops, kernel sets):
+ * at most SN_CHART_MAX_CHARTS of them, else "more than 64 <what>: more
+ * charts than one report shows". 0, or -1 with err set. */
+int sn_chart_intern_chart(char ***list, size_t *count, const char *s,
+                          size_t n, const char *what, sn_error *err);
 
 /* Frees what c holds and zeroes it. */
 void sn_chart_free(sn_bar_chart *c);

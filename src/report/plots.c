@@ -327,6 +327,12 @@ int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
     return sn_buf_failed(b) ? sn_set_error(err, "bar chart: out of memory") : 0;
 }
 
+int sn_svg_chart(sn_buf *b, const sn_bar_chart *c, sn_error *err)
+{
+    return c->roofline ? sn_svg_roofline(b, c, err)
+                       : sn_svg_bar_chart(b, c, err);
+}
+
 /* ------------------------------------------------------------ confusion */
 
 int sn_svg_confusion(sn_buf *b, const size_t *confusion, size_t classes,

@@ -226,7 +226,7 @@ static int draw_pictures(report *r, sn_error *err)
         if (!b)
             return sn_set_error(err, "out of memory");
         r->chart_file[i] = r->nfiles - 1;
-        if (sn_svg_bar_chart(b, &r->charts.charts[i], err) != 0)
+        if (sn_svg_chart(b, &r->charts.charts[i], err) != 0)
             return -1;
     }
     return 0;

@@ -28,7 +28,30 @@
 
 /* ------------------------------------------------------------ charts */
 
-/* A grouped bar chart: groups along x, one bar per series in each group. */
+/* A roofline (roofline.c, drawn by sn_svg_roofline): one kernel set's
+ * kernels as points of arithmetic intensity (FLOP per byte) and GFLOP/s
+ * under its compute roof and its memory roofs. */
+typedef struct sn_roof {
+    char *name;       /* the memory level: "L1", "DRAM" */
+    double gb_per_s;  /* its streaming bandwidth */
+} sn_roof;
+
+typedef struct sn_roof_point {
+    char *op, *shape; /* "gemv", "32x784" (shape may be "") */
+    double intensity, gflops;
+} sn_roof_point;
+
+typedef struct sn_roofline {
+    double peak;      /* the FMA peak in GFLOP/s; NAN: unknown */
+    sn_roof *roofs;
+    size_t nroofs;
+    sn_roof_point *points;
+    size_t npoints;
+} sn_roofline;
+
+/* A chart of the benchmarks: a grouped bar chart (groups along x, one bar
+ * per series in each group), or a roofline where roofline is not NULL
+ * (then only title, subtitle and slug are used). */
 typedef struct sn_bar_chart {
     char *title;     /* "gemv: GFLOP/s per kernel set" */
     char *subtitle;  /* where the numbers come from (machine, date) */
@@ -38,6 +61,7 @@ typedef struct sn_bar_chart {
     char **groups, **series;
     double *value;   /* [group * nseries + series]; NAN: no bar */
     double *lo, *hi; /* NULL, or an error bar's ends for every value */
+    sn_roofline *roofline;
 } sn_bar_chart;
 
 typedef struct sn_chart_set {
@@ -54,14 +78,21 @@ typedef struct sn_chart_set {
 #define SN_CHART_MAX_GROUPS 256
 #define SN_CHART_MAX_SERIES 32
 #define SN_CHART_MAX_CHARTS 64
+/* A roofline holds at most this many points (kernel runs) and roofs
+ * (memory levels). */
+#define SN_ROOFLINE_MAX_POINTS 256
+#define SN_ROOFLINE_MAX_ROOFS 16
 
 /* Reads a benchmark JSON file: Google Benchmark's output (bench_kernels
  * --benchmark_out=FILE --benchmark_format=json; one chart per kernel op,
- * groups = shapes, series = kernel sets) or `simdnet bench --json FILE`
+ * groups = shapes, series = kernel sets, and a roofline per kernel set
+ * whose runs count FLOPs and bytes), `simdnet bench --json FILE`
  * (samples/s per thread count, series = kernel set and engine, error bars
- * from the slowest to the fastest run). Charts are appended to set; slugs
- * start with prefix. Tolerant of fields it does not know; a file that
- * would need a chart past the limits above is refused, naming it. */
+ * from the slowest to the fastest run; a sweep's by network and batch) or
+ * tools/sweep.py --json (simdnet beside its peers). Charts are appended to
+ * set; slugs start with prefix. Tolerant of fields it does not know; a
+ * file that would need a chart past the limits above, or holds a value
+ * that cannot be drawn, is refused, naming it, and adds no chart. */
 int sn_bench_read(const char *path, const char *prefix, sn_chart_set *set,
                   sn_error *err);
 void sn_chart_set_free(sn_chart_set *set);
@@ -142,6 +173,13 @@ int sn_svg_confusion(sn_buf *b, const size_t *confusion, size_t classes,
 
 /* A grouped bar chart (class "bar" per drawn value, "err" per error bar). */
 int sn_svg_bar_chart(sn_buf *b, const sn_bar_chart *chart, sn_error *err);
+/* A roofline, log-log: the compute roof (class "roof peak"), a diagonal per
+ * memory level clipped at the peak (class "roof mem", labelled with its
+ * GB/s, class "roof-label"), each kernel a numbered point (class "point")
+ * with its number, op and shape in a key (class "key"). */
+int sn_svg_roofline(sn_buf *b, const sn_bar_chart *chart, sn_error *err);
+/* Either of the two, as chart->roofline says. */
+int sn_svg_chart(sn_buf *b, const sn_bar_chart *chart, sn_error *err);
 
 /* ------------------------------------------------------------ the report */
 

@@ -5,7 +5,8 @@
  * reader), and every chart it makes drawn as an SVG.
  *
  * Input: byte 0 bit 0 picks the pipe; the rest is the JSON file.
- * Promises checked: charts within their limits with slugs of [a-z0-9-],
+ * Promises checked: charts (bar charts and rooflines) within their limits
+ * with slugs of [a-z0-9-],
  * and SVG that is valid UTF-8 whatever the names (issue 11, defect 5).
  */
 #include <stdlib.h>
@@ -19,8 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_chart(const sn_bar_chart *c)
 {
-    if (c->ngroups > SN_CHART_MAX_GROUPS || c->nseries > SN_CHART_MAX_SERIES ||
-        !c->slug || !c->title || !c->value)
+    const sn_roofline *rl = c->roofline;
+    if (!c->slug || !c->title ||
+        (rl ? rl->npoints == 0 || rl->npoints > SN_ROOFLINE_MAX_POINTS ||
+                  rl->nroofs > SN_ROOFLINE_MAX_ROOFS || !c->subtitle
+            : c->ngroups > SN_CHART_MAX_GROUPS ||
+                  c->nseries > SN_CHART_MAX_SERIES || !c->value))
         abort();
     for (const char *p = c->slug; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -28,7 +33,7 @@ static void check_chart(const sn_bar_chart *c)
             abort();
     sn_buf b = {0};
     sn_error err;
-    if (sn_svg_bar_chart(&b, c, &err) == 0 &&
+    if (sn_svg_chart(&b, c, &err) == 0 &&
         sn_utf8_invalid(b.data, b.len) != b.len)
         abort();
     sn_buf_free(&b);

@@ -104,6 +104,16 @@ def bench_json_seeds():
     write("bench_json", "google-benchmark-pipe", b"\1" + gb.encode())
     write("bench_json", "training", b"\0" + tr.encode())
     write("bench_json", "truncated", b"\0" + tr.encode()[:-30])
+    roof = ('{"context": {"simdnet_peak_avx2_1core": "100 GFLOP/s"},'
+            ' "benchmarks": ['
+            '{"name": "bandwidth/avx2/L1", "bytes_per_second": 1e11},'
+            ' {"name": "bandwidth/avx2/DRAM", "GB/s": 10},'
+            ' {"name": "gemv/avx2/32x784", "GFLOP/s": 5,'
+            ' "bytes_per_second": 1e10},'
+            ' {"name": "gemm/scalar/100x32x784", "GFLOP/s": 9,'
+            ' "bytes_per_second": 1e9},'
+            ' {"name": "relu/avx2/32", "bytes_per_second": 4e10}]}')
+    write("bench_json", "roofline", b"\0" + roof.encode())
 
 
 def write(harness, name, data):
