@@ -19,6 +19,11 @@ typedef struct sn_gb_run {
     double gflops, items, bytes, gb_per_s, ns; /* NAN where absent */
 } sn_gb_run;
 
+/* The charts of a Google Benchmark JSON file (root): a bar chart per op,
+ * then the rooflines (sn_roofline_read), pushed onto set (gbench_json.c). */
+int sn_gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,
+               sn_error *err);
+
 /* A roofline chart per kernel set of runs[0..n) that has a run with both
  * GFLOP/s and bytes_per_second, with that set's bandwidth/<isa>/<level>
  * runs as memory roofs and ctx's "simdnet_peak_<isa>_1core" as the
