@@ -7,6 +7,14 @@
 
 #include "kernels.h"
 
+/* y += a x over n floats, in order. */
+static inline void sn_row_add_scaled(size_t n, float a, const float *x,
+                                     float *y)
+{
+    for (size_t j = 0; j < n; j++)
+        y[j] += a * x[j];
+}
+
 /* C = A B + bias, row by row, each output row an accumulation of B's rows
  * scaled by A's entries (the order of sums the SIMD versions use too). */
 static inline void sn_gemm_rows_scalar(size_t m, size_t n, size_t k,
@@ -22,9 +30,7 @@ static inline void sn_gemm_rows_scalar(size_t m, size_t n, size_t k,
             const float aip = a[i * k + p];
             if (skip_zeros && aip == 0.0f)
                 continue;
-            const float *bp = b + p * n;
-            for (size_t j = 0; j < n; j++)
-                ci[j] += aip * bp[j];
+            sn_row_add_scaled(n, aip, b + p * n, ci);
         }
         if (bias) {
             for (size_t j = 0; j < n; j++)
@@ -44,9 +50,7 @@ static inline void sn_gemm_tn_rows_scalar(size_t m, size_t n, size_t k,
             const float asr = a[s * n + r];
             if (skip_zeros && asr == 0.0f)
                 continue;
-            const float *bs = b + s * k;
-            for (size_t j = 0; j < k; j++)
-                cr[j] += asr * bs[j];
+            sn_row_add_scaled(k, asr, b + s * k, cr);
         }
     }
 }

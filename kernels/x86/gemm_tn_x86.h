@@ -26,12 +26,9 @@ VEC_INLINE void gemm_tn_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
                               size_t n, size_t k, const float *a,
                               const float *b, float *c)
 {
-    enum { ACC = SN_X86_ACCUMULATORS };
-    size_t r = 0;
-    for (; r + ACC / NV <= n; r += ACC / NV)
-        gemm_tn_rows(ACC / NV, NV, r, j, m, n, k, a, b, ch, c);
-    for (; r < n; r++)
-        gemm_tn_rows(1, NV, r, j, m, n, k, a, b, ch, c);
+#define GEMM_TN_ROWS(R, r) gemm_tn_rows(R, NV, r, j, m, n, k, a, b, ch, c)
+    ROW_BLOCKS(n, NV, GEMM_TN_ROWS);
+#undef GEMM_TN_ROWS
 }
 
 void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,

@@ -26,16 +26,13 @@ VEC_INLINE void gemm_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
                            size_t n, size_t k, const float *a, const float *b,
                            const float *bias, float *c)
 {
-    enum { ACC = SN_X86_ACCUMULATORS };
     vfloat bv[CHUNK_VECS];
     for (size_t q = 0; q < NV; q++)
         bv[q] = bias ? vload_n(bias + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q])
                      : vzero();
-    size_t i = 0;
-    for (; i + ACC / NV <= m; i += ACC / NV)
-        gemm_rows(ACC / NV, NV, i, j, n, k, a, b, ch, bv, c);
-    for (; i < m; i++)
-        gemm_rows(1, NV, i, j, n, k, a, b, ch, bv, c);
+#define GEMM_ROWS(R, i) gemm_rows(R, NV, i, j, n, k, a, b, ch, bv, c)
+    ROW_BLOCKS(m, NV, GEMM_ROWS);
+#undef GEMM_ROWS
 }
 
 void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,

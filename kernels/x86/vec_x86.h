@@ -192,6 +192,19 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
         }                                                                      \
     } while (0)
 
+/* ROW_BLOCKS(rows, NV, CALL) runs CALL(R, i) for rows [i, i + R) of a
+ * gemm's output: blocks of SN_X86_ACCUMULATORS / NV rows (NV vectors each:
+ * 8 accumulators), then the rest one row at a time. */
+#define ROW_BLOCKS(rows, NV, CALL)                                             \
+    do {                                                                       \
+        size_t i_ = 0;                                                         \
+        for (; i_ + SN_X86_ACCUMULATORS / (NV) <= (rows);                      \
+             i_ += SN_X86_ACCUMULATORS / (NV))                                 \
+            CALL(SN_X86_ACCUMULATORS / (NV), i_);                              \
+        for (; i_ < (rows); i_++)                                              \
+            CALL(1, i_);                                                       \
+    } while (0)
+
 #define PAIRS_OF_ROW(w, CALL)                                                  \
     do {                                                                       \
         chunk pair_[2];                                                        \

@@ -292,11 +292,7 @@ static int training_read(const cJSON *root, const char *prefix,
     }
     sn_buf_free(&name);
     sn_buf_free(&group);
-    if (rc != 0) {
-        sn_chart_free(&c);
-        return -1;
-    }
-    return sn_chart_push(set, &c, err);
+    return sn_chart_finish(set, &c, rc, err);
 }
 
 /* ------------------------------------------------------------ tools/sweep.py */
@@ -444,11 +440,7 @@ static int peers_read(const cJSON *root, const char *prefix,
         rc = sn_set_error(err, "tools/sweep.py JSON with an empty table");
     sn_buf_free(&group);
     sn_chart_free_list(peers, npeers);
-    if (rc != 0) {
-        sn_chart_free(&c);
-        return -1;
-    }
-    return sn_chart_push(set, &c, err);
+    return sn_chart_finish(set, &c, rc, err);
 }
 
 /* ------------------------------------------------------------ files */

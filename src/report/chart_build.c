@@ -120,6 +120,16 @@ int sn_chart_push(sn_chart_set *set, sn_bar_chart *c, sn_error *err)
     return 0;
 }
 
+int sn_chart_finish(sn_chart_set *set, sn_bar_chart *c, int rc,
+                    sn_error *err)
+{
+    if (rc != 0) {
+        sn_chart_free(c);
+        return -1;
+    }
+    return sn_chart_push(set, c, err);
+}
+
 long sn_chart_slot(sn_bar_chart *c, const char *group, size_t glen,
                    const char *series, size_t slen, sn_error *err)
 {

@@ -30,6 +30,10 @@ void sn_chart_free(sn_bar_chart *c);
 /* Moves c into set (c is zeroed); at most SN_CHART_MAX_CHARTS. On an
  * error c is freed. */
 int sn_chart_push(sn_chart_set *set, sn_bar_chart *c, sn_error *err);
+/* The end of every chart's reader: rc (0 or -1 with err set) from building
+ * c; on 0, sn_chart_push, else c freed and -1. */
+int sn_chart_finish(sn_chart_set *set, sn_bar_chart *c, int rc,
+                    sn_error *err);
 
 /* Adds a group and a series to chart c (if new) and returns the index of
  * their value, [group * nseries + series], or -1 with err set: out of

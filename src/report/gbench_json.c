@@ -184,11 +184,7 @@ static int gb_chart(const sn_gb_run *e, size_t n, const char *op,
     for (size_t k = 0; k < nv && rc == 0; k++)
         c.value[k] = count[k] ? c.value[k] / (double)count[k] : NAN;
     free(count);
-    if (rc != 0) {
-        sn_chart_free(&c);
-        return -1;
-    }
-    return sn_chart_push(set, &c, err);
+    return sn_chart_finish(set, &c, rc, err);
 }
 
 int sn_gb_read(const cJSON *root, const char *prefix, sn_chart_set *set,

@@ -200,11 +200,7 @@ static int roofline_chart(const sn_gb_run *runs, size_t n, const char *isa,
         if (!c.slug || !c.title || !c.subtitle)
             rc = sn_set_error(err, "out of memory");
     }
-    if (rc != 0) {
-        sn_chart_free(&c);
-        return -1;
-    }
-    return sn_chart_push(set, &c, err);
+    return sn_chart_finish(set, &c, rc, err);
 }
 
 int sn_roofline_read(const sn_gb_run *runs, size_t n, const cJSON *ctx,
