@@ -18,10 +18,12 @@ VEC_INLINE void gemm_tn_sparse_cols(size_t w, size_t c, const chunk *ch,
 {
     enum { H = GEMM_TN_SPARSE_CHUNKS };
     for (size_t i = 0; i < npix; i++) {
-        /* The gradient row after next, to be written (see gemm_sparse). */
+        /* A wide layer's gradient panels live in L3, and the rows of a
+         * tile's pixels are too far apart for the hardware to guess: ask
+         * for the row after next while this one sums. */
         if (i + PREFETCH_AHEAD < npix)
-            prefetch_cols(dwt + (size_t)pix[i + PREFETCH_AHEAD] * w + c,
-                          H * CHUNK, 1);
+            prefetch_for_write(dwt + (size_t)pix[i + PREFETCH_AHEAD] * w + c,
+                               H * CHUNK);
         pair_sum acc;
         pair_zero(acc);
         for (uint32_t e = start[i]; e < start[i + 1]; e++)

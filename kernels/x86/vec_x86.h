@@ -34,9 +34,11 @@
  *           NZ_BLOCK), vcompress_store (the lanes of a bit mask packed low
  *           and stored whole: outputs need a vector of slack)
  *
- * Built here on them: column chunks, horizontal sums, the gradient-buffer
- * sums, and the loops of the elementwise kernels (vmap1, vmap2) and of the
- * optimizer steps (vgrad_at, vstep_loop).
+ * Built here on them: column chunks and the walks over a row's chunks
+ * (CHUNKS_OF_ROW, PAIRS_OF_ROW, ROW_BLOCKS), chunk-pair sums, a prefetch,
+ * horizontal sums, the gradient-buffer sums, and the loops of the
+ * elementwise kernels (vmap1, vmap2) and of the optimizer steps (vgrad_at,
+ * vstep_loop).
  */
 #ifndef SN_VEC_X86_H
 #define SN_VEC_X86_H
@@ -222,19 +224,14 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
         }                                                                      \
     } while (0)
 
-/* How many pixels ahead the grouped sparse kernels fetch a row, and the
- * fetch: the cache lines of n floats at p, for reading (write 0) or
- * writing (1). */
+/* How many pixels ahead gemm_tn_sparse fetches a gradient row, and the
+ * fetch: the cache lines of n floats at p, to be written. */
 enum { PREFETCH_AHEAD = 2 };
 
-VEC_INLINE void prefetch_cols(const float *p, size_t n, int write)
+VEC_INLINE void prefetch_for_write(const float *p, size_t n)
 {
-    for (size_t i = 0; i < n; i += 16) {
-        if (write)
-            __builtin_prefetch(p + i, 1, 3);
-        else
-            __builtin_prefetch(p + i, 0, 3);
-    }
+    for (size_t i = 0; i < n; i += 16)
+        __builtin_prefetch(p + i, 1, 3);
 }
 
 /* Two whole chunks (see chunk_whole). */

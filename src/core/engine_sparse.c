@@ -129,7 +129,7 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->n1 = net->sizes[1];
     s->dense = t->cfg.dense_input;
     s->panel = s->n1 <= WIDE ? s->n1 : PANEL;
-    /* The rule (docs/engines.md): grouped where W1^T is in panels. */
+    /* The rule (docs/engines.md): grouped from GROUPED_WIDE columns. */
     const sn_first_layer want = t->cfg.first_layer;
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
                  (want == SN_FIRST_LAYER_AUTO && s->n1 >= GROUPED_WIDE);
@@ -172,7 +172,9 @@ static void upper_transpose_range(const sparse_state *s, const sn_net *net,
         const size_t a = lo > w0 ? lo : w0, b = hi < w1 ? hi : w1;
         const float *w = net->params + w0;
         float *wt = s->wt_up + s->wt_up_off[l];
-        for (size_t e = a - w0; a < b && e < b - w0;) {
+        if (a >= b)
+            continue;
+        for (size_t e = a - w0; e < b - w0;) {
             const size_t r = e / cols;
             const size_t end = (r + 1) * cols < b - w0 ? (r + 1) * cols : b - w0;
             for (; e < end; e++)
@@ -288,7 +290,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     }
     th->rowptr[m] = pos;
     sparse_first_layer_forward(s, k, th, m, p + net->b_off[0],
-                        tile_product(th, L, 0));
+                               tile_product(th, L, 0));
     tile_activate(k, net, th, 0, m);
 
     /* Upper layers forward, the tile at once; on a batch's first tile,
@@ -309,7 +311,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     sn_upper_backward(k, net, &th->up, &tl, grad);
 
     /* First layer backward: its delta, then the tile's nonzero pixels
-     * into the transposed gradient (first_layer_gradient). At 32 wide two
+     * into the transposed gradient (sparse_first_layer_gradient). At 32 wide two
      * ways of cutting the L2 traffic of W1^T and its gradient were
      * measured and dropped, for forward and backward alike: regrouping a
      * tile's pixels by column (72 against 52 ms per epoch on one core: the

@@ -90,8 +90,7 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
                                 float *act);
 
 /* The first layer's weight gradient of the tile from its deltas d1
- * [m][n1], into the panels of dwt (grouped: the tile's grouping from
- * sparse_first_layer_forward). */
+ * [m][n1], into the panels of dwt. */
 void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
                                  sparse_thread *th, size_t m, const float *d1,
                                  float *dwt);

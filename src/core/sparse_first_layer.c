@@ -64,8 +64,6 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
                                 sparse_thread *th, size_t m, const float *b,
                                 float *act)
 {
-    if (s->grouped)
-        group_by_pixel(s, th, m);
     for (size_t c = 0; c < s->n1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
         const float *panel = s->wt + c * s->n0;
@@ -82,12 +80,14 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
 }
 
 /* The first layer's weight gradient of the tile, from its deltas d1
- * [m][n1], into the panels of dwt (grouped: the tile's grouping from
- * first_layer_forward). */
+ * [m][n1], into the panels of dwt (grouped: the tile regrouped by pixel
+ * once, for every panel). */
 void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
                                  sparse_thread *th, size_t m, const float *d1,
                                  float *dwt)
 {
+    if (s->grouped)
+        group_by_pixel(s, th, m);
     for (size_t c = 0; c < s->n1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
         float *panel = dwt + c * s->n0;
