@@ -277,16 +277,16 @@ typedef enum sn_engine_kind {
     SN_ENGINE_SPARSE = 1,
 } sn_engine_kind;
 
-/* How the sparse engine computes the first layer's weight gradient:
+/* How the sparse engine computes the first layer (forward and gradient):
  *  SN_FIRST_LAYER_AUTO: by the layer's width (docs/engines.md): grouped
- *    when it is wider than 64, else rows;
- *  SN_FIRST_LAYER_ROWS: each sample's nonzero pixels add its delta to their
- *    gradient rows, one sample after another (the tutorial's order of
+ *    from 64 wide, else rows;
+ *  SN_FIRST_LAYER_ROWS: sample after sample, each sample's nonzero pixels
+ *    through W1^T and into their gradient rows (the tutorial's order of
  *    sums);
- *  SN_FIRST_LAYER_GROUPED: a tile of 16 samples' pixels grouped by pixel,
+ *  SN_FIRST_LAYER_GROUPED: a tile of 16 samples at once: the forward pass
+ *    through W1^T a block of rows at a time, the gradient grouped by pixel,
  *    each pixel's sum over the tile taken first and added once (other
- *    rounding: other bits, the same algorithm); wider than 128, the
- *    forward pass is grouped too. */
+ *    rounding: other bits, the same algorithm). */
 typedef enum sn_first_layer {
     SN_FIRST_LAYER_AUTO = 0,
     SN_FIRST_LAYER_ROWS = 1,
@@ -347,7 +347,7 @@ typedef struct sn_train_config {
     sn_engine_kind engine;    /* default SN_ENGINE_SPARSE */
     int dense_input;          /* sparse engine: visit zero pixels too (to
                                  measure what skipping them buys) */
-    sn_first_layer first_layer; /* sparse engine's first-layer gradient
+    sn_first_layer first_layer; /* sparse engine's first-layer path
                                    (default SN_FIRST_LAYER_AUTO) */
     int relu_zeros;           /* sparse engine, the exact zeros of ReLU
                                  layers in layers 2..L's products: 0 (the

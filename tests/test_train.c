@@ -348,6 +348,14 @@ Test(train, refuses_bad_configurations)
     cfg.threads = 100000;
     cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
     cr_expect(strstr(err.msg, "threads"), "%s", err.msg);
+    cfg = sn_train_config_default();
+    cfg.first_layer = (sn_first_layer)3;
+    cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
+    cr_expect(strstr(err.msg, "first-layer path 3"), "%s", err.msg);
+    cfg = sn_train_config_default();
+    cfg.relu_zeros = 2;
+    cr_expect_eq(sn_trainer_create(&t, &net, &cfg, &err), -1);
+    cr_expect(strstr(err.msg, "relu_zeros"), "%s", err.msg);
     sn_net_free(&net);
 }
 

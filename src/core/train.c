@@ -63,6 +63,10 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     if ((unsigned)cfg->first_layer > SN_FIRST_LAYER_GROUPED)
         return sn_set_error(err, "unknown first-layer path %d",
                             (int)cfg->first_layer);
+    if (cfg->relu_zeros < -1 || cfg->relu_zeros > 1)
+        return sn_set_error(err, "relu_zeros must be -1 (never skip), 0 "
+                                 "(where that pays) or 1 (always), got %d",
+                            cfg->relu_zeros);
     if (cfg->threads < 0 || cfg->threads > SN_MAX_THREADS)
         return sn_set_error(err, "threads must be 0 (automatic) to %d, got %d",
                             SN_MAX_THREADS, cfg->threads);
