@@ -195,7 +195,7 @@ static void run_kernel(gb_state *st, const void *arg)
     const sn_step_hyper hyper = {.lr = 0.001f, .eps = 1e-8f, .beta1 = 0.9f,
                                  .beta2 = 0.999f, .momentum = 0.9f,
                                  .weight_decay = 0.01f, .step_size = 0.01f,
-                                 .bc2_sqrt = 0.0447f, .nesterov = 1,
+                                 .inv_bc2_sqrt = 22.4f, .nesterov = 1,
                                  .decoupled = 1};
     /* The sparse kernels run over the nonzero pixels of a row of `cols`. */
     size_t nnz = 0;

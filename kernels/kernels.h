@@ -164,7 +164,7 @@ typedef struct sn_step_hyper {
     float momentum;
     float weight_decay; /* coupled (g += wd * p) unless decoupled */
     float step_size;    /* Adam: lr / (1 - beta1^t), computed in double */
-    float bc2_sqrt;     /* Adam: sqrt(1 - beta2^t), computed in double */
+    float inv_bc2_sqrt; /* Adam: 1 / sqrt(1 - beta2^t), computed in double */
     int nesterov;       /* momentum: torch's nesterov=True */
     int decoupled;      /* Adam: AdamW's p *= 1 - lr * wd before the step */
 } sn_step_hyper;
@@ -193,7 +193,10 @@ typedef void sn_rmsprop_fn(size_t n, float *p, float *sq, size_t nbuf,
 /* torch.optim.Adam / AdamW (amsgrad=False), with 1 - beta in float:
  * AdamW: p *= 1 - lr*wd (sn_step_decay); Adam: g += wd*p;
  * m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g;
- * p -= step_size * m / (sqrt(v) / bc2_sqrt + eps). */
+ * p -= step_size * m / (sqrt(v) * inv_bc2_sqrt + eps).
+ * torch divides by sqrt(1 - beta2^t) where this multiplies by its
+ * reciprocal (at most an ulp of the denominator apart): the division costs
+ * as much as the square root, a third of the whole step. */
 typedef void sn_adam_fn(size_t n, float *p, float *m, float *v, size_t nbuf,
                         const float *const *gsum, float gscale,
                         const sn_step_hyper *h);

@@ -2051,7 +2051,7 @@ typedef struct opt_spec {
     const char *op;
     size_t nstate;
     opt_call_fn *call;
-    int adam; /* step_size and bc2_sqrt from the step count */
+    int adam; /* step_size and inv_bc2_sqrt from the step count */
     const opt_variant *variants;
     size_t nvariants;
 } opt_spec;
@@ -2093,7 +2093,7 @@ static void opt_variant_run(const sn_kernels *k, kc_report *rep, size_t n,
         if (spec->adam) {
             const double t = step + 1;
             h.step_size = (float)(h.lr / (1.0 - pow(h.beta1, t)));
-            h.bc2_sqrt = (float)sqrt(1.0 - pow(h.beta2, t));
+            h.inv_bc2_sqrt = (float)(1.0 / sqrt(1.0 - pow(h.beta2, t)));
         }
         grad_bufs_fill(&gb, n, rng);
         const float *one[1] = {gb.sum};
@@ -2127,7 +2127,7 @@ static void opt_length(const sn_kernels *k, kc_report *rep, size_t n,
 }
 
 /* The length function and check of optimizer op: its nstate state
- * arrays, op_call and op_variants; adam: step_size and bc2_sqrt from the
+ * arrays, op_call and op_variants; adam: step_size and inv_bc2_sqrt from the
  * step count. */
 #define OPT_CHECK(op, nstate, adam)                                            \
     static void op##_length(const sn_kernels *k, kc_report *rep, size_t n,     \

@@ -726,3 +726,88 @@ Test(train, skipping_relu_zeros_changes_no_value)
     }
     sn_dataset_free(&ds);
 }
+
+/* Trains sizes (relu hidden, softmax + ce, He weights) for two epochs of
+ * batches of 50 on ds with optimizer opt, through the sparse engine's
+ * grouped first layer, on the nonzero pixels or all of them (dense_input:
+ * every row stepped every batch); the caller frees *net. */
+static void train_at_rest(sn_net *net, const sn_dataset *ds,
+                          const size_t *sizes, sn_optimizer opt, int threads,
+                          int dense_input)
+{
+    sn_error err;
+    const sn_activation relu = SN_ACT_RELU;
+    cr_assert_eq(sn_net_create(net, sizes, 3, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_set_kind(net, &relu, 1, SN_ACT_SOFTMAX, SN_LOSS_CE,
+                                 &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_init(net, SN_INIT_HE, 5), 0);
+    sn_train_config cfg = sn_train_config_default();
+    sn_train_config_optimizer(&cfg, opt);
+    cfg.weight_decay = 0.0f; /* adamw's default is 0.01 */
+    cfg.batch = 50;
+    cfg.threads = threads;
+    cfg.first_layer = SN_FIRST_LAYER_GROUPED;
+    cfg.dense_input = dense_input;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    /* Two calls: the second rebuilds which rows are live from the state. */
+    for (size_t e = 0; e < 2; e++)
+        cr_assert_eq(sn_train_epoch(t, ds, e, NULL, NULL, &err), 0, "%s",
+                     err.msg);
+    sn_trainer_free(t);
+}
+
+/* Without weight decay the stateful optimizers skip the first-layer rows
+ * of pixels no sample has touched yet, and only those: the same bytes as
+ * stepping every row. Pixels 0-99 are zero but in the third batch (so
+ * their rows must go on moving, by momentum, in the batches after it and
+ * from the second epoch's start), 700-783 in every sample (never
+ * stepped: their weights stay as drawn). 32 wide is one panel of W1^T,
+ * 200 wide four (the state's rows are read from each). The reference is
+ * the grouped first layer's: with every pixel listed it computes the same
+ * bits, where the rows path's sums are blocked by how many pixels a sample
+ * lists; which rows the update steps does not depend on the path. */
+Test(train, rows_at_rest_are_skipped_without_changing_a_value)
+{
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 300, 784, 10, 21), 0);
+    for (size_t i = 0; i < ds.count; i++) {
+        uint8_t *x = ds.pixels + i * ds.input_size;
+        if (i < 100 || i >= 150)
+            memset(x, 0, 100);
+        memset(x + 700, 0, 84);
+    }
+    static const size_t narrow[] = {784, 32, 10}, wide[] = {784, 200, 10};
+    const size_t *nets[] = {narrow, wide};
+    const sn_optimizer opts[] = {SN_OPT_MOMENTUM, SN_OPT_NESTEROV,
+                                 SN_OPT_RMSPROP, SN_OPT_ADAM, SN_OPT_ADAMW};
+    for (size_t n = 0; n < 2; n++)
+        for (size_t o = 0; o < sizeof opts / sizeof opts[0]; o++)
+            for (int threads = 1; threads <= 2; threads++) {
+                sn_net skip, every, init;
+                train_at_rest(&skip, &ds, nets[n], opts[o], threads, 0);
+                train_at_rest(&every, &ds, nets[n], opts[o], threads, 1);
+                const char *what = sn_optimizer_name(opts[o]);
+                cr_expect(same_bits(&skip, &every), "%s, %zu wide, %d "
+                          "threads: skipping rows at rest changed the "
+                          "weights", what, nets[n][1], threads);
+                sn_error err;
+                cr_assert_eq(sn_net_create(&init, nets[n], 3, &err), 0);
+                cr_assert_eq(sn_net_init(&init, SN_INIT_HE, 5), 0);
+                int kept = 1, moved = 0;
+                for (size_t r = 0; r < nets[n][1]; r++)
+                    for (size_t c = 0; c < 784; c++) {
+                        const size_t at = skip.w_off[0] + r * 784 + c;
+                        if (c >= 700)
+                            kept &= skip.params[at] == init.params[at];
+                        else if (c < 100)
+                            moved |= skip.params[at] != init.params[at];
+                    }
+                cr_expect(kept, "%s: a never-touched row moved", what);
+                cr_expect(moved, "%s: the touched rows did not move", what);
+                sn_net_free(&init);
+                sn_net_free(&skip);
+                sn_net_free(&every);
+            }
+    sn_dataset_free(&ds);
+}

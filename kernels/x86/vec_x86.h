@@ -350,9 +350,9 @@ VEC_INLINE vfloat vgrad_at(const vgrad *c, vfloat gsum, vfloat p)
  * the states are read once and written once. */
 typedef vfloat vstep_fn(vfloat p, vfloat s[2], vfloat g, const void *k);
 
-VEC_INLINE void vstep_loop(size_t n, float *p, float *s0, float *s1,
-                           size_t nbuf, const float *const *gsum,
-                           const vgrad *grad, vstep_fn *step, const void *k)
+VEC_INLINE void vstep_run(size_t n, float *p, float *s0, float *s1,
+                          size_t nbuf, const float *const *gsum,
+                          const vgrad *grad, vstep_fn *step, const void *k)
 {
     size_t i = 0;
     for (; i + VEC_WIDTH <= n; i += VEC_WIDTH) {
@@ -376,6 +376,18 @@ VEC_INLINE void vstep_loop(size_t n, float *p, float *s0, float *s1,
             vstore_mask(s1 + i, m, s[1]);
         vstore_mask(p + i, m, next);
     }
+}
+
+/* One buffer (one thread, the common case) as a constant, so that its
+ * loop keeps no inner loop over the buffers. */
+VEC_INLINE void vstep_loop(size_t n, float *p, float *s0, float *s1,
+                           size_t nbuf, const float *const *gsum,
+                           const vgrad *grad, vstep_fn *step, const void *k)
+{
+    if (nbuf == 1)
+        vstep_run(n, p, s0, s1, 1, gsum, grad, step, k);
+    else
+        vstep_run(n, p, s0, s1, nbuf, gsum, grad, step, k);
 }
 
 #endif /* SN_VEC_X86_H */

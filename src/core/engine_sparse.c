@@ -16,7 +16,12 @@
  * only touched rows (65% of them per batch of 100 on MNIST), in runs.
  * Skipping changes no value. It holds only for AdaGrad and plain SGD:
  * momentum, moments and weight decay move a parameter whose gradient is
- * 0, so every other optimizer's update visits every row.
+ * 0. Without weight decay the other optimizers still leave alone a row
+ * whose gradient and state are all zero (sn_optimizer_rests_at_zero): a
+ * pixel no sample has touched yet, such as MNIST's 67 that are zero in
+ * every training image. Their update visits the rows of the `live` bitmap
+ * (touched in some batch so far, or with state from a checkpoint) and
+ * this batch's touched ones; with weight decay, every row.
  *
  * Layers 2..L run over tiles of samples as small matrix products (gemm,
  * gemm_tn): their activations stay in L1, a few kernel calls per tile.
@@ -70,6 +75,7 @@ static void sparse_destroy(sn_trainer *t)
     }
     sn_free(s->th);
     sn_free(s->seen);
+    sn_free(s->live);
     sn_free(s->wt_up);
     sn_free(s->wt);
     sn_free(s);
@@ -147,7 +153,11 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->seen_stride = sn_pad_floats(2 * s->words) / 2;
     s->seen = sn_alloc_array((size_t)t->workers * s->seen_stride,
                              sizeof *s->seen);
-    int bad = !s->wt || !s->wt_up || !s->th || !s->seen;
+    s->skip = sn_optimizer_skips_zero_gradients(&t->cfg) ? SKIP_UNTOUCHED
+              : sn_optimizer_rests_at_zero(&t->cfg)    ? SKIP_AT_REST
+                                                       : SKIP_NONE;
+    s->live = sn_alloc_array(s->words, sizeof *s->live);
+    int bad = !s->wt || !s->wt_up || !s->th || !s->seen || !s->live;
     for (int j = 0; j < t->threads && !bad; j++) {
         bad = thread_create(&s->th[j], s, net) != 0;
         sn_upper_products_update(t->cfg.kernels, net, -1, 0, NULL,
@@ -183,9 +193,38 @@ static void upper_transpose_range(const sparse_state *s, const sn_net *net,
     }
 }
 
+/* Whether pixel c's rows of every state array (in panels) are all +0. */
+static int row_at_rest(const sn_trainer *t, const sparse_state *s, size_t c)
+{
+    for (size_t k = 0; k < t->nstates; k++)
+        for (size_t c0 = 0; c0 < s->n1; c0 += s->panel) {
+            const size_t w = sparse_panel_width(s, c0);
+            const uint32_t *row =
+                (const uint32_t *)(t->state[k] + t->net->w_off[0] +
+                                   c0 * s->n0 + c * w);
+            for (size_t j = 0; j < w; j++)
+                if (row[j] != 0)
+                    return 0;
+        }
+    return 1;
+}
+
+/* The live bitmap from the state as it is now: it may come from a
+ * checkpoint, or from an earlier call with other data. */
+static void live_from_state(const sn_trainer *t, sparse_state *s)
+{
+    memset(s->live, 0, s->words * sizeof *s->live);
+    if (s->skip != SKIP_AT_REST)
+        return;
+    for (size_t c = 0; c < s->n0; c++)
+        if (!row_at_rest(t, s, c))
+            s->live[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
 static void sparse_begin(sn_trainer *t)
 {
     sparse_state *s = state(t);
+    live_from_state(t, s);
     sparse_panels_from(s, t->net->params + t->net->w_off[0], s->wt);
     for (size_t l = 1; l < t->net->nlayers; l++)
         sn_transpose(t->net->sizes[l + 1], t->net->sizes[l],
@@ -363,29 +402,44 @@ static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
     }
 }
 
-static int any_seen(const sparse_state *s, int nt, size_t c)
+/* Word w of the rows to step this batch: those some worker touched, and
+ * in SKIP_AT_REST mode the live ones, which they then join. Words belong
+ * to one thread each in the update, so live needs no lock. */
+static uint64_t rows_to_step(sparse_state *s, int nt, size_t w)
 {
     uint64_t bits = 0;
     for (int j = 0; j < nt; j++)
-        bits |= s->seen[(size_t)j * s->seen_stride + c / 64];
-    return (int)((bits >> (c % 64)) & 1);
+        bits |= s->seen[(size_t)j * s->seen_stride + w];
+    if (s->skip == SKIP_AT_REST)
+        bits = s->live[w] |= bits;
+    return bits;
 }
 
-/* Steps the runs of rows [c0, c1) that some thread touched this batch. */
-static void step_touched_rows(sn_trainer *t, int nt, size_t c0, size_t c1,
+/* Steps the runs of rows in words [w0, w1) that rows_to_step names; a run
+ * may span words. A whole word in or out of the run costs no bit loop. */
+static void step_touched_rows(sn_trainer *t, int nt, size_t w0, size_t w1,
                               size_t n)
 {
-    const sparse_state *s = state(t);
+    sparse_state *s = state(t);
     size_t run = SIZE_MAX;
-    for (size_t c = c0; c < c1; c++) {
-        const int hit = any_seen(s, nt, c);
-        if (hit && run == SIZE_MAX)
-            run = c;
-        if (!hit && run != SIZE_MAX) {
-            step_rows(t, nt, run, c, n);
-            run = SIZE_MAX;
+    for (size_t w = w0; w < w1; w++) {
+        const uint64_t bits = rows_to_step(s, nt, w);
+        const size_t base = w * 64;
+        const size_t end = base + 64 < s->n0 ? base + 64 : s->n0;
+        if ((bits == 0 && run == SIZE_MAX) ||
+            (bits == ~(uint64_t)0 && run != SIZE_MAX))
+            continue;
+        for (size_t c = base; c < end; c++) {
+            const int hit = (int)((bits >> (c - base)) & 1);
+            if (hit && run == SIZE_MAX)
+                run = c;
+            if (!hit && run != SIZE_MAX) {
+                step_rows(t, nt, run, c, n);
+                run = SIZE_MAX;
+            }
         }
     }
+    const size_t c1 = w1 * 64 < s->n0 ? w1 * 64 : s->n0;
     if (run != SIZE_MAX)
         step_rows(t, nt, run, c1, n);
 }
@@ -395,14 +449,14 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     sparse_state *s = state(t);
     const sn_net *net = t->net;
 
-    /* The first layer, split by whole 64-pixel words: only the rows some
-     * thread touched where a zero gradient changes nothing, else all. */
+    /* The first layer, split by whole 64-pixel words: the rows whose step
+     * can change something (SKIP_*), else all. */
     const size_t w0 = s->words * (size_t)id / (size_t)nt;
     const size_t w1 = s->words * (size_t)(id + 1) / (size_t)nt;
     const size_t c0 = w0 * 64;
     const size_t c1 = w1 * 64 < s->n0 ? w1 * 64 : s->n0;
-    if (sn_optimizer_skips_zero_gradients(&t->cfg))
-        step_touched_rows(t, nt, c0, c1, n);
+    if (s->skip != SKIP_NONE)
+        step_touched_rows(t, nt, w0, w1, n);
     else if (c0 < c1)
         step_rows(t, nt, c0, c1, n);
 

@@ -55,6 +55,11 @@ typedef struct sparse_thread {
     void *block;                  /* the one allocation behind all of it */
 } sparse_thread;
 
+/* Which first-layer rows the update may leave alone (engine_sparse.c):
+ * none; those no sample of the batch touched (adagrad, plain sgd); those
+ * untouched whose state is still all zero (sn_optimizer_rests_at_zero). */
+typedef enum sparse_skip { SKIP_NONE, SKIP_UNTOUCHED, SKIP_AT_REST } sparse_skip;
+
 typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
     size_t panel;           /* columns of W1^T per panel (see panels_from) */
@@ -68,6 +73,9 @@ typedef struct sparse_state {
     sparse_thread *th;      /* one per thread */
     uint64_t *seen;         /* every worker's bitmap, `seen_stride` apart */
     size_t seen_stride;     /* words rounded up to whole cache lines */
+    sparse_skip skip;       /* rows the update leaves alone */
+    uint64_t *live;         /* SKIP_AT_REST: a bit per pixel whose rows'
+                               state may be nonzero */
     int dense;              /* every pixel, zeros included (for comparison) */
     int grouped;            /* first layer by tile: gradient grouped by
                                pixel, forward blocked (gemm_sparse) */

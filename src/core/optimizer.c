@@ -150,6 +150,11 @@ int sn_optimizer_skips_zero_gradients(const sn_train_config *cfg)
            (cfg->optimizer == SN_OPT_SGD && cfg->weight_decay == 0.0f);
 }
 
+int sn_optimizer_rests_at_zero(const sn_train_config *cfg)
+{
+    return cfg->optimizer == SN_OPT_ADAGRAD || cfg->weight_decay == 0.0f;
+}
+
 /* math.pi, the same double. */
 static const double pi = 3.141592653589793;
 
@@ -190,15 +195,16 @@ sn_step_hyper sn_optimizer_hyper(const sn_train_config *cfg, float lr,
         .nesterov = opt == SN_OPT_NESTEROV,
         .decoupled = opt == SN_OPT_ADAMW,
         .step_size = lr,
-        .bc2_sqrt = 1.0f,
+        .inv_bc2_sqrt = 1.0f,
     };
     if (opt == SN_OPT_ADAM || opt == SN_OPT_ADAMW) {
         /* torch: bias_correction1 = 1 - beta1 ** t; step_size = lr /
-         * bias_correction1; bias_correction2_sqrt = sqrt(1 - beta2 ** t). */
+         * bias_correction1; bias_correction2_sqrt = sqrt(1 - beta2 ** t), by
+         * whose reciprocal the step multiplies (kernels.h). */
         const double t = (double)step + 1.0;
         const double bc1 = 1.0 - pow((double)cfg->beta1, t);
         h.step_size = (float)((double)lr / bc1);
-        h.bc2_sqrt = (float)sqrt(1.0 - pow((double)cfg->beta2, t));
+        h.inv_bc2_sqrt = (float)(1.0 / sqrt(1.0 - pow((double)cfg->beta2, t)));
     }
     return h;
 }

@@ -38,6 +38,13 @@ unsigned sn_optimizer_uses(sn_optimizer opt);
  * skip such parameters; every other optimizer must visit them. */
 int sn_optimizer_skips_zero_gradients(const sn_train_config *cfg);
 
+/* Whether a parameter whose gradient and whose every state value are +0
+ * (all bits zero) keeps its value and its state, bit for bit: every
+ * optimizer without weight decay (m = b1 0 + (1 - b1) 0 = +0, and
+ * p - lr 0 / (0 + eps) = p; kernels.h). The sparse engine may skip the
+ * first-layer rows of such parameters, pixels no sample has touched yet. */
+int sn_optimizer_rests_at_zero(const sn_train_config *cfg);
+
 /* The kernel's hyperparameters for the batch after `step` applied ones,
  * with the batch's learning rate lr (sn_schedule_lr). */
 sn_step_hyper sn_optimizer_hyper(const sn_train_config *cfg, float lr,
