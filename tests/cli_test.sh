@@ -291,6 +291,17 @@ PY
 json_ok "bench --sweep quick --json -: both FLOP counts, effective %peak <= 100" "d['sweep'] == 'quick' and len(d['results']) == 12 and len({(tuple(r['layers']), r['batch']) for r in d['results']}) == 6 and all(r['flop_per_sample_effective'] < r['flop_per_sample_dense'] if r['engine'] == 'sparse' else r['flop_per_sample_effective'] == r['flop_per_sample_dense'] for r in d['results']) and all(0 < r['pct_peak_effective']['max'] <= 100 for r in d['results']) and len(d['bandwidth_roofs']) == 1 and d['bandwidth_roofs'][0]['DRAM']['gb_per_s'] > 0" bench --sweep quick --synthetic --isa scalar --threads 1 --engine sparse,sparse-dense --warmup 0 --batches 2 --repeats 1 --json -
 expect_fail "bench --sweep with an unknown set" "--sweep: expected full, readme or quick" bench --sweep huge
 
+# --- bench --preset A,B: the recipes in one run, a round timing each case
+# once, and each against the first (the rounds' ratios).
+quick="--synthetic --isa scalar --threads 1 --warmup 1 --batches 2 --repeats 3"
+json_ok "bench --preset tutorial,relu-adam --json -: both recipes and their ratio" "[r['preset'] for r in d['recipes']] == ['tutorial', 'relu-adam'] and d['recipes'][1]['method']['optimizer'] == 'adam' and d['recipes'][0]['method']['optimizer'] == 'adagrad' and all(len(r['results'][0]['run_seconds']) == 3 for r in d['recipes']) and len(d['comparisons']) == 1 and d['comparisons'][0]['against'] == 'tutorial' and 0 < d['comparisons'][0]['samples_per_s_ratio']['min'] <= d['comparisons'][0]['samples_per_s_ratio']['median'] <= d['comparisons'][0]['samples_per_s_ratio']['max']" bench $quick --preset tutorial,relu-adam --json -
+expect_ok "bench --preset=tutorial,fast98 compares fast98's own network" "fast98 / tutorial, sparse scalar 1 thread:" bench $quick --preset=tutorial,fast98
+grep -q "network   784-256-10" "$tmp/out" && ok "fast98's network in its own header" || not_ok "bench --preset list: $(grep network "$tmp/out")"
+expect_fail "bench --preset with a name twice" "different presets" bench $quick --preset tutorial,tutorial
+expect_fail "bench --preset with an unknown name" "unknown preset 'bogus'" bench $quick --preset tutorial,bogus
+expect_fail "bench --preset list and --sweep" "give --preset one name" bench --sweep quick --preset tutorial,relu-adam
+expect_ok "bench --sweep with a preset: the preset's layers give way to the set's" "784-128-10" bench --sweep quick --preset relu-adam --synthetic --isa scalar --threads 1 --warmup 0 --batches 1 --repeats 1
+
 # Memory in proportion (issue 11): the synthetic set of a 20000-input network
 # keeps to its 64 MiB pixel budget (it took 1.2 GB).
 if [ -x /usr/bin/time ] && [ -z "${ASAN_OPTIONS:-}" ]; then

@@ -127,6 +127,12 @@ VEC_INLINE __m256 vfold256(vfloat v)
     return _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
 }
 
+/* The same with the larger of each pair (vhmax). */
+VEC_INLINE __m256 vfoldmax256(vfloat v)
+{
+    return _mm256_max_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+}
+
 /* ------------------------------------------------------------ nonzero */
 
 /* 64 bytes tested at once, the last block by a masked load. */

@@ -18,8 +18,31 @@ VEC_INLINE vfloat softmax_exp(vfloat x, vfloat m, vfloat floor)
     return vexp_neg(vsub(m, vmax(floor, x)));
 }
 
+/* A row of at most two vectors (MNIST's 10 outputs) in registers: one
+ * load and one store of each vector, where the passes below store e and
+ * read it back. The same operations in the same order: the same bits. */
+VEC_INLINE float softmax_short(size_t n, const float *x, float *y)
+{
+    const size_t n0 = n < VEC_WIDTH ? n : VEC_WIDTH, n1 = n - n0;
+    const vmask m0 = vmask_first(n0), m1 = vmask_first(n1);
+    const vfloat x0 = vload_n(x, n0, m0), x1 = vload_n(x + VEC_WIDTH, n1, m1);
+    /* Lanes past n take x[0], which changes no maximum. */
+    const vfloat first = vset1(x[0]);
+    const float m = vhmax(vmax(vblend(m0, first, x0), vblend(m1, first, x1)));
+    const vfloat vmx = vset1(m), floor = vset1(sn_softmax_floor(m));
+    const vfloat e0 = vblend(m0, vzero(), softmax_exp(vblend(m0, vmx, x0), vmx, floor));
+    const vfloat e1 = vblend(m1, vzero(), softmax_exp(vblend(m1, vmx, x1), vmx, floor));
+    const float sum = vhsum(vadd(vadd(vzero(), e0), e1));
+    const vfloat vs = vset1(sum);
+    vstore_n(y, n0, m0, vdiv(e0, vs));
+    vstore_n(y + VEC_WIDTH, n1, m1, vdiv(e1, vs));
+    return m + logf(sum);
+}
+
 float SN_X86_FN(softmax)(size_t n, const float *x, float *y)
 {
+    if (n <= 2 * VEC_WIDTH)
+        return softmax_short(n, x, y);
     size_t i = 0;
     vfloat vm = vset1(x[0]);
     for (; i + VEC_WIDTH <= n; i += VEC_WIDTH)
@@ -28,12 +51,7 @@ float SN_X86_FN(softmax)(size_t n, const float *x, float *y)
     const vmask mt = vmask_first(tail);
     if (tail)
         vm = vmax(vm, vblend(mt, vm, vload_mask(x + i, mt)));
-    float lanes[VEC_WIDTH];
-    vstore(lanes, vm);
-    float m = lanes[0];
-    for (size_t j = 1; j < VEC_WIDTH; j++)
-        if (lanes[j] > m)
-            m = lanes[j];
+    const float m = vhmax(vm);
 
     const vfloat vmx = vset1(m), floor = vset1(sn_softmax_floor(m));
     vfloat vsum = vzero();

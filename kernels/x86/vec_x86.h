@@ -16,7 +16,8 @@
  *           vbytes (W pixels, uint8, in an __m128i)
  *   masks   vmask_first(n) (lanes 0..n-1, n <= W), vmask_all()
  *   memory  vload, vstore; vload_mask, vstore_mask (no memory touched
- *           outside the mask; zeros in the other lanes); vload_n, vstore_n
+ *           outside the mask, which is a vmask_first or vmask_all; zeros in
+ *           the other lanes); vload_n, vstore_n
  *           (n <= W lanes with its mask: the plain instruction when n == W
  *           where that is faster)
  *   float   vzero, vset1, vadd, vsub, vmul, vdiv, vsqrt, vfma(a, b, c) =
@@ -262,6 +263,17 @@ VEC_INLINE __m128 vhsum4(const vfloat v[4])
 }
 
 VEC_INLINE float vhsum(vfloat v) { return sn_hsum_m256(vfold256(v)); }
+
+/* The largest lane of v, by halves in registers (any order gives the
+ * same largest of finite lanes). */
+VEC_INLINE float vhmax(vfloat v)
+{
+    const __m256 h = vfoldmax256(v);
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
 
 /* The finished sums s of 8 (or 4) rows, plus the bias at b if it is not
  * NULL, stored at y: a row count, not a vector width, so 256 (128) bits on

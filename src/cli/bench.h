@@ -1,7 +1,8 @@
 /*
- * bench.h - `simdnet bench` in two files: cmd_bench.c reads the command
- * line and the data and measures every case; bench_output.c prints the
- * table and builds the JSON document.
+ * bench.h - `simdnet bench`: cmd_bench.c reads the data and measures every
+ * case; bench_args.c reads the command line; bench_output.c prints the
+ * table and builds the JSON document; bench_sweep.c and bench_recipes.c
+ * measure a set of networks, and presets side by side.
  */
 #ifndef SN_CLI_BENCH_H
 #define SN_CLI_BENCH_H
@@ -13,7 +14,7 @@
 #include "recipe.h"
 #include "simdnet.h"
 
-enum { MAX_LIST = 64, MAX_REPEATS = 1000 };
+enum { MAX_LIST = 64, MAX_REPEATS = 1000, MAX_RECIPES = 8 };
 
 /* The engines a case can run: the library's engines, the sparse one with
  * zero pixels visited, to show what skipping them buys, and the sparse one
@@ -29,6 +30,7 @@ enum { NENGINES = 5 };
 
 typedef struct bench_args {
     const char *data, *layers, *json, *sweep;
+    const char *recipes;  /* --preset A,B: the list (bench_recipes.c) */
     int synthetic, bind;
     long batch, warmup, batches, repeats;
     long sweep_batches; /* --batches as given, -1 if not (--sweep) */
@@ -91,8 +93,41 @@ typedef struct bench_roofs {
     sn_bandwidth_roof roof[MAX_LIST][SN_MEM_LEVELS];
 } bench_roofs;
 /* Parses bench's command line into a (bench_args.c); CLI_PARSED or what
- * cli_options_exit turns into the exit code. */
+ * cli_options_exit turns into the exit code. With a list of presets
+ * (--preset A,B) a->recipes is the list and the rest is parsed with its
+ * first name; bench_parse_preset parses the line with the k-th instead. */
 int bench_parse_args(int argc, char **argv, bench_args *a);
+int bench_parse_preset(int argc, char **argv, size_t k, bench_args *a);
+
+/* cmd_bench.c: the network every case starts from (--init FILE, or
+ * --layers drawn with the recipe); the data set of its shape (MNIST, else
+ * a synthetic one); every case of the lists, engines outermost (out needs
+ * room for nengines x nisas x nthreads). Return the exit status, -1, the
+ * count. */
+int bench_make_net(const bench_args *a, sn_net *net);
+int bench_load_data(const bench_args *a, const sn_net *net, bench_data *d);
+void bench_free_data(bench_data *d);
+size_t bench_make_cases(const bench_args *a, bench_case *out);
+
+/* A case's trainer, set up and warmed up (its FMA peak measured into r),
+ * timed a run of --batches batches at a time, then freed: a plain bench
+ * runs a case's repeats in a row, bench_recipes.c every case's in turn.
+ * bench_case_rates takes r->secs's spread into r->rate. */
+typedef struct bench_run {
+    sn_net net;
+    sn_trainer *trainer;
+    const sn_dataset *ds;
+    size_t pos, per_run; /* the next run's first sample; samples a run */
+} bench_run;
+int bench_case_open(const bench_args *a, const sn_net *init,
+                    const sn_dataset *ds, bench_result *r, bench_run *run);
+int bench_case_time(bench_run *run, double *secs);
+void bench_case_close(bench_run *run);
+void bench_case_rates(const bench_args *a, size_t per_run, bench_result *r);
+
+/* bench_recipes.c: --preset A,B: every preset's cases, measured in turn
+ * (a round times each case once), and each preset against the first. */
+int bench_recipes(int argc, char **argv, const bench_args *first);
 
 void bench_measure_roofs(const bench_args *a, double seconds, bench_roofs *r);
 void bench_print_roofs(FILE *out, const bench_roofs *r);
@@ -104,6 +139,12 @@ void bench_print_machine(FILE *out, const bench_data *d);
 void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
                         const sn_net *net, const bench_flops *f,
                         const bench_roofs *roofs);
+/* The network and the method lines of the header, and the table's column
+ * names (bench_print_header prints all three). */
+void bench_print_network(FILE *out, const bench_data *d, const sn_net *net,
+                         const bench_flops *f);
+void bench_print_method(FILE *out, const bench_args *a);
+void bench_print_columns(FILE *out);
 void bench_print_row(FILE *out, const bench_result *r, const bench_flops *f,
                      size_t epoch);
 cJSON *bench_results_json(const bench_args *a, const bench_data *d,

@@ -12,6 +12,9 @@
 
 static const char *const CMD = "bench";
 
+/* bench's own given bit (recipe.h keeps those below 1 << 8 for it). */
+enum { GIVEN_LAYERS = 1u << 0 };
+
 /* The engine variants a case can run (bench.h). */
 static const engine_variant engines[] = {
     {"per-sample", SN_ENGINE_PER_SAMPLE, 0, 0},
@@ -130,7 +133,7 @@ static const engine_variant *default_engine(void)
     return &engines[0];
 }
 
-int bench_parse_args(int argc, char **argv, bench_args *a)
+static int parse_one(int argc, char **argv, bench_args *a)
 {
     /* warmup, batches and repeats: -1 until given, then --sweep's set's
      * or the defaults below. */
@@ -144,7 +147,7 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
         {.name = "synthetic", .kind = CLI_FLAG, .dest = &a->synthetic,
          .help = "use the synthetic set even where MNIST is"},
         {.name = "layers", .kind = CLI_STRING, .dest = &a->layers,
-         .value = "LIST",
+         .value = "LIST", .given = GIVEN_LAYERS,
          .help = "layer sizes, input first (default " SN_DEFAULT_LAYERS ")"},
         {.name = "batch", .kind = CLI_INT, .dest = &a->batch, .value = "N",
          .min = 1, .max = 1000000,
@@ -205,7 +208,10 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
         "percentage of the FMA peak measured on this machine of the FLOPs\n"
         "the engine does (medians over the repeats, with the\n"
         "slowest and fastest run). The network and optimizer flags are\n"
-        "train's (--preset too); the default is the tutorial's.\n",
+        "train's (--preset too); the default is the tutorial's.\n"
+        "--preset A,B measures the presets side by side in one run: each\n"
+        "round times every case once, in turn, and each preset is compared\n"
+        "with the first by the ratio of their throughputs in each round.\n",
         NULL, options, noptions, 0};
     const int parsed = cli_recipe_parse(&spec, argc, argv, &a->rc, &a->given,
                                         &a->json);
@@ -218,7 +224,8 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
                   a->sweep);
         return CLI_BAD;
     }
-    if (a->sweep && (a->layers || a->rc.init_file)) {
+    /* A preset's --layers (not the line's) gives way to the set's. */
+    if (a->sweep && ((a->given & GIVEN_LAYERS) || a->rc.init_file)) {
         cli_error(CMD, "--sweep names its own networks: give no --layers or "
                        "--init");
         return CLI_BAD;
@@ -259,4 +266,83 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
             a->threads[a->nthreads++] = t;
     }
     return 0;
+}
+
+/* --preset's value when it is a list (A,B), spelled --preset A,B or
+ * --preset=A,B: *list points into argv[*at]; else 0. */
+static int preset_list(int argc, char **argv, int *at, const char **list)
+{
+    static const char flag[] = "--preset";
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        int v = -1; /* argv[v] holds the value, after skip characters */
+        size_t skip = 0;
+        if (!strcmp(argv[i], flag) && i + 1 < argc)
+            v = i + 1;
+        else if (!strncmp(argv[i], flag, sizeof flag - 1) &&
+                 argv[i][sizeof flag - 1] == '=')
+            v = i, skip = sizeof flag;
+        if (v >= 0 && strchr(argv[v] + skip, ',')) {
+            *at = v;
+            *list = argv[v] + skip;
+            return 1;
+        }
+        if (v == i + 1)
+            i++; /* a value, not an option */
+    }
+    return 0;
+}
+
+int bench_parse_preset(int argc, char **argv, size_t k, bench_args *a)
+{
+    int at;
+    const char *list;
+    if (!preset_list(argc, argv, &at, &list))
+        return parse_one(argc, argv, a);
+    /* The names: at most MAX_RECIPES, none empty, none twice. */
+    const char *name[MAX_RECIPES];
+    size_t len[MAX_RECIPES], n = 0;
+    for (const char *p = list;; p++) {
+        const size_t l = strcspn(p, ",");
+        int again = 0;
+        for (size_t j = 0; j < n; j++)
+            again |= len[j] == l && !strncmp(name[j], p, l);
+        if (l == 0 || again || n == MAX_RECIPES || l >= 64) {
+            cli_error(CMD, "--preset: expected a list of up to %d different "
+                           "presets (%s), got '%s'", MAX_RECIPES,
+                      cli_preset_names(), list);
+            return CLI_BAD;
+        }
+        name[n] = p, len[n++] = l;
+        p += l;
+        if (!*p)
+            break;
+    }
+    if (k >= n)
+        return CLI_BAD;
+    /* The same line with the k-th name where the list was. */
+    char **words = malloc((size_t)argc * sizeof *words);
+    char word[80];
+    if (!words) {
+        cli_error(CMD, "out of memory");
+        return CLI_BAD;
+    }
+    memcpy(words, argv, (size_t)argc * sizeof *words);
+    snprintf(word, sizeof word, "%s%.*s", argv[at] == list ? "" : "--preset=",
+             (int)len[k], name[k]);
+    words[at] = word;
+    const int rc = parse_one(argc, words, a);
+    free(words);
+    if (rc != CLI_PARSED)
+        return rc;
+    if (a->sweep) {
+        cli_error(CMD, "--sweep measures one recipe: give --preset one name");
+        return CLI_BAD;
+    }
+    a->recipes = list;
+    return CLI_PARSED;
+}
+
+int bench_parse_args(int argc, char **argv, bench_args *a)
+{
+    return bench_parse_preset(argc, argv, 0, a);
 }

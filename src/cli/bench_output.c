@@ -25,30 +25,47 @@ void bench_print_machine(FILE *out, const bench_data *d)
     fprintf(out, "data      %s\n", d->source);
 }
 
-void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
-                        const sn_net *net, const bench_flops *f,
-                        const bench_roofs *roofs)
+void bench_print_network(FILE *out, const bench_data *d, const sn_net *net,
+                         const bench_flops *f)
 {
-    char layers[160];
+    char layers[160], kind[200];
     sn_format_layers(net, layers, sizeof layers);
-    bench_print_machine(out, d);
-    char kind[200], opt[160];
     cli_describe_kind(net, kind, sizeof kind);
-    cli_describe_optimizer(&a->cfg, opt, sizeof opt);
     fprintf(out, "network   %s, %zu parameters, %s, %.0f FLOP per sample "
                  "dense (GFLOP/s count them for every engine), %.0f "
                  "effective with %.1f%% nonzero pixels (%%peak counts "
                  "these where the engine skips zeros)\n", layers,
             net->nparams, kind, f->dense, f->sparse, 100.0 * d->nonzero);
+}
+
+void bench_print_method(FILE *out, const bench_args *a)
+{
+    char opt[160];
+    cli_describe_optimizer(&a->cfg, opt, sizeof opt);
     fprintf(out, "method    batch %ld, %s, %ld warm-up + %ld timed "
                  "batches, median of %ld run%s, threads %s\n",
             a->batch, opt, a->warmup, a->batches, a->repeats,
             a->repeats == 1 ? "" : "s",
             a->bind ? "bound one per core" : "not bound");
-    bench_print_roofs(out, roofs);
-    fprintf(out, "\n%-13s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
+}
+
+void bench_print_columns(FILE *out)
+{
+    fprintf(out, "%-13s %-8s %7s %10s %21s %9s %8s %8s %6s\n", "engine",
             "isa", "threads", "samples/s", "(slowest..fastest)", "s/epoch",
             "GFLOP/s", "peak", "%peak");
+}
+
+void bench_print_header(FILE *out, const bench_args *a, const bench_data *d,
+                        const sn_net *net, const bench_flops *f,
+                        const bench_roofs *roofs)
+{
+    bench_print_machine(out, d);
+    bench_print_network(out, d, net, f);
+    bench_print_method(out, a);
+    bench_print_roofs(out, roofs);
+    fputc('\n', out);
+    bench_print_columns(out);
     fflush(out);
 }
 

@@ -29,7 +29,7 @@ static const char *const CMD = "bench";
 
 /* The network every case starts from: --init FILE, or --layers drawn
  * with the recipe's kind and --init scheme. Returns the exit status. */
-static int make_net(const bench_args *a, sn_net *net)
+int bench_make_net(const bench_args *a, sn_net *net)
 {
     sn_error err;
     if (a->rc.init_file) {
@@ -87,7 +87,7 @@ static int make_synthetic(bench_data *d, size_t input, unsigned classes,
 static int load_data_set(const bench_args *a, const sn_net *net,
                          bench_data *d);
 
-static int load_data(const bench_args *a, const sn_net *net, bench_data *d)
+int bench_load_data(const bench_args *a, const sn_net *net, bench_data *d)
 {
     if (load_data_set(a, net, d) != 0)
         return -1;
@@ -131,7 +131,7 @@ static int load_data_set(const bench_args *a, const sn_net *net,
     return 0;
 }
 
-static void free_data(bench_data *d)
+void bench_free_data(bench_data *d)
 {
     if (d->synthetic) {
         free(d->ds.pixels);
@@ -144,9 +144,7 @@ static void free_data(bench_data *d)
 
 /* ------------------------------------------------------------------ cases */
 
-/* Every combination, engines outermost: out needs room for
- * nengines x nisas x nthreads cases. */
-static size_t make_cases(const bench_args *a, bench_case *out)
+size_t bench_make_cases(const bench_args *a, bench_case *out)
 {
     size_t n = 0;
     for (size_t e = 0; e < a->nengines; e++)
@@ -192,13 +190,11 @@ static sn_dataset window(const sn_dataset *ds, size_t pos, size_t n)
     return w;
 }
 
-static int run_case(const bench_args *a, const sn_net *init,
-                    const sn_dataset *ds, bench_result *r)
+int bench_case_open(const bench_args *a, const sn_net *init,
+                    const sn_dataset *ds, bench_result *r, bench_run *run)
 {
     sn_error err;
-    sn_net net = {0};
-    sn_trainer *trainer = NULL;
-    int rc = -1;
+    *run = (bench_run){.ds = ds};
     if (a->bind && sn_bind_threads(r->c.threads, &err) != 0) {
         cli_error(CMD, "--bind: %s", err.msg);
         return -1;
@@ -214,53 +210,80 @@ static int run_case(const bench_args *a, const sn_net *init,
     if (peak > r->peak)
         r->peak = peak;
 
-    if (sn_net_create(&net, init->sizes, init->nlayers + 1, &err) != 0) {
+    if (sn_net_create(&run->net, init->sizes, init->nlayers + 1, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
         return -1;
     }
-    memcpy(net.params, init->params, init->nparams * sizeof *net.params);
-    memcpy(net.act, init->act, sizeof net.act);
-    net.loss = init->loss;
+    memcpy(run->net.params, init->params, init->nparams * sizeof *init->params);
+    memcpy(run->net.act, init->act, sizeof run->net.act);
+    run->net.loss = init->loss;
     sn_train_config cfg = a->cfg;
     cfg.batch = (size_t)a->batch;
     configure(&r->c, &cfg);
-    if (sn_trainer_create(&trainer, &net, &cfg, &err) != 0) {
+    if (sn_trainer_create(&run->trainer, &run->net, &cfg, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
-        goto out;
+        bench_case_close(run);
+        return -1;
     }
-
-    const size_t per_run = (size_t)a->batches * cfg.batch;
+    run->per_run = (size_t)a->batches * cfg.batch;
     const size_t warm = (size_t)a->warmup * cfg.batch;
-    size_t pos = 0;
     if (warm > 0) {
         sn_dataset w = window(ds, 0, warm < ds->count ? warm : ds->count);
-        if (sn_train_epoch(trainer, &w, 0, NULL, NULL, &err) != 0) {
+        if (sn_train_epoch(run->trainer, &w, 0, NULL, NULL, &err) != 0) {
             cli_error(CMD, "warm-up: %s", err.msg);
-            goto out;
+            bench_case_close(run);
+            return -1;
         }
-        pos = w.count;
+        run->pos = w.count;
     }
-    for (long i = 0; i < a->repeats; i++) {
-        if (pos + per_run > ds->count)
-            pos = 0;
-        sn_dataset w = window(ds, pos, per_run);
-        const double t0 = cli_now();
-        const int fail = sn_train_epoch(trainer, &w, 0, NULL, NULL, &err);
-        r->secs[i] = cli_now() - t0;
-        if (fail) {
-            cli_error(CMD, "%s", err.msg);
-            goto out;
-        }
-        pos += per_run;
+    return 0;
+}
+
+int bench_case_time(bench_run *run, double *secs)
+{
+    sn_error err;
+    if (run->pos + run->per_run > run->ds->count)
+        run->pos = 0;
+    sn_dataset w = window(run->ds, run->pos, run->per_run);
+    const double t0 = cli_now();
+    const int fail = sn_train_epoch(run->trainer, &w, 0, NULL, NULL, &err);
+    *secs = cli_now() - t0;
+    if (fail) {
+        cli_error(CMD, "%s", err.msg);
+        return -1;
     }
+    run->pos += run->per_run;
+    return 0;
+}
+
+void bench_case_close(bench_run *run)
+{
+    sn_trainer_free(run->trainer);
+    sn_net_free(&run->net);
+    run->trainer = NULL;
+}
+
+void bench_case_rates(const bench_args *a, size_t per_run, bench_result *r)
+{
     double rates[MAX_REPEATS];
     for (long i = 0; i < a->repeats; i++)
         rates[i] = (double)per_run / r->secs[i];
     spread(rates, (size_t)a->repeats, r->rate);
-    rc = 0;
-out:
-    sn_trainer_free(trainer);
-    sn_net_free(&net);
+}
+
+/* A case from start to end: opened, timed --repeats times, closed. */
+static int run_case(const bench_args *a, const sn_net *init,
+                    const sn_dataset *ds, bench_result *r)
+{
+    bench_run run;
+    if (bench_case_open(a, init, ds, r, &run) != 0)
+        return -1;
+    int rc = 0;
+    for (long i = 0; rc == 0 && i < a->repeats; i++)
+        rc = bench_case_time(&run, &r->secs[i]);
+    if (rc == 0)
+        bench_case_rates(a, run.per_run, r);
+    bench_case_close(&run);
     return rc;
 }
 
@@ -286,7 +309,7 @@ static int sweep_one(bench_args *a, const char *layers, long batch,
         return EXIT_USAGE;
     }
     sn_net init = {0};
-    int rc = make_net(a, &init);
+    int rc = bench_make_net(a, &init);
     const size_t ncases = a->nengines * a->nisas * a->nthreads;
     const size_t per_engine = a->nisas * a->nthreads;
     bench_case *cases = calloc(ncases, sizeof *cases);
@@ -300,7 +323,7 @@ static int sweep_one(bench_args *a, const char *layers, long batch,
     if (rc == 0)
         sn_format_layers(&init, shown, sizeof shown);
     if (rc == 0)
-        make_cases(a, cases);
+        bench_make_cases(a, cases);
     for (size_t i = 0; rc == 0 && i < ncases; i++) {
         bench_result r = {.c = cases[i], .secs = secs,
                           .peak = peaks[i % per_engine]};
@@ -341,10 +364,10 @@ static int run_sweep(bench_args *a)
     FILE *out = cli_json_text(&json);
     a->layers = set->layers[0];
     a->batch = set->batches[0];
-    if ((rc = make_net(a, &first)) != 0)
+    if ((rc = bench_make_net(a, &first)) != 0)
         goto out;
     rc = EXIT_FAIL;
-    if (load_data(a, &first, &data) != 0)
+    if (bench_load_data(a, &first, &data) != 0)
         goto out;
     const bench_flops flops = bench_flop_per_sample(&first, data.nonzero);
     bench_roofs roofs;
@@ -381,7 +404,7 @@ static int run_sweep(bench_args *a)
 out:
     cJSON_Delete(doc);
     cli_json_abort(&json);
-    free_data(&data);
+    bench_free_data(&data);
     sn_net_free(&first);
     return rc;
 }
@@ -399,10 +422,12 @@ int cmd_bench(int argc, char **argv)
         a.json = NULL;
     if (a.sweep)
         return cli_dist_end(run_sweep(&a));
+    if (a.recipes)
+        return cli_dist_end(bench_recipes(argc, argv, &a));
 
     sn_error err;
     sn_net init = {0};
-    const int made = make_net(&a, &init);
+    const int made = bench_make_net(&a, &init);
     if (made != 0) {
         sn_net_free(&init);
         return cli_dist_end(made);
@@ -419,7 +444,7 @@ int cmd_bench(int argc, char **argv)
         cli_error(CMD, "out of memory for %zu results", ncases);
         goto out;
     }
-    make_cases(&a, cases);
+    bench_make_cases(&a, cases);
     /* A binding or a --json path that cannot work fails now, not after
      * the first cases. */
     if (a.bind && sn_bind_threads(a.threads[0], &err) != 0) {
@@ -429,7 +454,7 @@ int cmd_bench(int argc, char **argv)
     if (cli_json_open(CMD, &json, a.json) != 0)
         goto out;
     FILE *out = cli_json_text(&json);
-    if (load_data(&a, &init, &data) != 0)
+    if (bench_load_data(&a, &init, &data) != 0)
         goto out;
     const size_t per_run = (size_t)a.batches * (size_t)a.batch;
     if (per_run > data.ds.count) {
@@ -471,7 +496,7 @@ out:
     free(secs);
     free(res);
     free(cases);
-    free_data(&data);
+    bench_free_data(&data);
     sn_net_free(&init);
     return cli_dist_end(rc);
 }

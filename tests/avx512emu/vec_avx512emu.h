@@ -201,6 +201,7 @@ VEC_INLINE vfloat vu8_to_f32(vbytes px)
 
 /* vec_avx512.h's vfold256: the low 256 bits plus the high. */
 VEC_INLINE __m256 vfold256(vfloat v) { return _mm256_add_ps(v.lo, v.hi); }
+VEC_INLINE __m256 vfoldmax256(vfloat v) { return _mm256_max_ps(v.lo, v.hi); }
 
 /* ------------------------------------------------------------ nonzero */
 
