@@ -130,15 +130,6 @@ VEC_INLINE size_t chunk_vectors(const chunk *ch)
     return nv;
 }
 
-/* Columns [c, c + 2 CHUNK) of a row of m as two chunks, the second with no
- * lanes where it starts past the end: the 64-column blocks of the grouped
- * sparse kernels (gemm_sparse, gemm_tn_sparse). */
-VEC_INLINE void chunk_pair_at(size_t m, size_t c, chunk ch[2])
-{
-    ch[0] = chunk_at(m, c);
-    ch[1] = c + CHUNK < m ? chunk_at(m, c + CHUNK) : chunk_at(m, m);
-}
-
 /* The grouped sparse kernels' sums over 2 CHUNK columns (a chunk pair):
  * zeroed, a row scaled by v added (fused), and added into memory at o. */
 typedef vfloat pair_sum[2][CHUNK_VECS];
@@ -150,12 +141,16 @@ VEC_INLINE void pair_zero(pair_sum acc)
             acc[h][q] = vzero();
 }
 
+/* A vector of no lanes is skipped: with the pair built from constants
+ * (chunk_pair_whole, chunk_pair_tail) the test is gone, and so are the
+ * FMAs on columns a tail does not have. */
 VEC_INLINE void pair_fma(pair_sum acc, vfloat v, const float *row,
                          const chunk ch[2])
 {
     for (size_t h = 0; h < 2; h++)
         for (size_t q = 0; q < CHUNK_VECS; q++)
-            acc[h][q] = vfma(v,
+            if (ch[h].lanes[q])
+                acc[h][q] = vfma(v,
                              vload_n(row + CHUNK * h + VEC_WIDTH * q,
                                      ch[h].lanes[q], ch[h].mask[q]),
                              acc[h][q]);
@@ -165,6 +160,8 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
 {
     for (size_t h = 0; h < 2; h++)
         for (size_t q = 0; q < CHUNK_VECS; q++) {
+            if (!ch[h].lanes[q])
+                continue;
             float *p = o + CHUNK * h + VEC_WIDTH * q;
             vstore_n(p, ch[h].lanes[q], ch[h].mask[q],
                      vadd(vload_n(p, ch[h].lanes[q], ch[h].mask[q]), acc[h][q]));
@@ -219,10 +216,32 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
         size_t c_ = 0;                                                         \
         for (; c_ + 2 * CHUNK <= (w); c_ += 2 * CHUNK)                         \
             CALL((w), c_, pair_);                                              \
-        if (c_ < (w)) {                                                        \
-            chunk_pair_at((w), c_, pair_);                                     \
-            CALL((w), c_, pair_);                                              \
+        const size_t r_ = (w) - c_;                                            \
+        switch (r_ / VEC_WIDTH) {                                              \
+        case 0: PAIR_TAIL(0, r_, CALL, (w), c_, pair_); break;                 \
+        case 1: PAIR_TAIL(1, r_, CALL, (w), c_, pair_); break;                 \
+        case 2: PAIR_TAIL(2, r_, CALL, (w), c_, pair_); break;                 \
+        case 3: PAIR_TAIL(3, r_, CALL, (w), c_, pair_); break;                 \
+        case 4: PAIR_TAIL(4, r_, CALL, (w), c_, pair_); break;                 \
+        case 5: PAIR_TAIL(5, r_, CALL, (w), c_, pair_); break;                 \
+        case 6: PAIR_TAIL(6, r_, CALL, (w), c_, pair_); break;                 \
+        default: PAIR_TAIL(7, r_, CALL, (w), c_, pair_); break;                \
         }                                                                      \
+    } while (0)
+
+/* The last r < 2 CHUNK columns of a row as a pair of NW whole vectors (a
+ * constant in each expansion), one of r % VEC_WIDTH lanes and none after:
+ * a tail's body has a mask on one vector only and no work on the columns
+ * it lacks (96 wide is a whole pair and a whole chunk, which ran 2.4 times
+ * slower per entry through runtime lane tests on every vector). AVX-512's
+ * pair is 4 vectors: its r / VEC_WIDTH never reaches cases 4 to 7. */
+#define PAIR_TAIL(NW, r, CALL, w, c, pair)                                     \
+    do {                                                                       \
+        if ((r) == 0)                                                          \
+            break;                                                             \
+        chunk_pair_tail(pair, (NW) < 2 * CHUNK_VECS ? (NW) : 2 * CHUNK_VECS,   \
+                        (r) % VEC_WIDTH);                                      \
+        CALL(w, c, pair);                                                      \
     } while (0)
 
 /* How many pixels ahead gemm_tn_sparse fetches a gradient row, and the
@@ -240,6 +259,17 @@ VEC_INLINE void chunk_pair_whole(chunk ch[2])
 {
     ch[0] = chunk_whole();
     ch[1] = chunk_whole();
+}
+
+/* nw whole vectors, then one of rem lanes (0 to VEC_WIDTH - 1), then
+ * none, over the pair's 2 CHUNK_VECS vectors (PAIR_TAIL). */
+VEC_INLINE void chunk_pair_tail(chunk ch[2], size_t nw, size_t rem)
+{
+    for (size_t v = 0; v < 2 * CHUNK_VECS; v++) {
+        const size_t lanes = v < nw ? VEC_WIDTH : v == nw ? rem : 0;
+        ch[v / CHUNK_VECS].lanes[v % CHUNK_VECS] = lanes;
+        ch[v / CHUNK_VECS].mask[v % CHUNK_VECS] = vmask_first(lanes);
+    }
 }
 
 /* Horizontal sums: each vector folded to 256 bits (its halves added, on
