@@ -184,12 +184,21 @@ static void upper_transpose_range(const sparse_state *s, const sn_net *net,
         float *wt = s->wt_up + s->wt_up_off[l];
         if (a >= b)
             continue;
-        for (size_t e = a - w0; e < b - w0;) {
-            const size_t r = e / cols;
-            const size_t end = (r + 1) * cols < b - w0 ? (r + 1) * cols : b - w0;
-            for (; e < end; e++)
-                wt[(e - r * cols) * rows + r] = w[e];
+        /* The whole rows in 16 x 16 blocks (sn_transpose_rows): a row at a
+         * time wrote one float per cache line of W^T, 14% of a 784-256-256-10
+         * batch; the partial rows at either end float by float. */
+        const size_t ea = a - w0, eb = b - w0;
+        const size_t ra = (ea + cols - 1) / cols, rb = eb / cols;
+        if (ra > rb) { /* within one row */
+            for (size_t e = ea; e < eb; e++)
+                wt[(e % cols) * rows + e / cols] = w[e];
+            continue;
         }
+        for (size_t e = ea; e < ra * cols; e++)
+            wt[(e % cols) * rows + e / cols] = w[e];
+        sn_transpose_rows(rows, cols, w, ra, rb, wt);
+        for (size_t e = rb * cols; e < eb; e++)
+            wt[(e % cols) * rows + e / cols] = w[e];
     }
 }
 

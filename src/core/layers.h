@@ -27,6 +27,9 @@ void sn_activations_free(sn_activations *a);
 
 /* dst [cols][rows] = src [rows][cols] transposed. */
 void sn_transpose(size_t rows, size_t cols, const float *src, float *dst);
+/* The same for rows [first, last) of src only. */
+void sn_transpose_rows(size_t rows, size_t cols, const float *src,
+                       size_t first, size_t last, float *dst);
 
 /* Where layer l's product W a + b goes: the activations a->act[l] of a
  * hidden layer (activated in place), the output's logits z into a->dcda[l]
