@@ -777,12 +777,16 @@ static const size_t tile_rows[] = {0, 1, 3, 4, 5, 8, 9, 17};
  * (B = W^T), errors back through W3 and W2 (B = W), the gradients; a long
  * row with tails; 784-100-100-10's (a tail of 4 columns after three whole
  * chunks, and the 10 outputs, blocked by 8 rows); 96 wide (a whole pair
- * of chunks and a whole chunk). As (m, n, k). */
+ * of chunks and a whole chunk); rows of 256 and more. As (m, n, k). */
 static const size_t gemm_shapes[][3] = {
     {16, 32, 784}, {100, 32, 784}, {16, 32, 32}, {16, 10, 32},
     {16, 32, 10},  {16, 10, 3},    {7, 33, 785},  {16, 64, 784},
     {16, 100, 784}, {16, 100, 100}, {16, 10, 100}, {16, 100, 10},
     {16, 96, 784},
+    /* wide rows, where gemm takes B by packed blocks of 64 rows and
+     * gemm_tn C by groups of rows with B packed: whole, tails in n and k,
+     * a k of no rows, and an m too long to pack */
+    {16, 256, 256}, {3, 291, 130}, {9, 257, 65}, {4, 300, 0}, {40, 260, 520},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])

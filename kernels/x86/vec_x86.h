@@ -101,14 +101,12 @@ VEC_INLINE chunk chunk_whole(void) { return chunk_at(CHUNK, 0); }
  * own whatever R and NV are, so the blocking changes no value: a narrow
  * chunk (the 10 outputs, a width's last few columns) takes more rows at a
  * time and still keeps SN_X86_ACCUMULATORS chains in flight. */
-VEC_INLINE void chunk_products(size_t R, size_t NV, size_t len,
-                               const float *a, size_t ap, size_t ax,
-                               const float *b, size_t ys, size_t j,
-                               const chunk *ch,
-                               vfloat acc[SN_X86_ACCUMULATORS])
+VEC_INLINE void chunk_products_add(size_t R, size_t NV, size_t len,
+                                   const float *a, size_t ap, size_t ax,
+                                   const float *b, size_t ys, size_t j,
+                                   const chunk *ch,
+                                   vfloat acc[SN_X86_ACCUMULATORS])
 {
-    for (size_t x = 0; x < R * NV; x++)
-        acc[x] = vzero();
     for (size_t p = 0; p < len; p++) {
         vfloat bv[CHUNK_VECS];
         for (size_t q = 0; q < NV; q++)
@@ -119,6 +117,19 @@ VEC_INLINE void chunk_products(size_t R, size_t NV, size_t len,
                 acc[x * NV + q] = vfma(av, bv[q], acc[x * NV + q]);
         }
     }
+}
+
+/* The same from zero. chunk_products_add goes on from sums already in
+ * acc: a chain cut in two and resumed is the same chain, bit for bit. */
+VEC_INLINE void chunk_products(size_t R, size_t NV, size_t len,
+                               const float *a, size_t ap, size_t ax,
+                               const float *b, size_t ys, size_t j,
+                               const chunk *ch,
+                               vfloat acc[SN_X86_ACCUMULATORS])
+{
+    for (size_t x = 0; x < R * NV; x++)
+        acc[x] = vzero();
+    chunk_products_add(R, NV, len, a, ap, ax, b, ys, j, ch, acc);
 }
 
 /* The vectors of chunk ch that hold any of its columns. */
