@@ -283,7 +283,7 @@ typedef enum sn_engine_kind {
  *  SN_FIRST_LAYER_ROWS: sample after sample, each sample's nonzero pixels
  *    through W1^T and into their gradient rows (the tutorial's order of
  *    sums);
- *  SN_FIRST_LAYER_GROUPED: a tile of 16 samples at once: the forward pass
+ *  SN_FIRST_LAYER_GROUPED: a tile of 64 samples at once: the forward pass
  *    through W1^T a block of rows at a time, the gradient grouped by pixel,
  *    each pixel's sum over the tile taken first and added once (other
  *    rounding: other bits, the same algorithm). */

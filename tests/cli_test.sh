@@ -81,10 +81,12 @@ fi
 "$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --save "$tmp/b.model" >"$tmp/out" 2>"$tmp/err"
 if cmp -s "$tmp/a.model" "$tmp/b.model"; then ok "same seed and threads: byte-identical models"; else not_ok "same seed and threads gave different models"; fi
 # --first-layer: auto is rows at 16 wide (the same bytes); grouped sums in
-# another order (other bits, an accuracy all the same); a bad name refused.
-"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --first-layer rows --save "$tmp/rows.model" >/dev/null 2>&1
-"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --first-layer grouped --save "$tmp/grouped.model" >"$tmp/out" 2>&1
-if cmp -s "$tmp/a.model" "$tmp/rows.model" && ! cmp -s "$tmp/a.model" "$tmp/grouped.model" && grep -q "^final test accuracy" "$tmp/out"; then
+# another order (other bits, an accuracy all the same: batches of 200 on
+# 2 threads, more than one grouped tile of 64 each); a bad name refused.
+"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --batch 200 --save "$tmp/auto.model" >/dev/null 2>&1
+"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --batch 200 --first-layer rows --save "$tmp/rows.model" >/dev/null 2>&1
+"$exe" train $small --epochs 2 --seed 3 --threads 2 --isa scalar --batch 200 --first-layer grouped --save "$tmp/grouped.model" >"$tmp/out" 2>&1
+if cmp -s "$tmp/auto.model" "$tmp/rows.model" && ! cmp -s "$tmp/auto.model" "$tmp/grouped.model" && grep -q "^final test accuracy" "$tmp/out"; then
     ok "--first-layer rows is auto's path at 16 wide; grouped trains, in other bits"
 else
     not_ok "--first-layer rows/grouped against auto"

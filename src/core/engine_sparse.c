@@ -89,11 +89,11 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
 {
     const size_t n0 = net->sizes[0];
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
-    const size_t list = sn_pad_floats(TILE * n0 + 16);
+    const size_t list = sn_pad_floats(s->tile * n0 + 16);
     const size_t per_pixel = sn_pad_floats(n0 + 1);
     size_t floats = 4 * list + 3 * per_pixel;
     for (size_t l = 0; l < net->nlayers; l++)
-        floats += 2 * sn_pad_floats(TILE * net->sizes[l + 1]);
+        floats += 2 * sn_pad_floats(s->tile * net->sizes[l + 1]);
     float *p = sn_alloc_array(floats, sizeof(float));
     if (!p)
         return -1;
@@ -115,9 +115,9 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
 
     for (size_t l = 0; l < net->nlayers; l++) {
         th->act[l] = p;
-        p += sn_pad_floats(TILE * net->sizes[l + 1]);
+        p += sn_pad_floats(s->tile * net->sizes[l + 1]);
         th->delta[l] = p;
-        p += sn_pad_floats(TILE * net->sizes[l + 1]);
+        p += sn_pad_floats(s->tile * net->sizes[l + 1]);
         if (l >= 1)
             th->wt[l] = s->wt_up + s->wt_up_off[l];
     }
@@ -140,6 +140,7 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
                  (want == SN_FIRST_LAYER_AUTO && s->n1 >= GROUPED_WIDE);
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
+    s->tile = s->grouped ? TILE_GROUPED : TILE;
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
     size_t up = 0;
@@ -350,7 +351,7 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     th->measure = 0;
 
     /* The head: the output's activations, the cost and its delta. */
-    unsigned labels[TILE];
+    unsigned labels[TILE_MAX];
     for (size_t r = 0; r < m; r++)
         labels[r] = ds->labels[sn_batch_sample(order, first, i0 + r)];
     const double cost = sn_head_run(k, net, m, n[L], th->delta[L - 1],
@@ -389,8 +390,8 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
 
     double cost = 0.0;
     th->measure = 1;
-    for (size_t i = lo; i < hi; i += TILE) {
-        const size_t m = hi - i < TILE ? hi - i : TILE;
+    for (size_t i = lo; i < hi; i += s->tile) {
+        const size_t m = hi - i < s->tile ? hi - i : s->tile;
         const size_t next = i + m < hi ? i + m : SIZE_MAX;
         cost += run_tile(t, th, ds, order, first, i, m, next, grad);
     }

@@ -15,8 +15,15 @@
 #include "upper_layers.h"
 
 /* Samples per tile: the upper layers run as small matrix products over a
- * tile (gemm, gemm_tn), whose activations and deltas stay in L1. */
+ * tile (gemm, gemm_tn), whose activations and deltas stay in L1. The
+ * grouped first layer takes TILE_GROUPED: wide layers' gradients (gemm_tn
+ * reads and writes all of C once per tile: 256 KiB at 256-256) then cost a
+ * quarter as much a sample (784-256-256-10 on one core: 64k against 70-78k
+ * samples/s at 64, docs/engines.md); the rows path keeps 16, and with it
+ * the tutorial's bytes. */
 #define TILE 16
+#define TILE_GROUPED 64
+#define TILE_MAX TILE_GROUPED
 
 /* Columns of W1^T per panel when the first layer is wider (panels_from):
  * a panel of 784 pixels' rows is then 196 KiB, which stays in L2. */
@@ -35,7 +42,7 @@
 typedef struct sparse_thread {
     uint32_t *idx;                /* the tile's nonzero pixels, concatenated */
     float *val;                   /* their values, scaled by 1/255 */
-    uint32_t rowptr[TILE + 1];    /* sample r's pixels: rowptr[r] .. [r+1] */
+    uint32_t rowptr[TILE_MAX + 1]; /* sample r's pixels: rowptr[r] .. [r+1] */
 
     /* The same tile grouped by pixel, for the grouped gradient: pixel
      * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
@@ -44,7 +51,7 @@ typedef struct sparse_thread {
     float *cval;
     size_t npix;
 
-    float *act[SN_MAX_LAYERS];    /* [TILE][sizes[l+1]], dense rows */
+    float *act[SN_MAX_LAYERS];    /* [tile][sizes[l+1]], dense rows */
     float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
     float *wt[SN_MAX_LAYERS];     /* W(l+1)^T [sizes[l]][sizes[l+1]], l >= 1:
                                      sparse_state.wt_up's, shared */
@@ -63,6 +70,7 @@ typedef enum sparse_skip { SKIP_NONE, SKIP_UNTOUCHED, SKIP_AT_REST } sparse_skip
 typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
     size_t panel;           /* columns of W1^T per panel (see panels_from) */
+    size_t tile;            /* samples per tile: TILE, or TILE_GROUPED */
     float *wt;              /* W1 transposed, in panels */
     /* The upper layers' W^T, one copy for every thread: each thread
      * transposes what it stepped (sparse_update), so that the copy is
