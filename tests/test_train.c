@@ -496,27 +496,36 @@ Test(mnist, one_batch_matches_scalar_weights, .init = load_mnist,
     sn_net_free(&ref);
 }
 
-/* A relu + softmax + ce network, He-initialised, trained two epochs with
- * SGD (batches of 10) on ds; the caller frees *net. */
-static void train_modern(sn_net *net, const sn_dataset *ds, int threads,
-                         const sn_kernels *k, sn_engine_kind engine)
+/* A relu + softmax + ce network of sizes (nsizes of them), He weights
+ * from seed 5, trained two epochs of cfg on ds, in two calls (the second
+ * starts from the state the first left); the caller frees *net. */
+static void train_relu_ce(sn_net *net, const sn_dataset *ds,
+                          const size_t *sizes, size_t nsizes,
+                          const sn_train_config *cfg)
 {
     sn_error err;
-    cr_assert_eq(sn_net_create(net, small_sizes, 4, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_create(net, sizes, nsizes, &err), 0, "%s", err.msg);
     const sn_activation relu = SN_ACT_RELU;
     cr_assert_eq(sn_net_set_kind(net, &relu, 1, SN_ACT_SOFTMAX, SN_LOSS_CE,
                                  &err), 0, "%s", err.msg);
     cr_assert_eq(sn_net_init(net, SN_INIT_HE, 5), 0);
-    sn_train_config cfg = test_train_config(threads, k, engine);
-    cfg.optimizer = SN_OPT_SGD;
-    cfg.lr = 0.1f;
-    cfg.batch = 10;
     sn_trainer *t;
-    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_trainer_create(&t, net, cfg, &err), 0, "%s", err.msg);
     for (size_t e = 0; e < 2; e++)
         cr_assert_eq(sn_train_epoch(t, ds, e, NULL, NULL, &err), 0, "%s",
                      err.msg);
     sn_trainer_free(t);
+}
+
+/* train_relu_ce of the small network with SGD, batches of 10. */
+static void train_modern(sn_net *net, const sn_dataset *ds, int threads,
+                         const sn_kernels *k, sn_engine_kind engine)
+{
+    sn_train_config cfg = test_train_config(threads, k, engine);
+    cfg.optimizer = SN_OPT_SGD;
+    cfg.lr = 0.1f;
+    cfg.batch = 10;
+    train_relu_ce(net, ds, small_sizes, 4, &cfg);
 }
 
 Test(train, relu_softmax_ce_is_deterministic_and_learns_in_both_engines)
@@ -727,34 +736,22 @@ Test(train, skipping_relu_zeros_changes_no_value)
     sn_dataset_free(&ds);
 }
 
-/* Trains sizes (relu hidden, softmax + ce, He weights) for two epochs of
- * batches of 50 on ds with optimizer opt, through the sparse engine's
- * grouped first layer, on the nonzero pixels or all of them (dense_input:
- * every row stepped every batch); the caller frees *net. */
+/* train_relu_ce of sizes with optimizer opt (no weight decay: adamw's
+ * default is 0.01), batches of 50, through the sparse engine's grouped
+ * first layer on the nonzero pixels or all of them (dense_input: every row
+ * stepped every batch); the caller frees *net. */
 static void train_at_rest(sn_net *net, const sn_dataset *ds,
                           const size_t *sizes, sn_optimizer opt, int threads,
                           int dense_input)
 {
-    sn_error err;
-    const sn_activation relu = SN_ACT_RELU;
-    cr_assert_eq(sn_net_create(net, sizes, 3, &err), 0, "%s", err.msg);
-    cr_assert_eq(sn_net_set_kind(net, &relu, 1, SN_ACT_SOFTMAX, SN_LOSS_CE,
-                                 &err), 0, "%s", err.msg);
-    cr_assert_eq(sn_net_init(net, SN_INIT_HE, 5), 0);
     sn_train_config cfg = sn_train_config_default();
     sn_train_config_optimizer(&cfg, opt);
-    cfg.weight_decay = 0.0f; /* adamw's default is 0.01 */
+    cfg.weight_decay = 0.0f;
     cfg.batch = 50;
     cfg.threads = threads;
     cfg.first_layer = SN_FIRST_LAYER_GROUPED;
     cfg.dense_input = dense_input;
-    sn_trainer *t;
-    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
-    /* Two calls: the second rebuilds which rows are live from the state. */
-    for (size_t e = 0; e < 2; e++)
-        cr_assert_eq(sn_train_epoch(t, ds, e, NULL, NULL, &err), 0, "%s",
-                     err.msg);
-    sn_trainer_free(t);
+    train_relu_ce(net, ds, sizes, 3, &cfg);
 }
 
 /* Without weight decay the stateful optimizers skip the first-layer rows

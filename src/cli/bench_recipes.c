@@ -37,6 +37,8 @@ typedef struct recipes_run {
     bench_run *runs;
     size_t *of;     /* each case's recipe */
     double *secs;   /* every case's --repeats run times */
+    size_t *peer;   /* each case's in the first preset, or SIZE_MAX */
+    double (*ratio)[3]; /* its rounds' ratios to it: median, lo, hi */
     size_t ncases, opened;
 } recipes_run;
 
@@ -81,7 +83,10 @@ static int recipes_alloc(recipes_run *rr)
     rr->runs = calloc(n, sizeof *rr->runs);
     rr->of = calloc(n, sizeof *rr->of);
     rr->secs = calloc(n * reps, sizeof *rr->secs);
-    if (!rr->res || !rr->runs || !rr->of || !rr->secs) {
+    rr->peer = calloc(n, sizeof *rr->peer);
+    rr->ratio = calloc(n, sizeof *rr->ratio);
+    if (!rr->res || !rr->runs || !rr->of || !rr->secs || !rr->peer ||
+        !rr->ratio) {
         cli_error(CMD, "out of memory for %zu cases", n);
         return -1;
     }
@@ -100,33 +105,6 @@ static int recipes_alloc(recipes_run *rr)
         rr->res[i].secs = rr->secs + i * reps;
     }
     free(cases);
-    return 0;
-}
-
-/* Sets up every case (the best peak so far of its ISA and threads, as a
- * plain bench keeps it), then the rounds. */
-static int recipes_measure(recipes_run *rr)
-{
-    for (size_t i = 0; i < rr->ncases; i++) {
-        bench_result *r = &rr->res[i];
-        for (size_t j = 0; j < i; j++)
-            if (rr->res[j].c.isa == r->c.isa &&
-                rr->res[j].c.threads == r->c.threads &&
-                rr->res[j].peak > r->peak)
-                r->peak = rr->res[j].peak;
-        const recipe *rc = &rr->r[rr->of[i]];
-        if (bench_case_open(&rc->a, &rc->init, &rc->data.ds, r,
-                            &rr->runs[i]) != 0)
-            return -1;
-        rr->opened = i + 1;
-    }
-    for (long round = 0; round < rr->r[0].a.repeats; round++)
-        for (size_t i = 0; i < rr->ncases; i++)
-            if (bench_case_time(&rr->runs[i], &rr->res[i].secs[round]) != 0)
-                return -1;
-    for (size_t i = 0; i < rr->ncases; i++)
-        bench_case_rates(&rr->r[rr->of[i]].a, rr->runs[i].per_run,
-                         &rr->res[i]);
     return 0;
 }
 
@@ -166,6 +144,37 @@ static void round_ratios(const recipes_run *rr, size_t i, size_t peer,
     out[2] = v[n - 1];
 }
 
+/* Sets up every case (the best peak so far of its ISA and threads, as a
+ * plain bench keeps it), then the rounds. */
+static int recipes_measure(recipes_run *rr)
+{
+    for (size_t i = 0; i < rr->ncases; i++) {
+        bench_result *r = &rr->res[i];
+        for (size_t j = 0; j < i; j++)
+            if (rr->res[j].c.isa == r->c.isa &&
+                rr->res[j].c.threads == r->c.threads &&
+                rr->res[j].peak > r->peak)
+                r->peak = rr->res[j].peak;
+        const recipe *rc = &rr->r[rr->of[i]];
+        if (bench_case_open(&rc->a, &rc->init, &rc->data.ds, r,
+                            &rr->runs[i]) != 0)
+            return -1;
+        rr->opened = i + 1;
+    }
+    for (long round = 0; round < rr->r[0].a.repeats; round++)
+        for (size_t i = 0; i < rr->ncases; i++)
+            if (bench_case_time(&rr->runs[i], &rr->res[i].secs[round]) != 0)
+                return -1;
+    for (size_t i = 0; i < rr->ncases; i++) {
+        bench_case_rates(&rr->r[rr->of[i]].a, rr->runs[i].per_run,
+                         &rr->res[i]);
+        rr->peer[i] = i < rr->r[0].n ? SIZE_MAX : peer_of(rr, i);
+        if (rr->peer[i] != SIZE_MAX)
+            round_ratios(rr, i, rr->peer[i], rr->ratio[i]);
+    }
+    return 0;
+}
+
 static void recipes_print(FILE *out, const recipes_run *rr,
                           const bench_roofs *roofs)
 {
@@ -187,12 +196,10 @@ static void recipes_print(FILE *out, const recipes_run *rr,
         bench_print_row(out, &rr->res[i], &r->flops, r->data.ds.count);
     }
     fputc('\n', out);
-    for (size_t i = rr->r[0].n; i < rr->ncases; i++) {
-        const size_t peer = peer_of(rr, i);
-        if (peer == SIZE_MAX)
+    for (size_t i = 0; i < rr->ncases; i++) {
+        if (rr->peer[i] == SIZE_MAX)
             continue;
-        double q[3];
-        round_ratios(rr, i, peer, q);
+        const double *q = rr->ratio[i];
         const bench_case *c = &rr->res[i].c;
         fprintf(out, "%s / %s, %s %s %d thread%s: %.3fx samples/s (median "
                      "of the rounds' ratios; %.3fx..%.3fx)\n",
@@ -217,12 +224,9 @@ static cJSON *recipes_json(const recipes_run *rr, const bench_roofs *roofs)
         cJSON_AddItemToArray(list, one);
     }
     cJSON *cmp = cJSON_AddArrayToObject(doc, "comparisons");
-    for (size_t i = rr->r[0].n; cmp && i < rr->ncases; i++) {
-        const size_t peer = peer_of(rr, i);
-        if (peer == SIZE_MAX)
+    for (size_t i = 0; cmp && i < rr->ncases; i++) {
+        if (rr->peer[i] == SIZE_MAX)
             continue;
-        double q[3];
-        round_ratios(rr, i, peer, q);
         const bench_case *c = &rr->res[i].c;
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "preset", rr->r[rr->of[i]].name);
@@ -230,7 +234,7 @@ static cJSON *recipes_json(const recipes_run *rr, const bench_roofs *roofs)
         cJSON_AddStringToObject(row, "engine", c->engine->name);
         cJSON_AddStringToObject(row, "isa", sn_isa_name(c->isa));
         cJSON_AddNumberToObject(row, "threads", c->threads);
-        bench_json_spread(row, "samples_per_s_ratio", q, 1.0);
+        bench_json_spread(row, "samples_per_s_ratio", rr->ratio[i], 1.0);
         cJSON_AddItemToArray(cmp, row);
     }
     return doc;
@@ -248,6 +252,8 @@ static void recipes_free(recipes_run *rr)
     free(rr->runs);
     free(rr->of);
     free(rr->secs);
+    free(rr->peer);
+    free(rr->ratio);
 }
 
 int bench_recipes(int argc, char **argv, const bench_args *first)
