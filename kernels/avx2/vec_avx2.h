@@ -48,34 +48,9 @@ VEC_INLINE vfloat vload_mask(const float *p, vmask m)
     return _mm256_maskload_ps(p, m);
 }
 
-/* The first n floats of v (n < 8) in plain stores of 4, 2 and 1: AMD
- * cores before Zen 4 run vmaskmovps stores as microcode (vstore_n), and
- * the tails are the 10 outputs of every MNIST network. */
-VEC_INLINE void vstore_first(float *p, size_t n, vfloat v)
-{
-    __m128 part = _mm256_castps256_ps128(v);
-    if (n & 4) {
-        _mm_storeu_ps(p, part);
-        part = _mm256_extractf128_ps(v, 1);
-        p += 4;
-    }
-    if (n & 2) {
-        _mm_storel_pi((__m64 *)(void *)p, part);
-        part = _mm_movehl_ps(part, part);
-        p += 2;
-    }
-    if (n & 1)
-        _mm_store_ss(p, part);
-}
-
-/* m is a vmask_first (any of 0 to 8 lanes): its lane count says it all. */
 VEC_INLINE void vstore_mask(float *p, vmask m, vfloat v)
 {
-    const int lanes = _mm256_movemask_ps(_mm256_castsi256_ps(m));
-    if (lanes == 0xff)
-        _mm256_storeu_ps(p, v);
-    else
-        vstore_first(p, (size_t)__builtin_popcount((unsigned)lanes), v);
+    _mm256_maskstore_ps(p, m, v);
 }
 
 /* Where the ISAs part: AMD cores run vmaskmovps stores as microcode, dozens
@@ -92,11 +67,10 @@ VEC_INLINE vfloat vload_n(const float *p, size_t n, vmask m)
 
 VEC_INLINE void vstore_n(float *p, size_t n, vmask m, vfloat v)
 {
-    (void)m;
     if (n == VEC_WIDTH)
         _mm256_storeu_ps(p, v);
-    else
-        vstore_first(p, n, v);
+    else if (n)
+        _mm256_maskstore_ps(p, m, v);
 }
 
 /* ------------------------------------------------------------ float */

@@ -229,14 +229,14 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
             CALL((w), c_, pair_);                                              \
         const size_t r_ = (w) - c_;                                            \
         switch (r_ / VEC_WIDTH) {                                              \
-        case 0: PAIR_TAIL(0, r_, CALL, (w), c_, pair_); break;                 \
-        case 1: PAIR_TAIL(1, r_, CALL, (w), c_, pair_); break;                 \
-        case 2: PAIR_TAIL(2, r_, CALL, (w), c_, pair_); break;                 \
-        case 3: PAIR_TAIL(3, r_, CALL, (w), c_, pair_); break;                 \
-        case 4: PAIR_TAIL(4, r_, CALL, (w), c_, pair_); break;                 \
-        case 5: PAIR_TAIL(5, r_, CALL, (w), c_, pair_); break;                 \
-        case 6: PAIR_TAIL(6, r_, CALL, (w), c_, pair_); break;                 \
-        default: PAIR_TAIL(7, r_, CALL, (w), c_, pair_); break;                \
+        case 0: PAIR_TAIL(0, r_, CALL, (w), c_); break;                 \
+        case 1: PAIR_TAIL(1, r_, CALL, (w), c_); break;                 \
+        case 2: PAIR_TAIL(2, r_, CALL, (w), c_); break;                 \
+        case 3: PAIR_TAIL(3, r_, CALL, (w), c_); break;                 \
+        case 4: PAIR_TAIL(4, r_, CALL, (w), c_); break;                 \
+        case 5: PAIR_TAIL(5, r_, CALL, (w), c_); break;                 \
+        case 6: PAIR_TAIL(6, r_, CALL, (w), c_); break;                 \
+        default: PAIR_TAIL(7, r_, CALL, (w), c_); break;                \
         }                                                                      \
     } while (0)
 
@@ -246,13 +246,14 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
  * it lacks (96 wide is a whole pair and a whole chunk, which ran 2.4 times
  * slower per entry through runtime lane tests on every vector). AVX-512's
  * pair is 4 vectors: its r / VEC_WIDTH never reaches cases 4 to 7. */
-#define PAIR_TAIL(NW, r, CALL, w, c, pair)                                     \
+#define PAIR_TAIL(NW, r, CALL, w, c)                                           \
     do {                                                                       \
         if ((r) == 0)                                                          \
             break;                                                             \
-        chunk_pair_tail(pair, (NW) < 2 * CHUNK_VECS ? (NW) : 2 * CHUNK_VECS,   \
+        chunk tail_[2]; /* not pair_: the whole pair stays constants */        \
+        chunk_pair_tail(tail_, (NW) < 2 * CHUNK_VECS ? (NW) : 2 * CHUNK_VECS,  \
                         (r) % VEC_WIDTH);                                      \
-        CALL(w, c, pair);                                                      \
+        CALL(w, c, tail_);                                                     \
     } while (0)
 
 /* How many pixels ahead gemm_tn_sparse fetches a gradient row, and the
