@@ -91,7 +91,8 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
     const size_t list = sn_pad_floats(s->tile * n0 + 16);
     const size_t per_pixel = sn_pad_floats(n0 + 1);
-    size_t floats = 4 * list + 3 * per_pixel;
+    const size_t dpanel = sn_pad_floats(s->tile * PANEL);
+    size_t floats = 4 * list + 3 * per_pixel + dpanel;
     for (size_t l = 0; l < net->nlayers; l++)
         floats += 2 * sn_pad_floats(s->tile * net->sizes[l + 1]);
     float *p = sn_alloc_array(floats, sizeof(float));
@@ -112,6 +113,8 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
     p += per_pixel;
     th->slot = (uint32_t *)p;
     p += per_pixel;
+    th->dpanel = p;
+    p += dpanel;
 
     for (size_t l = 0; l < net->nlayers; l++) {
         th->act[l] = p;

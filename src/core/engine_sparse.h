@@ -49,6 +49,7 @@ typedef struct sparse_thread {
      * cval[...]; slot is per-pixel scratch (n0 entries). */
     uint32_t *pix, *start, *row, *slot;
     float *cval;
+    float *dpanel;                /* a panel's columns of the tile's deltas */
     size_t npix;
 
     float *act[SN_MAX_LAYERS];    /* [tile][sizes[l+1]], dense rows */
