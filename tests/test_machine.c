@@ -88,7 +88,7 @@ Test(bandwidth, working_sets_grow_from_l1_to_dram)
     cr_expect_eq(sn_bandwidth_working_set(SN_MEM_LEVELS, 1), 0);
 }
 
-Test(bandwidth, roofs_are_positive_finite_and_ordered)
+Test(bandwidth, roofs_are_positive_and_finite_for_every_level)
 {
     const sn_isa isa = sn_isa_best();
     sn_bandwidth_roof roofs[SN_MEM_LEVELS];
@@ -100,9 +100,10 @@ Test(bandwidth, roofs_are_positive_finite_and_ordered)
         cr_expect(isfinite(roofs[l].bytes_per_s) && roofs[l].bytes_per_s > 0.0,
                   "%s roof: %g bytes/s", name, roofs[l].bytes_per_s);
     }
-    cr_expect_geq(roofs[SN_MEM_L1].bytes_per_s, roofs[SN_MEM_DRAM].bytes_per_s,
-                  "L1 %g bytes/s below DRAM %g", roofs[SN_MEM_L1].bytes_per_s,
-                  roofs[SN_MEM_DRAM].bytes_per_s);
+    /* No order between the levels is asserted: that is a timing, and on a
+     * shared machine or under a sanitizer (whose checks slow the L1 loop
+     * most) L1 measured below DRAM (9.4e9 against 1.06e10 bytes/s in one
+     * CI run). How fast each level reads is the bench's to say. */
 }
 
 Test(bandwidth, two_threads_and_the_baseline_isa)
