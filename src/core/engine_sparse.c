@@ -212,12 +212,14 @@ static int row_at_rest(const sn_trainer *t, const sparse_state *s, size_t c)
     for (size_t k = 0; k < t->nstates; k++)
         for (size_t c0 = 0; c0 < s->n1; c0 += s->panel) {
             const size_t w = sparse_panel_width(s, c0);
-            const uint32_t *row =
-                (const uint32_t *)(t->state[k] + t->net->w_off[0] +
-                                   c0 * s->n0 + c * w);
-            for (size_t j = 0; j < w; j++)
-                if (row[j] != 0)
+            const float *row = t->state[k] + t->net->w_off[0] +
+                               c0 * s->n0 + c * w;
+            for (size_t j = 0; j < w; j++) {
+                uint32_t bits; /* -0 is not at rest: its sign is state */
+                memcpy(&bits, &row[j], sizeof bits);
+                if (bits != 0)
                     return 0;
+            }
         }
     return 1;
 }
