@@ -305,11 +305,13 @@ expect_fail "bench --preset list and --sweep" "give --preset one name" bench --s
 expect_ok "bench --sweep with a preset: the preset's layers give way to the set's" "784-128-10" bench --sweep quick --preset relu-adam --synthetic --isa scalar --threads 1 --warmup 0 --batches 1 --repeats 1
 
 # Memory in proportion (issue 11): the synthetic set of a 20000-input network
-# keeps to its 64 MiB pixel budget (it took 1.2 GB).
+# keeps to its 64 MiB pixel budget (it took 1.2 GB), with the pixel lists
+# bench keeps of it (8 bytes a nonzero pixel: 102 MB; 140 MB in all
+# without them, 199 MB with, under meson's MALLOC_PERTURB_).
 if [ -x /usr/bin/time ] && [ -z "${ASAN_OPTIONS:-}" ]; then
     /usr/bin/time -f '%M' -o "$tmp/rss" "$exe" bench --synthetic --layers 20000,1 --isa scalar --threads 1 --warmup 0 --batches 1 --repeats 1 >"$tmp/out" 2>"$tmp/err"
     rc=$? rss=$(tail -1 "$tmp/rss")
-    check "bench --synthetic --layers 20000,1 runs in ${rss} KB (under 200 MB)" "[ $rc -eq 0 ] && [ '$rss' -lt 200000 ]"
+    check "bench --synthetic --layers 20000,1 runs in ${rss} KB (under 300 MB)" "[ $rc -eq 0 ] && [ '$rss' -lt 300000 ]"
 else
     skip "memory of bench --synthetic on a wide input" "no /usr/bin/time, or under AddressSanitizer"
 fi

@@ -208,7 +208,9 @@ static int parse_one(int argc, char **argv, bench_args *a)
         "percentage of the FMA peak measured on this machine of the FLOPs\n"
         "the engine does (medians over the repeats, with the\n"
         "slowest and fastest run). The network and optimizer flags are\n"
-        "train's (--preset too); the default is the tutorial's.\n"
+        "train's (--preset too); the default is the tutorial's. The data\n"
+        "set's nonzero pixels are listed once before the timing, as train\n"
+        "does for two epochs or more.\n"
         "--preset A,B measures the presets side by side in one run: each\n"
         "round times every case once, in turn, and each preset is compared\n"
         "with the first by the ratio of their throughputs in each round.\n",

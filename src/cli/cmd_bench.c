@@ -225,6 +225,14 @@ int bench_case_open(const bench_args *a, const sn_net *init,
         bench_case_close(run);
         return -1;
     }
+    /* As train keeps them for runs of two epochs or more: the timed
+     * batches are the steady state of such a run, and the peers' data is
+     * converted to floats before their timing starts, too. */
+    if (sn_trainer_keep_pixel_lists(run->trainer, ds, &err) != 0) {
+        cli_error(CMD, "%s", err.msg);
+        bench_case_close(run);
+        return -1;
+    }
     run->per_run = (size_t)a->batches * cfg.batch;
     const size_t warm = (size_t)a->warmup * cfg.batch;
     if (warm > 0) {

@@ -67,6 +67,13 @@ static int make_trainer(train_run *r, char *binding, size_t len)
         cli_error(CMD, "%s", err.msg);
         return EXIT_FAIL;
     }
+    /* From a second epoch on, listing every sample's nonzero pixels once
+     * costs less than listing them at every visit. */
+    if (a->epochs >= 2 &&
+        sn_trainer_keep_pixel_lists(r->trainer, &r->train, &err) != 0) {
+        cli_error(CMD, "%s", err.msg);
+        return EXIT_FAIL;
+    }
     const int threads = sn_trainer_threads(r->trainer);
     if (a->bind) {
         if (sn_bind_threads(threads, &err) != 0) {

@@ -261,31 +261,56 @@ static void sparse_end(sn_trainer *t)
     sparse_panels_to(s, s->wt, t->net->params + t->net->w_off[0]);
 }
 
-/* The pixels of a sample are read once per epoch, from memory; asking for
- * the next sample's while this one computes hides that latency (the loads
- * of nonzero_u8 were its hottest instructions without it). */
-static void prefetch_sample(const sn_dataset *ds, size_t smp)
+/* The pixels (or the kept list) of a sample are read once per epoch, from
+ * memory; asking for the next sample's while this one computes hides that
+ * latency (the loads of nonzero_u8 were its hottest instructions without
+ * it). */
+static void prefetch_sample(const sparse_thread *th, const sn_dataset *ds,
+                            size_t smp)
 {
+    if (th->lists) {
+        sn_pixel_lists_prefetch(th->lists, th->lists_first + smp);
+        return;
+    }
     const char *p = (const char *)(ds->pixels + smp * ds->input_size);
     for (size_t off = 0; off < ds->input_size; off += 64)
         __builtin_prefetch(p + off, 0, 0);
 }
 
-/* The sample's pixel list: its nonzero pixels, or all of them in dense
- * mode. Returns the count. */
+/* Sample smp's pixel list, as tile row r: its nonzero pixels, kept or
+ * listed now, or all of them in dense mode, at th->idx + pos (where the
+ * grouped path reads the tile's lists together) or where the kept lists
+ * hold it (th->sidx[r]). Returns the count. */
 static size_t pixel_list(const sparse_state *s, const sn_kernels *k,
-                         const uint8_t *x, uint32_t *idx, float *val,
-                         uint64_t *seen)
+                         sparse_thread *th, const sn_dataset *ds, size_t smp,
+                         size_t r, uint32_t pos)
 {
+    uint32_t *idx = th->idx + pos;
+    float *val = th->val + pos;
+    th->sidx[r] = idx;
+    th->sval[r] = val;
+    if (th->lists) {
+        const size_t n = sn_pixel_lists_get(th->lists, th->lists_first + smp,
+                                            &th->sidx[r], &th->sval[r],
+                                            th->seen);
+        if (s->grouped) {
+            memcpy(idx, th->sidx[r], n * sizeof *idx);
+            memcpy(val, th->sval[r], n * sizeof *val);
+            th->sidx[r] = idx;
+            th->sval[r] = val;
+        }
+        return n;
+    }
+    const uint8_t *x = ds->pixels + smp * ds->input_size;
     if (!s->dense)
-        return k->nonzero_u8(s->n0, x, SN_PIXEL_SCALE, idx, val, seen);
+        return k->nonzero_u8(s->n0, x, SN_PIXEL_SCALE, idx, val, th->seen);
     for (size_t c = 0; c < s->n0; c++) {
         idx[c] = (uint32_t)c;
         val[c] = (float)x[c] * SN_PIXEL_SCALE;
     }
-    memset(seen, 0xff, s->words * sizeof(uint64_t));
+    memset(th->seen, 0xff, s->words * sizeof(uint64_t));
     if (s->n0 % 64)
-        seen[s->words - 1] = ((uint64_t)1 << (s->n0 % 64)) - 1;
+        th->seen[s->words - 1] = ((uint64_t)1 << (s->n0 % 64)) - 1;
     return s->n0;
 }
 
@@ -335,12 +360,11 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
     for (size_t r = 0; r < m; r++) {
         const size_t smp = sn_batch_sample(order, first, i0 + r);
         if (r + 1 < m)
-            prefetch_sample(ds, sn_batch_sample(order, first, i0 + r + 1));
+            prefetch_sample(th, ds, sn_batch_sample(order, first, i0 + r + 1));
         else if (next != SIZE_MAX)
-            prefetch_sample(ds, sn_batch_sample(order, first, next));
+            prefetch_sample(th, ds, sn_batch_sample(order, first, next));
         th->rowptr[r] = pos;
-        pos += (uint32_t)pixel_list(s, k, ds->pixels + smp * ds->input_size,
-                                    th->idx + pos, th->val + pos, th->seen);
+        pos += (uint32_t)pixel_list(s, k, th, ds, smp, r, pos);
     }
     th->rowptr[m] = pos;
     sparse_first_layer_forward(s, k, th, m, p + net->b_off[0],
@@ -388,6 +412,10 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     const sn_net *net = t->net;
     sparse_thread *th = &s->th[id];
     float *grad = t->grads + (size_t)(t->worker0 + id) * t->grad_stride;
+    th->lists = t->lists && !s->dense &&
+                        sn_pixel_lists_cover(t->lists, ds, &th->lists_first)
+                    ? t->lists
+                    : NULL;
     /* Last batch's gradient: the first layer's touched rows, and the rest. */
     sparse_clear_touched(s, th, grad + net->w_off[0]);
     memset(grad + net->b_off[0], 0,

@@ -12,6 +12,7 @@
 
 #include "kernels.h"
 #include "net_kind.h"
+#include "pixel_lists.h"
 #include "upper_layers.h"
 
 /* Samples per tile: the upper layers run as small matrix products over a
@@ -43,6 +44,11 @@ typedef struct sparse_thread {
     uint32_t *idx;                /* the tile's nonzero pixels, concatenated */
     float *val;                   /* their values, scaled by 1/255 */
     uint32_t rowptr[TILE_MAX + 1]; /* sample r's pixels: rowptr[r] .. [r+1] */
+    /* Where sample r's list lies: in idx and val at rowptr[r], or where
+     * the kept lists hold it (the rows path reads it there; the grouped
+     * one, which takes the tile's lists together, has them copied). */
+    const uint32_t *sidx[TILE_MAX];
+    const float *sval[TILE_MAX];
 
     /* The same tile grouped by pixel, for the grouped gradient: pixel
      * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
@@ -58,6 +64,10 @@ typedef struct sparse_thread {
                                      sparse_state.wt_up's, shared */
     uint64_t *seen;               /* a bit per pixel hit this batch: its
                                      worker's slot of sparse_state.seen */
+    /* This call's samples listed already (sn_trainer_keep_pixel_lists),
+     * its sample 0 being lists' sample lists_first; else NULL. */
+    const sn_pixel_lists *lists;
+    size_t lists_first;
     sn_upper_products up;         /* layers 2..L's kernels (upper_layers.h), */
     int measure;                  /* chosen again after this tile if set */
     void *block;                  /* the one allocation behind all of it */

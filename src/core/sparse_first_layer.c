@@ -73,9 +73,8 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
             continue;
         }
         for (size_t r = 0; r < m; r++)
-            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
-                           th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                           panel, b + c, act + r * s->n1 + c);
+            k->gemv_sparse(w, th->rowptr[r + 1] - th->rowptr[r], th->sidx[r],
+                           th->sval[r], panel, b + c, act + r * s->n1 + c);
     }
 }
 
@@ -108,9 +107,8 @@ void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
             continue;
         }
         for (size_t r = 0; r < m; r++)
-            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r],
-                          th->idx + th->rowptr[r], th->val + th->rowptr[r],
-                          d1 + r * s->n1 + c, panel);
+            k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r], th->sidx[r],
+                          th->sval[r], d1 + r * s->n1 + c, panel);
     }
 }
 

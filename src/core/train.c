@@ -149,7 +149,23 @@ void sn_trainer_free(sn_trainer *t)
         sn_free(t->state[k]);
     sn_free(t->costs);
     sn_free(t->order);
+    sn_pixel_lists_free(t->lists);
     sn_free(t);
+}
+
+int sn_trainer_keep_pixel_lists(sn_trainer *t, const sn_dataset *ds,
+                                sn_error *err)
+{
+    sn_pixel_lists_free(t->lists);
+    t->lists = NULL;
+    /* Only the sparse engine on the nonzero pixels reads them. */
+    if (!ds || t->cfg.engine != SN_ENGINE_SPARSE || t->cfg.dense_input)
+        return 0;
+    if (ds->input_size != t->net->sizes[0])
+        return sn_set_error(err, "the data set has %zu inputs, the network "
+                                 "%zu", ds->input_size, t->net->sizes[0]);
+    return sn_pixel_lists_build(&t->lists, ds, t->cfg.kernels,
+                                SN_PIXEL_SCALE, t->threads, err);
 }
 
 int sn_trainer_threads(const sn_trainer *t)

@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "kernels.h"
 #include "layers.h"
+#include "pixel_lists.h"
 #include "simdnet.h"
 #include "trainer_access.h"
 
@@ -44,6 +45,9 @@ struct sn_trainer {
      * a data set is scanned once, not every epoch. */
     const uint8_t *labels_checked;
     size_t labels_checked_count;
+    /* Every sample's nonzero pixels, listed once for the data set last
+     * given to sn_trainer_keep_pixel_lists (NULL: none kept). */
+    sn_pixel_lists *lists;
 };
 
 #endif
