@@ -21,7 +21,10 @@
  * pixel no sample has touched yet, such as MNIST's 67 that are zero in
  * every training image. Their update visits the rows of the `live` bitmap
  * (touched in some batch so far, or with state from a checkpoint) and
- * this batch's touched ones; with weight decay, every row.
+ * this batch's touched ones; with weight decay, every row. Every row the
+ * update steps it also zeroes in every buffer (sn_reduce_step_and_clear),
+ * and it steps every row a sample touched: the next batch finds its
+ * gradients at zero, with no clearing pass over rows gone from cache.
  *
  * Layers 2..L run over tiles of samples as small matrix products (gemm,
  * gemm_tn): their activations stay in L1, a few kernel calls per tile.
@@ -246,10 +249,10 @@ static void sparse_begin(sn_trainer *t)
                      t->net->params + t->net->w_off[l],
                      s->wt_up + s->wt_up_off[l]);
     /* A previous call may have stopped between a batch's phases: start
-     * from clean first-layer gradients and bitmaps. */
+     * from clean gradients and bitmaps. */
     for (int j = t->worker0; j < t->worker0 + t->threads; j++) {
-        memset(t->grads + (size_t)j * t->grad_stride + t->net->w_off[0], 0,
-               s->n0 * s->n1 * sizeof(float));
+        memset(t->grads + (size_t)j * t->grad_stride, 0,
+               t->net->nparams * sizeof(float));
         memset(s->seen + (size_t)j * s->seen_stride, 0,
                s->words * sizeof(uint64_t));
     }
@@ -409,17 +412,15 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
                              size_t hi)
 {
     sparse_state *s = state(t);
-    const sn_net *net = t->net;
     sparse_thread *th = &s->th[id];
     float *grad = t->grads + (size_t)(t->worker0 + id) * t->grad_stride;
     th->lists = t->lists && !s->dense &&
                         sn_pixel_lists_cover(t->lists, ds, &th->lists_first)
                     ? t->lists
                     : NULL;
-    /* Last batch's gradient: the first layer's touched rows, and the rest. */
-    sparse_clear_touched(s, th, grad + net->w_off[0]);
-    memset(grad + net->b_off[0], 0,
-           (net->nparams - net->b_off[0]) * sizeof(float));
+    /* The gradient is zero: the last update stepped, and cleared, every
+     * row any sample touched and all the rest (sparse_update). */
+    memset(th->seen, 0, s->words * sizeof *th->seen);
 
     double cost = 0.0;
     th->measure = 1;
@@ -431,17 +432,16 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     return cost;
 }
 
-/* Reduces and steps first-layer rows [ka, kb) (pixels). The gradient rows
- * stay as they are: each thread clears its own at its next batch
- * (clear_touched). */
+/* Reduces and steps first-layer rows [ka, kb) (pixels), and zeroes them
+ * in every gradient buffer for the next batch. */
 static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
 {
     sparse_state *s = state(t);
     for (size_t c = 0; c < s->n1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
         const size_t at = c * s->n0 + ka * w;
-        sn_reduce_and_step(t, nt, t->net->w_off[0] + at, (kb - ka) * w,
-                           s->wt + at, n);
+        sn_reduce_step_and_clear(t, nt, t->net->w_off[0] + at, (kb - ka) * w,
+                                 s->wt + at, n);
     }
 }
 
@@ -508,7 +508,7 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     size_t lo, hi;
     sn_thread_slice(rest, id, nt, &lo, &hi);
     const size_t off = net->b_off[0] + lo;
-    sn_reduce_and_step(t, nt, off, hi - lo, net->params + off, n);
+    sn_reduce_step_and_clear(t, nt, off, hi - lo, net->params + off, n);
     /* Every share is stepped on every rank (train.c), so the shares'
      * transposes make the whole copy, current once the batch's last
      * barrier has passed. */

@@ -2,7 +2,7 @@
  * engine_sparse.h - the sparse engine's state, shared by its two files:
  * engine_sparse.c (the engine: set-up, tiles, the update) and
  * sparse_first_layer.c (the first layer: panels of W1^T, its forward pass
- * and weight gradient by rows or grouped, the clearing of its gradient).
+ * and weight gradient by rows or grouped).
  */
 #ifndef SN_ENGINE_SPARSE_H
 #define SN_ENGINE_SPARSE_H
@@ -121,9 +121,5 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
 void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
                                  sparse_thread *th, size_t m, const float *d1,
                                  float *dwt);
-
-/* Zeroes the rows of dwt this thread touched (th->seen) and the bitmap. */
-void sparse_clear_touched(const sparse_state *s, sparse_thread *th,
-                          float *dwt);
 
 #endif /* SN_ENGINE_SPARSE_H */

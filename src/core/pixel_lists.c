@@ -101,10 +101,11 @@ int sn_pixel_lists_build(sn_pixel_lists **out, const sn_dataset *ds,
         return sn_set_error(err, "out of memory for the pixel lists: %llu "
                                  "nonzero pixels", (unsigned long long)at);
     }
-#pragma omp parallel num_threads(nt)
-    {
+    /* The same shares, whatever team OpenMP gives this time. */
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (int j = 0; j < nt; j++) {
         size_t lo, hi;
-        share(count, (size_t)omp_get_thread_num(), (size_t)nt, &lo, &hi);
+        share(count, (size_t)j, (size_t)nt, &lo, &hi);
         for (size_t i = lo; i < hi; i++)
             k->nonzero_u8(n0, ds->pixels + i * n0, scale,
                           pl->idx + pl->start[i], pl->val + pl->start[i],

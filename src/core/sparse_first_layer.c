@@ -1,7 +1,6 @@
 /* sparse_first_layer.c - the sparse engine's first layer (engine_sparse.h):
  * W1^T in panels, the forward pass and weight gradient of a tile by rows
- * (sample by sample) or grouped (the tile at once), and the clearing of
- * the touched gradient rows. */
+ * (sample by sample) or grouped (the tile at once). */
 #include <string.h>
 
 #include "engine_sparse.h"
@@ -111,30 +110,3 @@ void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
                           th->sval[r], d1 + r * s->n1 + c, panel);
     }
 }
-
-/* Zeroes the first-layer gradient rows this thread touched in the last
- * batch, and its bitmap, before it accumulates the next batch: each thread
- * clears only its own buffer. */
-void sparse_clear_touched(const sparse_state *s, sparse_thread *th,
-                          float *dwt)
-{
-    /* By runs of touched pixels: their rows are contiguous in every panel,
-     * so a run is one memset per panel, not one per pixel and panel. */
-    size_t run = SIZE_MAX;
-    for (size_t pixel = 0; pixel <= s->n0; pixel++) {
-        const int hit = pixel < s->n0 &&
-                        (th->seen[pixel / 64] >> (pixel % 64) & 1);
-        if (hit && run == SIZE_MAX)
-            run = pixel;
-        if (!hit && run != SIZE_MAX) {
-            for (size_t c = 0; c < s->n1; c += s->panel) {
-                const size_t pw = sparse_panel_width(s, c);
-                memset(dwt + c * s->n0 + run * pw, 0,
-                       (pixel - run) * pw * sizeof(float));
-            }
-            run = SIZE_MAX;
-        }
-    }
-    memset(th->seen, 0, s->words * sizeof *th->seen);
-}
-
