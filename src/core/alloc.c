@@ -26,7 +26,7 @@ static size_t array_bytes(size_t n, size_t size, size_t *align)
     return bytes == 0 ? SN_ALIGN : bytes;
 }
 
-void *sn_alloc_array_uninit(size_t n, size_t size)
+static void *alloc_aligned(size_t n, size_t size, int huge)
 {
     size_t align;
     const size_t bytes = array_bytes(n, size, &align);
@@ -36,10 +36,22 @@ void *sn_alloc_array_uninit(size_t n, size_t size)
     if (!p)
         return NULL;
 #ifdef MADV_HUGEPAGE
-    if (align == SN_HUGE_PAGE)
+    if (huge && align == SN_HUGE_PAGE)
         (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint; failure is fine */
+#else
+    (void)huge;
 #endif
     return p;
+}
+
+void *sn_alloc_array_uninit(size_t n, size_t size)
+{
+    return alloc_aligned(n, size, 1);
+}
+
+void *sn_alloc_array_small_pages(size_t n, size_t size)
+{
+    return alloc_aligned(n, size, 0);
 }
 
 void *sn_alloc_array(size_t n, size_t size)

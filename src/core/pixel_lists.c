@@ -94,8 +94,8 @@ int sn_pixel_lists_build(sn_pixel_lists **out, const sn_dataset *ds,
         }
         at += 16;
     }
-    pl->idx = sn_alloc_array_uninit((size_t)at, sizeof *pl->idx);
-    pl->val = sn_alloc_array_uninit((size_t)at, sizeof *pl->val);
+    pl->idx = sn_alloc_array_small_pages((size_t)at, sizeof *pl->idx);
+    pl->val = sn_alloc_array_small_pages((size_t)at, sizeof *pl->val);
     if (!pl->idx || !pl->val) {
         sn_pixel_lists_free(pl);
         return sn_set_error(err, "out of memory for the pixel lists: %llu "
