@@ -452,14 +452,14 @@ SN_API void sn_trainer_set_step(sn_trainer *trainer, uint64_t step);
  * (about a sixth of an epoch at 784-32-32-10): 8 bytes a nonzero pixel and
  * a bit per pixel, 78 MB for MNIST's 47 MB of training images. Listing
  * them costs about what two epochs' listing does (the counts, then the
- * lists), spread over the trainer's threads. Training on ds, or on a window of whole samples of its
- * images (a dataset whose pixels point inside ds's), then uses them; the
- * models are the same bytes as without. The lists are of ds's pixels as
- * they are now: after changing them, call again; with ds NULL the lists
- * are dropped. Nothing is kept (and 0 is returned) for the per-sample
- * engine and dense_input, which do not list pixels. Fails, with a message,
- * for an input size other than the network's or short memory, keeping
- * none. */
+ * lists), spread over the trainer's threads: it pays from a third epoch.
+ * Training on ds, or on a window of whole samples of its images (a data
+ * set whose pixels point inside ds's), then uses them; the models are the
+ * same bytes as without. The lists are of ds's pixels as they are now:
+ * after changing them, call again; with ds NULL the lists are dropped.
+ * Nothing is kept (and 0 is returned) for the per-sample engine and
+ * dense_input, which do not list pixels. Fails, with a message, for an
+ * input size other than the network's or short memory, keeping none. */
 SN_API int sn_trainer_keep_pixel_lists(sn_trainer *trainer,
                                        const sn_dataset *ds, sn_error *err);
 

@@ -210,7 +210,7 @@ static int parse_one(int argc, char **argv, bench_args *a)
         "slowest and fastest run). The network and optimizer flags are\n"
         "train's (--preset too); the default is the tutorial's. The data\n"
         "set's nonzero pixels are listed once before the timing, as train\n"
-        "does for two epochs or more.\n"
+        "does for three epochs or more.\n"
         "--preset A,B measures the presets side by side in one run: each\n"
         "round times every case once, in turn, and each preset is compared\n"
         "with the first by the ratio of their throughputs in each round.\n",

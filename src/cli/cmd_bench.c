@@ -225,7 +225,7 @@ int bench_case_open(const bench_args *a, const sn_net *init,
         bench_case_close(run);
         return -1;
     }
-    /* As train keeps them for runs of two epochs or more: the timed
+    /* As train keeps them for runs of three epochs or more: the timed
      * batches are the steady state of such a run, and the peers' data is
      * converted to floats before their timing starts, too. */
     if (sn_trainer_keep_pixel_lists(run->trainer, ds, &err) != 0) {

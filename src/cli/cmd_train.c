@@ -67,9 +67,10 @@ static int make_trainer(train_run *r, char *binding, size_t len)
         cli_error(CMD, "%s", err.msg);
         return EXIT_FAIL;
     }
-    /* From a second epoch on, listing every sample's nonzero pixels once
-     * costs less than listing them at every visit. */
-    if (a->epochs >= 2 &&
+    /* Listing every sample's nonzero pixels once costs about two epochs'
+     * listing (two passes): from a third epoch on, less than listing them
+     * at every visit. */
+    if (a->epochs >= 3 &&
         sn_trainer_keep_pixel_lists(r->trainer, &r->train, &err) != 0) {
         cli_error(CMD, "%s", err.msg);
         return EXIT_FAIL;

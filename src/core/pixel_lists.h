@@ -6,7 +6,8 @@
  * read-back is a few percent: docs/engines.md, "Pixel lists").
  *
  * A list is kept as nonzero_u8 writes it (4-byte indices, 4-byte values,
- * 8 bytes a nonzero pixel: 72 MB for MNIST's 47 MB of training images),
+ * 8 bytes a nonzero pixel: 72 MB for MNIST's 47 MB of training images,
+ * and 6 MB of bitmaps),
  * so that the engine reads it where it lies, with a bitmap of the
  * sample's nonzero pixels for the update's touched rows: the values are
  * nonzero_u8's, bit for bit. (Packed as a 16-bit index and the byte, 3
@@ -14,8 +15,9 @@
  * sample against nonzero_u8's 880: it saved too little.)
  *
  * Listed twice through nonzero_u8, in parallel: the counts and bitmaps,
- * then the lists in their exact room (one listing of the data set costs
- * about what one epoch's listing did: the lists pay from the second).
+ * then the lists in their exact room (about two epochs' listing, spread
+ * over the threads: the lists pay from the third epoch), on 4 KiB pages
+ * (alloc.h, sn_alloc_array_small_pages).
  */
 #ifndef SN_PIXEL_LISTS_H
 #define SN_PIXEL_LISTS_H
