@@ -225,6 +225,11 @@ Test(pixel_lists, refusals_and_engines_without_lists)
     cr_expect_neq(sn_trainer_keep_pixel_lists(t, &narrow, &err), 0);
     cr_expect(strstr(err.msg, "36 inputs") && strstr(err.msg, "49"),
               "message: %s", err.msg);
+    /* No samples: empty lists, kept. */
+    sn_dataset none = ds;
+    none.count = 0;
+    cr_expect_eq(sn_trainer_keep_pixel_lists(t, &none, &err), 0, "%s",
+                 err.msg);
     sn_trainer_free(t);
 
     for (int mode = 0; mode < 2; mode++) {

@@ -41,9 +41,9 @@ int sn_pixel_lists_build(sn_pixel_lists **out, const sn_dataset *ds,
     pl->count = count;
     pl->n0 = n0;
     pl->words = (n0 + 63) / 64;
-    pl->start = sn_alloc_array(count ? count : 1, sizeof *pl->start);
-    pl->len = sn_alloc_array(count ? count : 1, sizeof *pl->len);
-    pl->bits = sn_alloc_array(count ? count : 1, pl->words * sizeof *pl->bits);
+    pl->start = sn_alloc_array(count, sizeof *pl->start);
+    pl->len = sn_alloc_array(count, sizeof *pl->len);
+    pl->bits = sn_alloc_array(count, pl->words * sizeof *pl->bits);
     if (!pl->start || !pl->len || !pl->bits) {
         sn_pixel_lists_free(pl);
         return sn_set_error(err, "out of memory for the pixel lists of %zu "
