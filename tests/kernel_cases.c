@@ -770,9 +770,10 @@ size_t kc_check_ger_sparse(const sn_kernels *k, kc_report *rep)
 
 /* ------------------------------------------------------------ gemm */
 
-/* Tiles of samples: the m of gemm and gemm_tn, around the 4 and 8 rows a
- * kernel may block by; (n, k) run over dims x dims. */
-static const size_t tile_rows[] = {0, 1, 3, 4, 5, 8, 9, 17};
+/* Tiles of samples: the m of gemm and gemm_tn, around the 4, 6 and 8
+ * rows a kernel may block by (each rest of a block of 6 or 8 after
+ * blocks: 6 and 7 leave 6 and 7 of 8); (n, k) run over dims x dims. */
+static const size_t tile_rows[] = {0, 1, 3, 4, 5, 6, 7, 8, 9, 17};
 /* The network's products for a tile of samples: forward through W1, W2, W3
  * (B = W^T), errors back through W3 and W2 (B = W), the gradients; a long
  * row with tails; 784-100-100-10's (a tail of 4 columns after three whole
@@ -787,6 +788,8 @@ static const size_t gemm_shapes[][3] = {
      * gemm_tn C by groups of rows with B packed: whole, tails in n and k,
      * a k of no rows, and an m too long to pack */
     {16, 256, 256}, {3, 291, 130}, {9, 257, 65}, {4, 300, 0}, {40, 260, 520},
+    /* the grouped tile of 64 (engine_sparse.h): 10 blocks of 6 rows and 4 */
+    {64, 256, 256},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])

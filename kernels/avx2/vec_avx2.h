@@ -20,6 +20,8 @@
 
 #define VEC_WIDTH 8
 #define SN_X86_FN(op) sn_##op##_avx2
+/* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 12 of the 16. */
+#define VEC_GEMM_ACCUMULATORS 12
 
 typedef __m256 vfloat;
 typedef __m256i vint;

@@ -19,6 +19,10 @@
 
 #define VEC_WIDTH 16
 #define SN_X86_FN(op) sn_##op##_avx512
+/* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 4 rows of a
+ * chunk, as before the AVX2 blocks grew; 12 would fit in the 32 registers
+ * but has not been measured on an AVX-512 machine. */
+#define VEC_GEMM_ACCUMULATORS 8
 
 typedef __m512 vfloat;
 typedef __m512i vint;

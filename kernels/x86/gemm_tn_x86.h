@@ -1,19 +1,20 @@
 /*
  * gemm_tn, x86: C += A^T B, the weight gradient of a tile of samples (A:
  * the tile's deltas [m][n], B: its inputs [m][k], C: [n][k]). Blocks of R
- * rows of C against the NV vectors of a chunk of 32 columns (as gemm:
- * R NV = 8 accumulators), summed over the tile in registers, so each row
- * of C is read and written once per tile instead of once per sample.
+ * rows of C against a strip of NV vectors of a chunk of 32 columns (as
+ * gemm: R NV = GEMM_ACCUMULATORS sums), summed over the tile in registers,
+ * so each row of C is read and written once per tile instead of once per
+ * sample.
  */
 
-/* Rows [r, r + R) of C, the NV vectors of chunk ch at j; B's row p at
+/* Rows [r, r + R) of C, the NV vectors of strip ch at j; B's row p at
  * b + p * ldb + bj (B itself, or its chunk's packed copy). */
 VEC_INLINE void gemm_tn_rows(size_t R, size_t NV, size_t r, size_t j,
                              size_t m, size_t n, size_t k, const float *a,
                              const float *b, size_t ldb, size_t bj,
                              const chunk *ch, float *c)
 {
-    vfloat acc[SN_X86_ACCUMULATORS];
+    vfloat acc[GEMM_ACCUMULATORS];
     chunk_products(R, NV, m, a + r, n, 1, b, ldb, bj, ch, acc);
     for (size_t x = 0; x < R; x++)
         for (size_t q = 0; q < NV; q++) {
@@ -23,18 +24,28 @@ VEC_INLINE void gemm_tn_rows(size_t R, size_t NV, size_t r, size_t j,
         }
 }
 
-/* Every row of C, the NV vectors of chunk ch at j. */
-VEC_INLINE void gemm_tn_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
-                              size_t n, size_t k, const float *a,
-                              const float *b, float *c)
+/* Every row of C, the NV vectors of strip ch at j, in blocks of ACC sums. */
+VEC_INLINE void gemm_tn_strip(size_t NV, size_t ACC, size_t j,
+                              const chunk *ch, size_t m, size_t n, size_t k,
+                              const float *a, const float *b, float *c)
 {
 #define GEMM_TN_ROWS(R, r) gemm_tn_rows(R, NV, r, j, m, n, k, a, b, k, j, ch, c)
-    ROW_BLOCKS(n, NV, GEMM_TN_ROWS);
+    ROW_BLOCKS(n, NV, ACC, GEMM_TN_ROWS);
 #undef GEMM_TN_ROWS
 }
 
+VEC_INLINE void gemm_tn_chunk(size_t NV, size_t ACC, size_t j,
+                              const chunk *ch, size_t m, size_t n, size_t k,
+                              const float *a, const float *b, float *c)
+{
+#define GEMM_TN_STRIP(SV, js, sc, ACC)                                         \
+    gemm_tn_strip(SV, ACC, js, sc, m, n, k, a, b, c)
+    STRIPS_OF_CHUNK(NV, j, ch, ACC, GEMM_TN_STRIP);
+#undef GEMM_TN_STRIP
+}
+
 /* Wide C (rows of GEMM_TN_WIDE_K floats or more: 1 KiB apart) goes a
- * group of SN_X86_ACCUMULATORS rows at a time through every chunk, so that
+ * group of GEMM_ACCUMULATORS rows at a time through every chunk, so that
  * it is read and written a few whole rows at a time, and B (up to
  * GEMM_TN_PACK floats) is first copied chunk by chunk into one block each:
  * walked chunk by chunk down all of C, its rows 4 KiB apart at 1024 wide,
@@ -43,17 +54,28 @@ VEC_INLINE void gemm_tn_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
  * OpenBLAS's 28 at 16x1024x1024). */
 enum { GEMM_TN_WIDE_K = 256, GEMM_TN_PACK = 16 * 1024 };
 
-/* Rows [r0, r0 + g) of C, the NV vectors of chunk ch at j, B's chunk
- * packed at bp (m rows of CHUNK floats). */
-VEC_INLINE void gemm_tn_chunk_rows(size_t NV, size_t j, const chunk *ch,
-                                   size_t r0, size_t g, size_t m, size_t n,
-                                   size_t k, const float *a, const float *bp,
-                                   float *c)
+/* Rows [r0, r0 + g) of C, the NV vectors of strip ch at j, pj floats into
+ * its chunk, whose copy is at bp (m rows of CHUNK floats). */
+VEC_INLINE void gemm_tn_strip_rows(size_t NV, size_t ACC, size_t j,
+                                   size_t pj, const chunk *ch, size_t r0,
+                                   size_t g, size_t m, size_t n, size_t k,
+                                   const float *a, const float *bp, float *c)
 {
 #define GEMM_TN_ROWS(R, r)                                                     \
-    gemm_tn_rows(R, NV, r0 + (r), j, m, n, k, a, bp, CHUNK, 0, ch, c)
-    ROW_BLOCKS(g, NV, GEMM_TN_ROWS);
+    gemm_tn_rows(R, NV, r0 + (r), j, m, n, k, a, bp, CHUNK, pj, ch, c)
+    ROW_BLOCKS(g, NV, ACC, GEMM_TN_ROWS);
 #undef GEMM_TN_ROWS
+}
+
+VEC_INLINE void gemm_tn_chunk_rows(size_t NV, size_t ACC, size_t j,
+                                   const chunk *ch, size_t r0, size_t g,
+                                   size_t m, size_t n, size_t k,
+                                   const float *a, const float *bp, float *c)
+{
+#define GEMM_TN_STRIP(SV, js, sc, ACC)                                         \
+    gemm_tn_strip_rows(SV, ACC, js, (js) - j, sc, r0, g, m, n, k, a, bp, c)
+    STRIPS_OF_CHUNK(NV, j, ch, ACC, GEMM_TN_STRIP);
+#undef GEMM_TN_STRIP
 }
 
 void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
@@ -61,7 +83,8 @@ void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
 {
     const size_t chunks = (k + CHUNK - 1) / CHUNK;
     if (k < GEMM_TN_WIDE_K || m * chunks * CHUNK > GEMM_TN_PACK) {
-#define GEMM_TN_CHUNK(NV, j, ch) gemm_tn_chunk(NV, j, ch, m, n, k, a, b, c)
+#define GEMM_TN_CHUNK(NV, j, ch, ACC)                                          \
+    gemm_tn_chunk(NV, ACC, j, ch, m, n, k, a, b, c)
         CHUNKS_OF_ROW(k, GEMM_TN_CHUNK);
 #undef GEMM_TN_CHUNK
         return;
@@ -76,10 +99,11 @@ void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
                    j < k ? vload_n(b + p * k + j, lanes, vmask_first(lanes))
                          : vzero());
         }
-    for (size_t r0 = 0; r0 < n; r0 += SN_X86_ACCUMULATORS) {
-        const size_t g = n - r0 < SN_X86_ACCUMULATORS ? n - r0 : SN_X86_ACCUMULATORS;
-#define GEMM_TN_CHUNK(NV, j, ch)                                               \
-    gemm_tn_chunk_rows(NV, j, ch, r0, g, m, n, k, a, pack + ((j) / CHUNK) * m * CHUNK, c)
+    for (size_t r0 = 0; r0 < n; r0 += GEMM_ACCUMULATORS) {
+        const size_t g = n - r0 < GEMM_ACCUMULATORS ? n - r0 : GEMM_ACCUMULATORS;
+#define GEMM_TN_CHUNK(NV, j, ch, ACC)                                          \
+    gemm_tn_chunk_rows(NV, ACC, j, ch, r0, g, m, n, k, a,                      \
+                       pack + ((j) / CHUNK) * m * CHUNK, c)
         CHUNKS_OF_ROW(k, GEMM_TN_CHUNK);
 #undef GEMM_TN_CHUNK
     }

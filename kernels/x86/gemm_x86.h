@@ -1,11 +1,12 @@
 /*
  * gemm, x86: C = A B + bias for the upper layers' small matrices (a tile of
  * samples times a weight matrix, transposed: 32x32, 100x10, 256x256...).
- * Blocks of R rows of A against the NV vectors of a chunk of 32 columns of
- * B, R NV = 8 accumulators (vec_x86.h: 2 rows of 4 AVX2 vectors or 4 of 2
- * AVX-512 vectors for a whole chunk, 8 rows of a narrow tail): each row of
- * B is loaded once per R rows of A, and no horizontal sums are needed
- * because B is traversed by rows (packed by blocks where it is wide).
+ * Blocks of R rows of A against a strip of NV vectors of a chunk of 32
+ * columns of B, R NV = GEMM_ACCUMULATORS sums (vec_x86.h: 6 rows of 2
+ * AVX2 vectors, 4 rows of a whole AVX-512 chunk, more rows of a narrow
+ * tail): each row of the strip is loaded once per R rows of A, and no
+ * horizontal sums are needed because B is traversed by rows (packed by
+ * blocks where it is wide).
  */
 
 /* Wide B (rows of GEMM_PACK_MIN_N floats or more: 1 KiB apart) is taken
@@ -16,7 +17,7 @@
  * 1024 wide gemm ran at 12 G FMA/s against OpenBLAS's 28. */
 enum { GEMM_KB = 64, GEMM_PACK_MIN_N = 256 };
 
-/* Rows [i, i + R) of C, the NV vectors of chunk ch at j, over B's rows
+/* Rows [i, i + R) of C, the NV vectors of strip ch at j, over B's rows
  * [p0, p1), row p at b + (p - p0) * ldb + bj: the sums go on from C's
  * where p0 > 0 (the same chains, cut and resumed), and the bias is added
  * after the last row. */
@@ -25,7 +26,7 @@ VEC_INLINE void gemm_rows(size_t R, size_t NV, size_t i, size_t j, size_t n,
                           const float *b, size_t ldb, size_t bj,
                           const chunk *ch, const vfloat *bias, float *c)
 {
-    vfloat acc[SN_X86_ACCUMULATORS];
+    vfloat acc[GEMM_ACCUMULATORS];
     for (size_t r = 0; r < R; r++)
         for (size_t q = 0; q < NV; q++)
             acc[r * NV + q] =
@@ -41,50 +42,78 @@ VEC_INLINE void gemm_rows(size_t R, size_t NV, size_t i, size_t j, size_t n,
                      p1 == k ? vadd(acc[r * NV + q], bias[q]) : acc[r * NV + q]);
 }
 
-/* Every row of C, the NV vectors of chunk ch at j, over all of B's rows
- * in place (narrow B). */
-VEC_INLINE void gemm_chunk(size_t NV, size_t j, const chunk *ch, size_t m,
-                           size_t n, size_t k, const float *a, const float *b,
-                           const float *bias, float *c)
+/* Every row of C, the NV vectors of strip ch at j, over all of B's rows
+ * in place (narrow B), in blocks of ACC sums. */
+VEC_INLINE void gemm_strip(size_t NV, size_t ACC, size_t j, const chunk *ch,
+                           size_t m, size_t n, size_t k, const float *a,
+                           const float *b, const float *bias, float *c)
 {
-    vfloat bv[CHUNK_VECS];
+    vfloat bv[GEMM_STRIP_VECS];
     for (size_t q = 0; q < NV; q++)
-        bv[q] = bias ? vload_n(bias + j + VEC_WIDTH * q, ch->lanes[q], ch->mask[q])
+        bv[q] = bias ? vload_n(bias + j + VEC_WIDTH * q, ch->lanes[q],
+                               ch->mask[q])
                      : vzero();
 #define GEMM_ROWS(R, i) gemm_rows(R, NV, i, j, n, k, 0, k, a, b, n, j, ch, bv, c)
-    ROW_BLOCKS(m, NV, GEMM_ROWS);
+    ROW_BLOCKS(m, NV, ACC, GEMM_ROWS);
 #undef GEMM_ROWS
+}
+
+VEC_INLINE void gemm_chunk(size_t NV, size_t ACC, size_t j, const chunk *ch,
+                           size_t m, size_t n, size_t k, const float *a,
+                           const float *b, const float *bias, float *c)
+{
+#define GEMM_STRIP(SV, js, sc, ACC)                                            \
+    gemm_strip(SV, ACC, js, sc, m, n, k, a, b, bias, c)
+    STRIPS_OF_CHUNK(NV, j, ch, ACC, GEMM_STRIP);
+#undef GEMM_STRIP
 }
 
 /* The same over B's rows [p0, p1) only, copied together first (wide B):
  * the caller takes the blocks of rows in order, each through every chunk,
- * so that B is read a block of whole rows at a time. */
-VEC_INLINE void gemm_chunk_block(size_t NV, size_t j, const chunk *ch,
-                                 size_t m, size_t n, size_t k, size_t p0,
-                                 size_t p1, const float *a, const float *b,
+ * so that B is read a block of whole rows at a time. A strip reads the
+ * copy of its chunk pj floats into each row. */
+VEC_INLINE void gemm_strip_block(size_t NV, size_t ACC, size_t j, size_t pj,
+                                 const chunk *ch, size_t m, size_t n,
+                                 size_t k, size_t p0, size_t p1,
+                                 const float *a, const float *pack,
                                  const float *bias, float *c)
 {
-    vfloat bv[CHUNK_VECS];
+    vfloat bv[GEMM_STRIP_VECS];
     for (size_t q = 0; q < NV; q++)
-        bv[q] = bias && p1 == k ? vload_n(bias + j + VEC_WIDTH * q, ch->lanes[q],
-                                          ch->mask[q])
+        bv[q] = bias && p1 == k ? vload_n(bias + j + VEC_WIDTH * q,
+                                          ch->lanes[q], ch->mask[q])
                                 : vzero();
+#define GEMM_ROWS(R, i)                                                        \
+    gemm_rows(R, NV, i, j, n, k, p0, p1, a, pack, CHUNK, pj, ch, bv, c)
+    ROW_BLOCKS(m, NV, ACC, GEMM_ROWS);
+#undef GEMM_ROWS
+}
+
+VEC_INLINE void gemm_chunk_block(size_t NV, size_t ACC, size_t j,
+                                 const chunk *ch, size_t m, size_t n,
+                                 size_t k, size_t p0, size_t p1,
+                                 const float *a, const float *b,
+                                 const float *bias, float *c)
+{
     _Alignas(64) float pack[GEMM_KB * CHUNK];
     for (size_t p = p0; p < p1; p++)
         for (size_t q = 0; q < NV; q++)
             vstore(pack + (p - p0) * CHUNK + VEC_WIDTH * q,
                    vload_n(b + p * n + j + VEC_WIDTH * q, ch->lanes[q],
                            ch->mask[q]));
-#define GEMM_ROWS(R, i) gemm_rows(R, NV, i, j, n, k, p0, p1, a, pack, CHUNK, 0, ch, bv, c)
-    ROW_BLOCKS(m, NV, GEMM_ROWS);
-#undef GEMM_ROWS
+#define GEMM_STRIP(SV, js, sc, ACC)                                            \
+    gemm_strip_block(SV, ACC, js, (js) - j, sc, m, n, k, p0, p1, a, pack,     \
+                     bias, c)
+    STRIPS_OF_CHUNK(NV, j, ch, ACC, GEMM_STRIP);
+#undef GEMM_STRIP
 }
 
 void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
                      const float *b, const float *bias, float *c)
 {
     if (n < GEMM_PACK_MIN_N) {
-#define GEMM_CHUNK(NV, j, ch) gemm_chunk(NV, j, ch, m, n, k, a, b, bias, c)
+#define GEMM_CHUNK(NV, j, ch, ACC)                                             \
+    gemm_chunk(NV, ACC, j, ch, m, n, k, a, b, bias, c)
         CHUNKS_OF_ROW(n, GEMM_CHUNK);
 #undef GEMM_CHUNK
         return;
@@ -92,8 +121,8 @@ void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
     size_t p0 = 0;
     do { /* once where k is 0: the bias alone */
         const size_t p1 = k - p0 > GEMM_KB ? p0 + GEMM_KB : k;
-#define GEMM_CHUNK(NV, j, ch)                                                  \
-    gemm_chunk_block(NV, j, ch, m, n, k, p0, p1, a, b, bias, c)
+#define GEMM_CHUNK(NV, j, ch, ACC)                                             \
+    gemm_chunk_block(NV, ACC, j, ch, m, n, k, p0, p1, a, b, bias, c)
         CHUNKS_OF_ROW(n, GEMM_CHUNK);
 #undef GEMM_CHUNK
         p0 = p1;

@@ -68,6 +68,22 @@ enum {
     CHUNK_ROWS = SN_X86_ACCUMULATORS / CHUNK_VECS,
 };
 
+/* gemm and gemm_tn's register blocks: a strip of up to GEMM_STRIP_VECS
+ * vectors of a chunk against as many rows as GEMM_ACCUMULATORS sums allow
+ * (the vector header's VEC_GEMM_ACCUMULATORS). On AVX2 that is 6 rows of 2
+ * vectors, 12 sums, 2 vectors of B and a broadcast in 15 of the 16
+ * registers: 8 loads for 12 FMAs, where a whole chunk of 2 rows (8 sums)
+ * took 6 loads for 8 FMAs and left the FMA latency no slack (16x256x256
+ * ran at 54% of the FMA peak). On AVX-512 a strip is a whole chunk. A
+ * row's last, partial chunk keeps 8 sums: its masks take registers too,
+ * and with 12 sums gemm at 100 x 10 x 32 (one chunk, 10 columns) ran at
+ * 21% of the peak instead of 30%. */
+enum {
+    GEMM_ACCUMULATORS = VEC_GEMM_ACCUMULATORS,
+    GEMM_TAIL_ACCUMULATORS = SN_X86_ACCUMULATORS,
+    GEMM_STRIP_VECS = CHUNK_VECS < 2 ? CHUNK_VECS : 2,
+};
+
 /* The columns [c, c + CHUNK) of a row of m, as CHUNK_VECS vectors: how
  * many lanes of each exist (0 to W) and their masks. */
 typedef struct chunk {
@@ -95,17 +111,17 @@ VEC_INLINE chunk chunk_at(size_t m, size_t c)
 VEC_INLINE chunk chunk_whole(void) { return chunk_at(CHUNK, 0); }
 
 /* The gemm kernels' products for R rows of the first NV vectors of a chunk
- * at column j (R NV <= SN_X86_ACCUMULATORS): acc[x * NV + q] is the sum
+ * at column j (R NV <= GEMM_ACCUMULATORS): acc[x * NV + q] is the sum
  * over p < len of a[p * ap + x * ax] times vector q of the chunk of row p
  * of b (ys floats a row), fused, in order of p. Each sum is a chain of its
  * own whatever R and NV are, so the blocking changes no value: a narrow
  * chunk (the 10 outputs, a width's last few columns) takes more rows at a
- * time and still keeps SN_X86_ACCUMULATORS chains in flight. */
+ * time and still keeps GEMM_ACCUMULATORS chains in flight. */
 VEC_INLINE void chunk_products_add(size_t R, size_t NV, size_t len,
                                    const float *a, size_t ap, size_t ax,
                                    const float *b, size_t ys, size_t j,
                                    const chunk *ch,
-                                   vfloat acc[SN_X86_ACCUMULATORS])
+                                   vfloat acc[GEMM_ACCUMULATORS])
 {
     for (size_t p = 0; p < len; p++) {
         vfloat bv[CHUNK_VECS];
@@ -125,7 +141,7 @@ VEC_INLINE void chunk_products(size_t R, size_t NV, size_t len,
                                const float *a, size_t ap, size_t ax,
                                const float *b, size_t ys, size_t j,
                                const chunk *ch,
-                               vfloat acc[SN_X86_ACCUMULATORS])
+                               vfloat acc[GEMM_ACCUMULATORS])
 {
     for (size_t x = 0; x < R * NV; x++)
         acc[x] = vzero();
@@ -180,10 +196,11 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
 }
 
 /* The chunked kernels' walks over a row, written once. CHUNKS_OF_ROW(n,
- * CALL) runs CALL(NV, j, ch) for each chunk of a row of n columns: the
- * whole ones with chunk_whole() and NV = CHUNK_VECS, the last partial one
- * with its masks and NV = the vectors it needs (1, 2, else CHUNK_VECS),
- * NV a constant in every expansion, so that the body is compiled for each.
+ * CALL) runs CALL(NV, j, ch, ACC) for each chunk of a row of n columns:
+ * the whole ones with chunk_whole(), NV = CHUNK_VECS and ACC =
+ * GEMM_ACCUMULATORS sums, the last partial one with its masks, NV = the
+ * vectors it needs (1, 2, else CHUNK_VECS) and GEMM_TAIL_ACCUMULATORS; NV
+ * a constant in every expansion, so that the body is compiled for each.
  * PAIRS_OF_ROW(w, CALL) runs CALL(W, c, ch) for each block of 2 CHUNK
  * columns (chunk_pair_*): W is the constant 2 CHUNK where the whole row is
  * one block (the engine's panels), so that row addresses are shifts. */
@@ -192,27 +209,66 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
         const chunk whole_ = chunk_whole();                                    \
         size_t j_ = 0;                                                         \
         for (; j_ + CHUNK <= (n); j_ += CHUNK)                                 \
-            CALL(CHUNK_VECS, j_, &whole_);                                     \
+            CALL(CHUNK_VECS, j_, &whole_, GEMM_ACCUMULATORS);                  \
         if (j_ < (n)) {                                                        \
             const chunk tail_ = chunk_at((n), j_);                             \
             switch (chunk_vectors(&tail_)) {                                   \
-            case 1: CALL(1, j_, &tail_); break;                                \
-            case 2: CALL(2, j_, &tail_); break;                                \
-            default: CALL(CHUNK_VECS, j_, &tail_); break;                      \
+            case 1: CALL(1, j_, &tail_, GEMM_TAIL_ACCUMULATORS); break;        \
+            case 2: CALL(2, j_, &tail_, GEMM_TAIL_ACCUMULATORS); break;        \
+            default:                                                           \
+                CALL(CHUNK_VECS, j_, &tail_, GEMM_TAIL_ACCUMULATORS);          \
+                break;                                                         \
             }                                                                  \
         }                                                                      \
     } while (0)
 
-/* ROW_BLOCKS(rows, NV, CALL) runs CALL(R, i) for rows [i, i + R) of a
- * gemm's output: blocks of SN_X86_ACCUMULATORS / NV rows (NV vectors each:
- * 8 accumulators), then the rest one row at a time. */
-#define ROW_BLOCKS(rows, NV, CALL)                                             \
+/* The vectors [s, s + GEMM_STRIP_VECS) of chunk ch, as a chunk of their
+ * own (its vectors past them are ch's last ones, unused). */
+VEC_INLINE chunk chunk_strip(const chunk *ch, size_t s)
+{
+    chunk sc = *ch;
+    for (size_t q = 0; q < GEMM_STRIP_VECS && s + q < CHUNK_VECS; q++) {
+        sc.lanes[q] = ch->lanes[s + q];
+        sc.mask[q] = ch->mask[s + q];
+    }
+    return sc;
+}
+
+/* STRIPS_OF_CHUNK(NV, j, ch, ACC, CALL) runs CALL(SV, js, sc, ACC) for
+ * each strip of the NV vectors of chunk ch at column j: SV vectors (a
+ * constant in each expansion) at column js, their lanes and masks in the
+ * chunk sc, ACC passed on. A chunk is at most two strips, written out: in
+ * a loop over strips, which the compiler keeps, the lanes were read from
+ * memory and every load tested them (gemm ran at half its speed). */
+_Static_assert(CHUNK_VECS <= 2 * GEMM_STRIP_VECS,
+               "a chunk is one or two strips");
+#define STRIPS_OF_CHUNK(NV, j, ch, ACC, CALL)                                  \
     do {                                                                       \
+        const chunk s0_ = chunk_strip((ch), 0);                                \
+        CALL((NV) < GEMM_STRIP_VECS ? (NV) : GEMM_STRIP_VECS, (j), &s0_, ACC); \
+        if ((NV) > GEMM_STRIP_VECS) {                                          \
+            const chunk s1_ = chunk_strip((ch), GEMM_STRIP_VECS);              \
+            CALL((NV) - GEMM_STRIP_VECS, (j) + VEC_WIDTH * GEMM_STRIP_VECS,    \
+                 &s1_, ACC);                                                   \
+        }                                                                      \
+    } while (0)
+
+/* ROW_BLOCKS(rows, NV, ACC, CALL) runs CALL(R, i) for rows [i, i + R) of
+ * a gemm's output: blocks of ACC / NV rows (NV vectors each), then the
+ * rest as at most four blocks of 8, 4, 2 and 1 rows (the rest's binary
+ * digits, each less than ACC / NV), each R a constant: a tile of 64 rows
+ * in blocks of 6 leaves 4, which one row at a time would run on 2 chains. */
+#define ROW_BLOCKS(rows, NV, ACC, CALL)                                        \
+    do {                                                                       \
+        const size_t RB_ = (ACC) / (NV);                                       \
         size_t i_ = 0;                                                         \
-        for (; i_ + SN_X86_ACCUMULATORS / (NV) <= (rows);                      \
-             i_ += SN_X86_ACCUMULATORS / (NV))                                 \
-            CALL(SN_X86_ACCUMULATORS / (NV), i_);                              \
-        for (; i_ < (rows); i_++)                                              \
+        for (; i_ + RB_ <= (rows); i_ += RB_)                                  \
+            CALL(RB_, i_);                                                     \
+        const size_t rest_ = (rows) - i_;                                      \
+        if (8 < RB_ && (rest_ & 8)) { CALL(8 < RB_ ? 8 : 1, i_); i_ += 8; }    \
+        if (4 < RB_ && (rest_ & 4)) { CALL(4 < RB_ ? 4 : 1, i_); i_ += 4; }    \
+        if (2 < RB_ && (rest_ & 2)) { CALL(2 < RB_ ? 2 : 1, i_); i_ += 2; }    \
+        if (rest_ & 1)                                                         \
             CALL(1, i_);                                                       \
     } while (0)
 
