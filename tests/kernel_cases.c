@@ -790,6 +790,9 @@ static const size_t gemm_shapes[][3] = {
     {16, 256, 256}, {3, 291, 130}, {9, 257, 65}, {4, 300, 0}, {40, 260, 520},
     /* the grouped tile of 64 (engine_sparse.h): 10 blocks of 6 rows and 4 */
     {64, 256, 256},
+    /* the sparse kernels' widest last span on AVX2 (104 columns, 13 whole
+     * vectors), and one column more (a pair, then 41) */
+    {16, 104, 200}, {5, 105, 50},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])

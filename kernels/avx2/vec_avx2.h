@@ -22,6 +22,8 @@
 #define SN_X86_FN(op) sn_##op##_avx2
 /* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 12 of the 16. */
 #define VEC_GEMM_ACCUMULATORS 12
+/* The sparse kernels' widest span of columns (vec_x86.h, SPAN_VECS). */
+#define VEC_SPAN_VECS 13
 
 typedef __m256 vfloat;
 typedef __m256i vint;

@@ -23,6 +23,9 @@
  * chunk, as before the AVX2 blocks grew; 12 would fit in the 32 registers
  * but has not been measured on an AVX-512 machine. */
 #define VEC_GEMM_ACCUMULATORS 8
+/* The sparse kernels' widest span of columns (vec_x86.h, SPAN_VECS): a
+ * pair of chunks, as before AVX2's grew. */
+#define VEC_SPAN_VECS 4
 
 typedef __m512 vfloat;
 typedef __m512i vint;

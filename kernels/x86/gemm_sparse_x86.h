@@ -2,36 +2,31 @@
  * gemm_sparse, x86: the tile's outputs for a panel of W1^T, block of rows
  * by block of rows. For each block of SN_GEMM_SPARSE_BLOCK pixels (96 rows
  * of 64 floats: 24 KiB, which stays in L1), every sample of the tile sums
- * its entries in the block into 64 columns of registers (two chunks of
- * vec_x86.h: 8 AVX2 or 4 AVX-512 accumulators) and adds the sum to its
+ * its entries in the block into a span of columns in registers (a pair
+ * of chunks of vec_x86.h, 64 columns: 8 AVX2 or 4 AVX-512 accumulators;
+ * up to 13 AVX2 vectors for a row's last columns) and adds the sum to its
  * outputs once. The rows come from L2 once per tile and from L1 for the
  * tile's other samples, and an entry costs loads and FMAs, no stores: the
  * earlier pixel-major order stored 64 outputs per entry and ran at half
  * the speed (docs/engines.md).
  */
 
-enum { GEMM_SPARSE_CHUNKS = 2, GEMM_SPARSE_GROUP = 16 };
+enum { GEMM_SPARSE_GROUP = 16 };
 
-/* Columns [c, c + 2 CHUNK) of samples [s0, s0 + g), g <= GEMM_SPARSE_GROUP:
- * cur[] walks each sample's entries block by block. */
-VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const chunk *ch,
+/* The span sp of columns at c of samples [s0, s0 + g), g <=
+ * GEMM_SPARSE_GROUP: cur[] walks each sample's entries block by block. */
+VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const span *sp,
                                  size_t s0, size_t g, const uint32_t *rowptr,
                                  const uint32_t *idx, const float *val,
                                  const float *wt, const float *b, float *y,
                                  size_t ldy)
 {
-    enum { H = GEMM_SPARSE_CHUNKS, B = SN_GEMM_SPARSE_BLOCK };
+    enum { B = SN_GEMM_SPARSE_BLOCK };
     uint32_t cur[GEMM_SPARSE_GROUP];
     uint32_t last = 0; /* one past the highest pixel of the group */
     for (size_t s = 0; s < g; s++) {
         float *ys = y + (s0 + s) * ldy + c;
-        for (size_t h = 0; h < H; h++)
-            for (size_t q = 0; q < CHUNK_VECS; q++) {
-                const size_t at = CHUNK * h + VEC_WIDTH * q;
-                vstore_n(ys + at, ch[h].lanes[q], ch[h].mask[q],
-                         b ? vload_n(b + c + at, ch[h].lanes[q], ch[h].mask[q])
-                           : vzero());
-            }
+        span_set(ys, b ? b + c : NULL, sp);
         cur[s] = rowptr[s0 + s];
         const uint32_t end = rowptr[s0 + s + 1];
         if (end > cur[s] && idx[end - 1] + 1 > last)
@@ -43,18 +38,18 @@ VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const chunk *ch,
             const uint32_t end = rowptr[s0 + s + 1];
             if (j == end || idx[j] >= p1)
                 continue;
-            pair_sum acc;
-            pair_zero(acc);
+            span_sum acc;
+            span_zero(acc);
             for (; j < end && idx[j] < p1; j++)
-                pair_fma(acc, vset1(val[j]), wt + (size_t)idx[j] * w + c, ch);
+                span_fma(acc, vset1(val[j]), wt + (size_t)idx[j] * w + c, sp);
             cur[s] = j;
-            pair_add_to(y + (s0 + s) * ldy + c, acc, ch);
+            span_add_to(y + (s0 + s) * ldy + c, acc, sp);
         }
     }
 }
 
-/* Every sample, columns [c, c + 2 CHUNK), in groups of GEMM_SPARSE_GROUP. */
-VEC_INLINE void gemm_sparse_panel(size_t w, size_t c, const chunk *ch,
+/* Every sample, the span sp at c, in groups of GEMM_SPARSE_GROUP. */
+VEC_INLINE void gemm_sparse_panel(size_t w, size_t c, const span *sp,
                                   size_t m, const uint32_t *rowptr,
                                   const uint32_t *idx, const float *val,
                                   const float *wt, const float *b, float *y,
@@ -62,7 +57,7 @@ VEC_INLINE void gemm_sparse_panel(size_t w, size_t c, const chunk *ch,
 {
     for (size_t s0 = 0; s0 < m; s0 += GEMM_SPARSE_GROUP) {
         const size_t g = m - s0 < GEMM_SPARSE_GROUP ? m - s0 : GEMM_SPARSE_GROUP;
-        gemm_sparse_cols(w, c, ch, s0, g, rowptr, idx, val, wt, b, y, ldy);
+        gemm_sparse_cols(w, c, sp, s0, g, rowptr, idx, val, wt, b, y, ldy);
     }
 }
 
@@ -71,8 +66,8 @@ void SN_X86_FN(gemm_sparse)(size_t w, size_t m, const uint32_t *rowptr,
                             const float *wt, const float *b, float *y,
                             size_t ldy)
 {
-#define GEMM_SPARSE_PANEL(W, c, ch)                                            \
-    gemm_sparse_panel(W, c, ch, m, rowptr, idx, val, wt, b, y, ldy)
-    PAIRS_OF_ROW(w, GEMM_SPARSE_PANEL);
+#define GEMM_SPARSE_PANEL(W, c, sp)                                            \
+    gemm_sparse_panel(W, c, sp, m, rowptr, idx, val, wt, b, y, ldy)
+    SPANS_OF_ROW(w, GEMM_SPARSE_PANEL);
 #undef GEMM_SPARSE_PANEL
 }

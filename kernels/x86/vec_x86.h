@@ -36,7 +36,7 @@
  *           and stored whole: outputs need a vector of slack)
  *
  * Built here on them: column chunks and the walks over a row's chunks
- * (CHUNKS_OF_ROW, PAIRS_OF_ROW, ROW_BLOCKS), chunk-pair sums, a prefetch,
+ * (CHUNKS_OF_ROW, SPANS_OF_ROW, ROW_BLOCKS), span sums, a prefetch,
  * horizontal sums, the gradient-buffer sums, and the loops of the
  * elementwise kernels (vmap1, vmap2) and of the optimizer steps (vgrad_at,
  * vstep_loop).
@@ -157,42 +157,86 @@ VEC_INLINE size_t chunk_vectors(const chunk *ch)
     return nv;
 }
 
-/* The grouped sparse kernels' sums over 2 CHUNK columns (a chunk pair):
- * zeroed, a row scaled by v added (fused), and added into memory at o. */
-typedef vfloat pair_sum[2][CHUNK_VECS];
+/* The grouped sparse kernels' sums over a span of a row's columns: a
+ * pair of chunks (2 CHUNK columns) or, for the row's last columns, up to
+ * SPAN_VECS vectors (the vector header's VEC_SPAN_VECS). On AVX2 that is
+ * 13 vectors, 104 columns: a row of 100 is one pass of 13 FMA chains,
+ * where a pair and a pass of 5 vectors (36 columns) took twice the
+ * per-entry work and left the second pass latency-bound (gemm_sparse at
+ * 64 x 100 x 784 ran at 23% of the FMA peak, 41% at 64 wide). 13 sums, a
+ * broadcast and a mask fill 15 of the 16 registers. The sums are zeroed,
+ * a row scaled by v added (fused), and added into memory at o. */
+enum { SPAN_VECS = VEC_SPAN_VECS, SPAN_COLS = SPAN_VECS * VEC_WIDTH };
+_Static_assert(SPAN_VECS >= 2 * CHUNK_VECS, "a span holds a pair of chunks");
 
-VEC_INLINE void pair_zero(pair_sum acc)
+/* A span: nw whole vectors (a constant where it is built: SPANS_OF_ROW),
+ * then one of rem lanes (0 to VEC_WIDTH - 1) under mask, and none after.
+ * Three scalars, not a chunk per CHUNK columns: arrays of chunks stayed
+ * in memory and every load of a span tested its lanes there (gemm_sparse
+ * at 64 x 64 x 784 fell from 40% of the FMA peak to 30%). */
+typedef struct span {
+    size_t nw, rem;
+    vmask mask;
+} span;
+
+typedef vfloat span_sum[SPAN_VECS];
+
+VEC_INLINE void span_zero(span_sum acc)
 {
-    for (size_t h = 0; h < 2; h++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            acc[h][q] = vzero();
+    for (size_t q = 0; q < SPAN_VECS; q++)
+        acc[q] = vzero();
 }
 
-/* A vector of no lanes is skipped: with the pair built from constants
- * (chunk_pair_whole, chunk_pair_tail) the test is gone, and so are the
- * FMAs on columns a tail does not have. */
-VEC_INLINE void pair_fma(pair_sum acc, vfloat v, const float *row,
-                         const chunk ch[2])
+/* Whether vector q of span sp has lanes; the loops below go over every
+ * q < SPAN_VECS, and with nw a constant the test is gone, and so are the
+ * FMAs on columns a span does not have. */
+VEC_INLINE int span_has(const span *sp, size_t q)
 {
-    for (size_t h = 0; h < 2; h++)
-        for (size_t q = 0; q < CHUNK_VECS; q++)
-            if (ch[h].lanes[q])
-                acc[h][q] = vfma(v,
-                             vload_n(row + CHUNK * h + VEC_WIDTH * q,
-                                     ch[h].lanes[q], ch[h].mask[q]),
-                             acc[h][q]);
+    return q < sp->nw || (q == sp->nw && sp->rem);
 }
 
-VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
+/* Vector q of the span at p (a whole one, or the masked tail). */
+VEC_INLINE vfloat span_load(const span *sp, size_t q, const float *p)
 {
-    for (size_t h = 0; h < 2; h++)
-        for (size_t q = 0; q < CHUNK_VECS; q++) {
-            if (!ch[h].lanes[q])
-                continue;
-            float *p = o + CHUNK * h + VEC_WIDTH * q;
-            vstore_n(p, ch[h].lanes[q], ch[h].mask[q],
-                     vadd(vload_n(p, ch[h].lanes[q], ch[h].mask[q]), acc[h][q]));
-        }
+    return q < sp->nw ? vload(p + VEC_WIDTH * q)
+                      : vload_mask(p + VEC_WIDTH * q, sp->mask);
+}
+
+VEC_INLINE void span_store(const span *sp, size_t q, float *p, vfloat v)
+{
+    if (q < sp->nw)
+        vstore(p + VEC_WIDTH * q, v);
+    else
+        vstore_mask(p + VEC_WIDTH * q, sp->mask, v);
+}
+
+VEC_INLINE void span_fma(span_sum acc, vfloat v, const float *row,
+                         const span *sp)
+{
+    for (size_t q = 0; q < SPAN_VECS; q++)
+        if (span_has(sp, q))
+            acc[q] = vfma(v, span_load(sp, q, row), acc[q]);
+}
+
+VEC_INLINE void span_add_to(float *o, const span_sum acc, const span *sp)
+{
+    for (size_t q = 0; q < SPAN_VECS; q++)
+        if (span_has(sp, q))
+            span_store(sp, q, o, vadd(span_load(sp, q, o), acc[q]));
+}
+
+/* o = the span's columns of b, or zeros where b is NULL. */
+VEC_INLINE void span_set(float *o, const float *b, const span *sp)
+{
+    for (size_t q = 0; q < SPAN_VECS; q++)
+        if (span_has(sp, q))
+            span_store(sp, q, o, b ? span_load(sp, q, b) : vzero());
+}
+
+/* The columns a span has. */
+VEC_INLINE size_t span_width(const span *sp)
+{
+    return sp->nw * VEC_WIDTH + sp->rem;
 }
 
 /* The chunked kernels' walks over a row, written once. CHUNKS_OF_ROW(n,
@@ -201,9 +245,11 @@ VEC_INLINE void pair_add_to(float *o, pair_sum acc, const chunk ch[2])
  * GEMM_ACCUMULATORS sums, the last partial one with its masks, NV = the
  * vectors it needs (1, 2, else CHUNK_VECS) and GEMM_TAIL_ACCUMULATORS; NV
  * a constant in every expansion, so that the body is compiled for each.
- * PAIRS_OF_ROW(w, CALL) runs CALL(W, c, ch) for each block of 2 CHUNK
- * columns (chunk_pair_*): W is the constant 2 CHUNK where the whole row is
- * one block (the engine's panels), so that row addresses are shifts. */
+ * SPANS_OF_ROW(w, CALL) runs CALL(W, c, sp) for each span of a row of w
+ * columns (const span *sp): pairs of whole chunks while more than
+ * SPAN_COLS columns are left, then one span of the rest; W is the
+ * constant 2 CHUNK where the whole row is one pair (the engine's panels),
+ * so that row addresses are shifts. */
 #define CHUNKS_OF_ROW(n, CALL)                                                 \
     do {                                                                       \
         const chunk whole_ = chunk_whole();                                    \
@@ -272,44 +318,49 @@ _Static_assert(CHUNK_VECS <= 2 * GEMM_STRIP_VECS,
             CALL(1, i_);                                                       \
     } while (0)
 
-#define PAIRS_OF_ROW(w, CALL)                                                  \
+#define SPANS_OF_ROW(w, CALL)                                                  \
     do {                                                                       \
-        chunk pair_[2];                                                        \
-        chunk_pair_whole(pair_);                                               \
+        const span pair_ = span_of(2 * CHUNK_VECS, 0);                         \
         if ((w) == 2 * CHUNK) {                                                \
-            CALL(2 * CHUNK, 0, pair_);                                         \
+            CALL(2 * CHUNK, 0, &pair_);                                        \
             break;                                                             \
         }                                                                      \
         size_t c_ = 0;                                                         \
-        for (; c_ + 2 * CHUNK <= (w); c_ += 2 * CHUNK)                         \
-            CALL((w), c_, pair_);                                              \
+        for (; (w) - c_ > SPAN_COLS; c_ += 2 * CHUNK)                          \
+            CALL((w), c_, &pair_);                                             \
         const size_t r_ = (w) - c_;                                            \
         switch (r_ / VEC_WIDTH) {                                              \
-        case 0: PAIR_TAIL(0, r_, CALL, (w), c_); break;                 \
-        case 1: PAIR_TAIL(1, r_, CALL, (w), c_); break;                 \
-        case 2: PAIR_TAIL(2, r_, CALL, (w), c_); break;                 \
-        case 3: PAIR_TAIL(3, r_, CALL, (w), c_); break;                 \
-        case 4: PAIR_TAIL(4, r_, CALL, (w), c_); break;                 \
-        case 5: PAIR_TAIL(5, r_, CALL, (w), c_); break;                 \
-        case 6: PAIR_TAIL(6, r_, CALL, (w), c_); break;                 \
-        default: PAIR_TAIL(7, r_, CALL, (w), c_); break;                \
+        case 0: SPAN_TAIL(0, r_, CALL, (w), c_); break;                        \
+        case 1: SPAN_TAIL(1, r_, CALL, (w), c_); break;                        \
+        case 2: SPAN_TAIL(2, r_, CALL, (w), c_); break;                        \
+        case 3: SPAN_TAIL(3, r_, CALL, (w), c_); break;                        \
+        case 4: SPAN_TAIL(4, r_, CALL, (w), c_); break;                        \
+        case 5: SPAN_TAIL(5, r_, CALL, (w), c_); break;                        \
+        case 6: SPAN_TAIL(6, r_, CALL, (w), c_); break;                        \
+        case 7: SPAN_TAIL(7, r_, CALL, (w), c_); break;                        \
+        case 8: SPAN_TAIL(8, r_, CALL, (w), c_); break;                        \
+        case 9: SPAN_TAIL(9, r_, CALL, (w), c_); break;                        \
+        case 10: SPAN_TAIL(10, r_, CALL, (w), c_); break;                      \
+        case 11: SPAN_TAIL(11, r_, CALL, (w), c_); break;                      \
+        case 12: SPAN_TAIL(12, r_, CALL, (w), c_); break;                      \
+        default: SPAN_TAIL(13, r_, CALL, (w), c_); break;                      \
         }                                                                      \
     } while (0)
+_Static_assert(SPAN_VECS <= 13, "SPANS_OF_ROW's cases reach 13 vectors");
 
-/* The last r < 2 CHUNK columns of a row as a pair of NW whole vectors (a
- * constant in each expansion), one of r % VEC_WIDTH lanes and none after:
- * a tail's body has a mask on one vector only and no work on the columns
- * it lacks (96 wide is a whole pair and a whole chunk, which ran 2.4 times
- * slower per entry through runtime lane tests on every vector). AVX-512's
- * pair is 4 vectors: its r / VEC_WIDTH never reaches cases 4 to 7. */
-#define PAIR_TAIL(NW, r, CALL, w, c)                                           \
+/* The last r <= SPAN_COLS columns of a row as a span of NW whole vectors
+ * (a constant in each expansion) and one of r % VEC_WIDTH lanes: a tail's
+ * body has a mask on one vector only and no work on the columns it lacks
+ * (96 wide, as a whole pair and a whole chunk, ran 2.4 times slower per
+ * entry through runtime lane tests on every vector). AVX-512's span is a
+ * pair, 4 vectors: its r / VEC_WIDTH never reaches cases 5 to 13. */
+#define SPAN_TAIL(NW, r, CALL, w, c)                                           \
     do {                                                                       \
         if ((r) == 0)                                                          \
             break;                                                             \
-        chunk tail_[2]; /* not pair_: the whole pair stays constants */        \
-        chunk_pair_tail(tail_, (NW) < 2 * CHUNK_VECS ? (NW) : 2 * CHUNK_VECS,  \
-                        (r) % VEC_WIDTH);                                      \
-        CALL(w, c, tail_);                                                     \
+        const span tail_ =                                                     \
+            span_of((NW) < SPAN_VECS ? (NW) : SPAN_VECS, (r) % VEC_WIDTH);     \
+        CALL(w, c, &tail_);                                                    \
     } while (0)
 
 /* How many pixels ahead gemm_tn_sparse fetches a gradient row, and the
@@ -322,22 +373,10 @@ VEC_INLINE void prefetch_for_write(const float *p, size_t n)
         __builtin_prefetch(p + i, 1, 3);
 }
 
-/* Two whole chunks (see chunk_whole). */
-VEC_INLINE void chunk_pair_whole(chunk ch[2])
+/* nw whole vectors and one of rem lanes. */
+VEC_INLINE span span_of(size_t nw, size_t rem)
 {
-    ch[0] = chunk_whole();
-    ch[1] = chunk_whole();
-}
-
-/* nw whole vectors, then one of rem lanes (0 to VEC_WIDTH - 1), then
- * none, over the pair's 2 CHUNK_VECS vectors (PAIR_TAIL). */
-VEC_INLINE void chunk_pair_tail(chunk ch[2], size_t nw, size_t rem)
-{
-    for (size_t v = 0; v < 2 * CHUNK_VECS; v++) {
-        const size_t lanes = v < nw ? VEC_WIDTH : v == nw ? rem : 0;
-        ch[v / CHUNK_VECS].lanes[v % CHUNK_VECS] = lanes;
-        ch[v / CHUNK_VECS].mask[v % CHUNK_VECS] = vmask_first(lanes);
-    }
+    return (span){nw, rem, vmask_first(rem)};
 }
 
 /* Horizontal sums: each vector folded to 256 bits (its halves added, on
