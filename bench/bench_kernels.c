@@ -216,6 +216,14 @@ static void run_kernel(gb_state *st, const void *arg)
         }
     }
 
+    /* transpose: the matrix into another of its size. */
+    float *transposed = NULL;
+    if (c->op == OP_transpose && !(transposed = bench_floats(r * cols, 7))) {
+        gb_skip_with_error(st, "out of memory for the transpose");
+        operands_free(&o);
+        return;
+    }
+
     switch (c->op) {
     case OP_sigmoid: LOOP(k->sigmoid(n, o.v0, o.v1)) break;
     case OP_gemv: LOOP(k->gemv(r, cols, o.mat, o.v0, o.v1, o.v2)) break;
@@ -265,13 +273,15 @@ static void run_kernel(gb_state *st, const void *arg)
     case OP_gemm_sparse:
         LOOP(k->gemm_sparse(cols, r, tile.srow, tile.sidx, tile.sval, o.mat,
                             o.v1, o.v0, cols)) break;
+    case OP_transpose:
+        LOOP(k->transpose(r, cols, o.mat, 0, r, transposed)) break;
     case OP_COUNT: break;
     }
     bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),
                  bench_peak(c->isa));
     sn_free(tile.pix), sn_free(tile.start), sn_free(tile.row),
         sn_free(tile.val), sn_free(tile.srow), sn_free(tile.sidx),
-        sn_free(tile.sval);
+        sn_free(tile.sval), sn_free(transposed);
     operands_free(&o);
 }
 

@@ -63,6 +63,11 @@ static const bench_shape panels[] = {
     GEMM(16, 64, 784),  GEMM(16, 96, 784),  GEMM(16, 100, 784),
     GEMM(16, 128, 784), GEMM(64, 64, 784), GEMM(64, 100, 784), END,
 };
+/* The upper layers' weights the sparse engine transposes every batch:
+ * the tutorial's W2 and W3, and 256- and 1024-wide W2. */
+static const bench_shape transposes[] = {
+    NET(32, 32), NET(10, 32), SWEEP(256, 256), SWEEP(1024, 1024), END,
+};
 /* The optimisers sum the per-thread gradient buffers as they step: n x
  * buffers, one per thread (1 and 2 here). */
 static const bench_shape optimiser[] = {
@@ -101,6 +106,7 @@ static const struct {
     {"gemm_sparse", panels},
     {"gemm_zskip", products},
     {"gemm_tn_zskip", gradients},
+    {"transpose", transposes},
 };
 
 const bench_shape *bench_shapes(const char *op)
@@ -183,5 +189,7 @@ bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
         w = (bench_work){n, f * (6 + c) * n, 0};
     else if (!strcmp(op, "sgd"))        /* p read and written; c buffers */
         w = (bench_work){n, f * (2 + c) * n, 0};
+    else if (!strcmp(op, "transpose"))  /* the matrix read, its copy written */
+        w = (bench_work){r * c, 2 * f * r * c, 0};
     return w;
 }

@@ -80,6 +80,14 @@ typedef void sn_gemm_fn(size_t m, size_t n, size_t k, const float *a,
 typedef void sn_gemm_tn_fn(size_t m, size_t n, size_t k, const float *a,
                            const float *b, float *c);
 
+/* Rows [first, last) of src [rows][cols] into dst [cols][rows], the
+ * transpose: dst[c * rows + r] = src[r * cols + c]; dst's other entries are
+ * not touched. A copy, so every set gives the same bits. The sparse engine
+ * transposes the upper layers' weights every batch (its gemm takes W^T),
+ * a range of rows at a time as the update steps them. */
+typedef void sn_transpose_fn(size_t rows, size_t cols, const float *src,
+                             size_t first, size_t last, float *dst);
+
 /* y[i] += x[i]: bias gradients and the reduction of per-thread buffers. */
 typedef void sn_vadd_fn(size_t n, const float *x, float *y);
 
@@ -278,7 +286,8 @@ typedef sn_gemm_tn_fn sn_gemm_tn_zskip_fn;
     X(gemm_tn_sparse, isa)                                                     \
     X(gemm_sparse, isa)                                                        \
     X(gemm_zskip, isa)                                                         \
-    X(gemm_tn_zskip, isa)
+    X(gemm_tn_zskip, isa)                                                      \
+    X(transpose, isa)
 
 #define SN_KERNEL_FIELD_(op, isa) sn_##op##_fn *op;
 #define SN_KERNEL_DECLARE_(op, isa) sn_##op##_fn sn_##op##_##isa;

@@ -1531,6 +1531,64 @@ size_t kc_check_vadd(const sn_kernels *k, kc_report *rep)
     return for_each_length(k, rep, vadd_length);
 }
 
+/* transpose: rows [first, last) of src into dst, for every shape and
+ * for the whole matrix, its first or last row only, and a range that
+ * starts and ends inside the blocks of 8 and 16 rows (the engine passes a
+ * thread's share of the parameters, which starts anywhere). dst starts as
+ * garbage and must equal the oracle's from the same garbage everywhere,
+ * exactly: the transposed rows copied and the others untouched. */
+static void transpose_range(const sn_kernels *k, kc_report *rep, size_t rows,
+                            size_t cols, size_t first, size_t last,
+                            placement place, sn_rng *rng)
+{
+    const sn_kernels *ref = oracle();
+    buf S, D, R;
+    float *src = fbuf_make(&S, rows * cols, place);
+    float *dst = fbuf_make(&D, rows * cols, place);
+    float *dref = fbuf_make(&R, rows * cols, place);
+    fill(rng, src, rows * cols, 0);
+    fill(rng, dst, rows * cols, 0);
+    memcpy(dref, dst, rows * cols * sizeof(float));
+    ref->transpose(rows, cols, src, first, last, dref);
+    k->transpose(rows, cols, src, first, last, dst);
+    char ctx[200];
+    snprintf(ctx, sizeof ctx, "%s/transpose %zux%zu rows [%zu, %zu) %s",
+             k->isa_name, rows, cols, first, last, place_name(place));
+    for (size_t i = 0; i < rows * cols; i++)
+        expect_near(rep, ctx, "dst", i, dst[i], dref[i], 0.0);
+    check_guards(rep, ctx, "dst", &D);
+    buf_free(&S), buf_free(&D), buf_free(&R);
+}
+
+static void transpose_shape(const sn_kernels *k, kc_report *rep, size_t rows,
+                            size_t cols, placement place, int exact,
+                            sn_rng *rng)
+{
+    (void)exact;
+    transpose_range(k, rep, rows, cols, 0, rows, place, rng);
+    if (rows < 2)
+        return;
+    transpose_range(k, rep, rows, cols, 0, 1, place, rng);
+    transpose_range(k, rep, rows, cols, rows - 1, rows, place, rng);
+    transpose_range(k, rep, rows, cols, rows / 3, rows - rows / 5, place, rng);
+}
+
+size_t kc_check_transpose(const sn_kernels *k, kc_report *rep)
+{
+    for_each_shape(k, rep, transpose_shape); /* clears rep first */
+    /* Past 16 rows and columns: several blocks of 16 rows and of 8
+     * columns, with every rest of 8 rows after them (the 10 x 256 and
+     * 256 x 256 of 784-256-256-10's W3 and W2 among them). */
+    sn_rng rng;
+    sn_rng_seed(&rng, SEED + 1);
+    static const size_t big[][2] = {{10, 256}, {256, 256}, {45, 41}, {100, 19}};
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+        for (int place = 0; place < NPLACES; place++)
+            transpose_shape(k, rep, big[i][0], big[i][1], (placement)place, 0,
+                            &rng);
+    return rep->failures;
+}
+
 /* The optimisers read nbuf per-thread gradient buffers (1 to 3 here, by
  * length) and must add them in buffer order: the reference is the oracle
  * on one buffer holding that sum, so the multi-buffer form is checked for

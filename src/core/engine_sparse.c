@@ -180,8 +180,8 @@ static int sparse_create(sn_trainer *t, sn_error *err)
 
 /* The upper layers' weights in net->params [lo, hi) into their shared
  * transposes, row by row of W. */
-static void upper_transpose_range(const sparse_state *s, const sn_net *net,
-                                  size_t lo, size_t hi)
+static void upper_transpose_range(const sparse_state *s, const sn_kernels *k,
+                                  const sn_net *net, size_t lo, size_t hi)
 {
     for (size_t l = 1; l < net->nlayers; l++) {
         const size_t rows = net->sizes[l + 1], cols = net->sizes[l];
@@ -191,9 +191,10 @@ static void upper_transpose_range(const sparse_state *s, const sn_net *net,
         float *wt = s->wt_up + s->wt_up_off[l];
         if (a >= b)
             continue;
-        /* The whole rows in 16 x 16 blocks (sn_transpose_rows): a row at a
-         * time wrote one float per cache line of W^T, 14% of a 784-256-256-10
-         * batch; the partial rows at either end float by float. */
+        /* The whole rows by the transpose kernel (in blocks: a row at a
+         * time wrote one float per cache line of W^T, 14% of a
+         * 784-256-256-10 batch); the partial rows at either end float by
+         * float. */
         const size_t ea = a - w0, eb = b - w0;
         const size_t ra = (ea + cols - 1) / cols, rb = eb / cols;
         if (ra > rb) { /* within one row */
@@ -203,7 +204,7 @@ static void upper_transpose_range(const sparse_state *s, const sn_net *net,
         }
         for (size_t e = ea; e < ra * cols; e++)
             wt[(e % cols) * rows + e / cols] = w[e];
-        sn_transpose_rows(rows, cols, w, ra, rb, wt);
+        k->transpose(rows, cols, w, ra, rb, wt);
         for (size_t e = rb * cols; e < eb; e++)
             wt[(e % cols) * rows + e / cols] = w[e];
     }
@@ -243,11 +244,13 @@ static void sparse_begin(sn_trainer *t)
 {
     sparse_state *s = state(t);
     live_from_state(t, s);
-    sparse_panels_from(s, t->net->params + t->net->w_off[0], s->wt);
-    for (size_t l = 1; l < t->net->nlayers; l++)
-        sn_transpose(t->net->sizes[l + 1], t->net->sizes[l],
-                     t->net->params + t->net->w_off[l],
-                     s->wt_up + s->wt_up_off[l]);
+    const sn_kernels *k = t->cfg.kernels;
+    sparse_panels_from(s, k, t->net->params + t->net->w_off[0], s->wt);
+    for (size_t l = 1; l < t->net->nlayers; l++) {
+        const size_t rows = t->net->sizes[l + 1];
+        k->transpose(rows, t->net->sizes[l], t->net->params + t->net->w_off[l],
+                     0, rows, s->wt_up + s->wt_up_off[l]);
+    }
     /* A previous call may have stopped between a batch's phases: start
      * from clean gradients and bitmaps. */
     for (int j = t->worker0; j < t->worker0 + t->threads; j++) {
@@ -261,7 +264,8 @@ static void sparse_begin(sn_trainer *t)
 static void sparse_end(sn_trainer *t)
 {
     sparse_state *s = state(t);
-    sparse_panels_to(s, s->wt, t->net->params + t->net->w_off[0]);
+    sparse_panels_to(s, t->cfg.kernels, s->wt,
+                     t->net->params + t->net->w_off[0]);
 }
 
 /* The pixels (or the kept list) of a sample are read once per epoch, from
@@ -512,7 +516,7 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     /* Every share is stepped on every rank (train.c), so the shares'
      * transposes make the whole copy, current once the batch's last
      * barrier has passed. */
-    upper_transpose_range(s, net, off, off + (hi - lo));
+    upper_transpose_range(s, t->cfg.kernels, net, off, off + (hi - lo));
 }
 
 /* The bitmaps: the update visits the rows any worker touched. */
@@ -529,7 +533,7 @@ static void sparse_state_export(const sn_trainer *t, size_t k, float *dst)
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_state_export_plain(t, k, dst);
-    sparse_panels_to(s, t->state[k] + w1, dst + w1);
+    sparse_panels_to(s, t->cfg.kernels, t->state[k] + w1, dst + w1);
 }
 
 static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
@@ -537,7 +541,7 @@ static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
     const sparse_state *s = state(t);
     const size_t w1 = t->net->w_off[0];
     sn_state_import_plain(t, k, src);
-    sparse_panels_from(s, src + w1, t->state[k] + w1);
+    sparse_panels_from(s, t->cfg.kernels, src + w1, t->state[k] + w1);
 }
 
 const sn_engine sn_engine_sparse = {

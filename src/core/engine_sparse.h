@@ -107,8 +107,10 @@ static inline size_t sparse_panel_width(const sparse_state *s, size_t c)
 }
 
 /* W1 [n1][n0] into the panels of W1^T, and back (sparse_first_layer.c). */
-void sparse_panels_from(const sparse_state *s, const float *w1, float *wt);
-void sparse_panels_to(const sparse_state *s, const float *wt, float *w1);
+void sparse_panels_from(const sparse_state *s, const sn_kernels *k,
+                        const float *w1, float *wt);
+void sparse_panels_to(const sparse_state *s, const sn_kernels *k,
+                      const float *wt, float *w1);
 
 /* The first layer's outputs before the activation, act [m][n1], for the
  * tile's pixel lists (th->rowptr, idx, val), b its bias. */

@@ -59,7 +59,7 @@ int sn_evaluate(const sn_net *net, const sn_kernels *k, const sn_dataset *ds,
         sn_free(wt);
         return sn_set_error(err, "out of memory for evaluation");
     }
-    sn_transpose(n1, n0, net->params + net->w_off[0], wt);
+    k->transpose(n1, n0, net->params + net->w_off[0], 0, n1, wt);
     int nt_used = 1;
 #pragma omp parallel num_threads(threads)
     {

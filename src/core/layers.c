@@ -36,30 +36,6 @@ void sn_activations_free(sn_activations *a)
     memset(a, 0, sizeof *a);
 }
 
-/* In blocks of 16 x 16: a block's 16 source and 16 destination rows (one
- * cache line of each) stay in L1 while it is copied, where a whole-row
- * walk wrote one line per element (the sparse engine transposes the upper
- * weights every batch: 5% of a 784-256-256-10 run before). */
-void sn_transpose_rows(size_t rows, size_t cols, const float *src,
-                       size_t first, size_t last, float *dst)
-{
-    enum { B = 16 };
-    for (size_t r0 = first; r0 < last; r0 += B) {
-        const size_t r1 = last - r0 < B ? last : r0 + B;
-        for (size_t c0 = 0; c0 < cols; c0 += B) {
-            const size_t c1 = cols - c0 < B ? cols : c0 + B;
-            for (size_t r = r0; r < r1; r++)
-                for (size_t c = c0; c < c1; c++)
-                    dst[c * rows + r] = src[r * cols + c];
-        }
-    }
-}
-
-void sn_transpose(size_t rows, size_t cols, const float *src, float *dst)
-{
-    sn_transpose_rows(rows, cols, src, 0, rows, dst);
-}
-
 float *layer_product(const sn_net *net, sn_activations *a, size_t l)
 {
     return l + 1 == net->nlayers ? a->dcda[l] : a->act[l];

@@ -25,12 +25,6 @@ typedef struct sn_activations {
 int sn_activations_create(sn_activations *a, const sn_net *net, sn_error *err);
 void sn_activations_free(sn_activations *a);
 
-/* dst [cols][rows] = src [rows][cols] transposed. */
-void sn_transpose(size_t rows, size_t cols, const float *src, float *dst);
-/* The same for rows [first, last) of src only. */
-void sn_transpose_rows(size_t rows, size_t cols, const float *src,
-                       size_t first, size_t last, float *dst);
-
 /* Where layer l's product W a + b goes: the activations a->act[l] of a
  * hidden layer (activated in place), the output's logits z into a->dcda[l]
  * (kept there for the cost, then overwritten by the delta; the head writes

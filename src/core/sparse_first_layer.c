@@ -12,16 +12,21 @@
  * pixel) are w floats long, and the tile of samples runs through one panel
  * before the next, so that it stays in L2 while they do. With one panel
  * (n1 <= WIDE) this is W1^T itself. */
-void sparse_panels_from(const sparse_state *s, const float *w1, float *wt)
+void sparse_panels_from(const sparse_state *s, const sn_kernels *k,
+                        const float *w1, float *wt)
 {
-    for (size_t c = 0; c < s->n1; c += s->panel)
-        sn_transpose(sparse_panel_width(s, c), s->n0, w1 + c * s->n0, wt + c * s->n0);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = sparse_panel_width(s, c);
+        k->transpose(w, s->n0, w1 + c * s->n0, 0, w, wt + c * s->n0);
+    }
 }
 
-void sparse_panels_to(const sparse_state *s, const float *wt, float *w1)
+void sparse_panels_to(const sparse_state *s, const sn_kernels *k,
+                      const float *wt, float *w1)
 {
     for (size_t c = 0; c < s->n1; c += s->panel)
-        sn_transpose(s->n0, sparse_panel_width(s, c), wt + c * s->n0, w1 + c * s->n0);
+        k->transpose(s->n0, sparse_panel_width(s, c), wt + c * s->n0, 0, s->n0,
+                     w1 + c * s->n0);
 }
 
 /* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in

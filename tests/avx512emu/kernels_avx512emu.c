@@ -39,5 +39,6 @@
 #include "x86/gemm_sparse_x86.h"
 #include "x86/gemm_zskip_x86.h"
 #include "x86/gemm_tn_zskip_x86.h"
+#include "x86/transpose_x86.h"
 
 const sn_kernels sn_kernels_avx512emu = SN_KERNEL_TABLE(avx512emu, SN_ISA_AVX512);

@@ -1,0 +1,4 @@
+/* transpose, AVX-512: the body is kernels/x86/transpose_x86.h, one text for both x86
+ * sets (see kernels/x86/vec_x86.h). */
+#include "vec_avx512.h"
+#include "x86/transpose_x86.h"
