@@ -46,14 +46,16 @@ static const bench_shape params[] = {NET(26506, 0), END};
 static const bench_shape products[] = {
     GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
     GEMM(100, 10, 32), GEMM(100, 32, 10),
-    /* the sparse engine's tile of 16 through wide upper layers, and its
-     * grouped tile of 64 (engine_sparse.h) through 256-wide ones */
+    /* the sparse engine's tile of 16 through the tutorial's upper layers
+     * and back, through wide upper layers, and its grouped tile of 64
+     * (engine_sparse.h) through 256-wide ones */
+    GEMM(16, 32, 32), GEMM(16, 10, 32), GEMM(16, 32, 10),
     GEMM(16, 256, 256), GEMM(16, 1024, 1024), GEMM(64, 256, 256), END,
 };
 static const bench_shape gradients[] = {
     GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
-    GEMM(100, 10, 32), GEMM(16, 256, 256), GEMM(16, 1024, 1024),
-    GEMM(64, 256, 256), END,
+    GEMM(100, 10, 32), GEMM(16, 32, 32), GEMM(16, 10, 32),
+    GEMM(16, 256, 256), GEMM(16, 1024, 1024), GEMM(64, 256, 256), END,
 };
 /* The wide sparse engine's first layer, forward and gradient: a tile of
  * 16 samples' pixels (784) through a panel of 64 columns, and the single
