@@ -56,11 +56,12 @@
 /* Every lane bit of a vector, as an integer mask. */
 #define VEC_LANE_BITS ((1u << VEC_WIDTH) - 1u)
 
-/* The kernels that work on column chunks (gemm, gemm_tn and the sparse
- * pair) take CHUNK = 32 columns at a time, the tutorial's layer width, and
- * keep SN_X86_ACCUMULATORS vectors of sums in flight: enough independent
- * FMA chains for the FMA latency of both ISAs (AVX2: 2 rows or partial
- * sums of 4 vectors; AVX-512: 4 of 2). */
+/* The kernels that work on column chunks take CHUNK = 32 columns at a
+ * time, the tutorial's layer width, and keep at least SN_X86_ACCUMULATORS
+ * vectors of sums in flight: enough independent FMA chains for the FMA
+ * latency of both ISAs (AVX2: 2 rows or partial sums of 4 vectors;
+ * AVX-512: 4 of 2). gemm and gemm_tn keep GEMM_ACCUMULATORS (12 on AVX2,
+ * below), the grouped sparse pair a span of up to SPAN_VECS. */
 enum {
     CHUNK = 32,
     CHUNK_VECS = CHUNK / VEC_WIDTH,
