@@ -216,10 +216,11 @@ static void run_kernel(gb_state *st, const void *arg)
         }
     }
 
-    /* transpose: the matrix into another of its size. */
-    float *transposed = NULL;
-    if (c->op == OP_transpose && !(transposed = bench_floats(r * cols, 7))) {
-        gb_skip_with_error(st, "out of memory for the transpose");
+    /* transpose, softmax: the matrix into another of its size. */
+    float *out = NULL;
+    if ((c->op == OP_transpose || c->op == OP_softmax) &&
+        !(out = bench_floats(r * cols, 7))) {
+        gb_skip_with_error(st, "out of memory for the output matrix");
         operands_free(&o);
         return;
     }
@@ -255,7 +256,7 @@ static void run_kernel(gb_state *st, const void *arg)
     case OP_relu_backward: LOOP(k->relu_backward(n, o.v0, o.v1, o.v2)) break;
     case OP_tanh: LOOP(k->tanh(n, o.v0, o.v1)) break;
     case OP_tanh_backward: LOOP(k->tanh_backward(n, o.v0, o.v1, o.v2)) break;
-    case OP_softmax: LOOP(k->softmax(n, o.v0, o.v1)) break;
+    case OP_softmax: LOOP(k->softmax(r, cols, o.mat, out, o.v0)) break;
     case OP_delta_onehot:
         LOOP(k->delta_onehot(n, o.v2, (unsigned)(n / 2), 2.0f, o.v1)) break;
     /* The optimizer steps with torch's defaults and weight decay on (the
@@ -274,14 +275,14 @@ static void run_kernel(gb_state *st, const void *arg)
         LOOP(k->gemm_sparse(cols, r, tile.srow, tile.sidx, tile.sval, o.mat,
                             o.v1, o.v0, cols)) break;
     case OP_transpose:
-        LOOP(k->transpose(r, cols, o.mat, 0, r, transposed)) break;
+        LOOP(k->transpose(r, cols, o.mat, 0, r, out)) break;
     case OP_COUNT: break;
     }
     bench_report(st, bench_op_work(op_names[c->op], &c->shape, nnz),
                  bench_peak(c->isa));
     sn_free(tile.pix), sn_free(tile.start), sn_free(tile.row),
         sn_free(tile.val), sn_free(tile.srow), sn_free(tile.sidx),
-        sn_free(tile.sval), sn_free(transposed);
+        sn_free(tile.sval), sn_free(out);
     operands_free(&o);
 }
 

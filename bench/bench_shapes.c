@@ -39,8 +39,9 @@ static const bench_shape activation[] = {
     NET(10, 0), NET(32, 0), SWEEP(4096, 0), SWEEP(65536, 0), END,
 };
 static const bench_shape activation_backward[] = {NET(10, 0), NET(32, 0), END};
-/* A softmax row (the output layer, and a wide one); the loss gradient. */
-static const bench_shape softmax_rows[] = {NET(10, 0), SWEEP(1000, 0), END};
+/* softmax: rows x n, the output layer of a tile of the sparse engine (16
+ * samples, 64 grouped) and one wide row; the loss gradient. */
+static const bench_shape softmax_rows[] = {NET(16, 10), NET(64, 10), SWEEP(1, 1000), END};
 static const bench_shape output[] = {NET(10, 0), END};
 static const bench_shape params[] = {NET(26506, 0), END};
 static const bench_shape products[] = {
@@ -181,8 +182,9 @@ bench_work bench_op_work(const char *op, const bench_shape *s, size_t nnz)
         w = (bench_work){n, 3 * f * n, 0};
     else if (!strcmp(op, "vadd"))       /* x read, y read and written */
         w = (bench_work){n, 3 * f * n, 0};
-    else if (!strcmp(op, "softmax"))    /* x read, y written, read, written */
-        w = (bench_work){n, 4 * f * n, 0};
+    else if (!strcmp(op, "softmax"))    /* x read, y written, read, written;
+                                         * a log-sum-exp a row */
+        w = (bench_work){r * c, f * (4 * r * c + r), 0};
     else if (!strcmp(op, "adagrad") || !strcmp(op, "momentum") ||
              !strcmp(op, "rmsprop"))
         /* p and one state read and written; c buffers read */

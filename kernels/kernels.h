@@ -136,14 +136,17 @@ typedef void sn_tanh_fn(size_t n, const float *x, float *y);
 typedef void sn_tanh_backward_fn(size_t n, const float *dcda, const float *a,
                                  float *delta);
 
-/* y = softmax(x) for one row of n (n >= 1), largest value subtracted;
- * returns lse = max + log(sum exp(x - max)). y may equal x. Each y is
- * within (n + 8) FLT_EPSILON relative (plus FLT_MIN) of the oracle's, lse
- * within (n + 8) FLT_EPSILON plus its ulp. No overflow, infinity or NaN
- * for any finite x: x - max is computed from x clamped below at
- * sn_softmax_floor(max), where exp is 0 anyway. A NaN in x makes every
- * output NaN. */
-typedef float sn_softmax_fn(size_t n, const float *x, float *y);
+/* y[r] = softmax(x[r]) for m rows of n (n >= 1; rows n floats apart),
+ * largest value subtracted, and lse[r] = max + log(sum exp(x[r] - max)).
+ * y may equal x. Each y is within (n + 8) FLT_EPSILON relative (plus
+ * FLT_MIN) of the oracle's, lse within (n + 8) FLT_EPSILON plus its ulp;
+ * a row's values may depend on where it lies among the m (a set may take
+ * rows together, one per vector lane). No overflow, infinity or NaN for
+ * any finite x: x - max is computed from x clamped below at
+ * sn_softmax_floor(max), where exp is 0 anyway. A NaN in a row makes every
+ * output of that row NaN. */
+typedef void sn_softmax_fn(size_t m, size_t n, const float *x, float *y,
+                           float *lse);
 
 /* The clamp of softmax's inputs: m - 2^127 for a positive max m (x - m
  * would overflow only for x < m - FLT_MAX), else -FLT_MAX (no clamp: x - m

@@ -1918,52 +1918,80 @@ static double softmax_lse_tolerance(size_t n, float want)
     return (double)(n + 8) * FLT_EPSILON + FLT_EPSILON * fabs(want);
 }
 
-static void softmax_length(const sn_kernels *k, kc_report *rep, size_t n,
-                           placement place, sn_rng *rng)
+/* Row counts: one row, and around one and two vectors' worth of rows at 8
+ * and 16 lanes, where the x86 sets take a row per lane. */
+static const size_t softmax_row_counts[] = {1, 7, 8, 9, 16, 17, 33};
+enum { SOFTMAX_MAX_ROWS = 33 };
+
+static void softmax_rows(const sn_kernels *k, kc_report *rep, size_t rows,
+                         size_t n, placement place, sn_rng *rng)
 {
-    if (n == 0) /* the contract is n >= 1 */
-        return;
+    const size_t total = rows * n;
     buf X, Y, R, I;
-    float *x = fbuf_make(&X, n, place);
-    float *y = fbuf_make(&Y, n, place);
-    float *yref = fbuf_make(&R, n, place);
-    float *inplace = fbuf_make(&I, n, place);
+    float *x = fbuf_make(&X, total, place);
+    float *y = fbuf_make(&Y, total, place);
+    float *yref = fbuf_make(&R, total, place);
+    float *inplace = fbuf_make(&I, total, place);
     /* Logits of three spreads: 1 (all terms count), 30, and 200, where
-     * most exps underflow; plus an offset, so that the max is not 0. */
+     * most exps underflow; plus an offset, so that the max is not 0. Each
+     * row its own. */
     static const float spreads[] = {1.0f, 30.0f, 200.0f};
-    const float spread = spreads[sn_rng_below(rng, 3)];
-    const float offset = 50.0f * sn_rng_uniform_pm1(rng);
-    for (size_t i = 0; i < n; i++)
-        x[i] = offset + spread * sn_rng_uniform_pm1(rng);
-    memcpy(inplace, x, n * sizeof(float));
-    const float lse_ref = oracle()->softmax(n, x, yref);
-    const float lse = k->softmax(n, x, y);
-    const float lse_in = k->softmax(n, inplace, inplace);
-    char ctx[160];
-    snprintf(ctx, sizeof ctx, "%s/softmax n=%zu spread %g %s", k->isa_name,
-             n, (double)spread, place_name(place));
-    for (size_t i = 0; i < n; i++) {
-        expect_near(rep, ctx, "y", i, y[i], yref[i],
-                    softmax_y_tolerance(n, yref[i]));
-        expect_bits(rep, ctx, "y (in place)", i, inplace[i], y[i]);
+    float spread[SOFTMAX_MAX_ROWS];
+    for (size_t r = 0; r < rows; r++) {
+        spread[r] = spreads[sn_rng_below(rng, 3)];
+        const float offset = 50.0f * sn_rng_uniform_pm1(rng);
+        for (size_t i = 0; i < n; i++)
+            x[r * n + i] = offset + spread[r] * sn_rng_uniform_pm1(rng);
     }
-    expect_near(rep, ctx, "lse", 0, lse, lse_ref,
-                softmax_lse_tolerance(n, lse_ref));
-    expect_bits(rep, ctx, "lse (in place)", 0, lse_in, lse);
+    memcpy(inplace, x, total * sizeof(float));
+    float lse_ref[SOFTMAX_MAX_ROWS], lse[SOFTMAX_MAX_ROWS],
+        lse_in[SOFTMAX_MAX_ROWS];
+    oracle()->softmax(rows, n, x, yref, lse_ref);
+    k->softmax(rows, n, x, y, lse);
+    k->softmax(rows, n, inplace, inplace, lse_in);
+    for (size_t r = 0; r < rows; r++) {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "%s/softmax %zu rows of n=%zu, row %zu, "
+                 "spread %g %s", k->isa_name, rows, n, r, (double)spread[r],
+                 place_name(place));
+        for (size_t i = r * n; i < (r + 1) * n; i++) {
+            expect_near(rep, ctx, "y", i, y[i], yref[i],
+                        softmax_y_tolerance(n, yref[i]));
+            expect_bits(rep, ctx, "y (in place)", i, inplace[i], y[i]);
+        }
+        expect_near(rep, ctx, "lse", r, lse[r], lse_ref[r],
+                    softmax_lse_tolerance(n, lse_ref[r]));
+        expect_bits(rep, ctx, "lse (in place)", r, lse_in[r], lse[r]);
+    }
+    char ctx[160];
+    snprintf(ctx, sizeof ctx, "%s/softmax %zu rows of n=%zu %s", k->isa_name,
+             rows, n, place_name(place));
     check_guards(rep, ctx, "y", &Y);
     check_guards(rep, ctx, "y (in place)", &I);
     buf_free(&X), buf_free(&Y), buf_free(&R), buf_free(&I);
 }
 
-/* One row of logits where softmax goes wrong, against double precision: no
- * overflow, invalid or divide-by-zero exception raised, every y finite in
- * [0, 1] and within 1e-6 relative (plus FLT_MIN) of the true value, lse
- * finite and within 1e-6 relative (plus 1e-6) of it. */
+static void softmax_length(const sn_kernels *k, kc_report *rep, size_t n,
+                           placement place, sn_rng *rng)
+{
+    if (n == 0) /* the contract is n >= 1 */
+        return;
+    for (size_t c = 0; c < sizeof softmax_row_counts / sizeof *softmax_row_counts; c++)
+        softmax_rows(k, rep, softmax_row_counts[c], n, place, rng);
+}
+
+/* One row of logits where softmax goes wrong, against double precision,
+ * alone and as each of SOFTMAX_MAX_ROWS copies (so that it also goes
+ * through the x86 sets' row per lane): no overflow, invalid or
+ * divide-by-zero exception raised, every y finite in [0, 1] and within
+ * 1e-6 relative (plus FLT_MIN) of the true value, lse finite and within
+ * 1e-6 relative (plus 1e-6) of it. */
 static void softmax_special_row(const sn_kernels *k, kc_report *rep,
                                 const char *what, const float *row, size_t n)
 {
     enum { MAXN = 67 };
-    float y[MAXN];
+    static float rows[SOFTMAX_MAX_ROWS * MAXN], y[SOFTMAX_MAX_ROWS * MAXN];
+    float lse[SOFTMAX_MAX_ROWS];
     double ytrue[MAXN];
     double m = row[0];
     for (size_t i = 1; i < n; i++)
@@ -1974,31 +2002,41 @@ static void softmax_special_row(const sn_kernels *k, kc_report *rep,
     for (size_t i = 0; i < n; i++)
         ytrue[i] /= sum;
     const double lse_true = m + log(sum);
+    for (size_t r = 0; r < SOFTMAX_MAX_ROWS; r++)
+        memcpy(rows + r * n, row, n * sizeof *row);
 
-    char ctx[160];
-    snprintf(ctx, sizeof ctx, "%s/softmax %s n=%zu", k->isa_name, what, n);
-    feclearexcept(FE_ALL_EXCEPT);
-    const float lse = k->softmax(n, row, y);
-    const int raised = fetestexcept(FE_OVERFLOW | FE_INVALID | FE_DIVBYZERO);
-    rep->checks++;
-    if (raised)
-        fail(rep, "%s: raised%s%s%s", ctx,
-             raised & FE_OVERFLOW ? " overflow" : "",
-             raised & FE_INVALID ? " invalid" : "",
-             raised & FE_DIVBYZERO ? " divide-by-zero" : "");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t copies = 1; copies <= SOFTMAX_MAX_ROWS;
+         copies += SOFTMAX_MAX_ROWS - 1) {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "%s/softmax %s n=%zu, %zu rows",
+                 k->isa_name, what, n, copies);
+        feclearexcept(FE_ALL_EXCEPT);
+        k->softmax(copies, n, rows, y, lse);
+        const int raised = fetestexcept(FE_OVERFLOW | FE_INVALID | FE_DIVBYZERO);
         rep->checks++;
-        if (!(y[i] >= 0.0f && y[i] <= 1.0f))
-            fail(rep, "%s: y[%zu] = %.9g is not in [0, 1]", ctx, i,
-                 (double)y[i]);
-        expect_near(rep, ctx, "y vs double", i, y[i], (float)ytrue[i],
-                    1e-6 * ytrue[i] + FLT_MIN);
+        if (raised)
+            fail(rep, "%s: raised%s%s%s", ctx,
+                 raised & FE_OVERFLOW ? " overflow" : "",
+                 raised & FE_INVALID ? " invalid" : "",
+                 raised & FE_DIVBYZERO ? " divide-by-zero" : "");
+        for (size_t r = 0; r < copies; r++) {
+            for (size_t i = 0; i < n; i++) {
+                const float yi = y[r * n + i];
+                rep->checks++;
+                if (!(yi >= 0.0f && yi <= 1.0f))
+                    fail(rep, "%s: row %zu y[%zu] = %.9g is not in [0, 1]",
+                         ctx, r, i, (double)yi);
+                expect_near(rep, ctx, "y vs double", r * n + i, yi,
+                            (float)ytrue[i], 1e-6 * ytrue[i] + FLT_MIN);
+            }
+            rep->checks++;
+            if (!isfinite(lse[r]))
+                fail(rep, "%s: row %zu lse = %.9g is not finite", ctx, r,
+                     (double)lse[r]);
+            expect_near(rep, ctx, "lse vs double", r, lse[r],
+                        (float)lse_true, 1e-6 * fabs(lse_true) + 1e-6);
+        }
     }
-    rep->checks++;
-    if (!isfinite(lse))
-        fail(rep, "%s: lse = %.9g is not finite", ctx, (double)lse);
-    expect_near(rep, ctx, "lse vs double", 0, lse, (float)lse_true,
-                1e-6 * fabs(lse_true) + 1e-6);
 }
 
 /* All equal (y exactly 1/n, as exp(0) is exactly 1 everywhere), n = 1 (y
@@ -2014,7 +2052,8 @@ static void softmax_specials(const sn_kernels *k, kc_report *rep)
         for (size_t n = 1; n <= MAXN; n += n < 20 ? 1 : 23) {
             for (size_t i = 0; i < n; i++)
                 row[i] = values[v];
-            const float lse = k->softmax(n, row, y);
+            float lse;
+            k->softmax(1, n, row, y, &lse);
             char ctx[160];
             snprintf(ctx, sizeof ctx, "%s/softmax all %zu equal to %g",
                      k->isa_name, n, (double)values[v]);

@@ -6,12 +6,12 @@
  * m <= 0, x - m >= -FLT_MAX and the floor is -FLT_MAX, no clamp);
  * y = e / sum e, summed in order; lse = m + log(sum). The sum is at least
  * 1 (the max contributes exp(0)), so the division and the log are safe.
- * A NaN in x passes the clamp and makes every output NaN. */
+ * A NaN in x passes the clamp and makes every output NaN. Row by row. */
 #include <math.h>
 
 #include "kernels.h"
 
-float sn_softmax_scalar(size_t n, const float *x, float *y)
+static float softmax_row(size_t n, const float *x, float *y)
 {
     float m = x[0];
     for (size_t i = 1; i < n; i++)
@@ -28,4 +28,11 @@ float sn_softmax_scalar(size_t n, const float *x, float *y)
     for (size_t i = 0; i < n; i++)
         y[i] = y[i] / sum;
     return m + logf(sum);
+}
+
+void sn_softmax_scalar(size_t m, size_t n, const float *x, float *y,
+                       float *lse)
+{
+    for (size_t r = 0; r < m; r++)
+        lse[r] = softmax_row(n, x + r * n, y + r * n);
 }

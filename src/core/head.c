@@ -77,28 +77,37 @@ static double sigmoid_head(const sn_kernels *k, sn_loss loss, size_t m,
     return cost;
 }
 
-/* softmax output, row by row: the kernel returns the row's log-sum-exp,
- * from which the cross-entropy follows without a log of p. */
+/* Rows of the softmax kernel per call: its log-sum-exps' room. */
+enum { SOFTMAX_ROWS = 64 };
+
+/* softmax output: the kernel over up to SOFTMAX_ROWS rows at a time gives
+ * each row's log-sum-exp, from which the cross-entropy follows without a
+ * log of p; then each row's cost and delta. */
 static double softmax_head(const sn_kernels *k, sn_loss loss, size_t m,
                            size_t n, const float *z, float *a,
                            const unsigned *labels, float *delta)
 {
     double cost = 0.0;
-    for (size_t r = 0; r < m; r++) {
-        const float *zr = z + r * n;
-        float *ar = a + r * n;
-        const float lse = k->softmax(n, zr, ar);
+    float lse[SOFTMAX_ROWS];
+    for (size_t r0 = 0; r0 < m; r0 += SOFTMAX_ROWS) {
+        const size_t rows = m - r0 < SOFTMAX_ROWS ? m - r0 : SOFTMAX_ROWS;
+        k->softmax(rows, n, z + r0 * n, a + r0 * n, lse);
         if (!labels)
             continue;
-        const unsigned label = labels[r];
-        if (loss == SN_LOSS_CE) {
-            cost += (double)lse - (double)zr[label];
-            if (delta)
-                k->delta_onehot(n, ar, label, 1.0f, delta + r * n);
-        } else {
-            cost += l2_cost(n, ar, label);
-            if (delta)
-                softmax_l2_delta(k, n, ar, label, delta + r * n);
+        for (size_t i = 0; i < rows; i++) {
+            const size_t r = r0 + i;
+            const float *zr = z + r * n;
+            const float *ar = a + r * n;
+            const unsigned label = labels[r];
+            if (loss == SN_LOSS_CE) {
+                cost += (double)lse[i] - (double)zr[label];
+                if (delta)
+                    k->delta_onehot(n, ar, label, 1.0f, delta + r * n);
+            } else {
+                cost += l2_cost(n, ar, label);
+                if (delta)
+                    softmax_l2_delta(k, n, ar, label, delta + r * n);
+            }
         }
     }
     return cost;
