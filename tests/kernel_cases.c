@@ -1920,8 +1920,8 @@ static double softmax_lse_tolerance(size_t n, float want)
 
 /* Row counts: one row, and around one and two vectors' worth of rows at 8
  * and 16 lanes, where the x86 sets take a row per lane. */
-static const size_t softmax_row_counts[] = {1, 7, 8, 9, 16, 17, 33};
 enum { SOFTMAX_MAX_ROWS = 33 };
+static const size_t softmax_row_counts[] = {1, 7, 8, 9, 16, 17, SOFTMAX_MAX_ROWS};
 
 static void softmax_rows(const sn_kernels *k, kc_report *rep, size_t rows,
                          size_t n, placement place, sn_rng *rng)

@@ -7,7 +7,7 @@
  * columns, e = exp(x' - m) with x' = max(x, sn_softmax_floor(m)), the sum
  * in column order (the oracle's), y = e / sum by the exact division, and
  * lse = m + logf(sum) lane by lane; then y is copied back. One row at a
- * time took 42 ns a row of 10 on Zen 3 (bench_kernels softmax/avx2/10,
+ * time took 44.7 ns a row of 10 on Zen 3 (bench_kernels softmax/avx2/10,
  * AVX2): two vectors' exps of which 6 lanes were padding, a horizontal max
  * and sum, two divisions, one logf, all in one dependent chain.
  *
