@@ -20,12 +20,14 @@
 #define VEC_WIDTH 16
 #define SN_X86_FN(op) sn_##op##_avx512
 /* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 4 rows of a
- * chunk, as before the AVX2 blocks grew; 12 would fit in the 32 registers
- * but has not been measured on an AVX-512 machine. */
+ * chunk. 12 (6 rows) was measured on an AMD Zen 4 (2026-12-02): no gain at
+ * 64x256x256 and gemm_tn at the tutorial's 16x32x32 19% slower. */
 #define VEC_GEMM_ACCUMULATORS 8
-/* The sparse kernels' widest span of columns (vec_x86.h, SPAN_VECS): a
- * pair of chunks, as before AVX2's grew. */
-#define VEC_SPAN_VECS 4
+/* The sparse kernels' widest span of columns (vec_x86.h, SPAN_VECS): 8
+ * vectors, 128 columns, so that a row of 100 or 128 is one pass (a pair
+ * and a pass of 3 vectors before: gemm_tn_sparse at 16x100x784 15% and
+ * gemm_sparse 9% slower on an AMD Zen 4, docs/kernels.md). */
+#define VEC_SPAN_VECS 8
 
 typedef __m512 vfloat;
 typedef __m512i vint;

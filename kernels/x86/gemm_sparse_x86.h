@@ -4,8 +4,9 @@
  * of 64 floats: 24 KiB, which stays in L1), every sample of the tile sums
  * its entries in the block into a span of columns in registers (a pair
  * of chunks of vec_x86.h, 64 columns: 8 AVX2 or 4 AVX-512 accumulators;
- * up to 13 AVX2 vectors for a row's last columns: a block of a 100-wide
- * panel is 38 KiB, partly in L2) and adds the sum to its outputs once.
+ * up to 13 AVX2 or 8 AVX-512 vectors for a row's last columns: a block
+ * of a 100-wide panel is 38 KiB, partly in L2) and adds the sum to its
+ * outputs once.
  * The rows come from L2 once per tile and from L1 for the tile's other
  * samples, and an entry costs loads and FMAs, no stores: the
  * earlier pixel-major order stored 64 outputs per entry and ran at half

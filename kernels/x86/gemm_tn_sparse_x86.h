@@ -2,7 +2,8 @@
  * gemm_tn_sparse, x86: the gradient rows of a tile's pixels, each summed
  * over the pixel's samples in registers and added once. Columns go a span
  * at a time (a pair of chunks of vec_x86.h, 64 columns: 8 AVX2 or 4
- * AVX-512 accumulators; up to 13 AVX2 vectors for a row's last columns),
+ * AVX-512 accumulators; up to 13 AVX2 or 8 AVX-512 vectors for a
+ * row's last columns),
  * so a pixel's samples are FMA chains of their own; a sample's delta slice is
  * read from L1 (the tile's deltas for one panel are a few KiB) and the
  * gradient row is read and written once per tile.

@@ -353,8 +353,8 @@ _Static_assert(SPAN_VECS <= 13, "SPANS_OF_ROW's cases reach 13 vectors");
  * (a constant in each expansion) and one of r % VEC_WIDTH lanes: a tail's
  * body has a mask on one vector only and no work on the columns it lacks
  * (96 wide, as a whole pair and a whole chunk, ran 2.4 times slower per
- * entry through runtime lane tests on every vector). AVX-512's span is a
- * pair, 4 vectors: its r / VEC_WIDTH never reaches cases 5 to 13. */
+ * entry through runtime lane tests on every vector). AVX-512's span is 8
+ * vectors: its r / VEC_WIDTH never reaches cases 9 to 13. */
 #define SPAN_TAIL(NW, r, CALL, w, c)                                           \
     do {                                                                       \
         if ((r) == 0)                                                          \
