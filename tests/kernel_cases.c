@@ -793,6 +793,9 @@ static const size_t gemm_shapes[][3] = {
     /* the sparse kernels' widest last span on AVX2 (104 columns, 13 whole
      * vectors), and one column more (a pair, then 41) */
     {16, 104, 200}, {5, 105, 50},
+    /* and on AVX-512 (128 columns, 8 whole vectors), one column more, and
+     * last spans of 5 and 7 whole vectors and a tail */
+    {16, 128, 300}, {3, 129, 60}, {9, 85, 130}, {5, 120, 67},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])
