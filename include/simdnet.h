@@ -609,6 +609,20 @@ typedef struct sn_bandwidth_roof {
 SN_API void sn_bandwidth_roofs(sn_isa isa, int threads, double seconds,
                                sn_bandwidth_roof roofs[SN_MEM_LEVELS]);
 
+/* Core-to-core bandwidth, measured: two threads take rounds, each writing
+ * every cache line of its own buffer of `bytes` (rounded down to a
+ * multiple of sn_bandwidth_step) and then, after a barrier, reading the
+ * buffer the other has just written with the loads of isa, for about
+ * `seconds` in all, best of a few tries. That is the traffic of a
+ * reduction of per-thread gradients: each line is read from the other
+ * core's cache, and each write first takes back the line the other core
+ * read the round before. Returns the bytes/s both threads read together,
+ * the writes' time included (a round reads 2 `bytes`), or 0 if this CPU
+ * cannot run isa, bytes is under one step, OpenMP gives fewer than 2
+ * threads or memory is short. */
+SN_API double sn_bandwidth_core_to_core(sn_isa isa, size_t bytes,
+                                        double seconds);
+
 /* The loop behind sn_bandwidth_read, on the calling thread: reads the
  * first bytes / sn_bandwidth_step(isa) steps of buf (aligned to 64 bytes)
  * once and returns the sum of what it read as 64-bit words (0 if this CPU

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -104,6 +105,18 @@ Test(bandwidth, roofs_are_positive_and_finite_for_every_level)
      * shared machine or under a sanitizer (whose checks slow the L1 loop
      * most) L1 measured below DRAM (9.4e9 against 1.06e10 bytes/s in one
      * CI run). How fast each level reads is the bench's to say. */
+}
+
+Test(bandwidth, core_to_core_is_positive_and_needs_a_step)
+{
+    const sn_isa isa = sn_isa_best();
+    const size_t step = sn_bandwidth_step(isa);
+    const double r = sn_bandwidth_core_to_core(isa, 64 * step, 0.02);
+    /* OpenMP may give one thread (OMP_THREAD_LIMIT): then 0, by contract. */
+    if (omp_get_max_threads() >= 2 && omp_get_thread_limit() >= 2)
+        cr_expect(isfinite(r) && r > 0.0, "core to core: %g bytes/s", r);
+    cr_expect_eq(sn_bandwidth_core_to_core(isa, step - 1, 0.02), 0.0,
+                 "less than a step measures nothing");
 }
 
 Test(bandwidth, two_threads_and_the_baseline_isa)

@@ -91,6 +91,10 @@ typedef struct bench_roofs {
     sn_isa isa[MAX_LIST];
     int threads[MAX_LIST];
     sn_bandwidth_roof roof[MAX_LIST][SN_MEM_LEVELS];
+    /* With 2 threads or more: a line's trip between two cores, as the
+     * reduction of per-thread gradients makes it (sn_bandwidth_core_to_core,
+     * at the L2 working set); else bytes 0. */
+    sn_bandwidth_roof core_to_core[MAX_LIST];
 } bench_roofs;
 /* Parses bench's command line into a (bench_args.c); CLI_PARSED or what
  * cli_options_exit turns into the exit code. With a list of presets
