@@ -293,6 +293,23 @@ typedef enum sn_first_layer {
     SN_FIRST_LAYER_GROUPED = 2,
 } sn_first_layer;
 
+/* How the sparse engine's threads share a batch's first layer:
+ *  SN_THREAD_SPLIT_AUTO: by columns where the first layer is grouped, the
+ *    run is one process of 2 threads or more and each thread gets at least
+ *    32 of its columns (docs/engines.md), else by samples;
+ *  SN_THREAD_SPLIT_SAMPLES: each thread takes a slice of the batch through
+ *    the whole network into its own gradient buffer, summed in the update;
+ *  SN_THREAD_SPLIT_COLUMNS: each thread takes a block of W1's outputs for
+ *    the whole batch and keeps their weights, gradient and optimizer state
+ *    to itself; layers 2..L still by samples. W1's arithmetic is then one
+ *    thread's, bit for bit. Needs the grouped first layer and one process
+ *    (no collective): elsewhere it is SAMPLES. */
+typedef enum sn_thread_split {
+    SN_THREAD_SPLIT_AUTO = 0,
+    SN_THREAD_SPLIT_SAMPLES = 1,
+    SN_THREAD_SPLIT_COLUMNS = 2,
+} sn_thread_split;
+
 /* Progress of an epoch, reported after each batch from the thread that
  * called sn_train_epoch, while the other threads wait: keep it short. Both
  * counts are from 1, as a person counts: `epoch` is the epoch argument of
@@ -308,7 +325,9 @@ typedef int (*sn_progress_fn)(void *user, size_t epoch, size_t batch,
  * each is, to the arithmetic, one process of ranks*T workers: rank r's
  * threads are workers r*T .. r*T+T-1 and take their samples and gradient
  * buffers; `allgather` only moves bytes, so the model is bit-identical to
- * one process of ranks*T threads. Every rank must pass the same threads.
+ * one process of ranks*T threads that splits them by samples
+ * (SN_THREAD_SPLIT_SAMPLES: ranks always do; one process may split a wide
+ * first layer by columns). Every rank must pass the same threads.
  * allgather fills every rank's part of buf (count bytes per rank, rank r's
  * at r*count, this rank's already in place) from every rank, and returns 0,
  * or -1 when the exchange failed. It is called by one thread of each rank
@@ -349,6 +368,8 @@ typedef struct sn_train_config {
                                  measure what skipping them buys) */
     sn_first_layer first_layer; /* sparse engine's first-layer path
                                    (default SN_FIRST_LAYER_AUTO) */
+    sn_thread_split thread_split; /* sparse engine: how threads share the
+                                     first layer (default AUTO) */
     int relu_zeros;           /* sparse engine, the exact zeros of ReLU
                                  layers in layers 2..L's products: 0 (the
                                  default) skipped where that pays
@@ -385,6 +406,9 @@ SN_API int sn_engine_parse(const char *name, sn_engine_kind *engine,
 SN_API const char *sn_first_layer_name(sn_first_layer path);
 SN_API int sn_first_layer_parse(const char *name, sn_first_layer *path,
                                 sn_error *err);
+SN_API const char *sn_thread_split_name(sn_thread_split split);
+SN_API int sn_thread_split_parse(const char *name, sn_thread_split *split,
+                                 sn_error *err);
 
 /* The tutorial's settings: batch 100, lr 0.1, eps 1e-8, AdaGrad, no
  * shuffle; constant schedule (step_epochs 1, gamma 0.1), epochs 5. */
@@ -427,6 +451,9 @@ SN_API const char *sn_trainer_engine(const sn_trainer *trainer);
 /* The first-layer gradient the sparse engine chose (never AUTO); ROWS for
  * the per-sample engine, whose per-sample order is the same. */
 SN_API sn_first_layer sn_trainer_first_layer(const sn_trainer *trainer);
+/* How the threads share the first layer (never AUTO): SAMPLES for the
+ * per-sample engine and wherever COLUMNS does not apply. */
+SN_API sn_thread_split sn_trainer_thread_split(const sn_trainer *trainer);
 /* The optimizer's state: sn_trainer_state_count arrays (0 to
  * SN_MAX_STATES) of net->nparams floats each, in the layout of
  * net->params, all 0 at creation: adagrad G (the running sums of g^2);

@@ -179,8 +179,10 @@ upto=$((${at:-0} + 1))
 rm -f "$tmp/r.bin" "$tmp/u.bin"
 mpi 2 train --data "$tmp/data" --resume "$tmp/ck.bin" --epochs $upto \
     --save "$tmp/r.bin" >/dev/null 2>"$tmp/err"
+# Ranks split the batch by samples; one process of 2 threads would split
+# this 64-wide first layer by columns unless told (docs/engines.md).
 timeout -k 5 60 "$exe" train $net --epochs $upto --threads 2 \
-    --save "$tmp/u.bin" >/dev/null 2>&1
+    --thread-split samples --save "$tmp/u.bin" >/dev/null 2>&1
 same "the interrupted 2-rank run, resumed, = one uninterrupted run" \
     "$tmp/r.bin" "$tmp/u.bin"
 

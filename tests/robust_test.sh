@@ -111,7 +111,7 @@ expect_fail "--trap-fp with a value" "--trap-fp takes no value" train $small --t
 expect_fail "bench --isa bogus" "--isa: unknown ISA 'bogus'" bench --synthetic --isa bogus
 expect_fail "bench --isa scalar,neon,avx512 (one unknown here)" "--isa: this" bench --synthetic --isa scalar,neon,avx512
 expect_fail "bench --threads 1-" "--threads: expected a list like 1,2 or 1-4" bench --synthetic --threads 1-
-expect_fail "bench --engine sparse,sparse" "--engine: expected a list of per-sample, sparse, sparse-dense, sparse-skip and sparse-noskip, each once" bench --synthetic --engine sparse,sparse
+expect_fail "bench --engine sparse,sparse" "--engine: expected a list of per-sample, sparse, sparse-dense, sparse-skip, sparse-noskip, sparse-samples and sparse-columns, each once" bench --synthetic --engine sparse,sparse
 expect_fail "eval --threads 0" "--threads: expected an integer from 1" eval --model "$tmp/x.model" --threads 0
 expect_fail "eval --model missing" "cannot open the model" eval --model "$tmp/none.model" --data "$tmp/small"
 expect_fail "eval --model /dev/zero" "not a simdnet model" eval --model /dev/zero --data "$tmp/small"

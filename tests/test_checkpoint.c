@@ -72,10 +72,15 @@ static sn_train_config config(int threads, sn_engine_kind engine, int shuffle,
     return cfg;
 }
 
+/* The network every run here starts from: sizes, unless a test says. */
+static const size_t *net_sizes = sizes;
+static size_t net_nsizes = NSIZES;
+
 static void fresh_net(sn_net *net)
 {
     sn_error err;
-    cr_assert_eq(sn_net_create(net, sizes, NSIZES, &err), 0, "%s", err.msg);
+    cr_assert_eq(sn_net_create(net, net_sizes, net_nsizes, &err), 0, "%s",
+                 err.msg);
     sn_net_init_uniform(net, 5);
 }
 
@@ -116,7 +121,7 @@ static sn_run_state run_state(size_t epochs, size_t epoch, size_t done,
 /* The optimizer's whole state: its arrays and step count. */
 typedef struct opt_state {
     size_t n;
-    float s[SN_MAX_STATES][1024];
+    float s[SN_MAX_STATES][4096];
     uint64_t step;
 } opt_state;
 
@@ -255,6 +260,40 @@ Test(checkpoint, resumed_runs_end_bit_identical_for_every_optimizer)
                     check_resume(cfg, 2, 1, 4);
                     check_resume(cfg, 2, 0, NB);
                 }
+}
+
+/* The sparse engine's columns split (a first layer of 64 on 2 threads:
+ * W1's optimizer state kept by its owners, the rows at rest read from a
+ * bitmap set in the samples phase), every optimizer, mid-epoch and at an
+ * epoch's end. */
+Test(checkpoint, the_columns_split_resumes_bit_identical_for_every_optimizer)
+{
+    static const size_t wide[] = {49, 64, 8, 4};
+    net_sizes = wide;
+    net_nsizes = 4;
+    for (int opt = SN_OPT_ADAGRAD; opt <= SN_OPT_ADAMW + 1; opt++) {
+        sn_train_config cfg = config(2, SN_ENGINE_SPARSE, 1, NULL);
+        const int o = opt > SN_OPT_ADAMW ? SN_OPT_SGD : opt;
+        sn_train_config_optimizer(&cfg, (sn_optimizer)o);
+        if (opt > SN_OPT_ADAMW)
+            cfg.weight_decay = 0.01f;
+        cfg.epochs = 2;
+        if (opt == SN_OPT_ADAGRAD) {
+            sn_error err;
+            sn_net net;
+            fresh_net(&net);
+            sn_trainer *t;
+            cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s",
+                         err.msg);
+            cr_assert_eq(sn_trainer_thread_split(t), SN_THREAD_SPLIT_COLUMNS);
+            sn_trainer_free(t);
+            sn_net_free(&net);
+        }
+        check_resume(cfg, 2, 1, 4);
+        check_resume(cfg, 2, 0, NB);
+    }
+    net_sizes = sizes;
+    net_nsizes = NSIZES;
 }
 
 Test(checkpoint, resumed_runs_end_bit_identical_on_every_kernel_set)

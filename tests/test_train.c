@@ -808,3 +808,103 @@ Test(train, rows_at_rest_are_skipped_without_changing_a_value)
             }
     sn_dataset_free(&ds);
 }
+
+/* The columns split (SN_THREAD_SPLIT_COLUMNS): after one batch from the
+ * same start, W1 and its optimizer state are one thread's bits (its
+ * gradient is summed over the batch's tiles by one thread, whatever the
+ * panels) and everything after W1 is the samples split's bits (layers
+ * 2..L by samples, reduced over the threads in order); the trainer says
+ * which split it runs, and AUTO picks columns from 32 columns a thread. */
+static void one_batch(sn_net *net, const size_t *sizes, size_t nl,
+                      const sn_dataset *ds, const sn_kernels *k, int threads,
+                      sn_optimizer opt, sn_thread_split split,
+                      sn_thread_split *chosen, float *state)
+{
+    sn_error err;
+    cr_assert_eq(sn_net_create(net, sizes, nl, &err), 0, "%s", err.msg);
+    sn_net_init_uniform(net, 5);
+    sn_train_config cfg = test_train_config(threads, k, SN_ENGINE_SPARSE);
+    sn_train_config_optimizer(&cfg, opt);
+    cfg.thread_split = split;
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
+    *chosen = sn_trainer_thread_split(t);
+    cr_assert_eq(sn_train_epoch(t, ds, 0, NULL, NULL, &err), 0, "%s",
+                 err.msg);
+    sn_trainer_get_state(t, sn_trainer_state_count(t) - 1, state);
+    sn_trainer_free(t);
+}
+
+Test(train, columns_split_gives_one_threads_w1_and_the_samples_split_rest)
+{
+    /* 100 wide: one panel a thread at 2 and 3 threads; 300 wide: panels
+     * of 64, 3 and 2 (+ 44) a thread at 2, 2-3 at 3. */
+    static const size_t narrow[] = {49, 100, 40, 10}, wide[] = {49, 300, 10};
+    const struct { const size_t *sizes; size_t nl; } nets[] = {
+        {narrow, 4}, {wide, 3}};
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 100, 49, 10, 8), 0);
+    const sn_optimizer opts[] = {SN_OPT_ADAGRAD, SN_OPT_ADAM};
+    for (int isa = 0; isa < SN_ISA_COUNT; isa++) {
+        const sn_kernels *k = sn_kernels_for((sn_isa)isa);
+        if (!k)
+            continue;
+        for (size_t ni = 0; ni < 2; ni++)
+            for (size_t oi = 0; oi < 2; oi++)
+                for (int threads = 2; threads <= 3; threads++) {
+                    const size_t *sz = nets[ni].sizes;
+                    sn_net one, samples, cols;
+                    sn_thread_split c1, cs, cc;
+                    float *st[3];
+                    size_t np = 0;
+                    {
+                        sn_error err;
+                        sn_net probe;
+                        cr_assert_eq(sn_net_create(&probe, sz, nets[ni].nl,
+                                                   &err), 0, "%s", err.msg);
+                        np = probe.nparams;
+                        sn_net_free(&probe);
+                    }
+                    for (int r = 0; r < 3; r++) {
+                        st[r] = malloc(np * sizeof(float));
+                        cr_assert_not_null(st[r]);
+                    }
+                    one_batch(&one, sz, nets[ni].nl, &ds, k, 1, opts[oi],
+                              SN_THREAD_SPLIT_AUTO, &c1, st[0]);
+                    one_batch(&samples, sz, nets[ni].nl, &ds, k, threads,
+                              opts[oi], SN_THREAD_SPLIT_SAMPLES, &cs, st[1]);
+                    one_batch(&cols, sz, nets[ni].nl, &ds, k, threads,
+                              opts[oi], SN_THREAD_SPLIT_AUTO, &cc, st[2]);
+                    const char *name = sn_isa_name((sn_isa)isa);
+                    cr_expect_eq(c1, SN_THREAD_SPLIT_SAMPLES, "1 thread");
+                    cr_expect_eq(cs, SN_THREAD_SPLIT_SAMPLES, "forced");
+                    cr_expect_eq(cc, SN_THREAD_SPLIT_COLUMNS,
+                                 "%s, %zu wide, %d threads: auto", name,
+                                 sz[1], threads);
+                    const size_t w1 = sz[0] * sz[1];
+                    cr_expect(memcmp(cols.params, one.params,
+                                     w1 * sizeof(float)) == 0 &&
+                                  memcmp(st[2], st[0], w1 * sizeof(float)) == 0,
+                              "%s, %zu wide, %s, %d threads: W1 or its state "
+                              "is not one thread's", name, sz[1],
+                              sn_optimizer_name(opts[oi]), threads);
+                    cr_expect(memcmp(cols.params + w1, samples.params + w1,
+                                     (np - w1) * sizeof(float)) == 0 &&
+                                  memcmp(st[2] + w1, st[1] + w1,
+                                         (np - w1) * sizeof(float)) == 0,
+                              "%s, %zu wide, %s, %d threads: layers past W1 "
+                              "are not the samples split's", name, sz[1],
+                              sn_optimizer_name(opts[oi]), threads);
+                    cr_expect(memcmp(cols.params, samples.params,
+                                     w1 * sizeof(float)) != 0,
+                              "%s: the samples split's W1 should differ "
+                              "(else this test shows nothing)", name);
+                    sn_net_free(&one);
+                    sn_net_free(&samples);
+                    sn_net_free(&cols);
+                    for (int r = 0; r < 3; r++)
+                        free(st[r]);
+                }
+    }
+    sn_dataset_free(&ds);
+}

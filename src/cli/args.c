@@ -106,6 +106,11 @@ int cli_parse_first_layer(const char *value, void *path, sn_error *err)
     return sn_first_layer_parse(value, path, err);
 }
 
+int cli_parse_thread_split(const char *value, void *split, sn_error *err)
+{
+    return sn_thread_split_parse(value, split, err);
+}
+
 int cli_parse_optimizer(const char *value, void *optimizer, sn_error *err)
 {
     return sn_optimizer_parse(value, optimizer, err);

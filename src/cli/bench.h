@@ -17,16 +17,18 @@
 enum { MAX_LIST = 64, MAX_REPEATS = 1000, MAX_RECIPES = 8 };
 
 /* The engines a case can run: the library's engines, the sparse one with
- * zero pixels visited, to show what skipping them buys, and the sparse one
+ * zero pixels visited, to show what skipping them buys, the sparse one
  * skipping ReLU's zeros always or never (relu_zeros 1, -1: the same for
- * networks without ReLU layers). */
+ * networks without ReLU layers), and the sparse one with its threads
+ * split by samples or by columns (thread_split; AUTO: --thread-split's). */
 typedef struct engine_variant {
     const char *name;
     sn_engine_kind engine;
     int dense_input;
     int relu_zeros;
+    sn_thread_split thread_split;
 } engine_variant;
-enum { NENGINES = 5 };
+enum { NENGINES = 7 };
 
 typedef struct bench_args {
     const char *data, *layers, *json, *sweep;
@@ -43,6 +45,7 @@ typedef struct bench_args {
     size_t nthreads;
     cli_recipe rc;      /* the network's kind, --init, the optimizer */
     sn_first_layer first_layer; /* --first-layer */
+    sn_thread_split thread_split; /* --thread-split */
     sn_train_config cfg;/* the recipe's training configuration */
     unsigned given;
 } bench_args;

@@ -17,11 +17,13 @@ enum { GIVEN_LAYERS = 1u << 0 };
 
 /* The engine variants a case can run (bench.h). */
 static const engine_variant engines[] = {
-    {"per-sample", SN_ENGINE_PER_SAMPLE, 0, 0},
-    {"sparse-dense", SN_ENGINE_SPARSE, 1, 0},
-    {"sparse", SN_ENGINE_SPARSE, 0, 0},
-    {"sparse-skip", SN_ENGINE_SPARSE, 0, 1},
-    {"sparse-noskip", SN_ENGINE_SPARSE, 0, -1},
+    {"per-sample", SN_ENGINE_PER_SAMPLE, 0, 0, SN_THREAD_SPLIT_AUTO},
+    {"sparse-dense", SN_ENGINE_SPARSE, 1, 0, SN_THREAD_SPLIT_AUTO},
+    {"sparse", SN_ENGINE_SPARSE, 0, 0, SN_THREAD_SPLIT_AUTO},
+    {"sparse-skip", SN_ENGINE_SPARSE, 0, 1, SN_THREAD_SPLIT_AUTO},
+    {"sparse-noskip", SN_ENGINE_SPARSE, 0, -1, SN_THREAD_SPLIT_AUTO},
+    {"sparse-samples", SN_ENGINE_SPARSE, 0, 0, SN_THREAD_SPLIT_SAMPLES},
+    {"sparse-columns", SN_ENGINE_SPARSE, 0, 0, SN_THREAD_SPLIT_COLUMNS},
 };
 _Static_assert(sizeof engines / sizeof engines[0] == NENGINES,
                "bench.h counts the engine variants");
@@ -110,8 +112,9 @@ static int parse_engines(const char *text, void *args, sn_error *err)
                 v = NULL;
         if (!v)
             return cli_reason(err, "expected a list of per-sample, sparse, "
-                                   "sparse-dense, sparse-skip and "
-                                   "sparse-noskip, each once, or all; got "
+                                   "sparse-dense, sparse-skip, "
+                                   "sparse-noskip, sparse-samples and "
+                                   "sparse-columns, each once, or all; got "
                                    "'%s'", text);
         a->engines[a->nengines++] = v;
         p += len;
@@ -128,7 +131,8 @@ static const engine_variant *default_engine(void)
     for (size_t i = 0; i < NENGINES; i++)
         if (engines[i].engine == cfg.engine &&
             engines[i].dense_input == cfg.dense_input &&
-            engines[i].relu_zeros == cfg.relu_zeros)
+            engines[i].relu_zeros == cfg.relu_zeros &&
+            engines[i].thread_split == cfg.thread_split)
             return &engines[i];
     return &engines[0];
 }
@@ -165,12 +169,19 @@ static int parse_one(int argc, char **argv, bench_args *a)
          .help = "engines: per-sample, sparse, sparse-dense (the sparse\n"
                  "engine visiting zero pixels too), sparse-skip and\n"
                  "sparse-noskip (skipping ReLU's zeros always, never;\n"
-                 "sparse: where that pays), or all (default: the\n"
+                 "sparse: where that pays), sparse-samples and\n"
+                 "sparse-columns (threads split by samples, by\n"
+                 "columns: --thread-split), or all (default: the\n"
                  "library's default, sparse)"},
         {.name = "first-layer", .kind = CLI_LIST, .dest = &a->first_layer,
          .value = "PATH", .parse = cli_parse_first_layer,
          .help = "sparse engine's first layer: auto (default: by width,\n"
                  "docs/engines.md), rows or grouped"},
+        {.name = "thread-split", .kind = CLI_LIST, .dest = &a->thread_split,
+         .value = "HOW", .parse = cli_parse_thread_split,
+         .help = "how threads share the first layer: auto (default:\n"
+                 "by columns from 32 of them a thread where it is\n"
+                 "grouped, docs/engines.md), samples or columns"},
         {.name = "warmup", .kind = CLI_INT, .dest = &a->warmup, .value = "N",
          .min = 0, .max = 1000000,
          .help = "untimed batches before the timed runs (default 30)"},
@@ -248,6 +259,7 @@ static int parse_one(int argc, char **argv, bench_args *a)
     a->cfg = sn_train_config_default();
     cli_recipe_config(&a->rc, 5, &a->cfg);
     a->cfg.first_layer = a->first_layer;
+    a->cfg.thread_split = a->thread_split;
     if (a->nisas == 0) {
         for (int i = 0; i < SN_ISA_COUNT; i++) {
             const sn_isa isa = (sn_isa)i;

@@ -25,6 +25,7 @@ int cli_reason(sn_error *err, const char *fmt, ...) CLI_PRINTF(2, 3);
  * an sn_engine_kind, an sn_optimizer. */
 int cli_parse_engine(const char *value, void *engine, sn_error *err);
 int cli_parse_first_layer(const char *value, void *path, sn_error *err);
+int cli_parse_thread_split(const char *value, void *split, sn_error *err);
 int cli_parse_optimizer(const char *value, void *optimizer, sn_error *err);
 
 /* --data, else $SIMDNET_DATA, else ./data/mnist. */

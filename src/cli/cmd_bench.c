@@ -160,6 +160,8 @@ static void configure(const bench_case *c, sn_train_config *cfg)
     cfg->engine = c->engine->engine;
     cfg->dense_input = c->engine->dense_input;
     cfg->relu_zeros = c->engine->relu_zeros;
+    if (c->engine->thread_split != SN_THREAD_SPLIT_AUTO)
+        cfg->thread_split = c->engine->thread_split;
     cfg->kernels = sn_kernels_for(c->isa);
     cfg->threads = c->threads;
     cfg->collective = cli_dist_collective();

@@ -59,6 +59,7 @@ static int make_trainer(train_run *r, char *binding, size_t len)
     cfg->engine = a->engine;
     cfg->dense_input = a->dense;
     cfg->first_layer = a->first_layer;
+    cfg->thread_split = a->thread_split;
     cfg->progress = on_batch;
     cfg->progress_user = &r->progress;
     cfg->collective = cli_dist_collective();
@@ -222,10 +223,13 @@ static void print_config(const train_run *r, const char *binding)
     fprintf(out, "training  %s, %s, batch %ld, %ld epoch%s, %s\n", opt,
             schedule, a->batch, a->epochs, a->epochs == 1 ? "" : "s",
             a->shuffle ? "shuffled" : "file order");
-    fprintf(out, "compute   %s kernels, %d thread%s, %s engine%s\n",
+    fprintf(out, "compute   %s kernels, %d thread%s, %s engine%s%s\n",
             sn_isa_name(sn_kernels_isa(r->kernels)), threads,
             threads == 1 ? "" : "s",
-            sn_trainer_engine(r->trainer), a->dense ? " (dense input)" : "");
+            sn_trainer_engine(r->trainer), a->dense ? " (dense input)" : "",
+            sn_trainer_thread_split(r->trainer) == SN_THREAD_SPLIT_COLUMNS
+                ? ", first layer split by columns"
+                : "");
     if (cli_dist_size() > 1)
         fprintf(out, "ranks     %d (MPI) x %d thread%s: the model of one "
                      "process of %d threads\n", cli_dist_size(), threads,

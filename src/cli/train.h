@@ -19,6 +19,7 @@ typedef struct train_args {
     cli_recipe rc;  /* the network's kind, --init, the optimizer, --preset */
     sn_engine_kind engine;
     sn_first_layer first_layer;
+    sn_thread_split thread_split;
     long epochs, batch, threads, checkpoint_every;
     unsigned long long seed;
     int dense, shuffle, bind, trap_fp;

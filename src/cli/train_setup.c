@@ -51,6 +51,11 @@ int train_parse_args(int argc, char **argv, train_args *a)
          .value = "PATH", .parse = cli_parse_first_layer,
          .help = "sparse engine's first layer: auto (default: by width,\n"
                  "docs/engines.md), rows or grouped"},
+        {.name = "thread-split", .kind = CLI_LIST, .dest = &a->thread_split,
+         .value = "HOW", .parse = cli_parse_thread_split,
+         .help = "how threads share the first layer: auto (default:\n"
+                 "by columns from 32 of them a thread where it is\n"
+                 "grouped, docs/engines.md), samples or columns"},
         {.name = "dense", .kind = CLI_FLAG, .dest = &a->dense,
          .help = "sparse engine: visit zero pixels too (for comparison)"},
         {.name = "save", .kind = CLI_STRING, .dest = &a->save, .value = "FILE",

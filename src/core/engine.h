@@ -24,9 +24,13 @@ typedef struct sn_engine {
     void (*destroy)(sn_trainer *t);
     void (*begin)(sn_trainer *t);  /* net->params into the working layout */
     void (*end)(sn_trainer *t);    /* and back, at the end of a call */
+    /* The batch is samples [0, n) from first; the thread's slice [lo, hi).
+     * An engine may take its own share of every sample's work too, with
+     * barriers of its own between phases, which every thread then meets
+     * (the sparse engine's columns split). */
     double (*samples)(sn_trainer *t, int id, const sn_dataset *ds,
-                      const uint32_t *order, size_t first, size_t lo,
-                      size_t hi);
+                      const uint32_t *order, size_t first, size_t n,
+                      size_t lo, size_t hi);
     /* Share id of nt (the run's workers, t->workers): sums all nt
      * workers' buffers. With a collective one thread steps several shares. */
     void (*update)(sn_trainer *t, int id, int nt, size_t batch_size);
@@ -72,6 +76,12 @@ void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
  * clearing took 10% of the time, against 2% on one.) */
 void sn_reduce_step_and_clear(sn_trainer *t, int nt, size_t off, size_t len,
                               float *params, size_t batch_size);
+/* The same on the nb buffers from buffer j0 only (the others hold no
+ * gradient there: the sparse engine's columns split, whose first-layer
+ * gradient is its owner's alone). */
+void sn_reduce_step_and_clear_some(sn_trainer *t, int j0, int nb, size_t off,
+                                   size_t len, float *params,
+                                   size_t batch_size);
 
 /* state_export and state_import for an engine that keeps t->state in
  * net->params' layout: a copy. */

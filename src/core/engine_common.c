@@ -19,13 +19,14 @@ void sn_thread_slice(size_t n, int id, int nt, size_t *lo, size_t *hi)
     *hi = b < n ? b : n;
 }
 
-void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
-                        float *params, size_t batch_size)
+/* sn_reduce_and_step on the nt buffers from buffer j0. */
+static void reduce_and_step(sn_trainer *t, int j0, int nt, size_t off,
+                            size_t len, float *params, size_t batch_size)
 {
     const sn_kernels *k = t->cfg.kernels;
     const float *bufs[SN_MAX_THREADS];
     for (int j = 0; j < nt; j++)
-        bufs[j] = t->grads + (size_t)j * t->grad_stride + off;
+        bufs[j] = t->grads + (size_t)(j0 + j) * t->grad_stride + off;
     const float gscale = 1.0f / (float)batch_size;
     const size_t nb = (size_t)nt;
     const sn_step_hyper *h = &t->hyper;
@@ -57,21 +58,34 @@ void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
     }
 }
 
+void sn_reduce_and_step(sn_trainer *t, int nt, size_t off, size_t len,
+                        float *params, size_t batch_size)
+{
+    reduce_and_step(t, 0, nt, off, len, params, batch_size);
+}
+
 /* Floats stepped, then cleared, at a time: the pieces of every buffer,
  * its weights and state (5 arrays at 2 threads for AdaGrad, 40 KiB) stay
  * in L1 and L2 between the two. */
 #define STEP_PIECE 2048
 
-void sn_reduce_step_and_clear(sn_trainer *t, int nt, size_t off, size_t len,
-                              float *params, size_t batch_size)
+void sn_reduce_step_and_clear_some(sn_trainer *t, int j0, int nb, size_t off,
+                                   size_t len, float *params,
+                                   size_t batch_size)
 {
     for (size_t at = 0; at < len; at += STEP_PIECE) {
         const size_t piece = len - at < STEP_PIECE ? len - at : STEP_PIECE;
-        sn_reduce_and_step(t, nt, off + at, piece, params + at, batch_size);
-        for (int j = 0; j < nt; j++)
+        reduce_and_step(t, j0, nb, off + at, piece, params + at, batch_size);
+        for (int j = j0; j < j0 + nb; j++)
             memset(t->grads + (size_t)j * t->grad_stride + off + at, 0,
                    piece * sizeof(float));
     }
+}
+
+void sn_reduce_step_and_clear(sn_trainer *t, int nt, size_t off, size_t len,
+                              float *params, size_t batch_size)
+{
+    sn_reduce_step_and_clear_some(t, 0, nt, off, len, params, batch_size);
 }
 
 void sn_state_export_plain(const sn_trainer *t, size_t k, float *dst)

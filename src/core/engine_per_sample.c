@@ -12,8 +12,9 @@
 
 static double per_sample_samples(sn_trainer *t, int id, const sn_dataset *ds,
                                  const uint32_t *order, size_t first,
-                                 size_t lo, size_t hi)
+                                 size_t n, size_t lo, size_t hi)
 {
+    (void)n;
     const sn_net *net = t->net;
     float *grad = t->grads + (size_t)(t->worker0 + id) * t->grad_stride;
     memset(grad, 0, net->nparams * sizeof(float));

@@ -50,9 +50,11 @@
  * WT lives here while a call to sn_train_* runs and goes back to net->params
  * at its end; the first layer's optimizer state stays in panels for good.
  */
+#include <omp.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "checked.h"
 #include "engine.h"
 #include "engine_sparse.h"
 #include "error.h"
@@ -81,6 +83,10 @@ static void sparse_destroy(sn_trainer *t)
     sn_free(s->live);
     sn_free(s->wt_up);
     sn_free(s->wt);
+    sn_free(s->zb);
+    sn_free(s->db);
+    sn_free(s->groups);
+    sn_free(s->groups_block);
     sn_free(s);
     t->engine_state = NULL;
 }
@@ -106,13 +112,13 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
     p += list;
     th->val = p;
     p += list;
-    th->row = (uint32_t *)p;
+    th->groups.row = (uint32_t *)p;
     p += list;
-    th->cval = p;
+    th->groups.cval = p;
     p += list;
-    th->pix = (uint32_t *)p;
+    th->groups.pix = (uint32_t *)p;
     p += per_pixel;
-    th->start = (uint32_t *)p;
+    th->groups.start = (uint32_t *)p;
     p += per_pixel;
     th->slot = (uint32_t *)p;
     p += per_pixel;
@@ -130,6 +136,66 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
     return 0;
 }
 
+/* The threads' split and the panels (docs/engines.md): by columns where
+ * the first layer is grouped, the run is one process and every thread
+ * gets SPLIT_MIN_COLS columns or more; then a layer of up to WIDE columns
+ * is cut into one panel per thread, a wider one keeps its PANEL columns,
+ * and thread j takes the whole panels nearest [n1 j / T, n1 (j+1) / T).
+ * The column sums do not depend on the panels: W1's values are those of
+ * one thread. */
+static int split_create(sn_trainer *t, sparse_state *s)
+{
+    const size_t nt = (size_t)t->threads;
+    const sn_thread_split want = t->cfg.thread_split;
+    s->split = s->grouped && nt >= 2 && !t->cfg.collective &&
+               (want == SN_THREAD_SPLIT_COLUMNS ||
+                (want == SN_THREAD_SPLIT_AUTO &&
+                 s->n1 >= SPLIT_MIN_COLS * nt));
+    t->thread_split =
+        s->split ? SN_THREAD_SPLIT_COLUMNS : SN_THREAD_SPLIT_SAMPLES;
+    if (!s->split) {
+        s->panel = s->n1 <= WIDE ? s->n1 : PANEL;
+        return 0;
+    }
+    /* Panels of whole 16-float vectors (AVX-512's; two of AVX2's): 100
+     * wide in two halves of 50 took 4 vectors each, 8 FMAs an entry where
+     * one panel took 7. */
+    s->panel = s->n1 <= WIDE ? ((s->n1 + nt - 1) / nt + 15) / 16 * 16 : PANEL;
+    for (size_t j = 0; j <= nt; j++) {
+        const size_t c = (s->n1 * j / nt + s->panel / 2) / s->panel * s->panel;
+        s->cols[j] = j == nt || c > s->n1 ? s->n1 : c;
+    }
+    uint64_t floats;
+    if (sn_mul_overflow(t->cfg.batch, s->n1, &floats) || !sn_fits_size(floats))
+        return -1;
+    s->zb = sn_alloc_array((size_t)floats, sizeof(float));
+    s->db = sn_alloc_array((size_t)floats, sizeof(float));
+    /* Each tile's groups: room for a whole tile's entries and pixels. */
+    s->ntiles = (t->cfg.batch + s->tile - 1) / s->tile;
+    const size_t entries = sn_pad_floats(s->tile * s->n0);
+    const size_t pixels = sn_pad_floats(s->n0 + 1);
+    uint64_t per_tile, all;
+    if (sn_mul_add_overflow(2, entries, 2 * pixels, &per_tile) ||
+        sn_mul_overflow(per_tile, s->ntiles, &all) || !sn_fits_size(all))
+        return -1;
+    s->groups = sn_alloc_array(s->ntiles, sizeof *s->groups);
+    float *p = s->groups_block = sn_alloc_array((size_t)all, sizeof(float));
+    if (!s->zb || !s->db || !s->groups || !p)
+        return -1;
+    for (size_t i = 0; i < s->ntiles; i++) {
+        pixel_groups *g = &s->groups[i];
+        g->row = (uint32_t *)p;
+        p += entries;
+        g->cval = p;
+        p += entries;
+        g->pix = (uint32_t *)p;
+        p += pixels;
+        g->start = (uint32_t *)p;
+        p += pixels;
+    }
+    return 0;
+}
+
 static int sparse_create(sn_trainer *t, sn_error *err)
 {
     sparse_state *s = sn_alloc_array(1, sizeof *s);
@@ -140,13 +206,16 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->n0 = net->sizes[0];
     s->n1 = net->sizes[1];
     s->dense = t->cfg.dense_input;
-    s->panel = s->n1 <= WIDE ? s->n1 : PANEL;
     /* The rule (docs/engines.md): grouped from GROUPED_WIDE columns. */
     const sn_first_layer want = t->cfg.first_layer;
     s->grouped = want == SN_FIRST_LAYER_GROUPED ||
                  (want == SN_FIRST_LAYER_AUTO && s->n1 >= GROUPED_WIDE);
     t->first_layer = s->grouped ? SN_FIRST_LAYER_GROUPED : SN_FIRST_LAYER_ROWS;
     s->tile = s->grouped ? TILE_GROUPED : TILE;
+    if (split_create(t, s) != 0) {
+        sparse_destroy(t);
+        return sn_set_error(err, "out of memory for the sparse engine");
+    }
     s->words = (s->n0 + 63) / 64;
     s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
     size_t up = 0;
@@ -350,19 +419,14 @@ static void tile_backward(const sn_kernels *k, const sn_net *net,
                                                    th->delta[l]);
 }
 
-/* Forward and backward for a tile of m samples, gradients into grad. */
-static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
-                       const uint32_t *order, size_t first, size_t i0,
-                       size_t m, size_t next, float *grad)
+/* The pixel lists of the tile's m samples from batch position i0 into th
+ * (rowptr, idx, val, and th->seen's bits), the next tile's first sample
+ * (next, or SIZE_MAX) asked for meanwhile. */
+static void tile_lists(const sn_trainer *t, sparse_thread *th,
+                       const sn_dataset *ds, const uint32_t *order,
+                       size_t first, size_t i0, size_t m, size_t next)
 {
     const sparse_state *s = state(t);
-    const sn_kernels *k = t->cfg.kernels;
-    const sn_net *net = t->net;
-    const size_t L = net->nlayers;
-    const size_t *n = net->sizes;
-    const float *p = net->params;
-
-    /* First layer: each sample's nonzero pixels through W1^T. */
     uint32_t pos = 0;
     for (size_t r = 0; r < m; r++) {
         const size_t smp = sn_batch_sample(order, first, i0 + r);
@@ -371,11 +435,25 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
         else if (next != SIZE_MAX)
             prefetch_sample(th, ds, sn_batch_sample(order, first, next));
         th->rowptr[r] = pos;
-        pos += (uint32_t)pixel_list(s, k, th, ds, smp, r, pos);
+        pos += (uint32_t)pixel_list(s, t->cfg.kernels, th, ds, smp, r, pos);
     }
     th->rowptr[m] = pos;
-    sparse_first_layer_forward(s, k, th, m, p + net->b_off[0],
-                               tile_product(th, L, 0));
+}
+
+/* A tile from the first layer's outputs before the activation (in
+ * tile_product(th, L, 0)) to the first layer's delta (th->delta[0]):
+ * layers 2..L forward, the head, back to layer 1, the upper layers' and
+ * b1's gradients into grad. Returns the tile's cost. */
+static double tile_middle(sn_trainer *t, sparse_thread *th,
+                          const sn_dataset *ds, const uint32_t *order,
+                          size_t first, size_t i0, size_t m, float *grad)
+{
+    const sparse_state *s = state(t);
+    const sn_kernels *k = t->cfg.kernels;
+    const sn_net *net = t->net;
+    const size_t L = net->nlayers;
+    const size_t *n = net->sizes;
+
     tile_activate(k, net, th, 0, m);
 
     /* Upper layers forward, the tile at once; on a batch's first tile,
@@ -395,25 +473,101 @@ static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
 
     sn_upper_backward(k, net, &th->up, &tl, grad);
 
-    /* First layer backward: its delta, then the tile's nonzero pixels
-     * into the transposed gradient (sparse_first_layer_gradient). At 32 wide two
-     * ways of cutting the L2 traffic of W1^T and its gradient were
-     * measured and dropped, for forward and backward alike: regrouping a
-     * tile's pixels by column (72 against 52 ms per epoch on one core: the
-     * regrouping costs more than it saves at 32 columns; it pays wider,
-     * docs/engines.md), and walking the tile in blocks of 128 pixels so a
-     * block of rows stays in L1 (no gain within noise). */
+    /* First layer backward: its delta, and b1's gradient. */
     float *d1 = th->delta[0];
     tile_backward(k, net, th, 0, m);
     for (size_t r = 0; r < m; r++)
         k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
-    sparse_first_layer_gradient(s, k, th, m, d1, grad + net->w_off[0]);
+    return cost;
+}
+
+/* Forward and backward for a tile of m samples, gradients into grad. The
+ * first layer's gradient from the tile's nonzero pixels into the
+ * transposed gradient (sparse_first_layer_gradient). At 32 wide two ways
+ * of cutting the L2 traffic of W1^T and its gradient were measured and
+ * dropped, for forward and backward alike: regrouping a tile's pixels by
+ * column (72 against 52 ms per epoch on one core: the regrouping costs
+ * more than it saves at 32 columns; it pays wider, docs/engines.md), and
+ * walking the tile in blocks of 128 pixels so a block of rows stays in L1
+ * (no gain within noise). */
+static double run_tile(sn_trainer *t, sparse_thread *th, const sn_dataset *ds,
+                       const uint32_t *order, size_t first, size_t i0,
+                       size_t m, size_t next, float *grad)
+{
+    const sparse_state *s = state(t);
+    const sn_kernels *k = t->cfg.kernels;
+    const sn_net *net = t->net;
+
+    tile_lists(t, th, ds, order, first, i0, m, next);
+    sparse_first_layer_forward(s, k, th, m, net->params + net->b_off[0],
+                               tile_product(th, net->nlayers, 0), 0, s->n1);
+    const double cost = tile_middle(t, th, ds, order, first, i0, m, grad);
+    sparse_first_layer_gradient(s, k, th, m, th->delta[0],
+                                grad + net->w_off[0], 0, s->n1);
+    return cost;
+}
+
+/* Whether this batch runs the columns split: the team is the one it was
+ * planned for (OpenMP may give fewer threads than asked). */
+static int split_now(const sn_trainer *t, int nt)
+{
+    return state(t)->split && nt == t->threads;
+}
+
+/* The columns split (docs/engines.md). Three phases, a barrier between
+ * each: the batch's first layer forward on this thread's columns, in the
+ * tiles of one thread, grouping every T-th tile by pixel for all; its own
+ * samples through layers 2..L and back, as the samples split does; the
+ * batch's first-layer gradient on its columns from the shared groups,
+ * into its own buffer, which the update alone reads. */
+static double split_samples(sn_trainer *t, int id, const sn_dataset *ds,
+                            const uint32_t *order, size_t first, size_t n,
+                            size_t lo, size_t hi, float *grad)
+{
+    sparse_state *s = state(t);
+    sparse_thread *th = &s->th[id];
+    const sn_kernels *k = t->cfg.kernels;
+    const sn_net *net = t->net;
+    const size_t n1 = s->n1, c0 = s->cols[id], c1 = s->cols[id + 1];
+    const size_t nt = (size_t)t->threads;
+
+    for (size_t i = 0, ti = 0; i < n; i += s->tile, ti++) {
+        const size_t m = n - i < s->tile ? n - i : s->tile;
+        tile_lists(t, th, ds, order, first, i, m, i + m < n ? i + m : SIZE_MAX);
+        sparse_first_layer_forward(s, k, th, m, net->params + net->b_off[0],
+                                   s->zb + i * n1, c0, c1);
+        if (ti % nt == (size_t)id)
+            sparse_group_by_pixel(s, th, m, &s->groups[ti]);
+    }
+    /* Every thread saw every sample: thread 0's bitmap is the batch's, and
+     * the update only reads live (rows_to_step). */
+    if (id == 0 && s->skip == SKIP_AT_REST)
+        for (size_t w = 0; w < s->words; w++)
+            s->live[w] |= th->seen[w];
+#pragma omp barrier
+
+    double cost = 0.0;
+    th->measure = 1;
+    for (size_t i = lo; i < hi; i += s->tile) {
+        const size_t m = hi - i < s->tile ? hi - i : s->tile;
+        memcpy(tile_product(th, net->nlayers, 0), s->zb + i * n1,
+               m * n1 * sizeof(float));
+        cost += tile_middle(t, th, ds, order, first, i, m, grad);
+        memcpy(s->db + i * n1, th->delta[0], m * n1 * sizeof(float));
+    }
+#pragma omp barrier
+
+    for (size_t i = 0, ti = 0; i < n; i += s->tile, ti++) {
+        const size_t m = n - i < s->tile ? n - i : s->tile;
+        sparse_grouped_gradient(s, k, th, &s->groups[ti], m, s->db + i * n1,
+                                grad + net->w_off[0], c0, c1);
+    }
     return cost;
 }
 
 static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
-                             const uint32_t *order, size_t first, size_t lo,
-                             size_t hi)
+                             const uint32_t *order, size_t first, size_t n,
+                             size_t lo, size_t hi)
 {
     sparse_state *s = state(t);
     sparse_thread *th = &s->th[id];
@@ -425,6 +579,8 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     /* The gradient is zero: the last update stepped, and cleared, every
      * row any sample touched and all the rest (sparse_update). */
     memset(th->seen, 0, s->words * sizeof *th->seen);
+    if (split_now(t, omp_get_num_threads()))
+        return split_samples(t, id, ds, order, first, n, lo, hi, grad);
 
     double cost = 0.0;
     th->measure = 1;
@@ -436,41 +592,55 @@ static double sparse_samples(sn_trainer *t, int id, const sn_dataset *ds,
     return cost;
 }
 
+/* Which first-layer rows an update steps, and from which gradients: the
+ * columns [c0, c1) (whole panels) of each, summed over the nb buffers
+ * from j0; the bitmaps of the nb workers from j0 name the touched rows,
+ * and live joins them (SKIP_AT_REST) if set_live. */
+typedef struct row_steps {
+    size_t c0, c1;
+    int j0, nb;
+    int set_live;
+} row_steps;
+
 /* Reduces and steps first-layer rows [ka, kb) (pixels), and zeroes them
- * in every gradient buffer for the next batch. */
-static void step_rows(sn_trainer *t, int nt, size_t ka, size_t kb, size_t n)
+ * in the buffers for the next batch. */
+static void step_rows(sn_trainer *t, const row_steps *rs, size_t ka,
+                      size_t kb, size_t n)
 {
     sparse_state *s = state(t);
-    for (size_t c = 0; c < s->n1; c += s->panel) {
+    for (size_t c = rs->c0; c < rs->c1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
         const size_t at = c * s->n0 + ka * w;
-        sn_reduce_step_and_clear(t, nt, t->net->w_off[0] + at, (kb - ka) * w,
-                                 s->wt + at, n);
+        sn_reduce_step_and_clear_some(t, rs->j0, rs->nb,
+                                      t->net->w_off[0] + at, (kb - ka) * w,
+                                      s->wt + at, n);
     }
 }
 
-/* Word w of the rows to step this batch: those some worker touched, and
+/* Word w of the rows to step this batch: those the workers touched, and
  * in SKIP_AT_REST mode the live ones, which they then join. Words belong
- * to one thread each in the update, so live needs no lock. */
-static uint64_t rows_to_step(sparse_state *s, int nt, size_t w)
+ * to one thread each in the samples split's update, so live needs no lock;
+ * the columns split's threads step every word, and its live is set before
+ * (split_samples). */
+static uint64_t rows_to_step(sparse_state *s, const row_steps *rs, size_t w)
 {
     uint64_t bits = 0;
-    for (int j = 0; j < nt; j++)
+    for (int j = rs->j0; j < rs->j0 + rs->nb; j++)
         bits |= s->seen[(size_t)j * s->seen_stride + w];
     if (s->skip == SKIP_AT_REST)
-        bits = s->live[w] |= bits;
+        bits = rs->set_live ? (s->live[w] |= bits) : s->live[w] | bits;
     return bits;
 }
 
 /* Steps the runs of rows in words [w0, w1) that rows_to_step names; a run
  * may span words. A whole word in or out of the run costs no bit loop. */
-static void step_touched_rows(sn_trainer *t, int nt, size_t w0, size_t w1,
-                              size_t n)
+static void step_touched_rows(sn_trainer *t, const row_steps *rs, size_t w0,
+                              size_t w1, size_t n)
 {
     sparse_state *s = state(t);
     size_t run = SIZE_MAX;
     for (size_t w = w0; w < w1; w++) {
-        const uint64_t bits = rows_to_step(s, nt, w);
+        const uint64_t bits = rows_to_step(s, rs, w);
         const size_t base = w * 64;
         const size_t end = base + 64 < s->n0 ? base + 64 : s->n0;
         if ((bits == 0 && run == SIZE_MAX) ||
@@ -481,14 +651,14 @@ static void step_touched_rows(sn_trainer *t, int nt, size_t w0, size_t w1,
             if (hit && run == SIZE_MAX)
                 run = c;
             if (!hit && run != SIZE_MAX) {
-                step_rows(t, nt, run, c, n);
+                step_rows(t, rs, run, c, n);
                 run = SIZE_MAX;
             }
         }
     }
     const size_t c1 = w1 * 64 < s->n0 ? w1 * 64 : s->n0;
     if (run != SIZE_MAX)
-        step_rows(t, nt, run, c1, n);
+        step_rows(t, rs, run, c1, n);
 }
 
 static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
@@ -496,16 +666,24 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     sparse_state *s = state(t);
     const sn_net *net = t->net;
 
-    /* The first layer, split by whole 64-pixel words: the rows whose step
-     * can change something (SKIP_*), else all. */
-    const size_t w0 = s->words * (size_t)id / (size_t)nt;
-    const size_t w1 = s->words * (size_t)(id + 1) / (size_t)nt;
+    /* The first layer: in the samples split, by whole 64-pixel words, all
+     * columns, from every buffer; in the columns split, every row of this
+     * thread's columns, from its own buffer (the one its gradient is in).
+     * The rows whose step can change something (SKIP_*), else all. */
+    size_t w0 = s->words * (size_t)id / (size_t)nt;
+    size_t w1 = s->words * (size_t)(id + 1) / (size_t)nt;
+    row_steps rs = {0, s->n1, 0, nt, 1};
+    if (split_now(t, nt)) {
+        w0 = 0;
+        w1 = s->words;
+        rs = (row_steps){s->cols[id], s->cols[id + 1], id, 1, 0};
+    }
     const size_t c0 = w0 * 64;
     const size_t c1 = w1 * 64 < s->n0 ? w1 * 64 : s->n0;
     if (s->skip != SKIP_NONE)
-        step_touched_rows(t, nt, w0, w1, n);
+        step_touched_rows(t, &rs, w0, w1, n);
     else if (c0 < c1)
-        step_rows(t, nt, c0, c1, n);
+        step_rows(t, &rs, c0, c1, n);
 
     /* Everything after W1 (b1, then W2, b2, ...) in params layout. */
     const size_t rest = net->nparams - net->b_off[0];

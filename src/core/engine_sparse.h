@@ -38,6 +38,20 @@
  * wide the rows path was faster, at 64 the grouped one (docs/engines.md). */
 #define GROUPED_WIDE 64
 
+/* The fewest first-layer columns a thread takes in the columns split
+ * (SN_THREAD_SPLIT_COLUMNS): narrower blocks leave the kernels' spans
+ * short (docs/engines.md). */
+#define SPLIT_MIN_COLS 32
+
+/* A tile's pixel lists grouped by pixel, for the grouped gradient: pixel
+ * pix[i] is nonzero in the tile's samples row[start[i] .. start[i+1]),
+ * with values cval[...]. */
+typedef struct pixel_groups {
+    uint32_t *pix, *start, *row;
+    float *cval;
+    size_t npix;
+} pixel_groups;
+
 /* One thread's scratch: a tile's pixel lists, activations and deltas, and
  * its own transposed copies of the upper layers' weights. */
 typedef struct sparse_thread {
@@ -50,13 +64,11 @@ typedef struct sparse_thread {
     const uint32_t *sidx[TILE_MAX];
     const float *sval[TILE_MAX];
 
-    /* The same tile grouped by pixel, for the grouped gradient: pixel
-     * pix[i] is nonzero in samples row[start[i] .. start[i+1]), with values
-     * cval[...]; slot is per-pixel scratch (n0 entries). */
-    uint32_t *pix, *start, *row, *slot;
-    float *cval;
+    /* The same tile grouped by pixel, for the grouped gradient; slot is
+     * per-pixel scratch (n0 entries). */
+    pixel_groups groups;
+    uint32_t *slot;
     float *dpanel;                /* a panel's columns of the tile's deltas */
-    size_t npix;
 
     float *act[SN_MAX_LAYERS];    /* [tile][sizes[l+1]], dense rows */
     float *delta[SN_MAX_LAYERS];  /* same shape: dC/da, then delta */
@@ -98,6 +110,20 @@ typedef struct sparse_state {
     int dense;              /* every pixel, zeros included (for comparison) */
     int grouped;            /* first layer by tile: gradient grouped by
                                pixel, forward blocked (gemm_sparse) */
+    /* The columns split: thread j owns W1's outputs [cols[j], cols[j+1]),
+     * whole panels, for the whole batch. zb and db hold the batch's
+     * first-layer outputs before the activation and its deltas, [batch]
+     * [n1]: each thread writes its columns of zb and reads its samples'
+     * rows, then writes its samples' rows of db and reads its columns. */
+    int split;
+    size_t cols[SN_MAX_THREADS + 1];
+    float *zb, *db;
+    /* The batch's tiles grouped by pixel, tile i by thread i % T while it
+     * runs the first layer forward, read by every thread for its columns'
+     * gradient; ntiles of them, over one allocation. */
+    pixel_groups *groups;
+    size_t ntiles;
+    void *groups_block;
 } sparse_state;
 
 /* The width of the panel at column c. */
@@ -112,16 +138,27 @@ void sparse_panels_from(const sparse_state *s, const sn_kernels *k,
 void sparse_panels_to(const sparse_state *s, const sn_kernels *k,
                       const float *wt, float *w1);
 
-/* The first layer's outputs before the activation, act [m][n1], for the
- * tile's pixel lists (th->rowptr, idx, val), b its bias. */
+/* The first layer's outputs before the activation, columns [c0, c1)
+ * (whole panels) of act [m][n1], for the tile's pixel lists (th->rowptr,
+ * idx, val), b its bias. */
 void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
                                 sparse_thread *th, size_t m, const float *b,
-                                float *act);
+                                float *act, size_t c0, size_t c1);
 
 /* The first layer's weight gradient of the tile from its deltas d1
- * [m][n1], into the panels of dwt. */
+ * [m][n1], into the panels of dwt for columns [c0, c1) (whole panels). */
 void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
                                  sparse_thread *th, size_t m, const float *d1,
-                                 float *dwt);
+                                 float *dwt, size_t c0, size_t c1);
+
+/* The grouped gradient's two halves: the tile's pixel lists (th->rowptr,
+ * idx, val) grouped by pixel into g, with th->slot as scratch; and the
+ * gradient of columns [c0, c1) from g, th->dpanel as scratch. */
+void sparse_group_by_pixel(const sparse_state *s, sparse_thread *th,
+                           size_t m, pixel_groups *g);
+void sparse_grouped_gradient(const sparse_state *s, const sn_kernels *k,
+                             sparse_thread *th, const pixel_groups *g,
+                             size_t m, const float *d1, float *dwt, size_t c0,
+                             size_t c1);
 
 #endif /* SN_ENGINE_SPARSE_H */

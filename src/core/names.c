@@ -53,6 +53,12 @@ static const char *const first_layer_names[] = {
     [SN_FIRST_LAYER_GROUPED] = "grouped",
 };
 
+static const char *const thread_split_names[] = {
+    [SN_THREAD_SPLIT_AUTO] = "auto",
+    [SN_THREAD_SPLIT_SAMPLES] = "samples",
+    [SN_THREAD_SPLIT_COLUMNS] = "columns",
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The index of name in names[0..n), or -1. */
@@ -118,3 +124,4 @@ NAMED_ENUM(sn_loss, loss, "loss", loss_names)
 NAMED_ENUM(sn_init, init, "initialisation", init_names)
 NAMED_ENUM(sn_first_layer, first_layer, "first-layer path",
            first_layer_names)
+NAMED_ENUM(sn_thread_split, thread_split, "thread split", thread_split_names)

@@ -32,8 +32,8 @@ void sparse_panels_to(const sparse_state *s, const sn_kernels *k,
 /* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in
  * increasing pixel order and, within a pixel, in sample order: a counting
  * sort over the tile's entries. */
-static void group_by_pixel(const sparse_state *s, sparse_thread *th,
-                           size_t m)
+void sparse_group_by_pixel(const sparse_state *s, sparse_thread *th,
+                           size_t m, pixel_groups *g)
 {
     uint32_t *slot = th->slot;
     memset(slot, 0, s->n0 * sizeof *slot);
@@ -45,18 +45,18 @@ static void group_by_pixel(const sparse_state *s, sparse_thread *th,
         const uint32_t count = slot[c];
         if (!count)
             continue;
-        th->pix[npix] = (uint32_t)c;
-        th->start[npix++] = at;
+        g->pix[npix] = (uint32_t)c;
+        g->start[npix++] = at;
         slot[c] = at;
         at += count;
     }
-    th->start[npix] = at;
-    th->npix = npix;
+    g->start[npix] = at;
+    g->npix = npix;
     for (size_t r = 0; r < m; r++) {
         for (uint32_t e = th->rowptr[r]; e < th->rowptr[r + 1]; e++) {
             const uint32_t q = slot[th->idx[e]]++;
-            th->row[q] = (uint32_t)r;
-            th->cval[q] = th->val[e];
+            g->row[q] = (uint32_t)r;
+            g->cval[q] = th->val[e];
         }
     }
 }
@@ -66,9 +66,9 @@ static void group_by_pixel(const sparse_state *s, sparse_thread *th,
  * at a time; else sample by sample. */
 void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
                                 sparse_thread *th, size_t m, const float *b,
-                                float *act)
+                                float *act, size_t c0, size_t c1)
 {
-    for (size_t c = 0; c < s->n1; c += s->panel) {
+    for (size_t c = c0; c < c1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
         const float *panel = s->wt + c * s->n0;
         if (s->grouped) {
@@ -85,31 +85,42 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
 /* The first layer's weight gradient of the tile, from its deltas d1
  * [m][n1], into the panels of dwt (grouped: the tile regrouped by pixel
  * once, for every panel). */
-void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
-                                 sparse_thread *th, size_t m, const float *d1,
-                                 float *dwt)
+void sparse_grouped_gradient(const sparse_state *s, const sn_kernels *k,
+                             sparse_thread *th, const pixel_groups *g,
+                             size_t m, const float *d1, float *dwt, size_t c0,
+                             size_t c1)
 {
-    if (s->grouped)
-        group_by_pixel(s, th, m);
-    for (size_t c = 0; c < s->n1; c += s->panel) {
+    for (size_t c = c0; c < c1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
         float *panel = dwt + c * s->n0;
-        if (s->grouped && w == s->n1) {
-            k->gemm_tn_sparse(w, th->npix, th->pix, th->start, th->row,
-                              th->cval, d1, s->n1, panel);
+        if (w == s->n1) {
+            k->gemm_tn_sparse(w, g->npix, g->pix, g->start, g->row, g->cval,
+                              d1, s->n1, panel);
             continue;
         }
-        if (s->grouped) {
-            /* The panel's columns of the tile's deltas, together: in place
-             * their rows are n1 floats apart (2 KiB at 512 wide), and the
-             * 64 rows of a tile fell into a few sets of L1 (3.3 times the
-             * L1 misses of the packed copy, callgrind's cache model). */
-            for (size_t r = 0; r < m; r++)
-                memcpy(th->dpanel + r * w, d1 + r * s->n1 + c, w * sizeof *d1);
-            k->gemm_tn_sparse(w, th->npix, th->pix, th->start, th->row,
-                              th->cval, th->dpanel, w, panel);
-            continue;
-        }
+        /* The panel's columns of the tile's deltas, together: in place
+         * their rows are n1 floats apart (2 KiB at 512 wide), and the 64
+         * rows of a tile fell into a few sets of L1 (3.3 times the L1
+         * misses of the packed copy, callgrind's cache model). */
+        for (size_t r = 0; r < m; r++)
+            memcpy(th->dpanel + r * w, d1 + r * s->n1 + c, w * sizeof *d1);
+        k->gemm_tn_sparse(w, g->npix, g->pix, g->start, g->row, g->cval,
+                          th->dpanel, w, panel);
+    }
+}
+
+void sparse_first_layer_gradient(const sparse_state *s, const sn_kernels *k,
+                                 sparse_thread *th, size_t m, const float *d1,
+                                 float *dwt, size_t c0, size_t c1)
+{
+    if (s->grouped) {
+        sparse_group_by_pixel(s, th, m, &th->groups);
+        sparse_grouped_gradient(s, k, th, &th->groups, m, d1, dwt, c0, c1);
+        return;
+    }
+    for (size_t c = c0; c < c1; c += s->panel) {
+        const size_t w = sparse_panel_width(s, c);
+        float *panel = dwt + c * s->n0;
         for (size_t r = 0; r < m; r++)
             k->ger_sparse(w, th->rowptr[r + 1] - th->rowptr[r], th->sidx[r],
                           th->sval[r], d1 + r * s->n1 + c, panel);

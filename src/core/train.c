@@ -38,6 +38,7 @@ sn_train_config sn_train_config_default(void)
         .engine = SN_ENGINE_SPARSE,
         .dense_input = 0,
         .first_layer = SN_FIRST_LAYER_AUTO,
+        .thread_split = SN_THREAD_SPLIT_AUTO,
         .relu_zeros = 0,
         .kernels = NULL,
         .progress = NULL,
@@ -63,6 +64,9 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     if ((unsigned)cfg->first_layer > SN_FIRST_LAYER_GROUPED)
         return sn_set_error(err, "unknown first-layer path %d",
                             (int)cfg->first_layer);
+    if ((unsigned)cfg->thread_split > SN_THREAD_SPLIT_COLUMNS)
+        return sn_set_error(err, "unknown thread split %d",
+                            (int)cfg->thread_split);
     if (cfg->relu_zeros < -1 || cfg->relu_zeros > 1)
         return sn_set_error(err, "relu_zeros must be -1 (never skip), 0 "
                                  "(where that pays) or 1 (always), got %d",
@@ -125,6 +129,7 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
         }
     }
     t->first_layer = SN_FIRST_LAYER_ROWS;
+    t->thread_split = SN_THREAD_SPLIT_SAMPLES;
     if (t->engine->create(t, err) != 0) {
         sn_trainer_free(t);
         return -1;
@@ -181,6 +186,11 @@ const char *sn_trainer_engine(const sn_trainer *t)
 sn_first_layer sn_trainer_first_layer(const sn_trainer *t)
 {
     return t->first_layer;
+}
+
+sn_thread_split sn_trainer_thread_split(const sn_trainer *t)
+{
+    return t->thread_split;
 }
 
 int sn_trainer_workers(const sn_trainer *t)
@@ -364,7 +374,8 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
             const size_t n = count - b * bs < bs ? count - b * bs : bs;
             const size_t lo = n * (size_t)(g0 + id) / (size_t)W;
             const size_t hi = n * (size_t)(g0 + id + 1) / (size_t)W;
-            t->costs[g0 + id].cost = e->samples(t, id, ds, order, b0, lo, hi);
+            t->costs[g0 + id].cost =
+                e->samples(t, id, ds, order, b0, n, lo, hi);
 #pragma omp barrier
             if (coll) {
                 if (id == 0 && exchange(t, asked) != 0) {

@@ -39,6 +39,7 @@ struct sn_trainer {
     sn_activations *acts;      /* one per thread */
     sn_thread_cost *costs;     /* one per worker */
     sn_first_layer first_layer; /* the engine's choice, never AUTO */
+    sn_thread_split thread_split; /* the engine's choice, never AUTO */
     uint32_t *order;           /* this epoch's sample order when shuffling */
     size_t order_len;
     /* The labels last found below the output size (check_dataset), so that

@@ -258,12 +258,13 @@ double sn_bandwidth_read(sn_isa isa, size_t bytes, int threads, double seconds)
 
 /* ------------------------------------------------------------ core to core */
 
-/* One round, timed whole: both threads write every line of their own
- * buffer (one word each: the line is then modified in the writer's cache,
- * and the other core's copy, read in the round before, is invalidated),
- * then after a barrier read the other's. */
-static double c2c_round(sn_isa isa, unsigned char *const *bufs, size_t bytes,
-                        uint64_t stamp, uint64_t *sum)
+/* `rounds` rounds in one parallel region, timed whole: in each, both
+ * threads write every line of their own buffer (one word each: the line
+ * is then modified in the writer's cache, and the other core's copy, read
+ * in the round before, is invalidated), then after a barrier read the
+ * other's. Returns the seconds. */
+static double c2c_rounds(sn_isa isa, unsigned char *const *bufs, size_t bytes,
+                         long rounds, uint64_t *sum)
 {
     double t0 = 0.0, t1 = 0.0;
     uint64_t s = 0;
@@ -274,11 +275,13 @@ static double c2c_round(sn_isa isa, unsigned char *const *bufs, size_t bytes,
 #pragma omp barrier
 #pragma omp master
         t0 = now_seconds();
-        for (size_t i = 0; i < bytes; i += 64)
-            *(volatile uint64_t *)(void *)(mine + i) = stamp + i;
+        for (long r = 0; r < rounds; r++) {
+            for (size_t i = 0; i < bytes; i += 64)
+                *(volatile uint64_t *)(void *)(mine + i) = (uint64_t)r + i;
 #pragma omp barrier
-        s += sn_bandwidth_loop(isa, bufs[1 - id], bytes);
+            s += sn_bandwidth_loop(isa, bufs[1 - id], bytes);
 #pragma omp barrier
+        }
 #pragma omp master
         t1 = now_seconds();
     }
@@ -309,15 +312,13 @@ double sn_bandwidth_core_to_core(sn_isa isa, size_t bytes, double seconds)
     double best = 0.0;
     uint64_t sum = 0;
     if (team == 2 && bufs[0] && bufs[1]) {
-        /* Size the tries on one untimed round. */
-        const double first = c2c_round(isa, bufs, bytes, 1, &sum);
+        /* Size the tries on two untimed rounds (the first maps pages). */
+        const double first = c2c_rounds(isa, bufs, bytes, 2, &sum) / 2.0;
         long rounds = 1;
         if (first > 0.0 && seconds / TRIES / first > 1.0)
             rounds = (long)(seconds / TRIES / first);
         for (int i = 0; i < TRIES; i++) {
-            double secs = 0.0;
-            for (long r = 0; r < rounds; r++)
-                secs += c2c_round(isa, bufs, bytes, (uint64_t)r, &sum);
+            const double secs = c2c_rounds(isa, bufs, bytes, rounds, &sum);
             const double rate =
                 secs > 0.0 ? 2.0 * (double)bytes * (double)rounds / secs : 0.0;
             if (rate > best)

@@ -89,5 +89,17 @@ for engine in sparse per-sample; do
         check "$what: eval" "$exe" eval --model "$tmp/a.model" --data "$tmp/data" --threads "$threads"
     done
 done
+# The grouped first layer and its columns split (128 wide: 32 columns a
+# thread or more at 1 to 4 threads; docs/engines.md), against the samples
+# split, Adam so that every row is stepped.
+for split in columns samples; do
+    for threads in 2 3 4; do
+        run="--data $tmp/data --layers 49,128,10 --epochs 2 --batch 50 --shuffle --seed 5 --threads $threads --thread-split $split --optimizer adam"
+        what="sparse, $split split, $threads threads"
+        check "$what: train" "$exe" train $run --save "$tmp/a.model"
+        check "$what: train again" "$exe" train $run --save "$tmp/b.model"
+        same "$what: same seed and threads, same bytes" "$tmp/a.model" "$tmp/b.model"
+    done
+done
 echo "1..$n"
 [ $fails -eq 0 ]
