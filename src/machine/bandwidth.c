@@ -206,14 +206,21 @@ static double timed_passes(sn_isa isa, void *const *bufs, size_t bytes,
     return secs > 0.0 ? (double)bytes * threads * (double)passes / secs : 0.0;
 }
 
+/* Tries of a measurement, the best kept. */
+enum { TRIES = 10 };
+
+/* bytes rounded down to whole steps of isa's loop: 0 if isa cannot run or
+ * not one step fits. */
+static size_t whole_steps(sn_isa isa, size_t bytes)
+{
+    const size_t step = sn_bandwidth_step(isa);
+    return step ? bytes / step * step : 0;
+}
+
 double sn_bandwidth_read(sn_isa isa, size_t bytes, int threads, double seconds)
 {
-    enum { TRIES = 10 };
-    const size_t step = sn_bandwidth_step(isa);
-    if (!step || threads < 1)
-        return 0.0;
-    bytes = bytes / step * step;
-    if (bytes == 0)
+    bytes = whole_steps(isa, bytes);
+    if (bytes == 0 || threads < 1)
         return 0.0;
     if (seconds <= 0.0)
         seconds = 0.05;
@@ -291,11 +298,7 @@ static double c2c_rounds(sn_isa isa, unsigned char *const *bufs, size_t bytes,
 
 double sn_bandwidth_core_to_core(sn_isa isa, size_t bytes, double seconds)
 {
-    enum { TRIES = 10 };
-    const size_t step = sn_bandwidth_step(isa);
-    if (!step)
-        return 0.0;
-    bytes = bytes / step * step;
+    bytes = whole_steps(isa, bytes);
     if (bytes == 0)
         return 0.0;
     if (seconds <= 0.0)
