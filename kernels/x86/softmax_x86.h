@@ -128,6 +128,7 @@ static void softmax_columns_out(size_t n, float col[][VEC_WIDTH], float *y)
 }
 
 /* VEC_WIDTH rows of n <= SOFTMAX_LANE_COLS at x, a row per lane. */
+VEC_ASAN_REALIGNED_FRAME
 static void softmax_lanes(size_t n, const float *x, float *y, float *lse)
 {
     float col[SOFTMAX_LANE_COLS][VEC_WIDTH];
