@@ -47,6 +47,15 @@
  * gradient row once per tile instead of once per sample. Both sums run in
  * another order than the rows path's: other bits (docs/engines.md).
  *
+ * With two threads or more in one process, a grouped first layer of at
+ * least SPLIT_MIN_COLS columns a thread is split between them by columns
+ * (split_samples): each owns whole panels of W1^T with their gradient and
+ * optimizer state for the whole batch, and only the batch's first-layer
+ * outputs and deltas cross between the cores; layers 2..L still go by
+ * samples. Over the samples split, whose update read every thread's
+ * gradient rows and wrote weights the other core had read, it ran up to
+ * twice as fast where the cores pass lines slowly (docs/engines.md).
+ *
  * WT lives here while a call to sn_train_* runs and goes back to net->params
  * at its end; the first layer's optimizer state stays in panels for good.
  */
