@@ -100,6 +100,21 @@ static void sparse_destroy(sn_trainer *t)
     t->engine_state = NULL;
 }
 
+/* Points g's arrays at p: room for `entries` entries and `pixels`
+ * pixels, each array on its own cache lines. Returns the float after. */
+static float *carve_groups(pixel_groups *g, float *p, size_t entries,
+                           size_t pixels)
+{
+    g->row = (uint32_t *)p;
+    p += entries;
+    g->cval = p;
+    p += entries;
+    g->pix = (uint32_t *)p;
+    p += pixels;
+    g->start = (uint32_t *)p;
+    return p + pixels;
+}
+
 /* Carves one thread's scratch out of a single allocation, each piece on
  * its own cache lines. */
 static int thread_create(sparse_thread *th, const sparse_state *s,
@@ -121,14 +136,7 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
     p += list;
     th->val = p;
     p += list;
-    th->groups.row = (uint32_t *)p;
-    p += list;
-    th->groups.cval = p;
-    p += list;
-    th->groups.pix = (uint32_t *)p;
-    p += per_pixel;
-    th->groups.start = (uint32_t *)p;
-    p += per_pixel;
+    p = carve_groups(&th->groups, p, list, per_pixel);
     th->slot = (uint32_t *)p;
     p += per_pixel;
     th->dpanel = p;
@@ -180,28 +188,19 @@ static int split_create(sn_trainer *t, sparse_state *s)
     s->zb = sn_alloc_array((size_t)floats, sizeof(float));
     s->db = sn_alloc_array((size_t)floats, sizeof(float));
     /* Each tile's groups: room for a whole tile's entries and pixels. */
-    s->ntiles = (t->cfg.batch + s->tile - 1) / s->tile;
+    const size_t ntiles = (t->cfg.batch + s->tile - 1) / s->tile;
     const size_t entries = sn_pad_floats(s->tile * s->n0);
     const size_t pixels = sn_pad_floats(s->n0 + 1);
     uint64_t per_tile, all;
     if (sn_mul_add_overflow(2, entries, 2 * pixels, &per_tile) ||
-        sn_mul_overflow(per_tile, s->ntiles, &all) || !sn_fits_size(all))
+        sn_mul_overflow(per_tile, ntiles, &all) || !sn_fits_size(all))
         return -1;
-    s->groups = sn_alloc_array(s->ntiles, sizeof *s->groups);
+    s->groups = sn_alloc_array(ntiles, sizeof *s->groups);
     float *p = s->groups_block = sn_alloc_array((size_t)all, sizeof(float));
     if (!s->zb || !s->db || !s->groups || !p)
         return -1;
-    for (size_t i = 0; i < s->ntiles; i++) {
-        pixel_groups *g = &s->groups[i];
-        g->row = (uint32_t *)p;
-        p += entries;
-        g->cval = p;
-        p += entries;
-        g->pix = (uint32_t *)p;
-        p += pixels;
-        g->start = (uint32_t *)p;
-        p += pixels;
-    }
+    for (size_t i = 0; i < ntiles; i++)
+        p = carve_groups(&s->groups[i], p, entries, pixels);
     return 0;
 }
 

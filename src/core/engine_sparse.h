@@ -120,9 +120,8 @@ typedef struct sparse_state {
     float *zb, *db;
     /* The batch's tiles grouped by pixel, tile i by thread i % T while it
      * runs the first layer forward, read by every thread for its columns'
-     * gradient; ntiles of them, over one allocation. */
+     * gradient; one per tile of a batch, over one allocation. */
     pixel_groups *groups;
-    size_t ntiles;
     void *groups_block;
 } sparse_state;
 
