@@ -10,6 +10,7 @@
 #include "simdnet.h"
 #include "test_support.h"
 #include "alloc.h"
+#include "read_file.h"
 #include "zfile.h"
 
 #include <criterion/criterion.h>
@@ -398,6 +399,56 @@ Test(idx, reads_images_from_a_pipe)
               "the writer failed");
     assert_good_dataset(&ds, count, 28, 28);
     sn_dataset_free(&ds);
+}
+
+/* sn_read_file, the reader of the report's bench JSON and index: a file of
+ * exactly max bytes is read; one byte more is refused, a regular file from
+ * its size and a FIFO (whose size is unknown) by counting what arrives. */
+Test(idx, read_file_holds_its_limit_for_files_and_fifos)
+{
+    enum { MAX = 1000 };
+    unsigned char bytes[MAX + 1];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (unsigned char)(i * 7 + 1);
+    char path[PATH_MAX];
+    char *data;
+    size_t len;
+    sn_error err = {{0}};
+
+    write_raw(path, "exact", bytes, MAX);
+    cr_assert_eq(sn_read_file(path, MAX, &data, &len, &err), 0, "%s", err.msg);
+    cr_assert_eq(len, (size_t)MAX);
+    cr_assert(memcmp(data, bytes, MAX) == 0);
+    cr_assert_eq(data[MAX], 0, "text readers rely on the terminating 0");
+    sn_free(data);
+
+    write_raw(path, "over", bytes, MAX + 1);
+    cr_assert_eq(sn_read_file(path, MAX, &data, &len, &err), -1);
+    cr_assert_null(data);
+    cr_assert_not_null(strstr(err.msg, "larger than the 1000 bytes this "
+                                       "reader accepts (1001 bytes)"),
+                       "%s", err.msg);
+
+    for (size_t n = MAX; n <= MAX + 1; n++) {
+        blob b = {malloc(n), n};
+        cr_assert_not_null(b.data);
+        memcpy(b.data, bytes, n);
+        pid_t writer = spawn_fifo_writer(path, n == MAX ? "exact.fifo"
+                                                        : "over.fifo", &b);
+        const int rc = sn_read_file(path, MAX, &data, &len, &err);
+        waitpid(writer, NULL, 0);
+        if (n == MAX) {
+            cr_assert_eq(rc, 0, "%s", err.msg);
+            cr_assert_eq(len, n);
+            cr_assert(memcmp(data, bytes, n) == 0);
+            sn_free(data);
+        } else {
+            cr_assert_eq(rc, -1);
+            cr_assert_null(data);
+            cr_assert_not_null(strstr(err.msg, "larger than the 1000 bytes"),
+                               "%s", err.msg);
+        }
+    }
 }
 
 /* A .gz far smaller than its data: the buffer starts small and grows as the

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -77,6 +78,17 @@ int sn_read_file(const char *path, size_t max, char **data, size_t *len,
     FILE *f = fopen(path, "rb");
     if (!f)
         return sn_set_error(err, "%s: %s", path, strerror(errno));
+    /* A regular file larger than max is refused from its size, without
+     * reading max + 1 bytes of it into memory; pipes and files that grow
+     * while read are caught by the count below. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (uintmax_t)st.st_size > (uintmax_t)max) {
+        fclose(f);
+        return sn_set_error(err, "%s: larger than the %zu bytes this reader "
+                                 "accepts (%jd bytes)",
+                            path, max, (intmax_t)st.st_size);
+    }
     sn_stdio_source src = {f, path};
     unsigned char *buf = NULL;
     size_t n = 0;
