@@ -796,6 +796,11 @@ static const size_t gemm_shapes[][3] = {
     /* and on AVX-512 (128 columns, 8 whole vectors), one column more, and
      * last spans of 5 and 7 whole vectors and a tail */
     {16, 128, 300}, {3, 129, 60}, {9, 85, 130}, {5, 120, 67},
+    /* gemm_tn's long sums (m of 32 or more: blocks of 8 rows of C on
+     * AVX-512), each rest of a block in n and tails in k; and its wide
+     * path with a short m (k of 256 or more) */
+    {32, 15, 33}, {33, 23, 17}, {40, 7, 65}, {48, 31, 100}, {35, 67, 9},
+    {5, 37, 270},
 };
 
 #define NTILES (sizeof tile_rows / sizeof tile_rows[0])

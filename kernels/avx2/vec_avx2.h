@@ -20,8 +20,10 @@
 
 #define VEC_WIDTH 8
 #define SN_X86_FN(op) sn_##op##_avx2
-/* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 12 of the 16. */
+/* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 12 of the 16,
+ * long sums or short. */
 #define VEC_GEMM_ACCUMULATORS 12
+#define VEC_GEMM_LONG_ACCUMULATORS 12
 /* The sparse kernels' widest span of columns (vec_x86.h, SPAN_VECS). */
 #define VEC_SPAN_VECS 13
 

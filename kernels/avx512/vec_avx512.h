@@ -20,9 +20,13 @@
 #define VEC_WIDTH 16
 #define SN_X86_FN(op) sn_##op##_avx512
 /* gemm's sums in registers (vec_x86.h, GEMM_ACCUMULATORS): 4 rows of a
- * chunk. 12 (6 rows) was measured on an AMD Zen 4 (2026-12-02): no gain at
- * 64x256x256 and gemm_tn at the tutorial's 16x32x32 19% slower. */
+ * chunk, and 8 rows (16 sums, GEMM_LONG_ACCUMULATORS) where the sums are
+ * long. 8 sums leave two FMA pipes of latency 4 no slack, and with 16 on
+ * an AMD Zen 5 (2026-12-02) gemm_tn at 64x256x256 took 0.79 of the time,
+ * gemm at 100x32x784 0.84; but short sums lost (gemm_tn at the tutorial's
+ * 16x32x32 1.12, and 12 sums 1.19 on a Zen 4), hence two counts. */
 #define VEC_GEMM_ACCUMULATORS 8
+#define VEC_GEMM_LONG_ACCUMULATORS 16
 /* The sparse kernels' widest span of columns (vec_x86.h, SPAN_VECS): 8
  * vectors, 128 columns, so that a row of 100 or 128 is one pass (a pair
  * and a pass of 3 vectors before: gemm_tn_sparse at 16x100x784 15% and

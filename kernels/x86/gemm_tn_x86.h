@@ -14,7 +14,7 @@ VEC_INLINE void gemm_tn_rows(size_t R, size_t NV, size_t r, size_t j,
                              const float *b, size_t ldb, size_t bj,
                              const chunk *ch, float *c)
 {
-    vfloat acc[GEMM_ACCUMULATORS];
+    vfloat acc[GEMM_MAX_ACCUMULATORS];
     chunk_products(R, NV, m, a + r, n, 1, b, ldb, bj, ch, acc);
     for (size_t x = 0; x < R; x++)
         for (size_t q = 0; q < NV; q++) {
@@ -45,7 +45,7 @@ VEC_INLINE void gemm_tn_chunk(size_t NV, size_t ACC, size_t j,
 }
 
 /* Wide C (rows of GEMM_TN_WIDE_K floats or more: 1 KiB apart) goes a
- * group of GEMM_ACCUMULATORS rows at a time through every chunk, so that
+ * group of ACC rows (its sums a block) at a time through every chunk, so that
  * it is read and written a few whole rows at a time, and B (up to
  * GEMM_TN_PACK floats) is first copied chunk by chunk into one block each:
  * walked chunk by chunk down all of C, its rows 4 KiB apart at 1024 wide,
@@ -78,14 +78,15 @@ VEC_INLINE void gemm_tn_chunk_rows(size_t NV, size_t ACC, size_t j,
 #undef GEMM_TN_STRIP
 }
 
-void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
-                        const float *b, float *c)
+/* The whole product with ACC sums a block of whole chunks. */
+VEC_INLINE void gemm_tn_with(size_t ACC, size_t m, size_t n, size_t k,
+                             const float *a, const float *b, float *c)
 {
     const size_t chunks = (k + CHUNK - 1) / CHUNK;
     if (k < GEMM_TN_WIDE_K || m * chunks * CHUNK > GEMM_TN_PACK) {
 #define GEMM_TN_CHUNK(NV, j, ch, ACC)                                          \
     gemm_tn_chunk(NV, ACC, j, ch, m, n, k, a, b, c)
-        CHUNKS_OF_ROW(k, GEMM_TN_CHUNK);
+        CHUNKS_OF_ROW(k, ACC, GEMM_TN_CHUNK);
 #undef GEMM_TN_CHUNK
         return;
     }
@@ -99,12 +100,33 @@ void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
                    j < k ? vload_n(b + p * k + j, lanes, vmask_first(lanes))
                          : vzero());
         }
-    for (size_t r0 = 0; r0 < n; r0 += GEMM_ACCUMULATORS) {
-        const size_t g = n - r0 < GEMM_ACCUMULATORS ? n - r0 : GEMM_ACCUMULATORS;
+    for (size_t r0 = 0; r0 < n; r0 += ACC) {
+        const size_t g = n - r0 < ACC ? n - r0 : ACC;
 #define GEMM_TN_CHUNK(NV, j, ch, ACC)                                          \
     gemm_tn_chunk_rows(NV, ACC, j, ch, r0, g, m, n, k, a,                      \
                        pack + ((j) / CHUNK) * m * CHUNK, c)
-        CHUNKS_OF_ROW(k, GEMM_TN_CHUNK);
+        CHUNKS_OF_ROW(k, ACC, GEMM_TN_CHUNK);
 #undef GEMM_TN_CHUNK
     }
+}
+
+/* The sums are m long (vec_x86.h, GEMM_LONG_MIN); wide C also goes by
+ * groups of more rows with more sums (16x1024x1024 took 0.84 of the time
+ * with 16 on an AMD Zen 5). */
+/* As gemm's (gemm_x86.h): the long sums in a frame of their own. */
+static VEC_NOINLINE void gemm_tn_long(size_t m, size_t n, size_t k,
+                                      const float *a, const float *b,
+                                      float *c)
+{
+    gemm_tn_with(GEMM_LONG_ACCUMULATORS, m, n, k, a, b, c);
+}
+
+void SN_X86_FN(gemm_tn)(size_t m, size_t n, size_t k, const float *a,
+                        const float *b, float *c)
+{
+    if ((int)GEMM_LONG_ACCUMULATORS != (int)GEMM_ACCUMULATORS &&
+        (m >= GEMM_LONG_MIN || k >= GEMM_TN_WIDE_K))
+        gemm_tn_long(m, n, k, a, b, c);
+    else
+        gemm_tn_with(GEMM_ACCUMULATORS, m, n, k, a, b, c);
 }

@@ -26,7 +26,7 @@ VEC_INLINE void gemm_rows(size_t R, size_t NV, size_t i, size_t j, size_t n,
                           const float *b, size_t ldb, size_t bj,
                           const chunk *ch, const vfloat *bias, float *c)
 {
-    vfloat acc[GEMM_ACCUMULATORS];
+    vfloat acc[GEMM_MAX_ACCUMULATORS];
     for (size_t r = 0; r < R; r++)
         for (size_t q = 0; q < NV; q++)
             acc[r * NV + q] =
@@ -108,13 +108,15 @@ VEC_INLINE void gemm_chunk_block(size_t NV, size_t ACC, size_t j,
 #undef GEMM_STRIP
 }
 
-void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
-                     const float *b, const float *bias, float *c)
+/* The whole product with ACC sums a block of whole chunks. */
+VEC_INLINE void gemm_with(size_t ACC, size_t m, size_t n, size_t k,
+                          const float *a, const float *b, const float *bias,
+                          float *c)
 {
     if (n < GEMM_PACK_MIN_N) {
 #define GEMM_CHUNK(NV, j, ch, ACC)                                             \
     gemm_chunk(NV, ACC, j, ch, m, n, k, a, b, bias, c)
-        CHUNKS_OF_ROW(n, GEMM_CHUNK);
+        CHUNKS_OF_ROW(n, ACC, GEMM_CHUNK);
 #undef GEMM_CHUNK
         return;
     }
@@ -123,8 +125,31 @@ void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
         const size_t p1 = k - p0 > GEMM_KB ? p0 + GEMM_KB : k;
 #define GEMM_CHUNK(NV, j, ch, ACC)                                             \
     gemm_chunk_block(NV, ACC, j, ch, m, n, k, p0, p1, a, b, bias, c)
-        CHUNKS_OF_ROW(n, GEMM_CHUNK);
+        CHUNKS_OF_ROW(n, ACC, GEMM_CHUNK);
 #undef GEMM_CHUNK
         p0 = p1;
     } while (p0 < k);
+}
+
+/* The long sums a function of their own: inlined beside the short ones,
+ * the two packed copies of B shared a frame, and at 16x1024x1024 gemm
+ * took 1.15 of the time it takes alone (where the copy falls against C's
+ * rows 4 KiB apart, it seems). The short ones stay inline: a call more
+ * showed at the tutorial's 16x32x10 (50 ns). */
+static VEC_NOINLINE void gemm_long(size_t m, size_t n, size_t k,
+                                   const float *a, const float *b,
+                                   const float *bias, float *c)
+{
+    gemm_with(GEMM_LONG_ACCUMULATORS, m, n, k, a, b, bias, c);
+}
+
+/* The sums are k long (vec_x86.h, GEMM_LONG_MIN). */
+void SN_X86_FN(gemm)(size_t m, size_t n, size_t k, const float *a,
+                     const float *b, const float *bias, float *c)
+{
+    if ((int)GEMM_LONG_ACCUMULATORS != (int)GEMM_ACCUMULATORS &&
+        k >= GEMM_LONG_MIN)
+        gemm_long(m, n, k, a, b, bias, c);
+    else
+        gemm_with(GEMM_ACCUMULATORS, m, n, k, a, b, bias, c);
 }

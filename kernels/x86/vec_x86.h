@@ -53,6 +53,9 @@
 
 #include "kernels.h"
 
+/* A part of a kernel kept a function of its own, with its own frame. */
+#define VEC_NOINLINE __attribute__((noinline))
+
 /* A kernel function the vector header must keep out of ASan's
  * instrumentation (vec_avx512.h says why); nothing elsewhere. */
 #ifndef VEC_ASAN_REALIGNED_FRAME
@@ -91,6 +94,18 @@ enum {
     GEMM_STRIP_VECS = CHUNK_VECS < 2 ? CHUNK_VECS : 2,
 };
 
+/* Sums of GEMM_LONG_MIN products or more take GEMM_LONG_ACCUMULATORS
+ * (the vector header's VEC_GEMM_LONG_ACCUMULATORS: 16 on AVX-512); each
+ * kernel says which of its sizes is the sum's length. The count changes
+ * only the blocking, never a value. */
+enum {
+    GEMM_LONG_ACCUMULATORS = VEC_GEMM_LONG_ACCUMULATORS,
+    GEMM_LONG_MIN = 32,
+    GEMM_MAX_ACCUMULATORS = GEMM_LONG_ACCUMULATORS > GEMM_ACCUMULATORS
+                                ? GEMM_LONG_ACCUMULATORS
+                                : GEMM_ACCUMULATORS,
+};
+
 /* The columns [c, c + CHUNK) of a row of m, as CHUNK_VECS vectors: how
  * many lanes of each exist (0 to W) and their masks. */
 typedef struct chunk {
@@ -118,7 +133,7 @@ VEC_INLINE chunk chunk_at(size_t m, size_t c)
 VEC_INLINE chunk chunk_whole(void) { return chunk_at(CHUNK, 0); }
 
 /* The gemm kernels' products for R rows of the first NV vectors of a chunk
- * at column j (R NV <= GEMM_ACCUMULATORS): acc[x * NV + q] is the sum
+ * at column j (R NV <= GEMM_MAX_ACCUMULATORS): acc[x * NV + q] is the sum
  * over p < len of a[p * ap + x * ax] times vector q of the chunk of row p
  * of b (ys floats a row), fused, in order of p. Each sum is a chain of its
  * own whatever R and NV are, so the blocking changes no value: a narrow
@@ -128,7 +143,7 @@ VEC_INLINE void chunk_products_add(size_t R, size_t NV, size_t len,
                                    const float *a, size_t ap, size_t ax,
                                    const float *b, size_t ys, size_t j,
                                    const chunk *ch,
-                                   vfloat acc[GEMM_ACCUMULATORS])
+                                   vfloat acc[GEMM_MAX_ACCUMULATORS])
 {
     for (size_t p = 0; p < len; p++) {
         vfloat bv[CHUNK_VECS];
@@ -148,7 +163,7 @@ VEC_INLINE void chunk_products(size_t R, size_t NV, size_t len,
                                const float *a, size_t ap, size_t ax,
                                const float *b, size_t ys, size_t j,
                                const chunk *ch,
-                               vfloat acc[GEMM_ACCUMULATORS])
+                               vfloat acc[GEMM_MAX_ACCUMULATORS])
 {
     for (size_t x = 0; x < R * NV; x++)
         acc[x] = vzero();
@@ -247,9 +262,9 @@ VEC_INLINE size_t span_width(const span *sp)
 }
 
 /* The chunked kernels' walks over a row, written once. CHUNKS_OF_ROW(n,
- * CALL) runs CALL(NV, j, ch, ACC) for each chunk of a row of n columns:
- * the whole ones with chunk_whole(), NV = CHUNK_VECS and ACC =
- * GEMM_ACCUMULATORS sums, the last partial one with its masks, NV = the
+ * ACC, CALL) runs CALL(NV, j, ch, ACC) for each chunk of a row of n
+ * columns: the whole ones with chunk_whole(), NV = CHUNK_VECS and ACC
+ * sums (a constant), the last partial one with its masks, NV = the
  * vectors it needs (1, 2, else CHUNK_VECS) and GEMM_TAIL_ACCUMULATORS; NV
  * a constant in every expansion, so that the body is compiled for each.
  * SPANS_OF_ROW(w, CALL) runs CALL(W, c, sp) for each span of a row of w
@@ -257,12 +272,12 @@ VEC_INLINE size_t span_width(const span *sp)
  * SPAN_COLS columns are left, then one span of the rest; W is the
  * constant 2 CHUNK where the whole row is one pair (the engine's panels),
  * so that row addresses are shifts. */
-#define CHUNKS_OF_ROW(n, CALL)                                                 \
+#define CHUNKS_OF_ROW(n, ACC, CALL)                                            \
     do {                                                                       \
         const chunk whole_ = chunk_whole();                                    \
         size_t j_ = 0;                                                         \
         for (; j_ + CHUNK <= (n); j_ += CHUNK)                                 \
-            CALL(CHUNK_VECS, j_, &whole_, GEMM_ACCUMULATORS);                  \
+            CALL(CHUNK_VECS, j_, &whole_, (ACC));                              \
         if (j_ < (n)) {                                                        \
             const chunk tail_ = chunk_at((n), j_);                             \
             switch (chunk_vectors(&tail_)) {                                   \

@@ -30,6 +30,7 @@
 #define VEC_WIDTH 16
 #define SN_X86_FN(op) sn_##op##_avx512emu
 #define VEC_GEMM_ACCUMULATORS 8 /* as vec_avx512.h */
+#define VEC_GEMM_LONG_ACCUMULATORS 16
 #define VEC_SPAN_VECS 4
 
 typedef struct vfloat {
