@@ -64,7 +64,10 @@ static int operands_alloc(operands *o, const bench_shape *s)
         const size_t d = s->depth;
         n = r * d > c * d ? r * d : c * d;
         n = n > r * c ? n : r * c;
-        mat = r * c > c * d ? r * c : c * d;
+        /* WT or dWT of gemm_sparse and gemm_tn_sparse: d rows of c
+         * floats a whole number of cache lines apart, as the sparse
+         * engine keeps them (and gemm_tn_sparse's deltas, in v0). */
+        mat = r * c > sn_pad_floats(c) * d ? r * c : sn_pad_floats(c) * d;
     }
     o->mat = bench_floats(mat, 1);
     o->v0 = bench_floats(n, 2);
@@ -270,10 +273,11 @@ static void run_kernel(gb_state *st, const void *arg)
         LOOP(k->adam(n, o.v0, o.mat, o.v2, cols, grads, 0.01f, &hyper)) break;
     case OP_gemm_tn_sparse:
         LOOP(k->gemm_tn_sparse(cols, tile.npix, tile.pix, tile.start, tile.row,
-                               tile.val, o.v0, cols, o.mat)) break;
+                               tile.val, o.v0, sn_pad_floats(cols), o.mat,
+                               sn_pad_floats(cols))) break;
     case OP_gemm_sparse:
         LOOP(k->gemm_sparse(cols, r, tile.srow, tile.sidx, tile.sval, o.mat,
-                            o.v1, o.v0, cols)) break;
+                            sn_pad_floats(cols), o.v1, o.v0, cols)) break;
     case OP_transpose:
         LOOP(k->transpose(r, cols, o.mat, 0, r, out)) break;
     case OP_COUNT: break;

@@ -60,8 +60,9 @@ static const bench_shape gradients[] = {
 };
 /* The wide sparse engine's first layer, forward and gradient: a tile of
  * 16 samples' pixels (784) through a panel of 64 columns, and the single
- * panels of 96, 100 (rows not on cache lines) and 128 columns; the
- * grouped tile of 64 samples (engine_sparse.h) through 64 and 100. */
+ * panels of 96, 100 (rows 112 floats apart, as the engine pads them) and
+ * 128 columns; the grouped tile of 64 samples (engine_sparse.h) through
+ * 64 and 100. */
 static const bench_shape panels[] = {
     GEMM(16, 64, 784),  GEMM(16, 96, 784),  GEMM(16, 100, 784),
     GEMM(16, 128, 784), GEMM(64, 64, 784), GEMM(64, 100, 784), END,

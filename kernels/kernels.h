@@ -217,19 +217,21 @@ typedef void sn_adam_fn(size_t n, float *p, float *m, float *v, size_t nbuf,
  * gradient of a tile of samples whose nonzero inputs are grouped by pixel
  * (pixel pix[i] is nonzero in samples row[start[i]..start[i+1]), with
  * values val[...]). D holds the tile's deltas, rows ldd floats apart; dWT
- * has rows of w floats. Each pixel's sum over its samples is taken before
+ * has rows ldg >= w floats apart (the sparse engine pads them to whole
+ * cache lines: rows of 100 floats started off them, and most vector loads
+ * crossed two). Each pixel's sum over its samples is taken before
  * it is added, so that each row of dWT is read and written once per tile
  * instead of once per sample. pix need not be sorted but must not repeat. */
 typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
                                   const uint32_t *start, const uint32_t *row,
                                   const float *val, const float *d,
-                                  size_t ldd, float *dwt);
+                                  size_t ldd, float *dwt, size_t ldg);
 
 /* Y[s][0..w) = b + the sum over sample s's entries j in [rowptr[s],
  * rowptr[s+1]) of val[j] * WT[idx[j]][0..w), for every s < m: the first
  * layer's forward pass for a tile of m samples, each with its nonzero
- * pixels idx in increasing order (as nonzero_u8 lists them), WT [..][w] a
- * panel of W1^T, Y rows ldy apart; b (w values) may be NULL (zero). The
+ * pixels idx in increasing order (as nonzero_u8 lists them), WT a panel
+ * of W1^T whose rows are w floats long and ldw >= w apart, Y rows ldy apart; b (w values) may be NULL (zero). The
  * tile goes through WT a block of SN_GEMM_SPARSE_BLOCK rows (pixels
  * [k B, (k+1) B)) at a time, so that the block stays in L1 while every
  * sample of the tile uses it: the sum is taken by blocks, each block's
@@ -239,8 +241,8 @@ enum { SN_GEMM_SPARSE_BLOCK = 96 };
 
 typedef void sn_gemm_sparse_fn(size_t w, size_t m, const uint32_t *rowptr,
                                const uint32_t *idx, const float *val,
-                               const float *wt, const float *b, float *y,
-                               size_t ldy);
+                               const float *wt, size_t ldw, const float *b,
+                               float *y, size_t ldy);
 
 /* gemm and gemm_tn without the terms that a zero of A makes (+0 or -0; a
  * NaN is kept): for a finite B, the same values as the same set's gemm and

@@ -1100,22 +1100,23 @@ static void pixel_tile_free(pixel_tile *t)
 }
 
 /* gemm_tn_sparse: the tile (pixel_tile), deltas of width n in rows n + 3
- * apart. Each row of a listed pixel is its old value plus a sum over the
- * pixel's samples, which the kernel totals before adding: the dot-product
- * tolerance over count + 1 terms; the rows of the other pixels must not
- * change at all. */
+ * apart, into gradient rows n + 5 apart. Each row of a listed pixel is its
+ * old value plus a sum over the pixel's samples, which the kernel totals
+ * before adding: the dot-product tolerance over count + 1 terms; the rows
+ * of the other pixels, and the gaps between rows, must not change at
+ * all. */
 static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
                                  size_t m, size_t n, size_t cols,
                                  placement place, int exact, sn_rng *rng)
 {
     const sn_kernels *ref = oracle();
-    const size_t ldd = n + 3;
+    const size_t ldd = n + 3, ldg = n + 5;
     pixel_tile t;
     pixel_tile_make(&t, rng, m, cols, exact, place);
     buf D;
     acc_buf G;
     const float *d = fbuf_filled(&D, m * ldd, place, rng, exact);
-    acc_make(&G, cols * n, place, rng, exact);
+    acc_make(&G, cols * ldg, place, rng, exact);
     const float *dwt = G.out, *dwtref = G.ref, *before = G.before;
     char ctx[200];
     snprintf(ctx, sizeof ctx,
@@ -1123,11 +1124,18 @@ static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
              k->isa_name, m, n, cols, t.npix, place_name(place),
              exact ? "integer values" : "random values");
     ref->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd,
-                        G.ref);
-    k->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd, G.out);
+                        G.ref, ldg);
+    k->gemm_tn_sparse(n, t.npix, t.pix, t.start, t.row, t.val, d, ldd, G.out,
+                      ldg);
     for (size_t c = 0; c < cols; c++) {
+        for (size_t j = n; j < ldg; j++) { /* between rows: untouched */
+            const size_t at = c * ldg + j;
+            rep->checks++;
+            if (memcmp(&dwt[at], &before[at], sizeof(float)) != 0)
+                fail(rep, "%s: wrote dwt[%zu], between rows", ctx, at);
+        }
         for (size_t j = 0; j < n; j++) {
-            const size_t at = c * n + j;
+            const size_t at = c * ldg + j;
             double abs_sum = fabs((double)before[at]);
             for (size_t s = 0; s < m; s++)
                 abs_sum += fabs((double)t.x[s * cols + c] * d[s * ldd + j]);
@@ -1142,7 +1150,8 @@ static void gemm_tn_sparse_shape(const sn_kernels *k, kc_report *rep,
     pixel_tile_free(&t);
 }
 
-/* gemm_sparse: the tile (pixel_tile) through a panel WT [cols][n] into
+/* gemm_sparse: the tile (pixel_tile) through a panel WT [cols][n], rows
+ * n + 5 apart with NaNs between them (which no output may see), into
  * outputs n + 3 apart (the gaps must keep their guard values); each output
  * is a bias plus a sum over the sample's pixels: the dot-product
  * tolerance with the sample's pixel count. */
@@ -1151,15 +1160,18 @@ static void gemm_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
                               int exact, sn_rng *rng)
 {
     const sn_kernels *ref = oracle();
-    const size_t ldy = n + 3;
+    const size_t ldy = n + 3, ldw = n + 5;
     pixel_tile t;
     pixel_tile_make(&t, rng, m, cols, exact, place);
     buf W, BI, Y, R;
-    float *wt = fbuf_make(&W, cols * n, place);
+    float *wt = fbuf_make(&W, cols * ldw, place);
     float *b = fbuf_make(&BI, n, place);
     float *y = fbuf_make(&Y, m * ldy, place);
     float *yref = fbuf_make(&R, m * ldy, place);
-    fill(rng, wt, cols * n, exact);
+    fill(rng, wt, cols * ldw, exact);
+    for (size_t i = 0; i < cols * ldw; i++)
+        if (i % ldw >= n)
+            wt[i] = NAN;
     fill(rng, b, n, exact);
     for (int bias = 0; bias <= 1; bias++) {
         char ctx[200];
@@ -1174,8 +1186,8 @@ static void gemm_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
             memcpy(&y[i], &g, sizeof g);
         }
         const float *bv = bias ? b : NULL;
-        ref->gemm_sparse(n, m, t.srow, t.sidx, t.sval, wt, bv, yref, ldy);
-        k->gemm_sparse(n, m, t.srow, t.sidx, t.sval, wt, bv, y, ldy);
+        ref->gemm_sparse(n, m, t.srow, t.sidx, t.sval, wt, ldw, bv, yref, ldy);
+        k->gemm_sparse(n, m, t.srow, t.sidx, t.sval, wt, ldw, bv, y, ldy);
         for (size_t s = 0; s < m; s++) {
             size_t terms = 0;
             for (size_t c = 0; c < cols; c++)
@@ -1190,7 +1202,7 @@ static void gemm_sparse_shape(const sn_kernels *k, kc_report *rep, size_t m,
                 }
                 double abs_sum = bv ? fabs(bv[j]) : 0.0;
                 for (size_t c = 0; c < cols; c++)
-                    abs_sum += fabs((double)t.x[s * cols + c] * wt[c * n + j]);
+                    abs_sum += fabs((double)t.x[s * cols + c] * wt[c * ldw + j]);
                 expect_near(rep, ctx, "y", at, y[at], yref[at],
                             dot_tolerance(terms, abs_sum, exact));
             }

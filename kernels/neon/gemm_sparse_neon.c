@@ -9,8 +9,8 @@
 
 void sn_gemm_sparse_neon(size_t w, size_t m, const uint32_t *rowptr,
                          const uint32_t *idx, const float *val,
-                         const float *wt, const float *b, float *y,
-                         size_t ldy)
+                         const float *wt, size_t ldw, const float *b,
+                         float *y, size_t ldy)
 {
     enum { B = SN_GEMM_SPARSE_BLOCK };
     for (size_t s = 0; s < m; s++) {
@@ -23,7 +23,7 @@ void sn_gemm_sparse_neon(size_t w, size_t m, const uint32_t *rowptr,
                 const uint32_t p1 = idx[j] / B * B + B;
                 float32x4_t part = vdupq_n_f32(0.0f);
                 for (; j < end && idx[j] < p1; j++)
-                    part = vfmaq_n_f32(part, vld1q_f32(wt + (size_t)idx[j] * w + c),
+                    part = vfmaq_n_f32(part, vld1q_f32(wt + (size_t)idx[j] * ldw + c),
                                        val[j]);
                 out = vaddq_f32(out, part);
             }
@@ -35,7 +35,7 @@ void sn_gemm_sparse_neon(size_t w, size_t m, const uint32_t *rowptr,
                 const uint32_t p1 = idx[j] / B * B + B;
                 float part = 0.0f;
                 for (; j < end && idx[j] < p1; j++)
-                    part = fmaf(val[j], wt[(size_t)idx[j] * w + c], part);
+                    part = fmaf(val[j], wt[(size_t)idx[j] * ldw + c], part);
                 out += part;
             }
             ys[c] = out;

@@ -5,8 +5,8 @@
 
 void sn_gemm_sparse_scalar(size_t w, size_t m, const uint32_t *rowptr,
                            const uint32_t *idx, const float *val,
-                           const float *wt, const float *b, float *y,
-                           size_t ldy)
+                           const float *wt, size_t ldw, const float *b,
+                           float *y, size_t ldy)
 {
     for (size_t s = 0; s < m; s++) {
         float *ys = y + s * ldy;
@@ -18,7 +18,7 @@ void sn_gemm_sparse_scalar(size_t w, size_t m, const uint32_t *rowptr,
                                      SN_GEMM_SPARSE_BLOCK;
                 float part = 0.0f;
                 for (; j < rowptr[s + 1] && idx[j] < end; j++)
-                    part += val[j] * wt[(size_t)idx[j] * w + c];
+                    part += val[j] * wt[(size_t)idx[j] * ldw + c];
                 out += part;
             }
             ys[c] = out;

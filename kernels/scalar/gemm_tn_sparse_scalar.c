@@ -6,10 +6,10 @@
 void sn_gemm_tn_sparse_scalar(size_t w, size_t npix, const uint32_t *pix,
                               const uint32_t *start, const uint32_t *row,
                               const float *val, const float *d, size_t ldd,
-                              float *dwt)
+                              float *dwt, size_t ldg)
 {
     for (size_t i = 0; i < npix; i++) {
-        float *out = dwt + (size_t)pix[i] * w;
+        float *out = dwt + (size_t)pix[i] * ldg;
         for (size_t j = 0; j < w; j++) {
             float acc = 0.0f;
             for (uint32_t e = start[i]; e < start[i + 1]; e++)

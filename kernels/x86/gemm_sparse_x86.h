@@ -17,7 +17,7 @@ enum { GEMM_SPARSE_GROUP = 16 };
 
 /* The span sp of columns at c of samples [s0, s0 + g), g <=
  * GEMM_SPARSE_GROUP: cur[] walks each sample's entries block by block. */
-VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const span *sp,
+VEC_INLINE void gemm_sparse_cols(size_t ldw, size_t c, const span *sp,
                                  size_t s0, size_t g, const uint32_t *rowptr,
                                  const uint32_t *idx, const float *val,
                                  const float *wt, const float *b, float *y,
@@ -43,7 +43,7 @@ VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const span *sp,
             span_sum acc;
             span_zero(acc);
             for (; j < end && idx[j] < p1; j++)
-                span_fma(acc, vset1(val[j]), wt + (size_t)idx[j] * w + c, sp);
+                span_fma(acc, vset1(val[j]), wt + (size_t)idx[j] * ldw + c, sp);
             cur[s] = j;
             span_add_to(y + (s0 + s) * ldy + c, acc, sp);
         }
@@ -51,7 +51,7 @@ VEC_INLINE void gemm_sparse_cols(size_t w, size_t c, const span *sp,
 }
 
 /* Every sample, the span sp at c, in groups of GEMM_SPARSE_GROUP. */
-VEC_INLINE void gemm_sparse_panel(size_t w, size_t c, const span *sp,
+VEC_INLINE void gemm_sparse_panel(size_t ldw, size_t c, const span *sp,
                                   size_t m, const uint32_t *rowptr,
                                   const uint32_t *idx, const float *val,
                                   const float *wt, const float *b, float *y,
@@ -59,17 +59,17 @@ VEC_INLINE void gemm_sparse_panel(size_t w, size_t c, const span *sp,
 {
     for (size_t s0 = 0; s0 < m; s0 += GEMM_SPARSE_GROUP) {
         const size_t g = m - s0 < GEMM_SPARSE_GROUP ? m - s0 : GEMM_SPARSE_GROUP;
-        gemm_sparse_cols(w, c, sp, s0, g, rowptr, idx, val, wt, b, y, ldy);
+        gemm_sparse_cols(ldw, c, sp, s0, g, rowptr, idx, val, wt, b, y, ldy);
     }
 }
 
 void SN_X86_FN(gemm_sparse)(size_t w, size_t m, const uint32_t *rowptr,
                             const uint32_t *idx, const float *val,
-                            const float *wt, const float *b, float *y,
-                            size_t ldy)
+                            const float *wt, size_t ldw, const float *b,
+                            float *y, size_t ldy)
 {
 #define GEMM_SPARSE_PANEL(W, c, sp)                                            \
-    gemm_sparse_panel(W, c, sp, m, rowptr, idx, val, wt, b, y, ldy)
+    gemm_sparse_panel(ldw, c, sp, m, rowptr, idx, val, wt, b, y, ldy)
     SPANS_OF_ROW(w, GEMM_SPARSE_PANEL);
 #undef GEMM_SPARSE_PANEL
 }

@@ -10,7 +10,7 @@
  */
 
 /* The span sp of columns at c of every pixel's row. */
-VEC_INLINE void gemm_tn_sparse_cols(size_t w, size_t c, const span *sp,
+VEC_INLINE void gemm_tn_sparse_cols(size_t ldg, size_t c, const span *sp,
                                     size_t npix, const uint32_t *pix,
                                     const uint32_t *start, const uint32_t *row,
                                     const float *val, const float *d,
@@ -21,23 +21,23 @@ VEC_INLINE void gemm_tn_sparse_cols(size_t w, size_t c, const span *sp,
          * tile's pixels are too far apart for the hardware to guess: ask
          * for the row after next while this one sums. */
         if (i + PREFETCH_AHEAD < npix)
-            prefetch_for_write(dwt + (size_t)pix[i + PREFETCH_AHEAD] * w + c,
+            prefetch_for_write(dwt + (size_t)pix[i + PREFETCH_AHEAD] * ldg + c,
                                span_width(sp));
         span_sum acc;
         span_zero(acc);
         for (uint32_t e = start[i]; e < start[i + 1]; e++)
             span_fma(acc, vset1(val[e]), d + (size_t)row[e] * ldd + c, sp);
-        span_add_to(dwt + (size_t)pix[i] * w + c, acc, sp);
+        span_add_to(dwt + (size_t)pix[i] * ldg + c, acc, sp);
     }
 }
 
 void SN_X86_FN(gemm_tn_sparse)(size_t w, size_t npix, const uint32_t *pix,
                                const uint32_t *start, const uint32_t *row,
                                const float *val, const float *d, size_t ldd,
-                               float *dwt)
+                               float *dwt, size_t ldg)
 {
 #define GEMM_TN_SPARSE_COLS(W, c, sp)                                          \
-    gemm_tn_sparse_cols(W, c, sp, npix, pix, start, row, val, d, ldd, dwt)
+    gemm_tn_sparse_cols(ldg, c, sp, npix, pix, start, row, val, d, ldd, dwt)
     SPANS_OF_ROW(w, GEMM_TN_SPARSE_COLS);
 #undef GEMM_TN_SPARSE_COLS
 }

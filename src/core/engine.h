@@ -20,7 +20,10 @@
 
 typedef struct sn_engine {
     sn_engine_kind kind; /* its name is sn_engine_name(kind) */
-    int (*create)(sn_trainer *t, sn_error *err); /* engine state */
+    /* The engine's state; it may set t->work_floats above net->nparams
+     * (padding of its own), before the trainer allocates the optimizer's
+     * state and the gradient buffers in that layout. */
+    int (*create)(sn_trainer *t, sn_error *err);
     void (*destroy)(sn_trainer *t);
     void (*begin)(sn_trainer *t);  /* net->params into the working layout */
     void (*end)(sn_trainer *t);    /* and back, at the end of a call */

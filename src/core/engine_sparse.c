@@ -124,7 +124,9 @@ static int thread_create(sparse_thread *th, const sparse_state *s,
     /* Room for a whole vector past the tile's last entry (nonzero_u8). */
     const size_t list = sn_pad_floats(s->tile * n0 + 16);
     const size_t per_pixel = sn_pad_floats(n0 + 1);
-    const size_t dpanel = sn_pad_floats(s->tile * PANEL);
+    /* A panel's columns of the tile's deltas: PANEL columns, or up to WIDE
+     * (padded: sparse_panel_ld) where one panel holds them all. */
+    const size_t dpanel = sn_pad_floats(s->tile * WIDE);
     size_t floats = 4 * list + 3 * per_pixel + dpanel;
     for (size_t l = 0; l < net->nlayers; l++)
         floats += 2 * sn_pad_floats(s->tile * net->sizes[l + 1]);
@@ -225,7 +227,12 @@ static int sparse_create(sn_trainer *t, sn_error *err)
         return sn_set_error(err, "out of memory for the sparse engine");
     }
     s->words = (s->n0 + 63) / 64;
-    s->wt = sn_alloc_array(s->n0 * s->n1, sizeof(float));
+    /* The panels end with the last one's rows, padded (sparse_panel_ld). */
+    const size_t last = (s->n1 - 1) / s->panel * s->panel;
+    s->w1_floats = s->n0 * (last + sparse_panel_ld(s, last));
+    s->shift = s->w1_floats - s->n0 * s->n1;
+    t->work_floats = net->nparams + s->shift;
+    s->wt = sn_alloc_array(s->w1_floats, sizeof(float));
     size_t up = 0;
     for (size_t l = 1; l < net->nlayers; l++) {
         s->wt_up_off[l] = up;
@@ -294,7 +301,7 @@ static int row_at_rest(const sn_trainer *t, const sparse_state *s, size_t c)
         for (size_t c0 = 0; c0 < s->n1; c0 += s->panel) {
             const size_t w = sparse_panel_width(s, c0);
             const float *row = t->state[k] + t->net->w_off[0] +
-                               c0 * s->n0 + c * w;
+                               c0 * s->n0 + c * sparse_panel_ld(s, c0);
             for (size_t j = 0; j < w; j++) {
                 uint32_t bits; /* -0 is not at rest: its sign is state */
                 memcpy(&bits, &row[j], sizeof bits);
@@ -332,7 +339,7 @@ static void sparse_begin(sn_trainer *t)
      * from clean gradients and bitmaps. */
     for (int j = t->worker0; j < t->worker0 + t->threads; j++) {
         memset(t->grads + (size_t)j * t->grad_stride, 0,
-               t->net->nparams * sizeof(float));
+               t->work_floats * sizeof(float));
         memset(s->seen + (size_t)j * s->seen_stride, 0,
                s->words * sizeof(uint64_t));
     }
@@ -451,7 +458,8 @@ static void tile_lists(const sn_trainer *t, sparse_thread *th,
 /* A tile from the first layer's outputs before the activation (in
  * tile_product(th, L, 0)) to the first layer's delta (th->delta[0]):
  * layers 2..L forward, the head, back to layer 1, the upper layers' and
- * b1's gradients into grad. Returns the tile's cost. */
+ * b1's gradients into the gradient buffer grad (at their offsets in
+ * net->params, s->shift floats on). Returns the tile's cost. */
 static double tile_middle(sn_trainer *t, sparse_thread *th,
                           const sn_dataset *ds, const uint32_t *order,
                           size_t first, size_t i0, size_t m, float *grad)
@@ -479,13 +487,14 @@ static double tile_middle(sn_trainer *t, sparse_thread *th,
     const double cost = sn_head_run(k, net, m, n[L], th->delta[L - 1],
                                     th->act[L - 1], labels, th->delta[L - 1]);
 
-    sn_upper_backward(k, net, &th->up, &tl, grad);
+    float *rest = grad + s->shift;
+    sn_upper_backward(k, net, &th->up, &tl, rest);
 
     /* First layer backward: its delta, and b1's gradient. */
     float *d1 = th->delta[0];
     tile_backward(k, net, th, 0, m);
     for (size_t r = 0; r < m; r++)
-        k->vadd(s->n1, d1 + r * s->n1, grad + net->b_off[0]);
+        k->vadd(s->n1, d1 + r * s->n1, rest + net->b_off[0]);
     return cost;
 }
 
@@ -617,10 +626,10 @@ static void step_rows(sn_trainer *t, const row_steps *rs, size_t ka,
 {
     sparse_state *s = state(t);
     for (size_t c = rs->c0; c < rs->c1; c += s->panel) {
-        const size_t w = sparse_panel_width(s, c);
-        const size_t at = c * s->n0 + ka * w;
+        const size_t ld = sparse_panel_ld(s, c);
+        const size_t at = c * s->n0 + ka * ld;
         sn_reduce_step_and_clear_some(t, rs->j0, rs->nb,
-                                      t->net->w_off[0] + at, (kb - ka) * w,
+                                      t->net->w_off[0] + at, (kb - ka) * ld,
                                       s->wt + at, n);
     }
 }
@@ -698,7 +707,8 @@ static void sparse_update(sn_trainer *t, int id, int nt, size_t n)
     size_t lo, hi;
     sn_thread_slice(rest, id, nt, &lo, &hi);
     const size_t off = net->b_off[0] + lo;
-    sn_reduce_step_and_clear(t, nt, off, hi - lo, net->params + off, n);
+    sn_reduce_step_and_clear(t, nt, off + s->shift, hi - lo, net->params + off,
+                             n);
     /* Every share is stepped on every rank (train.c), so the shares'
      * transposes make the whole copy, current once the batch's last
      * barrier has passed. */
@@ -713,21 +723,28 @@ static void *sparse_worker_slots(sn_trainer *t, size_t *bytes)
     return s->seen;
 }
 
-/* The first layer's optimizer state is kept in panels, like WT. */
+/* The first layer's optimizer state is kept in panels, like WT, and what
+ * follows W1 s->shift floats on (sparse_state). */
 static void sparse_state_export(const sn_trainer *t, size_t k, float *dst)
 {
     const sparse_state *s = state(t);
-    const size_t w1 = t->net->w_off[0];
-    sn_state_export_plain(t, k, dst);
+    const sn_net *net = t->net;
+    const size_t w1 = net->w_off[0], b1 = net->b_off[0];
+    memcpy(dst, t->state[k], w1 * sizeof *dst);
     sparse_panels_to(s, t->cfg.kernels, t->state[k] + w1, dst + w1);
+    memcpy(dst + b1, t->state[k] + b1 + s->shift,
+           (net->nparams - b1) * sizeof *dst);
 }
 
 static void sparse_state_import(sn_trainer *t, size_t k, const float *src)
 {
     const sparse_state *s = state(t);
-    const size_t w1 = t->net->w_off[0];
-    sn_state_import_plain(t, k, src);
+    const sn_net *net = t->net;
+    const size_t w1 = net->w_off[0], b1 = net->b_off[0];
+    memcpy(t->state[k], src, w1 * sizeof *src);
     sparse_panels_from(s, t->cfg.kernels, src + w1, t->state[k] + w1);
+    memcpy(t->state[k] + b1 + s->shift, src + b1,
+           (net->nparams - b1) * sizeof *src);
 }
 
 const sn_engine sn_engine_sparse = {

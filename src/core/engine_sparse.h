@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "kernels.h"
 #include "net_kind.h"
 #include "pixel_lists.h"
@@ -93,6 +94,11 @@ typedef enum sparse_skip { SKIP_NONE, SKIP_UNTOUCHED, SKIP_AT_REST } sparse_skip
 typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
     size_t panel;           /* columns of W1^T per panel (see panels_from) */
+    /* Grouped, a panel's rows lie whole cache lines apart (sparse_panel_ld);
+     * W1^T then takes w1_floats, more than n0 n1, and in the gradient
+     * buffers and state arrays everything after it (b1, W2, ...) lies
+     * shift floats past its offset in net->params. */
+    size_t w1_floats, shift;
     size_t tile;            /* samples per tile: TILE, or TILE_GROUPED */
     float *wt;              /* W1 transposed, in panels */
     /* The upper layers' W^T, one copy for every thread: each thread
@@ -129,6 +135,19 @@ typedef struct sparse_state {
 static inline size_t sparse_panel_width(const sparse_state *s, size_t c)
 {
     return s->n1 - c < s->panel ? s->n1 - c : s->panel;
+}
+
+/* Floats between the rows of the panel at column c (at c n0 in W1^T, its
+ * gradients and state: every panel but the last is whole 16-float
+ * vectors wide). Grouped, its width rounded up to a cache line: rows of
+ * 100 floats started off the lines, most vector loads of the grouped
+ * kernels crossed two, and 100 wide took 1.37 times as long as 112
+ * (docs/engines.md). The rows path keeps rows w floats apart; its kernels
+ * take no stride. */
+static inline size_t sparse_panel_ld(const sparse_state *s, size_t c)
+{
+    const size_t w = sparse_panel_width(s, c);
+    return s->grouped ? sn_pad_floats(w) : w;
 }
 
 /* W1 [n1][n0] into the panels of W1^T, and back (sparse_first_layer.c). */

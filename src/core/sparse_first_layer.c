@@ -7,26 +7,42 @@
 #include "layers.h"
 
 /* W1 [n1][n0] into panels of W1^T: the panel of columns [c, c + w) is the
- * transpose of W1's rows [c, c + w), [n0][w], at the same offset c * n0. A
- * panel is what the first layer's kernels see as W1^T: its rows (one per
- * pixel) are w floats long, and the tile of samples runs through one panel
- * before the next, so that it stays in L2 while they do. With one panel
- * (n1 <= WIDE) this is W1^T itself. */
+ * transpose of W1's rows [c, c + w), [n0][w] with rows ld apart
+ * (sparse_panel_ld), at offset c * n0. A panel is what the first layer's
+ * kernels see as W1^T: its rows (one per pixel) are w floats long, and the
+ * tile of samples runs through one panel before the next, so that it stays
+ * in L2 while they do. With one panel (n1 <= WIDE) this is W1^T itself.
+ * The floats between rows are never written here: they stay the +0 of
+ * the allocation, and an update steps them as zeros with zero gradients,
+ * which leaves them +0 under every optimizer. */
 void sparse_panels_from(const sparse_state *s, const sn_kernels *k,
                         const float *w1, float *wt)
 {
     for (size_t c = 0; c < s->n1; c += s->panel) {
         const size_t w = sparse_panel_width(s, c);
-        k->transpose(w, s->n0, w1 + c * s->n0, 0, w, wt + c * s->n0);
+        /* dst[x ld + r] = src[r n0 + x] for rows r < w: the transpose
+         * into rows ld apart. */
+        k->transpose(sparse_panel_ld(s, c), s->n0, w1 + c * s->n0, 0, w,
+                     wt + c * s->n0);
     }
 }
 
 void sparse_panels_to(const sparse_state *s, const sn_kernels *k,
                       const float *wt, float *w1)
 {
-    for (size_t c = 0; c < s->n1; c += s->panel)
-        k->transpose(s->n0, sparse_panel_width(s, c), wt + c * s->n0, 0, s->n0,
-                     w1 + c * s->n0);
+    for (size_t c = 0; c < s->n1; c += s->panel) {
+        const size_t w = sparse_panel_width(s, c), ld = sparse_panel_ld(s, c);
+        const float *panel = wt + c * s->n0;
+        if (ld == w) {
+            k->transpose(s->n0, w, panel, 0, s->n0, w1 + c * s->n0);
+            continue;
+        }
+        /* The kernel would write ld rows of W1 (into b1 past the last
+         * panel); this copy runs once a call to sn_train_*. */
+        for (size_t j = 0; j < w; j++)
+            for (size_t p = 0; p < s->n0; p++)
+                w1[(c + j) * s->n0 + p] = panel[p * ld + j];
+    }
 }
 
 /* The tile's pixel lists (by sample, th->rowptr) regrouped by pixel, in
@@ -72,8 +88,8 @@ void sparse_first_layer_forward(const sparse_state *s, const sn_kernels *k,
         const size_t w = sparse_panel_width(s, c);
         const float *panel = s->wt + c * s->n0;
         if (s->grouped) {
-            k->gemm_sparse(w, m, th->rowptr, th->idx, th->val, panel, b + c,
-                           act + c, s->n1);
+            k->gemm_sparse(w, m, th->rowptr, th->idx, th->val, panel,
+                           sparse_panel_ld(s, c), b + c, act + c, s->n1);
             continue;
         }
         for (size_t r = 0; r < m; r++)
@@ -91,21 +107,23 @@ void sparse_grouped_gradient(const sparse_state *s, const sn_kernels *k,
                              size_t c1)
 {
     for (size_t c = c0; c < c1; c += s->panel) {
-        const size_t w = sparse_panel_width(s, c);
+        const size_t w = sparse_panel_width(s, c), ld = sparse_panel_ld(s, c);
         float *panel = dwt + c * s->n0;
-        if (w == s->n1) {
+        if (w == s->n1 && ld == w) {
             k->gemm_tn_sparse(w, g->npix, g->pix, g->start, g->row, g->cval,
-                              d1, s->n1, panel);
+                              d1, s->n1, panel, ld);
             continue;
         }
-        /* The panel's columns of the tile's deltas, together: in place
-         * their rows are n1 floats apart (2 KiB at 512 wide), and the 64
-         * rows of a tile fell into a few sets of L1 (3.3 times the L1
-         * misses of the packed copy, callgrind's cache model). */
+        /* The panel's columns of the tile's deltas, together, rows as far
+         * apart as the panel's: in place their rows are n1 floats apart
+         * (2 KiB at 512 wide), and the 64 rows of a tile fell into a few
+         * sets of L1 (3.3 times the L1 misses of the packed copy,
+         * callgrind's cache model); at 100 wide they start off the cache
+         * lines, as the panel's rows did. */
         for (size_t r = 0; r < m; r++)
-            memcpy(th->dpanel + r * w, d1 + r * s->n1 + c, w * sizeof *d1);
+            memcpy(th->dpanel + r * ld, d1 + r * s->n1 + c, w * sizeof *d1);
         k->gemm_tn_sparse(w, g->npix, g->pix, g->start, g->row, g->cval,
-                          th->dpanel, w, panel);
+                          th->dpanel, ld, panel, ld);
     }
 }
 

@@ -88,7 +88,6 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     t->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     if (t->threads > SN_MAX_THREADS)
         t->threads = SN_MAX_THREADS;
-    t->grad_stride = sn_pad_floats(net->nparams);
     const sn_collective *coll = cfg->collective;
     if (coll && (coll->ranks < 1 || coll->rank < 0 ||
                  coll->rank >= coll->ranks || !coll->allgather ||
@@ -105,22 +104,11 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
 
     t->engine = cfg->engine == SN_ENGINE_PER_SAMPLE ? &sn_engine_per_sample
                                                     : &sn_engine_sparse;
-    /* Only the chosen optimizer's state arrays, zeroed. */
-    t->nstates = sn_optimizer_state_count(cfg);
-    int short_of_state = 0;
-    for (size_t k = 0; k < t->nstates; k++) {
-        t->state[k] = sn_alloc_array(net->nparams, sizeof(float));
-        short_of_state |= !t->state[k];
-    }
-    t->grads = sn_alloc_array((size_t)t->workers, t->grad_stride * sizeof(float));
     t->acts = sn_alloc_array((size_t)t->threads, sizeof *t->acts);
     t->costs = sn_alloc_array((size_t)t->workers, sizeof *t->costs);
-    if (short_of_state || !t->grads || !t->acts || !t->costs) {
-        const int threads = t->threads;
+    if (!t->acts || !t->costs) {
         sn_trainer_free(t);
-        return sn_set_error(err, "out of memory for %d threads' gradient "
-                                 "buffers (%zu parameters)", threads,
-                            net->nparams);
+        return sn_set_error(err, "out of memory for the trainer");
     }
     for (int i = 0; i < t->threads; i++) {
         if (sn_activations_create(&t->acts[i], net, err) != 0) {
@@ -130,9 +118,27 @@ int sn_trainer_create(sn_trainer **out, sn_net *net,
     }
     t->first_layer = SN_FIRST_LAYER_ROWS;
     t->thread_split = SN_THREAD_SPLIT_SAMPLES;
+    t->work_floats = net->nparams;
     if (t->engine->create(t, err) != 0) {
         sn_trainer_free(t);
         return -1;
+    }
+    /* Only the chosen optimizer's state arrays, zeroed, in the engine's
+     * layout. */
+    t->nstates = sn_optimizer_state_count(cfg);
+    int short_of_state = 0;
+    for (size_t k = 0; k < t->nstates; k++) {
+        t->state[k] = sn_alloc_array(t->work_floats, sizeof(float));
+        short_of_state |= !t->state[k];
+    }
+    t->grad_stride = sn_pad_floats(t->work_floats);
+    t->grads = sn_alloc_array((size_t)t->workers, t->grad_stride * sizeof(float));
+    if (short_of_state || !t->grads) {
+        const int threads = t->threads;
+        sn_trainer_free(t);
+        return sn_set_error(err, "out of memory for %d threads' gradient "
+                                 "buffers (%zu parameters)", threads,
+                            net->nparams);
     }
     *out = t;
     return 0;

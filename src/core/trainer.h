@@ -28,6 +28,9 @@ struct sn_trainer {
      * process: threads) and this process's first: its thread id is worker
      * worker0 + id. */
     int workers, worker0;
+    /* Floats of each state array and gradient buffer: the engine's
+     * layout of the parameters, net->nparams or more (engine.h, create). */
+    size_t work_floats;
     size_t nstates;            /* the optimizer's state arrays (0 to 2): */
     float *state[SN_MAX_STATES]; /* per parameter, in the engine's layout */
     uint64_t step;             /* batches applied: the optimizer's count */
