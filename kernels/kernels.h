@@ -231,12 +231,13 @@ typedef void sn_gemm_tn_sparse_fn(size_t w, size_t npix, const uint32_t *pix,
  * rowptr[s+1]) of val[j] * WT[idx[j]][0..w), for every s < m: the first
  * layer's forward pass for a tile of m samples, each with its nonzero
  * pixels idx in increasing order (as nonzero_u8 lists them), WT a panel
- * of W1^T whose rows are w floats long and ldw >= w apart, Y rows ldy apart; b (w values) may be NULL (zero). The
- * tile goes through WT a block of SN_GEMM_SPARSE_BLOCK rows (pixels
- * [k B, (k+1) B)) at a time, so that the block stays in L1 while every
- * sample of the tile uses it: the sum is taken by blocks, each block's
- * terms in order into a partial sum from 0, the partial sums of the
- * sample's nonempty blocks added to b in block order. */
+ * of W1^T whose rows are w floats long and ldw >= w apart, Y rows ldy
+ * apart; b (w values) may be NULL (zero). The tile goes through WT a
+ * block of SN_GEMM_SPARSE_BLOCK rows (pixels [k B, (k+1) B)) at a time,
+ * so that the block stays in L1 while every sample of the tile uses it:
+ * the sum is taken by blocks, each block's terms in order into a partial
+ * sum from 0, the partial sums of the sample's nonempty blocks added to b
+ * in block order. */
 enum { SN_GEMM_SPARSE_BLOCK = 96 };
 
 typedef void sn_gemm_sparse_fn(size_t w, size_t m, const uint32_t *rowptr,

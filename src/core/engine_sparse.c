@@ -229,10 +229,10 @@ static int sparse_create(sn_trainer *t, sn_error *err)
     s->words = (s->n0 + 63) / 64;
     /* The panels end with the last one's rows, padded (sparse_panel_ld). */
     const size_t last = (s->n1 - 1) / s->panel * s->panel;
-    s->w1_floats = s->n0 * (last + sparse_panel_ld(s, last));
-    s->shift = s->w1_floats - s->n0 * s->n1;
+    const size_t w1_floats = s->n0 * (last + sparse_panel_ld(s, last));
+    s->shift = w1_floats - s->n0 * s->n1;
     t->work_floats = net->nparams + s->shift;
-    s->wt = sn_alloc_array(s->w1_floats, sizeof(float));
+    s->wt = sn_alloc_array(w1_floats, sizeof(float));
     size_t up = 0;
     for (size_t l = 1; l < net->nlayers; l++) {
         s->wt_up_off[l] = up;

@@ -95,10 +95,10 @@ typedef struct sparse_state {
     size_t n0, n1;          /* inputs and first-layer width */
     size_t panel;           /* columns of W1^T per panel (see panels_from) */
     /* Grouped, a panel's rows lie whole cache lines apart (sparse_panel_ld);
-     * W1^T then takes w1_floats, more than n0 n1, and in the gradient
+     * W1^T then takes shift floats more than n0 n1, and in the gradient
      * buffers and state arrays everything after it (b1, W2, ...) lies
      * shift floats past its offset in net->params. */
-    size_t w1_floats, shift;
+    size_t shift;
     size_t tile;            /* samples per tile: TILE, or TILE_GROUPED */
     float *wt;              /* W1 transposed, in panels */
     /* The upper layers' W^T, one copy for every thread: each thread
