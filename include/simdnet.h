@@ -376,6 +376,12 @@ typedef struct sn_train_config {
                                  (docs/engines.md), 1 always skipped, -1
                                  never (to measure what skipping buys);
                                  the same model either way */
+    int keep_subnormals;      /* 0 (the default): the training threads
+                                 flush floats below FLT_MIN to zero
+                                 (docs/engines.md, "Subnormals"), as fast
+                                 on every CPU; 1: IEEE gradual underflow,
+                                 as numpy computes (slow on Intel cores
+                                 where a network saturates) */
     sn_progress_fn progress;  /* may be NULL */
     void *progress_user;
     /* NULL: one process. Else one rank of a data-parallel run; a stop

@@ -3,15 +3,18 @@
  * reads every byte it is given and nothing past its last whole step, the
  * working sets grow from L1 to DRAM, and the measured roofs are positive,
  * finite and ordered as a memory hierarchy must be (L1 at least DRAM).
- * Behaviour only: how fast this machine is is not tested.
+ * Behaviour only: how fast this machine is is not tested. And the
+ * floating-point mode training runs in (fp_mode.c).
  */
 #include <criterion/criterion.h>
+#include <float.h>
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "fp_mode.h"
 #include "simdnet.h"
 
 /* The 64-bit words of buf, summed the obvious way. */
@@ -137,4 +140,30 @@ Test(bandwidth, refuses_what_it_cannot_measure)
         if (!sn_isa_supported((sn_isa)i))
             cr_expect_eq(sn_bandwidth_read((sn_isa)i, 1 << 20, 1, 0.01), 0.0,
                          "%s is not supported here", sn_isa_name((sn_isa)i));
+}
+
+/* Half of FLT_MIN, computed at run time: a subnormal result where the
+ * thread keeps them, +0 where it flushes results. */
+static float half_flt_min(void)
+{
+    volatile float x = FLT_MIN;
+    volatile float half = 0.5f;
+    return x * half;
+}
+
+Test(fp_mode, flushes_subnormals_and_puts_the_mode_back)
+{
+#if defined(__x86_64__) || defined(__aarch64__)
+    const float before = half_flt_min();
+    cr_assert_eq(before, FLT_MIN / 2, "the test starts with IEEE subnormals");
+    const sn_fp_mode saved = sn_fp_flush_subnormals();
+    cr_expect_eq(half_flt_min(), 0.0f, "a subnormal result is flushed");
+    /* A subnormal input reads as zero: sqrt(x) of one would be ~1e-19. */
+    volatile float sub = FLT_MIN / 4;
+    cr_expect_eq(sqrtf(sub), 0.0f, "a subnormal input is read as zero");
+    sn_fp_restore(saved);
+    cr_expect_eq(half_flt_min(), FLT_MIN / 2, "the mode is put back");
+#else
+    cr_skip_test("no flush-to-zero mode known on this target");
+#endif
 }

@@ -1,6 +1,7 @@
 /* test_train.c - training: determinism, threads, batches, kernel sets, and
  * the end-to-end MNIST result. */
 #include <criterion/criterion.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -907,4 +908,57 @@ Test(train, columns_split_gives_one_threads_w1_and_the_samples_split_rest)
                 }
     }
     sn_dataset_free(&ds);
+}
+
+/* Counts the progress calls (made on a training thread, between a batch's
+ * barriers) that saw half of FLT_MIN flushed to zero. */
+typedef struct flush_seen {
+    int calls, flushed;
+} flush_seen;
+
+static int record_flush(void *user, size_t epoch, size_t batch,
+                        size_t nbatches, float cost)
+{
+    (void)epoch, (void)batch, (void)nbatches, (void)cost;
+    flush_seen *f = user;
+    volatile float x = FLT_MIN, half = 0.5f;
+    f->calls++;
+    f->flushed += x * half == 0.0f;
+    return 0;
+}
+
+/* Training flushes subnormals unless told to keep them, and leaves the
+ * caller's thread as it found it either way. */
+Test(train, flushes_subnormals_while_training_and_restores_the_caller)
+{
+#if defined(__x86_64__) || defined(__aarch64__)
+    sn_dataset ds;
+    cr_assert_eq(test_synthetic_dataset(&ds, 250, 49, 4, 3), 0);
+    for (int keep = 0; keep <= 1; keep++) {
+        flush_seen seen = {0};
+        sn_train_config cfg = sn_train_config_default();
+        cfg.threads = 2;
+        cfg.keep_subnormals = keep;
+        cfg.progress = record_flush;
+        cfg.progress_user = &seen;
+        sn_net net;
+        sn_error err;
+        cr_assert_eq(sn_net_create(&net, small_sizes, 4, NULL), 0);
+        sn_net_init_uniform(&net, 11);
+        sn_trainer *t;
+        cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s",
+                     err.msg);
+        cr_assert_eq(sn_train_epoch(t, &ds, 0, NULL, NULL, &err), 0, "%s",
+                     err.msg);
+        cr_expect_eq(seen.calls, 3);
+        cr_expect_eq(seen.flushed, keep ? 0 : 3, "keep_subnormals %d", keep);
+        volatile float x = FLT_MIN, half = 0.5f;
+        cr_expect_eq(x * half, FLT_MIN / 2, "the caller keeps IEEE subnormals");
+        sn_trainer_free(t);
+        sn_net_free(&net);
+    }
+    sn_dataset_free(&ds);
+#else
+    cr_skip_test("no flush-to-zero mode known on this target");
+#endif
 }

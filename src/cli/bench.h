@@ -33,7 +33,7 @@ enum { NENGINES = 7 };
 typedef struct bench_args {
     const char *data, *layers, *json, *sweep;
     const char *recipes;  /* --preset A,B: the list (bench_recipes.c) */
-    int synthetic, bind;
+    int synthetic, bind, keep_subnormals;
     long batch, warmup, batches, repeats;
     long sweep_batches; /* --batches as given, -1 if not (--sweep) */
     unsigned long long seed;

@@ -195,6 +195,10 @@ static int parse_one(int argc, char **argv, bench_args *a)
          .help = "weight initialisation seed (default 0)"},
         {.name = "bind", .kind = CLI_FLAG, .dest = &a->bind,
          .help = "bind threads one per physical core (hwloc)"},
+        {.name = "keep-subnormals", .kind = CLI_FLAG,
+         .dest = &a->keep_subnormals,
+         .help = "IEEE subnormals: no flush of floats below FLT_MIN\n"
+                 "to zero (the default flushes them: docs/engines.md)"},
         {.name = "sweep", .kind = CLI_STRING, .dest = &a->sweep,
          .value = "SET",
          .help = "measure a set of networks and batches instead of\n"
@@ -260,6 +264,7 @@ static int parse_one(int argc, char **argv, bench_args *a)
     cli_recipe_config(&a->rc, 5, &a->cfg);
     a->cfg.first_layer = a->first_layer;
     a->cfg.thread_split = a->thread_split;
+    a->cfg.keep_subnormals = a->keep_subnormals;
     if (a->nisas == 0) {
         for (int i = 0; i < SN_ISA_COUNT; i++) {
             const sn_isa isa = (sn_isa)i;

@@ -43,10 +43,11 @@ void bench_print_method(FILE *out, const bench_args *a)
     char opt[160];
     cli_describe_optimizer(&a->cfg, opt, sizeof opt);
     fprintf(out, "method    batch %ld, %s, %ld warm-up + %ld timed "
-                 "batches, median of %ld run%s, threads %s\n",
+                 "batches, median of %ld run%s, threads %s, subnormals %s\n",
             a->batch, opt, a->warmup, a->batches, a->repeats,
             a->repeats == 1 ? "" : "s",
-            a->bind ? "bound one per core" : "not bound");
+            a->bind ? "bound one per core" : "not bound",
+            a->cfg.keep_subnormals ? "kept" : "flushed to zero");
 }
 
 void bench_print_columns(FILE *out)
@@ -130,6 +131,8 @@ cJSON *bench_results_json(const bench_args *a, const bench_data *d,
     cJSON_AddNumberToObject(method, "timed_batches", (double)a->batches);
     cJSON_AddNumberToObject(method, "repeats", (double)a->repeats);
     cJSON_AddBoolToObject(method, "bind", a->bind);
+    cJSON_AddStringToObject(method, "subnormals",
+                            a->cfg.keep_subnormals ? "kept" : "flushed");
     cli_json_add_u64(method, "seed", a->seed);
     bench_roofs_json(doc, roofs);
     cJSON *results = cJSON_AddArrayToObject(doc, "results");

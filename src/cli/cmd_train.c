@@ -58,6 +58,7 @@ static int make_trainer(train_run *r, char *binding, size_t len)
     cfg->kernels = r->kernels;
     cfg->engine = a->engine;
     cfg->dense_input = a->dense;
+    cfg->keep_subnormals = a->keep_subnormals;
     cfg->first_layer = a->first_layer;
     cfg->thread_split = a->thread_split;
     cfg->progress = on_batch;

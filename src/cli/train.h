@@ -22,7 +22,7 @@ typedef struct train_args {
     sn_thread_split thread_split;
     long epochs, batch, threads, checkpoint_every;
     unsigned long long seed;
-    int dense, shuffle, bind, trap_fp;
+    int dense, shuffle, bind, trap_fp, keep_subnormals;
     unsigned given; /* GIVEN_*: settings the command line named */
 } train_args;
 

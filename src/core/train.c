@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "fp_mode.h"
 #include "layers.h"
 #include "optimizer.h"
 #include "registry.h"
@@ -40,6 +41,7 @@ sn_train_config sn_train_config_default(void)
         .first_layer = SN_FIRST_LAYER_AUTO,
         .thread_split = SN_THREAD_SPLIT_AUTO,
         .relu_zeros = 0,
+        .keep_subnormals = 0,
         .kernels = NULL,
         .progress = NULL,
         .progress_user = NULL,
@@ -369,6 +371,9 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
     e->begin(t);
 #pragma omp parallel num_threads(t->threads)
     {
+        /* Each thread's own mode: OpenMP's threads are the caller's too. */
+        const int flush = !t->cfg.keep_subnormals;
+        const sn_fp_mode fp_saved = flush ? sn_fp_flush_subnormals() : 0;
         const int id = omp_get_thread_num();
         const int nt = omp_get_num_threads();
         const int W = coll ? t->workers : nt;
@@ -439,6 +444,8 @@ static run_result run_batches(sn_trainer *t, const sn_dataset *ds,
             if (leave)
                 break;
         }
+        if (flush)
+            sn_fp_restore(fp_saved);
     }
     e->end(t);
     t->step += r.done;
