@@ -471,6 +471,14 @@ def worker(spec):
         return
     if torch is not None:
         torch.set_num_threads(threads)
+    # The arithmetic simdnet trains in by default: subnormal floats flushed
+    # to zero (docs/engines.md, "Subnormals"). PyTorch can be told so;
+    # numpy has no such switch and keeps IEEE gradual underflow.
+    if torch is not None and not spec.get("keep_subnormals"):
+        subnormals = ("flushed (torch.set_flush_denormal)"
+                      if torch.set_flush_denormal(True) else "kept")
+    else:
+        subnormals = "kept"
     x, y = load_train(spec, np)
     xf, yf = prepare(x, y, 10, np)
     del x
@@ -498,6 +506,7 @@ def worker(spec):
                                       if torch is not None else None),
                     "openblas": dict(spec["openblas"],
                                      in_use=blas),
+                    "subnormals": subnormals,
                 })
     print(json.dumps({"results": records}))
 

@@ -117,6 +117,10 @@ def main():
     print(f"cpu      {sdoc['machine'].get('cpu', '?')}")
     print(f"data     {sdoc['data']['source']}")
     print(f"OpenBLAS (peers) {'; '.join(forcing)}")
+    subn = sorted({f"{r['peer']} {r.get('subnormals', 'kept')}"
+                   for r in pdoc["results"]})
+    print(f"subnormals simdnet {sdoc['method'].get('subnormals', '?')}; "
+          f"{'; '.join(subn)}")
     head = f"{'network':<18} {'batch':>5} {'thr':>3} {'simdnet':>9} {'isa':<6} {'%peak':>5}"
     for n in names:
         head += f" {n:>9} {'x ' + n:>8}"
