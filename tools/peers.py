@@ -474,7 +474,7 @@ def worker(spec):
     # The arithmetic simdnet trains in by default: subnormal floats flushed
     # to zero (docs/engines.md, "Subnormals"). PyTorch can be told so;
     # numpy has no such switch and keeps IEEE gradual underflow.
-    if torch is not None and not spec.get("keep_subnormals"):
+    if torch is not None:
         subnormals = ("flushed (torch.set_flush_denormal)"
                       if torch.set_flush_denormal(True) else "kept")
     else:

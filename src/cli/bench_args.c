@@ -195,10 +195,7 @@ static int parse_one(int argc, char **argv, bench_args *a)
          .help = "weight initialisation seed (default 0)"},
         {.name = "bind", .kind = CLI_FLAG, .dest = &a->bind,
          .help = "bind threads one per physical core (hwloc)"},
-        {.name = "keep-subnormals", .kind = CLI_FLAG,
-         .dest = &a->keep_subnormals,
-         .help = "IEEE subnormals: no flush of floats below FLT_MIN\n"
-                 "to zero (the default flushes them: docs/engines.md)"},
+        cli_opt(CLI_OPT_KEEP_SUBNORMALS, &a->keep_subnormals, NULL),
         {.name = "sweep", .kind = CLI_STRING, .dest = &a->sweep,
          .value = "SET",
          .help = "measure a set of networks and batches instead of\n"

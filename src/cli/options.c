@@ -25,6 +25,10 @@ static const cli_option common[] = {
                               "output,\nthe text then goes to stderr)"},
     [CLI_OPT_THREADS] = {.name = "threads", .kind = CLI_INT, .value = "N",
                          .min = 1, .max = 1024, .help = "OpenMP threads"},
+    [CLI_OPT_KEEP_SUBNORMALS] = {
+        .name = "keep-subnormals", .kind = CLI_FLAG,
+        .help = "IEEE subnormals: no flush of floats below FLT_MIN\n"
+                "to zero (the default flushes them: docs/engines.md)"},
 };
 
 cli_option cli_opt(cli_common which, void *dest, const char *help)

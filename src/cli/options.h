@@ -49,6 +49,7 @@ typedef enum cli_common {
     CLI_OPT_ISA,     /* --isa NAME */
     CLI_OPT_JSON,    /* --json FILE */
     CLI_OPT_THREADS, /* --threads N, 1 to 1024 (dest: a long) */
+    CLI_OPT_KEEP_SUBNORMALS, /* --keep-subnormals (dest: an int) */
 } cli_common;
 
 /* That option, storing at dest. help NULL: the usual wording (the model

@@ -83,10 +83,7 @@ int train_parse_args(int argc, char **argv, train_args *a)
          .help = "go on with the run saved in checkpoint FILE: its\n"
                  "settings are the defaults, and the flags that would\n"
                  "change the result must agree with them"},
-        {.name = "keep-subnormals", .kind = CLI_FLAG,
-         .dest = &a->keep_subnormals,
-         .help = "IEEE subnormals: no flush of floats below FLT_MIN\n"
-                 "to zero (the default flushes them: docs/engines.md)"},
+        cli_opt(CLI_OPT_KEEP_SUBNORMALS, &a->keep_subnormals, NULL),
         {.name = "trap-fp", .kind = CLI_FLAG, .dest = &a->trap_fp,
          .help = "debug: SIGFPE at the first invalid operation,\n"
                  "division by zero or overflow, saying where"},
