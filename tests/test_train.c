@@ -738,7 +738,7 @@ Test(train, skipping_relu_zeros_changes_no_value)
 }
 
 /* train_relu_ce of sizes with optimizer opt (no weight decay: adamw's
- * default is 0.01), batches of 50, through the sparse engine's grouped
+ * default is 0.01), batches of 100, through the sparse engine's grouped
  * first layer on the nonzero pixels or all of them (dense_input: every row
  * stepped every batch); the caller frees *net. */
 static void train_at_rest(sn_net *net, const sn_dataset *ds,
@@ -748,7 +748,7 @@ static void train_at_rest(sn_net *net, const sn_dataset *ds,
     sn_train_config cfg = sn_train_config_default();
     sn_train_config_optimizer(&cfg, opt);
     cfg.weight_decay = 0.0f;
-    cfg.batch = 50;
+    cfg.batch = 100;
     cfg.threads = threads;
     cfg.first_layer = SN_FIRST_LAYER_GROUPED;
     cfg.dense_input = dense_input;
@@ -757,11 +757,13 @@ static void train_at_rest(sn_net *net, const sn_dataset *ds,
 
 /* Without weight decay the stateful optimizers skip the first-layer rows
  * of pixels no sample has touched yet, and only those: the same bytes as
- * stepping every row. Pixels 0-99 are zero but in the third batch (so
- * their rows must go on moving, by momentum, in the batches after it and
- * from the second epoch's start), 700-783 in every sample (never
- * stepped: their weights stay as drawn). 32 wide is one panel of W1^T,
- * 200 wide four (the state's rows are read from each). The reference is
+ * stepping every row. Pixels 0-99 are zero but in samples 170-199, the
+ * second batch's second tile (so their rows must go on moving, by
+ * momentum, in the batch after it and from the second epoch's start; in
+ * the columns split a second thread lists that tile), 700-783 in every
+ * sample (never stepped: their weights stay as drawn). 32 wide is one
+ * panel of W1^T, split by samples at 2 threads, 200 wide four, split by
+ * columns (the state's rows are read from each). The reference is
  * the grouped first layer's: with every pixel listed it computes the same
  * bits, where the rows path's sums are blocked by how many pixels a sample
  * lists; which rows the update steps does not depend on the path. */
@@ -771,7 +773,7 @@ Test(train, rows_at_rest_are_skipped_without_changing_a_value)
     cr_assert_eq(test_synthetic_dataset(&ds, 300, 784, 10, 21), 0);
     for (size_t i = 0; i < ds.count; i++) {
         uint8_t *x = ds.pixels + i * ds.input_size;
-        if (i < 100 || i >= 150)
+        if (i < 170 || i >= 200)
             memset(x, 0, 100);
         memset(x + 700, 0, 84);
     }
