@@ -20,7 +20,9 @@ times the default network's work per sample) for 10 epochs, so that the
 kernels outweigh what does not grow with the run: loading and inflating the
 data and the kernel clearing fresh pages, which top the profile of the
 tutorial's 784-32-32-10 on a fast CPU. TRAIN_OPTIONS come after and win
-(e.g. --layers 784,32,32,10 --epochs 5 for the tutorial's own run).
+(e.g. --layers 784,32,32,10 --epochs 5 for the tutorial's own run); with
+--preset NAME among them the default run's flags are left out, and the
+preset's recipe is profiled as it is.
 
   -b BUILD_DIR  meson build folder holding src/simdnet (default: build-prof)
   -o OUT_DIR    where perf.data and report.txt go (default: a new temporary
@@ -100,7 +102,15 @@ else
     mkdir -p "$out"
 fi
 
-cmd=("$exe" train "${default_run[@]}" "$@")
+# A preset is a whole recipe: the default run's flags would win over it
+# (given flags win wherever they are), so with --preset they are left out.
+run=("${default_run[@]}")
+for arg in "$@"; do
+    if [[ "$arg" == --preset || "$arg" == --preset=* ]]; then
+        run=()
+    fi
+done
+cmd=("$exe" train "${run[@]}" "$@")
 say "recording: ${cmd[*]}"
 status=0
 perf record -e "$event" -F 4999 --call-graph fp -o "$out/perf.data" \
