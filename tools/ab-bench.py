@@ -87,21 +87,23 @@ def main():
             return kernel_cases(binary, a.kernels)
         return simdnet_cases(binary, a.options)
 
-    seen = {a.base: [], a.new: []}
+    # By side, not by path: BASE and NEW may be one binary (the noise
+    # alone, which is worth knowing).
+    sides = (a.base, a.new)
+    seen = ([], [])
     for r in range(a.rounds):
-        order = (a.base, a.new) if r % 2 == 0 else (a.new, a.base)
-        for binary in order:
-            seen[binary].append(measure(binary))
+        for side in ((0, 1) if r % 2 == 0 else (1, 0)):
+            seen[side].append(measure(sides[side]))
         print(f"round {r + 1}/{a.rounds} done", file=sys.stderr)
 
     unit = "ns/call (NEW/BASE above 1: slower)" if a.kernels is not None \
         else "samples/s (NEW/BASE above 1: faster)"
     print(f"{a.rounds} rounds, medians in {unit}")
-    for case in seen[a.base][0]:
-        if not all(case in run for run in seen[a.base] + seen[a.new]):
+    for case in seen[0][0]:
+        if not all(case in run for run in seen[0] + seen[1]):
             continue
-        base = [run[case] for run in seen[a.base]]
-        new = [run[case] for run in seen[a.new]]
+        base = [run[case] for run in seen[0]]
+        new = [run[case] for run in seen[1]]
         ratios = sorted(n / b for b, n in zip(base, new))
         name = case if isinstance(case, str) else \
             f"{case[0]} {case[1]} {case[2]} thread{'s' if case[2] > 1 else ''}"
