@@ -92,15 +92,19 @@ else
     not_ok "--first-layer rows/grouped against auto"
 fi
 expect_fail "--first-layer bogus" "unknown first-layer path 'bogus' (expected auto, rows or grouped)" train $small --first-layer bogus
-# --thread-split: a 64-wide first layer on 2 threads is split by columns by
-# default (auto), which the compute line says; samples gives other bits;
-# forced columns is auto's bytes; a bad name refused.
-"$exe" train $small --layers 49,64,10 --epochs 1 --seed 3 --threads 2 --batch 100 --save "$tmp/split-auto.model" >"$tmp/out" 2>&1
-"$exe" train $small --layers 49,64,10 --epochs 1 --seed 3 --threads 2 --batch 100 --thread-split columns --save "$tmp/split-columns.model" >/dev/null 2>&1
-"$exe" train $small --layers 49,64,10 --epochs 1 --seed 3 --threads 2 --batch 100 --thread-split samples --save "$tmp/split-samples.model" >"$tmp/out2" 2>&1
+# --thread-split: a 128-wide first layer on 2 threads is split by columns
+# by default (auto, from 64 columns a thread), which the compute line says;
+# samples gives other bits; forced columns is auto's bytes; 64 wide, auto
+# is the samples split's bytes; a bad name refused.
+"$exe" train $small --layers 49,128,10 --epochs 1 --seed 3 --threads 2 --batch 100 --save "$tmp/split-auto.model" >"$tmp/out" 2>&1
+"$exe" train $small --layers 49,128,10 --epochs 1 --seed 3 --threads 2 --batch 100 --thread-split columns --save "$tmp/split-columns.model" >/dev/null 2>&1
+"$exe" train $small --layers 49,128,10 --epochs 1 --seed 3 --threads 2 --batch 100 --thread-split samples --save "$tmp/split-samples.model" >"$tmp/out2" 2>&1
+"$exe" train $small --layers 49,64,10 --epochs 1 --seed 3 --threads 2 --batch 100 --save "$tmp/split-auto64.model" >"$tmp/out3" 2>&1
+"$exe" train $small --layers 49,64,10 --epochs 1 --seed 3 --threads 2 --batch 100 --thread-split samples --save "$tmp/split-samples64.model" >/dev/null 2>&1
 if grep -q "^compute .*first layer split by columns" "$tmp/out" && ! grep -q "split by columns" "$tmp/out2" &&
-    cmp -s "$tmp/split-auto.model" "$tmp/split-columns.model" && ! cmp -s "$tmp/split-auto.model" "$tmp/split-samples.model"; then
-    ok "--thread-split: auto is columns at 64 wide on 2 threads, samples other bits"
+    cmp -s "$tmp/split-auto.model" "$tmp/split-columns.model" && ! cmp -s "$tmp/split-auto.model" "$tmp/split-samples.model" &&
+    ! grep -q "split by columns" "$tmp/out3" && cmp -s "$tmp/split-auto64.model" "$tmp/split-samples64.model"; then
+    ok "--thread-split: auto is columns at 128 wide on 2 threads and samples at 64, samples other bits"
 else
     not_ok "--thread-split auto/columns/samples"
 fi

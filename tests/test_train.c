@@ -826,7 +826,7 @@ Test(train, rows_at_rest_are_skipped_without_changing_a_value)
  * gradient is summed over the batch's tiles by one thread, whatever the
  * panels) and everything after W1 is the samples split's bits (layers
  * 2..L by samples, reduced over the threads in order); the trainer says
- * which split it runs, and AUTO picks columns from 32 columns a thread. */
+ * which split it runs. */
 static void one_batch(sn_net *net, const size_t *sizes, size_t nl,
                       const sn_dataset *ds, const sn_kernels *k, int threads,
                       sn_optimizer opt, sn_thread_split split,
@@ -886,12 +886,12 @@ Test(train, columns_split_gives_one_threads_w1_and_the_samples_split_rest)
                     one_batch(&samples, sz, nets[ni].nl, &ds, k, threads,
                               opts[oi], SN_THREAD_SPLIT_SAMPLES, &cs, st[1]);
                     one_batch(&cols, sz, nets[ni].nl, &ds, k, threads,
-                              opts[oi], SN_THREAD_SPLIT_AUTO, &cc, st[2]);
+                              opts[oi], SN_THREAD_SPLIT_COLUMNS, &cc, st[2]);
                     const char *name = sn_isa_name((sn_isa)isa);
                     cr_expect_eq(c1, SN_THREAD_SPLIT_SAMPLES, "1 thread");
                     cr_expect_eq(cs, SN_THREAD_SPLIT_SAMPLES, "forced");
                     cr_expect_eq(cc, SN_THREAD_SPLIT_COLUMNS,
-                                 "%s, %zu wide, %d threads: auto", name,
+                                 "%s, %zu wide, %d threads: forced", name,
                                  sz[1], threads);
                     const size_t w1 = sz[0] * sz[1];
                     cr_expect(memcmp(cols.params, one.params,
@@ -919,6 +919,33 @@ Test(train, columns_split_gives_one_threads_w1_and_the_samples_split_rest)
                 }
     }
     sn_dataset_free(&ds);
+}
+
+/* AUTO's rule (docs/engines.md): columns from 64 first-layer columns a
+ * thread, the samples split below, and always with one thread. */
+Test(train, auto_splits_by_columns_from_64_columns_a_thread)
+{
+    static const struct { size_t n1; int threads; sn_thread_split want; } cases[] = {
+        {64, 2, SN_THREAD_SPLIT_SAMPLES},  {100, 2, SN_THREAD_SPLIT_SAMPLES},
+        {127, 2, SN_THREAD_SPLIT_SAMPLES}, {128, 2, SN_THREAD_SPLIT_COLUMNS},
+        {191, 3, SN_THREAD_SPLIT_SAMPLES}, {192, 3, SN_THREAD_SPLIT_COLUMNS},
+        {300, 1, SN_THREAD_SPLIT_SAMPLES}, {300, 2, SN_THREAD_SPLIT_COLUMNS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const size_t sizes[] = {49, cases[i].n1, 10};
+        sn_error err;
+        sn_net net;
+        cr_assert_eq(sn_net_create(&net, sizes, 3, &err), 0, "%s", err.msg);
+        sn_train_config cfg =
+            test_train_config(cases[i].threads, NULL, SN_ENGINE_SPARSE);
+        sn_trainer *t;
+        cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s",
+                     err.msg);
+        cr_expect_eq(sn_trainer_thread_split(t), cases[i].want,
+                     "%zu wide on %d threads", cases[i].n1, cases[i].threads);
+        sn_trainer_free(t);
+        sn_net_free(&net);
+    }
 }
 
 /* Counts the progress calls (made on a training thread, between a batch's

@@ -180,7 +180,7 @@ static int parse_one(int argc, char **argv, bench_args *a)
         {.name = "thread-split", .kind = CLI_LIST, .dest = &a->thread_split,
          .value = "HOW", .parse = cli_parse_thread_split,
          .help = "how threads share the first layer: auto (default:\n"
-                 "by columns from 32 of them a thread where it is\n"
+                 "by columns from 64 of them a thread where it is\n"
                  "grouped, docs/engines.md), samples or columns"},
         {.name = "warmup", .kind = CLI_INT, .dest = &a->warmup, .value = "N",
          .min = 0, .max = 1000000,

@@ -54,7 +54,7 @@ int train_parse_args(int argc, char **argv, train_args *a)
         {.name = "thread-split", .kind = CLI_LIST, .dest = &a->thread_split,
          .value = "HOW", .parse = cli_parse_thread_split,
          .help = "how threads share the first layer: auto (default:\n"
-                 "by columns from 32 of them a thread where it is\n"
+                 "by columns from 64 of them a thread where it is\n"
                  "grouped, docs/engines.md), samples or columns"},
         {.name = "dense", .kind = CLI_FLAG, .dest = &a->dense,
          .help = "sparse engine: visit zero pixels too (for comparison)"},
