@@ -118,16 +118,20 @@ static sn_run_state run_state(size_t epochs, size_t epoch, size_t done,
     return run;
 }
 
-/* The optimizer's whole state: its arrays and step count; room for the
- * largest net here, 49-128-8-4's 7,468 parameters. */
+/* Room for the largest net here, 49-128-8-4's 7,468 parameters. */
+enum { OPT_STATE_FLOATS = 8192 };
+
+/* The optimizer's whole state: its arrays and step count. */
 typedef struct opt_state {
     size_t n;
-    float s[SN_MAX_STATES][8192];
+    float s[SN_MAX_STATES][OPT_STATE_FLOATS];
     uint64_t step;
 } opt_state;
 
-static void get_opt_state(const sn_trainer *t, opt_state *st)
+static void get_opt_state(const sn_trainer *t, const sn_net *net,
+                          opt_state *st)
 {
+    cr_assert_leq(net->nparams, OPT_STATE_FLOATS, "a net too large for opt_state");
     st->n = sn_trainer_state_count(t);
     for (size_t k = 0; k < SN_MAX_STATES; k++)
         sn_trainer_get_state(t, k, st->s[k]);
@@ -143,7 +147,7 @@ static void uninterrupted(sn_net *net, opt_state *st, float *costs,
     sn_trainer *t;
     cr_assert_eq(sn_trainer_create(&t, net, &cfg, &err), 0, "%s", err.msg);
     train_rest(t, 0, 0, epochs, costs);
-    get_opt_state(t, st);
+    get_opt_state(t, net, st);
     sn_trainer_free(t);
 }
 
@@ -200,7 +204,7 @@ static void check_resume(sn_train_config cfg, size_t epochs, size_t epoch,
     float costs2[8 * NB];
     memcpy(costs2, ck.run.costs, ck.run.ncosts * sizeof(float));
     train_rest(t, pos_epoch, pos_batch, epochs, costs2);
-    get_opt_state(t, &state);
+    get_opt_state(t, &ck.net, &state);
     sn_trainer_free(t);
 
     char what[160];
@@ -263,12 +267,11 @@ Test(checkpoint, resumed_runs_end_bit_identical_for_every_optimizer)
                 }
 }
 
-/* The sparse engine's columns split (a first layer of 128 on 2 threads,
- * which AUTO splits by columns: a checkpoint does not record a forced
- * split, so the resumed run would take AUTO's;
- * W1's optimizer state kept by its owners, the rows at rest read from a
- * bitmap set in the samples phase), every optimizer, mid-epoch and at an
- * epoch's end. */
+/* The sparse engine's columns split (W1's optimizer state kept by its
+ * owners, the rows at rest read from a bitmap set in the samples phase),
+ * every optimizer, mid-epoch and at an epoch's end. A first layer of 128
+ * on 2 threads, which AUTO splits by columns: a checkpoint does not record
+ * a forced split, and the resumed trainer is built from its config. */
 Test(checkpoint, the_columns_split_resumes_bit_identical_for_every_optimizer)
 {
     static const size_t wide[] = {49, 128, 8, 4};
