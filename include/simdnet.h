@@ -296,7 +296,7 @@ typedef enum sn_first_layer {
 /* How the sparse engine's threads share a batch's first layer:
  *  SN_THREAD_SPLIT_AUTO: by columns where the first layer is grouped, the
  *    run is one process of 2 threads or more and each thread gets at least
- *    32 of its columns (docs/engines.md), else by samples;
+ *    64 of its columns (docs/engines.md), else by samples;
  *  SN_THREAD_SPLIT_SAMPLES: each thread takes a slice of the batch through
  *    the whole network into its own gradient buffer, summed in the update;
  *  SN_THREAD_SPLIT_COLUMNS: each thread takes a block of W1's outputs for
@@ -703,8 +703,10 @@ typedef struct sn_checkpoint {
     uint64_t step;         /* sn_trainer_step of the run */
     sn_train_config cfg;   /* batch, lr, eps, optimizer and its settings,
                               schedule, step_epochs, gamma, epochs,
-                              shuffle, shuffle_seed, threads and engine as
-                              they ran; kernels and progress NULL (see
+                              shuffle, shuffle_seed, threads, engine,
+                              first_layer and thread_split as they ran
+                              (the last two AUTO from a file older than
+                              version 3); kernels and progress NULL (see
                               isa) */
     sn_isa isa;            /* the kernel set that ran */
     sn_run_state run;      /* run.costs is owned by the checkpoint */

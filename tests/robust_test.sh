@@ -278,6 +278,29 @@ expect_fail "--resume a checkpoint with a flipped bit" "checksum mismatch" train
 expect_fail "--resume a model file" "not a simdnet checkpoint" train --data "$tmp/small" --resume "$tmp/good.model"
 "$exe" train --data "$tmp/small" --resume "$tmp/two.ck" --threads 1 --epochs 3 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 0 ] && grep -q "will differ from an uninterrupted run in float rounding" "$tmp/out" && ok "--resume with other threads: allowed, with a note" || not_ok "--resume --threads 1"
+# A split forced where AUTO would choose the other (128 first-layer
+# columns on 2 threads: by columns) is recorded and taken again on resume:
+# the same bytes as the uninterrupted run, no note; another split asked for
+# on resume is allowed, with a note naming the checkpoint's.
+wide="--data $tmp/small --layers 49,128,10 --seed 4 --threads 2 --shuffle --optimizer adam --thread-split samples"
+"$exe" train $wide --epochs 2 --save "$tmp/split-ref.model" >"$tmp/out" 2>"$tmp/err"
+"$exe" train $wide --epochs 1 --checkpoint "$tmp/split.ck" >"$tmp/out" 2>"$tmp/err"
+"$exe" train --data "$tmp/small" --resume "$tmp/split.ck" --epochs 2 --save "$tmp/split-res.model" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && ! grep -q "^note" "$tmp/out" && ok "--resume of a forced samples split: no note" || not_ok "--resume of a forced samples split"
+same "$tmp/split-ref.model" "$tmp/split-res.model" "a forced samples split resumed without the flag: same model as uninterrupted"
+"$exe" train --data "$tmp/small" --resume "$tmp/split.ck" --epochs 2 --thread-split columns >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q "sparse engine (grouped first layer, split by samples): the result will differ" "$tmp/out" && ok "--resume with another --thread-split: allowed, with a note" || not_ok "--resume --thread-split columns"
+# The reader in docs/checkpoint-format.md, as it is written there.
+sed -n '/^```python$/,/^```$/p' "$(dirname "$0")/../docs/checkpoint-format.md" | sed '1d;$d' >"$tmp/read_ck.py"
+/usr/bin/python3 - "$tmp/read_ck.py" "$tmp/split.ck" >"$tmp/out" 2>"$tmp/err" <<'PY'
+import sys
+exec(open(sys.argv[1]).read())
+f = load_checkpoint(sys.argv[2])
+assert f["sizes"] == [49, 128, 10], f["sizes"]
+assert (f["first_layer"], f["thread_split"], f["threads"]) == (2, 1, 2), f
+assert f["nstates"] == 2 and len(f["state"][1]) == f["nparams"]
+PY
+[ $? -eq 0 ] && ok "docs/checkpoint-format.md's Python reader reads the checkpoint" || not_ok "the docs' Python checkpoint reader"
 
 # ------------------------------------------------------------------ signals
 # A shell starts background jobs with SIGINT ignored, and simdnet keeps a

@@ -270,8 +270,10 @@ Test(checkpoint, resumed_runs_end_bit_identical_for_every_optimizer)
 /* The sparse engine's columns split (W1's optimizer state kept by its
  * owners, the rows at rest read from a bitmap set in the samples phase),
  * every optimizer, mid-epoch and at an epoch's end. A first layer of 128
- * on 2 threads, which AUTO splits by columns: a checkpoint does not record
- * a forced split, and the resumed trainer is built from its config. */
+ * on 2 threads, which AUTO splits by columns; then the samples split and
+ * the rows first layer forced there: the checkpoint records the paths that
+ * ran, and the resumed trainer, built from its config, takes them again
+ * instead of choosing AUTO's (other rounding, other bits). */
 Test(checkpoint, the_columns_split_resumes_bit_identical_for_every_optimizer)
 {
     static const size_t wide[] = {49, 128, 8, 4};
@@ -296,6 +298,16 @@ Test(checkpoint, the_columns_split_resumes_bit_identical_for_every_optimizer)
             sn_net_free(&net);
         }
         check_resume(cfg, 2, 1, 4);
+        check_resume(cfg, 2, 0, NB);
+    }
+    for (int opt = SN_OPT_ADAGRAD; opt <= SN_OPT_ADAM; opt += 5) {
+        sn_train_config cfg = config(2, SN_ENGINE_SPARSE, 1, NULL);
+        sn_train_config_optimizer(&cfg, (sn_optimizer)opt);
+        cfg.epochs = 2;
+        cfg.thread_split = SN_THREAD_SPLIT_SAMPLES;
+        check_resume(cfg, 2, 1, 4);
+        cfg.thread_split = SN_THREAD_SPLIT_AUTO;
+        cfg.first_layer = SN_FIRST_LAYER_ROWS;
         check_resume(cfg, 2, 0, NB);
     }
     net_sizes = sizes;
@@ -741,8 +753,8 @@ Test(checkpoint, starting_past_the_last_batch_is_refused)
 
 /* Every field of the header of small_checkpoint's file (layers 49-3-4), as
  * docs/checkpoint-format.md lists them: offset, width and kind. The
- * network's kinds and version 2's fields are last, so that the indices of
- * version 1's stay as they were. */
+ * network's kinds and the fields of versions 2 and 3 are last, so that the
+ * indices of version 1's stay as they were. */
 typedef struct ck_field {
     const char *name;
     size_t off, width;
@@ -771,6 +783,8 @@ static const ck_field fields[] = {
     {"schedule", H + 132, 4, 0}, {"nstates", H + 136, 4, 0},
     {"step_epochs", H + 140, 8, 0}, {"planned_epochs", H + 148, 8, 0},
     {"step", H + 156, 8, 0},
+    /* 36.. version 3's */
+    {"first_layer", H + 164, 4, 0}, {"thread_split", H + 168, 4, 0},
 };
 
 static void put_le(unsigned char *p, uint64_t v, size_t width)
@@ -965,6 +979,11 @@ Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
         {34, 0, 0, "epochs must be 1"},
         {34, SN_MAX_EPOCHS + 1, 0, "1000001 planned epochs"},
         {35, UINT64_MAX, 0, "step count"},
+        {36, 0, 0, "first_layer 0"},
+        {36, 3, 0, "first_layer 3"},
+        {37, 0, 0, "thread_split 0"},
+        {37, 3, 0, "thread_split 3"},
+        {37, SN_THREAD_SPLIT_COLUMNS, 0, "columns split needs the grouped"},
     };
     expect_refused(bytes, len, bad, adagrad, sizeof adagrad / sizeof *adagrad);
     free(bytes);
@@ -1012,4 +1031,88 @@ Test(checkpoint, resume_checks_the_run_it_is_given)
     cr_expect_eq(sn_batches_per_epoch(COUNT, 0), 0);
     sn_trainer_free(t);
     sn_checkpoint_free(&ck);
+}
+
+/* The paths that ran, recorded: a forced samples split where AUTO takes
+ * columns, and AUTO's columns; a version 2 file (no record) reads as AUTO;
+ * paths the per-sample engine cannot take are refused by name. */
+Test(checkpoint, records_the_first_layer_path_and_thread_split_that_ran)
+{
+    static const size_t wide[] = {49, 128, 8, 4};
+    net_sizes = wide;
+    net_nsizes = 4;
+    const char *ck_path = path_in("paths.ck"), *bad = path_in("bad.ck");
+    sn_error err;
+    sn_checkpoint ck;
+    const sn_thread_split splits[] = {SN_THREAD_SPLIT_SAMPLES,
+                                      SN_THREAD_SPLIT_AUTO};
+    const sn_thread_split ran[] = {SN_THREAD_SPLIT_SAMPLES,
+                                   SN_THREAD_SPLIT_COLUMNS};
+    for (int k = 0; k < 2; k++) {
+        sn_net net;
+        fresh_net(&net);
+        sn_train_config cfg = config(2, SN_ENGINE_SPARSE, 1, NULL);
+        cfg.thread_split = splits[k];
+        sn_trainer *t;
+        cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s",
+                     err.msg);
+        train_rest(t, 0, 0, 1, NULL);
+        sn_run_state run = run_state(2, 1, 0, NULL);
+        cr_assert_eq(sn_checkpoint_save(t, &run, ck_path, &err), 0, "%s",
+                     err.msg);
+        cr_assert_eq(sn_checkpoint_load(&ck, ck_path, &err), 0, "%s",
+                     err.msg);
+        cr_expect_eq(ck.cfg.first_layer, SN_FIRST_LAYER_GROUPED);
+        cr_expect_eq(ck.cfg.thread_split, ran[k], "split %d", k);
+        sn_checkpoint_free(&ck);
+        sn_trainer_free(t);
+        sn_net_free(&net);
+    }
+
+    /* The same file as version 2 wrote it: without the two fields before
+     * the parameters (H + 164 for 4 layer sizes, K + 16 = H - 16 + 16). */
+    size_t len;
+    unsigned char *bytes = slurp(ck_path, &len);
+    enum { H4 = 16 + 8 * 4, PATHS = H4 + 164 };
+    unsigned char *v2 = malloc(len - 8);
+    cr_assert_not_null(v2);
+    memcpy(v2, bytes, PATHS);
+    memcpy(v2 + PATHS, bytes + PATHS + 8, len - PATHS - 8);
+    put_le(v2 + 8, 2, 4);
+    reseal(v2, len - 8);
+    spill(bad, v2, len - 8);
+    cr_assert_eq(sn_checkpoint_load(&ck, bad, &err), 0, "%s", err.msg);
+    cr_expect_eq(ck.cfg.first_layer, SN_FIRST_LAYER_AUTO);
+    cr_expect_eq(ck.cfg.thread_split, SN_THREAD_SPLIT_AUTO);
+    sn_checkpoint_free(&ck);
+    free(v2);
+    free(bytes);
+    net_sizes = sizes;
+    net_nsizes = NSIZES;
+
+    /* The per-sample engine runs rows and samples, nothing else. */
+    sn_net net;
+    fresh_net(&net);
+    sn_train_config cfg = config(1, SN_ENGINE_PER_SAMPLE, 0, NULL);
+    sn_trainer *t;
+    cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s", err.msg);
+    train_rest(t, 0, 0, 1, NULL);
+    sn_run_state run = run_state(2, 1, 0, NULL);
+    cr_assert_eq(sn_checkpoint_save(t, &run, ck_path, &err), 0, "%s",
+                 err.msg);
+    cr_assert_eq(sn_checkpoint_load(&ck, ck_path, &err), 0, "%s", err.msg);
+    cr_expect_eq(ck.cfg.first_layer, SN_FIRST_LAYER_ROWS);
+    cr_expect_eq(ck.cfg.thread_split, SN_THREAD_SPLIT_SAMPLES);
+    sn_checkpoint_free(&ck);
+    bytes = slurp(ck_path, &len);
+    enum { HN = 16 + 8 * NSIZES };
+    put_le(bytes + HN + 164, SN_FIRST_LAYER_GROUPED, 4);
+    reseal(bytes, len);
+    spill(bad, bytes, len);
+    cr_expect_eq(sn_checkpoint_load(&ck, bad, &err), -1);
+    cr_expect(strstr(err.msg, "first_layer grouped, thread_split samples for "
+                              "the per-sample engine"), "%s", err.msg);
+    free(bytes);
+    sn_trainer_free(t);
+    sn_net_free(&net);
 }

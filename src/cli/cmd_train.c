@@ -241,18 +241,30 @@ static void print_config(const train_run *r, const char *binding)
         const sn_checkpoint *ck = &r->ck;
         fprintf(out, "resume    %s: epoch %zu, after batch %zu of %zu\n",
                 a->resume, r->start_epoch + 1, r->start_batch, r->nbatches);
-        /* The checkpoint's threads are its workers, ranks x threads. */
+        /* The checkpoint's threads are its workers, ranks x threads; its
+         * paths are AUTO when it predates their record. */
         const int workers = cli_dist_size() * threads;
+        const sn_first_layer path = ck->cfg.first_layer;
+        const sn_thread_split split = ck->cfg.thread_split;
+        const int paths_differ =
+            (path != SN_FIRST_LAYER_AUTO &&
+             path != sn_trainer_first_layer(r->trainer)) ||
+            (split != SN_THREAD_SPLIT_AUTO &&
+             split != sn_trainer_thread_split(r->trainer));
+        char paths[96] = "";
+        if (path != SN_FIRST_LAYER_AUTO && r->cfg.engine == SN_ENGINE_SPARSE)
+            snprintf(paths, sizeof paths, " (%s first layer, split by %s)",
+                     sn_first_layer_name(path), sn_thread_split_name(split));
         if (workers != ck->cfg.threads ||
             sn_kernels_isa(r->kernels) != ck->isa ||
-            r->cfg.engine != ck->cfg.engine)
+            r->cfg.engine != ck->cfg.engine || paths_differ)
             fprintf(out, "note      the checkpoint ran %s kernels, %d "
-                         "thread%s%s, %s engine: the result will differ "
+                         "thread%s%s, %s engine%s: the result will differ "
                          "from an uninterrupted run in float rounding\n",
                     sn_isa_name(ck->isa), ck->cfg.threads,
                     ck->cfg.threads == 1 ? "" : "s",
                     workers != threads ? " (ranks x threads)" : "",
-                    sn_engine_name(ck->cfg.engine));
+                    sn_engine_name(ck->cfg.engine), paths);
     }
     if (a->checkpoint) {
         fprintf(out, "checkpoint %s, every epoch", a->checkpoint);

@@ -29,7 +29,7 @@ typedef struct train_args {
 /* On --resume, the settings not named on the command line come from the
  * checkpoint (the recipe's bits are recipe.h's). */
 enum { GIVEN_EPOCHS = 1, GIVEN_BATCH = 2, GIVEN_LAYERS = 4, GIVEN_SEED = 16,
-       GIVEN_ENGINE = 32 };
+       GIVEN_ENGINE = 32, GIVEN_FIRST_LAYER = 64, GIVEN_THREAD_SPLIT = 128 };
 
 typedef struct progress_ctx {
     cli_progress bar;

@@ -49,10 +49,12 @@ int train_parse_args(int argc, char **argv, train_args *a)
                  "only; per-sample: dense per-sample kernels"},
         {.name = "first-layer", .kind = CLI_LIST, .dest = &a->first_layer,
          .value = "PATH", .parse = cli_parse_first_layer,
+         .given = GIVEN_FIRST_LAYER,
          .help = "sparse engine's first layer: auto (default: by width,\n"
                  "docs/engines.md), rows or grouped"},
         {.name = "thread-split", .kind = CLI_LIST, .dest = &a->thread_split,
          .value = "HOW", .parse = cli_parse_thread_split,
+         .given = GIVEN_THREAD_SPLIT,
          .help = "how threads share the first layer: auto (default:\n"
                  "by columns from 64 of them a thread where it is\n"
                  "grouped, docs/engines.md), samples or columns"},
@@ -217,6 +219,12 @@ int train_load_resume(train_args *a, sn_checkpoint *ck)
         return EXIT_USAGE;
     if (!(a->given & GIVEN_ENGINE))
         a->engine = ck->cfg.engine;
+    /* The paths that ran (AUTO from a file older than version 3): AUTO
+     * might choose others, as its rule may have changed since. */
+    if (!(a->given & GIVEN_FIRST_LAYER))
+        a->first_layer = ck->cfg.first_layer;
+    if (!(a->given & GIVEN_THREAD_SPLIT))
+        a->thread_split = ck->cfg.thread_split;
     a->shuffle = a->shuffle || ck->cfg.shuffle;
     a->seed = ck->run.seed;
     /* The checkpoint records the run's workers (ranks x threads): under

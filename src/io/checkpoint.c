@@ -40,12 +40,16 @@
 #endif
 
 static const char ck_magic[8] = {'S', 'I', 'M', 'D', 'N', 'E', 'T', 'C'};
-enum { CK_VERSION = 2 };
+enum { CK_VERSION = 3 };
 
-/* Bytes of the fields after the layer sizes (and, in version 2, the
- * network's kinds): version 1's, then version 2's additions
+/* Bytes of the fields after the layer sizes (and, from version 2, the
+ * network's kinds): version 1's, then version 2's and version 3's additions
  * (docs/checkpoint-format.md). */
-enum { FIELDS_V1_BYTES = 112, FIELDS_V2_BYTES = 112 + 52 };
+enum {
+    FIELDS_V1_BYTES = 112,
+    FIELDS_V2_BYTES = FIELDS_V1_BYTES + 52,
+    FIELDS_V3_BYTES = FIELDS_V2_BYTES + 8,
+};
 
 /* The fields after the layer sizes as the file holds them, in file order,
  * before any is believed. Version 1 has up to ncosts. */
@@ -61,6 +65,8 @@ typedef struct ck_fields {
     float momentum, beta1, beta2, weight_decay, gamma;
     uint32_t schedule, nstates;
     uint64_t step_epochs, planned_epochs, step;
+    /* version 3: the first-layer path and thread split that ran */
+    uint32_t first_layer, thread_split;
 } ck_fields;
 
 static void put_fields(sn_put_cursor *c, const ck_fields *v)
@@ -93,10 +99,12 @@ static void put_fields(sn_put_cursor *c, const ck_fields *v)
     sn_put_next_u64(c, v->step_epochs);
     sn_put_next_u64(c, v->planned_epochs);
     sn_put_next_u64(c, v->step);
+    sn_put_next_u32(c, v->first_layer);
+    sn_put_next_u32(c, v->thread_split);
 }
 
-/* Version 1's fields, or version 2's (v2 != 0). */
-static ck_fields get_fields(sn_get_cursor *c, int v2)
+/* The fields of a file of this version (1 to CK_VERSION). */
+static ck_fields get_fields(sn_get_cursor *c, uint32_t version)
 {
     ck_fields v = {0};
     v.nparams = sn_get_next_u64(c);
@@ -117,7 +125,7 @@ static ck_fields get_fields(sn_get_cursor *c, int v2)
     v.data_count = sn_get_next_u64(c);
     v.data_inputs = sn_get_next_u64(c);
     v.ncosts = sn_get_next_u64(c);
-    if (!v2)
+    if (version < 2)
         return v;
     v.momentum = sn_get_next_f32(c);
     v.beta1 = sn_get_next_f32(c);
@@ -129,18 +137,23 @@ static ck_fields get_fields(sn_get_cursor *c, int v2)
     v.step_epochs = sn_get_next_u64(c);
     v.planned_epochs = sn_get_next_u64(c);
     v.step = sn_get_next_u64(c);
+    if (version < 3)
+        return v;
+    v.first_layer = sn_get_next_u32(c);
+    v.thread_split = sn_get_next_u32(c);
     return v;
 }
 
 /* Largest header: magic, version, nsizes, the sizes, act[] and loss, the
  * fields. */
-#define CK_MAX_HEADER (16 + 8 * SN_MAX_LAYERS + FIELDS_V2_BYTES)
+#define CK_MAX_HEADER (16 + 8 * SN_MAX_LAYERS + FIELDS_V3_BYTES)
 
 /* The header's length for a version and layer count. */
 static size_t header_bytes(uint32_t version, size_t nsizes)
 {
-    return version == 1 ? 16 + 4 * nsizes + FIELDS_V1_BYTES
-                        : 16 + 8 * nsizes + FIELDS_V2_BYTES;
+    return version == 1   ? 16 + 4 * nsizes + FIELDS_V1_BYTES
+           : version == 2 ? 16 + 8 * nsizes + FIELDS_V2_BYTES
+                          : 16 + 8 * nsizes + FIELDS_V3_BYTES;
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -193,6 +206,8 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
         .step_epochs = cfg->step_epochs,
         .planned_epochs = cfg->epochs,
         .step = sn_trainer_step(t),
+        .first_layer = (uint32_t)sn_trainer_first_layer(t),
+        .thread_split = (uint32_t)sn_trainer_thread_split(t),
     };
     unsigned char head[CK_MAX_HEADER];
     sn_put_cursor c = sn_put_begin(head, sizeof head);
@@ -264,6 +279,46 @@ static int parse_kinds(sn_net *net, const uint32_t *kinds, size_t nlayers,
     return 0;
 }
 
+/* Version 3's record of the sparse engine's paths (what ran: never AUTO)
+ * into cfg, held to what a trainer can choose: the columns split needs the
+ * grouped first layer, and the per-sample engine has rows and samples
+ * (sn_trainer_first_layer, sn_trainer_thread_split). Older files leave
+ * cfg's AUTO: the resumed run chooses again. */
+static int parse_paths(sn_train_config *cfg, uint32_t first_layer,
+                       uint32_t thread_split, const char *path,
+                       sn_error *err)
+{
+    if (first_layer != SN_FIRST_LAYER_ROWS &&
+        first_layer != SN_FIRST_LAYER_GROUPED)
+        return sn_set_error(err, "%s: corrupt checkpoint: first_layer %u "
+                                 "(expected %d rows or %d grouped)", path,
+                            first_layer, SN_FIRST_LAYER_ROWS,
+                            SN_FIRST_LAYER_GROUPED);
+    if (thread_split != SN_THREAD_SPLIT_SAMPLES &&
+        thread_split != SN_THREAD_SPLIT_COLUMNS)
+        return sn_set_error(err, "%s: corrupt checkpoint: thread_split %u "
+                                 "(expected %d samples or %d columns)", path,
+                            thread_split, SN_THREAD_SPLIT_SAMPLES,
+                            SN_THREAD_SPLIT_COLUMNS);
+    if (thread_split == SN_THREAD_SPLIT_COLUMNS &&
+        first_layer != SN_FIRST_LAYER_GROUPED)
+        return sn_set_error(err, "%s: corrupt checkpoint: thread_split "
+                                 "columns with the rows first layer (the "
+                                 "columns split needs the grouped one)", path);
+    if (cfg->engine == SN_ENGINE_PER_SAMPLE &&
+        (first_layer != SN_FIRST_LAYER_ROWS ||
+         thread_split != SN_THREAD_SPLIT_SAMPLES))
+        return sn_set_error(err, "%s: corrupt checkpoint: first_layer %s, "
+                                 "thread_split %s for the per-sample engine "
+                                 "(it has rows and samples)", path,
+                            sn_first_layer_name((sn_first_layer)first_layer),
+                            sn_thread_split_name(
+                                (sn_thread_split)thread_split));
+    cfg->first_layer = (sn_first_layer)first_layer;
+    cfg->thread_split = (sn_thread_split)thread_split;
+    return 0;
+}
+
 /* Checks the fields of a header (every one held to what a run can have),
  * fills ck (but allocates nothing) and returns the total file length they
  * promise and the state arrays the file holds. A version 1 file is an
@@ -322,7 +377,7 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
     uint64_t step = v->epoch * sn_batches_per_epoch((size_t)v->data_count,
                                                     (size_t)v->batch) +
                     v->batches_done;
-    if (version == 2) {
+    if (version >= 2) {
         /* Held to the limits before they are narrowed to size_t. */
         if (v->step_epochs > SN_MAX_EPOCHS)
             return sn_set_error(err, "%s: corrupt checkpoint: step_epochs "
@@ -356,11 +411,14 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
                             (unsigned long long)step,
                             (unsigned long long)SN_MAX_STEP);
     const size_t nstates = sn_optimizer_state_count(&cfg);
-    if (version == 2 && v->nstates != nstates)
+    if (version >= 2 && v->nstates != nstates)
         return sn_set_error(err, "%s: corrupt checkpoint: %u state arrays, "
                                  "%s keeps %zu", path, v->nstates,
                             sn_optimizer_name(cfg.optimizer), nstates);
     *file_states = version == 1 ? 1 : nstates;
+    if (version >= 3 &&
+        parse_paths(&cfg, v->first_layer, v->thread_split, path, err) != 0)
+        return -1;
 
     /* header + parameters and states + costs + CRC, checked. */
     uint64_t len = header_bytes(version, nsizes) + 4;
@@ -455,9 +513,9 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     }
     sn_get_cursor c = sn_get_begin(head + 8, 8);
     const uint32_t version = sn_get_next_u32(&c);
-    if (version != 1 && version != CK_VERSION) {
+    if (version < 1 || version > CK_VERSION) {
         sn_set_error(err, "%s: checkpoint version %u, this simdnet reads "
-                          "versions 1 and %d", path, version, CK_VERSION);
+                          "versions 1 to %d", path, version, CK_VERSION);
         goto out;
     }
     const uint32_t nsizes = sn_get_next_u32(&c);
@@ -478,9 +536,9 @@ int sn_checkpoint_load(sn_checkpoint *ck, const char *path, sn_error *err)
     uint32_t kinds[SN_MAX_LAYERS] = {0}; /* v1: the tutorial's network */
     for (uint32_t i = 0; i < nsizes; i++)
         sizes[i] = sn_get_next_u32(&c);
-    for (uint32_t i = 0; version == 2 && i < nsizes; i++)
+    for (uint32_t i = 0; version >= 2 && i < nsizes; i++)
         kinds[i] = sn_get_next_u32(&c);
-    const ck_fields fields = get_fields(&c, version == 2);
+    const ck_fields fields = get_fields(&c, version);
     uint64_t total = 0;
     size_t file_states = 0;
     if (parse_fields(&tmp, &fields, version, sizes, nsizes, path, &total,

@@ -7,8 +7,8 @@
  * loads is resumed on the data it was made on and its epoch trained to its
  * end: it must run, or be refused with a message, never crash.
  *
- * The checkpoint is an Adam run with the cosine schedule (version 2: the
- * network's kinds and every optimizer field).
+ * The checkpoint is an Adam run with the cosine schedule (version 3: the
+ * network's kinds, every optimizer field and the engine's paths).
  *
  * Input: records of 9 bytes. Byte 0: the field (mod the field count; bit 7
  * set: the value is edges[byte 1 mod count] instead of bytes 1-8, little-
@@ -28,7 +28,7 @@ typedef struct field {
     size_t off, width;
 } field;
 
-/* docs/checkpoint-format.md, version 2, for layers 16-4-3 (3 sizes; the
+/* docs/checkpoint-format.md, version 3, for layers 16-4-3 (3 sizes; the
  * kinds at 28, the fields at 40). */
 static const field fields[] = {
     {8, 4},       {12, 4},      {16, 4},      {20, 4},      {24, 4},
@@ -39,6 +39,7 @@ static const field fields[] = {
     {H + 88, 8},  {H + 96, 8},  {H + 104, 8},
     {H + 112, 4}, {H + 116, 4}, {H + 120, 4}, {H + 124, 4}, {H + 128, 4},
     {H + 132, 4}, {H + 136, 4}, {H + 140, 8}, {H + 148, 8}, {H + 156, 8},
+    {H + 164, 4}, {H + 168, 4},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -117,7 +118,7 @@ static void make_good(void)
     fclose(f);
     remove(path);
     remove(dir);
-    if (good_len < H + 164 + 4 || good_len == 4096)
+    if (good_len < H + 172 + 4 || good_len == 4096)
         abort();
     sn_trainer_free(t);
     sn_net_free(&net);
