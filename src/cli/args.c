@@ -1,5 +1,6 @@
 /* args.c - what the commands share: messages, data and kernel lookup,
  * the library's names as option values. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +34,65 @@ const char *cli_data_dir(const char *flag_value)
     return env && *env ? env : "./data/mnist";
 }
 
+/* A data set that did not load: the library's message, then how to get
+ * the data, which is the command line's to say (an installed library has
+ * no tools/). */
+static int load_failed(const char *cmd, const sn_error *err)
+{
+    cli_error(cmd, "%s", err->msg);
+    fputs("  (--data DIR or SIMDNET_DATA choose the folder; "
+          "tools/fetch-mnist.sh DIR\n"
+          "  downloads MNIST into it, or copies a local copy with "
+          "MNIST_MIRROR=file:///path/)\n", stderr);
+    return -1;
+}
+
 int cli_load_split(const char *cmd, const char *dir, sn_split split,
                    unsigned max_label, sn_dataset *ds)
 {
     sn_error err;
     if (sn_dataset_load(ds, dir, split, max_label, &err) == 0)
         return 0;
-    cli_error(cmd, "%s", err.msg);
-    /* How to get the data is the command line's to say: an installed
-     * library has no tools/. */
-    fputs("  (--data DIR or SIMDNET_DATA choose the folder; "
-          "tools/fetch-mnist.sh DIR\n"
-          "  downloads MNIST into it, or copies a local copy with "
-          "MNIST_MIRROR=file:///path/)\n", stderr);
-    return -1;
+    return load_failed(cmd, &err);
+}
+
+/* The test split's load, on a thread of its own. */
+typedef struct test_load {
+    const char *dir;
+    unsigned max_label;
+    sn_dataset *ds;
+    sn_error err;
+    int rc;
+} test_load;
+
+static void *load_test(void *arg)
+{
+    test_load *l = arg;
+    l->rc = sn_dataset_load(l->ds, l->dir, SN_SPLIT_TEST, l->max_label,
+                            &l->err);
+    return NULL;
+}
+
+int cli_load_splits(const char *cmd, const char *dir, unsigned max_label,
+                    sn_dataset *train, sn_dataset *test)
+{
+    test_load t = {.dir = dir, .max_label = max_label, .ds = test, .rc = -1};
+    pthread_t thread;
+    const int threaded = pthread_create(&thread, NULL, load_test, &t) == 0;
+    sn_error err;
+    const int rc = sn_dataset_load(train, dir, SN_SPLIT_TRAIN, max_label,
+                                   &err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        load_test(&t);
+    /* The messages of a sequential load: the training set's first. */
+    if (rc != 0 || t.rc != 0) {
+        sn_dataset_free(train);
+        sn_dataset_free(test);
+        return load_failed(cmd, rc != 0 ? &err : &t.err);
+    }
+    return 0;
 }
 
 int cli_select_kernels(const char *cmd, const char *isa,

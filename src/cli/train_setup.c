@@ -306,8 +306,7 @@ static int check_fit(const train_run *r, const sn_dataset *ds,
 int train_load_data(train_run *r)
 {
     int rc;
-    if (cli_load_split(CMD, r->dir, SN_SPLIT_TRAIN, 0, &r->train) != 0 ||
-        cli_load_split(CMD, r->dir, SN_SPLIT_TEST, 0, &r->test) != 0)
+    if (cli_load_splits(CMD, r->dir, 0, &r->train, &r->test) != 0)
         return EXIT_FAIL;
     if ((rc = check_fit(r, &r->train, "training")) != 0 ||
         (rc = check_fit(r, &r->test, "test")) != 0)
