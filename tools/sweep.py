@@ -11,6 +11,13 @@ and batches that sweep measured, then prints one table: simdnet's samples/s
 
   sweep.py --set readme --threads 1,2 --json sweep.json
   sweep.py --set quick --synthetic --repeats 1        # a minute or so
+  sweep.py --combine run1.json run2.json run3.json    # README's table
+
+--combine reads the JSON of several runs (the machine is noisy: measure
+more than once) and prints one Markdown table: for each network, batch and
+thread count, simdnet's median samples/s over the runs and, for each ratio
+(x numpy, x torch, and 2 threads or more over 1 thread), the median of the
+runs' ratios with their range; every ratio is of numbers from one run.
 
 Options after `--` go to simdnet bench as they are (e.g. `-- --isa avx2`).
 """
@@ -40,6 +47,54 @@ def best_simdnet(doc):
     return best
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def spread(xs, unit="x"):
+    """median (min-max) of the runs' values, '-' if there are none."""
+    xs = [x for x in xs if x]
+    if not xs:
+        return "-"
+    if len(xs) == 1:
+        return f"{xs[0]:.2f}{unit}"
+    return f"{median(xs):.2f}{unit} ({min(xs):.2f}-{max(xs):.2f})"
+
+
+def combine(paths):
+    """One Markdown table of several sweep.py --json files."""
+    runs = []
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        runs.append({(tuple(r["layers"]), r["batch"], r["threads"]): r
+                     for r in doc["table"]})
+    names = [n for n in ("numpy", "torch")
+             if any(n in r for run in runs for r in run.values())]
+    keys = sorted({k for run in runs for k in run},
+                  key=lambda k: (k[2], len(k[0]), k[0], k[1]))
+    head = "| network | batch | threads | simdnet samples/s | %peak (effective) |"
+    head += "".join(f" x {n} |" for n in names) + " x 1 thread |"
+    print(head)
+    print("|---|--:|--:|--:|--:|" + "--:|" * (len(names) + 1))
+    for k in keys:
+        rows = [run[k] for run in runs if k in run]
+        one = [run.get((k[0], k[1], 1)) for run in runs if k in run]
+        scale = [r["simdnet"] / o["simdnet"] for r, o in zip(rows, one)
+                 if o and k[2] > 1]
+        line = (f"| {'-'.join(map(str, k[0]))} | {k[1]} | {k[2]} | "
+                f"{fmt(median([r['simdnet'] for r in rows]))} | "
+                f"{median([r['pct_peak_effective'] for r in rows]):.0f} |")
+        for n in names:
+            line += f" {spread([r.get('ratio_' + n) for r in rows])} |"
+        line += f" {spread(scale) if k[2] > 1 else '-'} |"
+        print(line)
+    print(f"\n{len(runs)} runs: {', '.join(paths)}; a ratio is the median "
+          "of the runs' ratios (min-max)")
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -64,9 +119,18 @@ def main():
                    help="samples per timed run, both (default 5000)")
     p.add_argument("--peers", default="numpy,torch")
     p.add_argument("--json", metavar="FILE", help="also write the table")
+    p.add_argument("--combine", nargs="+", metavar="JSON",
+                   help="print one table of these runs' --json files "
+                        "(nothing is measured)")
     p.add_argument("bench_args", nargs="*",
                    help="after --: more simdnet bench options")
     a = p.parse_args()
+    if a.combine:
+        try:
+            combine(a.combine)
+        except (OSError, ValueError, KeyError) as e:
+            sys.exit(f"sweep.py: --combine: {e}")
+        return
 
     tmp = tempfile.mkdtemp(prefix="sweep.")
     sj, pj = os.path.join(tmp, "simdnet.json"), os.path.join(tmp, "peers.json")
