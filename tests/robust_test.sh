@@ -289,7 +289,18 @@ wide="--data $tmp/small --layers 49,128,10 --seed 4 --threads 2 --shuffle --opti
 [ $? -eq 0 ] && ! grep -q "^note" "$tmp/out" && ok "--resume of a forced samples split: no note" || not_ok "--resume of a forced samples split"
 same "$tmp/split-ref.model" "$tmp/split-res.model" "a forced samples split resumed without the flag: same model as uninterrupted"
 "$exe" train --data "$tmp/small" --resume "$tmp/split.ck" --epochs 2 --thread-split columns >"$tmp/out" 2>"$tmp/err"
-[ $? -eq 0 ] && grep -q "sparse engine (grouped first layer, split by samples): the result will differ" "$tmp/out" && ok "--resume with another --thread-split: allowed, with a note" || not_ok "--resume --thread-split columns"
+[ $? -eq 0 ] && grep -q "sparse engine (grouped first layer, split by samples), subnormals flushed: the result will differ" "$tmp/out" && ok "--resume with another --thread-split: allowed, with a note" || not_ok "--resume --thread-split columns"
+# A run that kept subnormals is resumed keeping them (the flag not given
+# again): its compute line says so (this small set makes no subnormals, so
+# the bytes below would match either way); one that flushed them and is
+# resumed with --keep-subnormals says that the result will differ.
+"$exe" train $small --epochs 2 --seed 4 --keep-subnormals --save "$tmp/keep-ref.model" >"$tmp/out" 2>"$tmp/err"
+"$exe" train $small --epochs 1 --seed 4 --keep-subnormals --checkpoint "$tmp/keep.ck" >"$tmp/out" 2>"$tmp/err"
+"$exe" train --data "$tmp/small" --resume "$tmp/keep.ck" --epochs 2 --save "$tmp/keep-res.model" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q "^compute .*, subnormals kept$" "$tmp/out" && ! grep -q "^note" "$tmp/out" && ok "--resume of a run that kept subnormals keeps them, no note" || not_ok "--resume of a --keep-subnormals run"
+same "$tmp/keep-ref.model" "$tmp/keep-res.model" "a --keep-subnormals run resumed without the flag: same model as uninterrupted"
+"$exe" train --data "$tmp/small" --resume "$tmp/two.ck" --epochs 3 --keep-subnormals >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q "subnormals flushed: the result will differ" "$tmp/out" && ok "--resume --keep-subnormals of a run that flushed: allowed, with a note" || not_ok "--resume --keep-subnormals"
 # The reader in docs/checkpoint-format.md, as it is written there.
 sed -n '/^```python$/,/^```$/p' "$(dirname "$0")/../docs/checkpoint-format.md" | sed '1d;$d' >"$tmp/read_ck.py"
 /usr/bin/python3 - "$tmp/read_ck.py" "$tmp/split.ck" >"$tmp/out" 2>"$tmp/err" <<'PY'
@@ -298,6 +309,7 @@ exec(open(sys.argv[1]).read())
 f = load_checkpoint(sys.argv[2])
 assert f["sizes"] == [49, 128, 10], f["sizes"]
 assert (f["first_layer"], f["thread_split"], f["threads"]) == (2, 1, 2), f
+assert f["subnormals"] == 0, f
 assert f["nstates"] == 2 and len(f["state"][1]) == f["nparams"]
 PY
 [ $? -eq 0 ] && ok "docs/checkpoint-format.md's Python reader reads the checkpoint" || not_ok "the docs' Python checkpoint reader"

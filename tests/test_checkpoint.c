@@ -785,6 +785,7 @@ static const ck_field fields[] = {
     {"step", H + 156, 8, 0},
     /* 36.. version 3's */
     {"first_layer", H + 164, 4, 0}, {"thread_split", H + 168, 4, 0},
+    {"subnormals", H + 172, 4, 0},
 };
 
 static void put_le(unsigned char *p, uint64_t v, size_t width)
@@ -984,6 +985,7 @@ Test(checkpoint, every_field_at_every_edge_is_refused_or_runs)
         {37, 0, 0, "thread_split 0"},
         {37, 3, 0, "thread_split 3"},
         {37, SN_THREAD_SPLIT_COLUMNS, 0, "columns split needs the grouped"},
+        {38, 2, 0, "subnormals 2"},
     };
     expect_refused(bytes, len, bad, adagrad, sizeof adagrad / sizeof *adagrad);
     free(bytes);
@@ -1033,9 +1035,10 @@ Test(checkpoint, resume_checks_the_run_it_is_given)
     sn_checkpoint_free(&ck);
 }
 
-/* The paths that ran, recorded: a forced samples split where AUTO takes
- * columns, and AUTO's columns; a version 2 file (no record) reads as AUTO;
- * paths the per-sample engine cannot take are refused by name. */
+/* How the run computed, recorded: a forced samples split where AUTO takes
+ * columns, and AUTO's columns; subnormals kept, and flushed; a version 2
+ * file (no record) reads as AUTO, flushed; paths the per-sample engine
+ * cannot take are refused by name. */
 Test(checkpoint, records_the_first_layer_path_and_thread_split_that_ran)
 {
     static const size_t wide[] = {49, 128, 8, 4};
@@ -1053,6 +1056,7 @@ Test(checkpoint, records_the_first_layer_path_and_thread_split_that_ran)
         fresh_net(&net);
         sn_train_config cfg = config(2, SN_ENGINE_SPARSE, 1, NULL);
         cfg.thread_split = splits[k];
+        cfg.keep_subnormals = k == 0;
         sn_trainer *t;
         cr_assert_eq(sn_trainer_create(&t, &net, &cfg, &err), 0, "%s",
                      err.msg);
@@ -1064,26 +1068,29 @@ Test(checkpoint, records_the_first_layer_path_and_thread_split_that_ran)
                      err.msg);
         cr_expect_eq(ck.cfg.first_layer, SN_FIRST_LAYER_GROUPED);
         cr_expect_eq(ck.cfg.thread_split, ran[k], "split %d", k);
+        cr_expect_eq(ck.cfg.keep_subnormals, k == 0, "subnormals %d", k);
         sn_checkpoint_free(&ck);
         sn_trainer_free(t);
         sn_net_free(&net);
     }
 
-    /* The same file as version 2 wrote it: without the two fields before
-     * the parameters (H + 164 for 4 layer sizes, K + 16 = H - 16 + 16). */
+    /* The same file as version 2 wrote it: without the three fields
+     * before the parameters (at H + 164, H = 16 + 8 * 4 for 4 layer
+     * sizes). */
     size_t len;
     unsigned char *bytes = slurp(ck_path, &len);
-    enum { H4 = 16 + 8 * 4, PATHS = H4 + 164 };
-    unsigned char *v2 = malloc(len - 8);
+    enum { H4 = 16 + 8 * 4, V3 = H4 + 164, V3_BYTES = 12 };
+    unsigned char *v2 = malloc(len - V3_BYTES);
     cr_assert_not_null(v2);
-    memcpy(v2, bytes, PATHS);
-    memcpy(v2 + PATHS, bytes + PATHS + 8, len - PATHS - 8);
+    memcpy(v2, bytes, V3);
+    memcpy(v2 + V3, bytes + V3 + V3_BYTES, len - V3 - V3_BYTES);
     put_le(v2 + 8, 2, 4);
-    reseal(v2, len - 8);
-    spill(bad, v2, len - 8);
+    reseal(v2, len - V3_BYTES);
+    spill(bad, v2, len - V3_BYTES);
     cr_assert_eq(sn_checkpoint_load(&ck, bad, &err), 0, "%s", err.msg);
     cr_expect_eq(ck.cfg.first_layer, SN_FIRST_LAYER_AUTO);
     cr_expect_eq(ck.cfg.thread_split, SN_THREAD_SPLIT_AUTO);
+    cr_expect_eq(ck.cfg.keep_subnormals, 0);
     sn_checkpoint_free(&ck);
     free(v2);
     free(bytes);

@@ -224,13 +224,14 @@ static void print_config(const train_run *r, const char *binding)
     fprintf(out, "training  %s, %s, batch %ld, %ld epoch%s, %s\n", opt,
             schedule, a->batch, a->epochs, a->epochs == 1 ? "" : "s",
             a->shuffle ? "shuffled" : "file order");
-    fprintf(out, "compute   %s kernels, %d thread%s, %s engine%s%s\n",
+    fprintf(out, "compute   %s kernels, %d thread%s, %s engine%s%s%s\n",
             sn_isa_name(sn_kernels_isa(r->kernels)), threads,
             threads == 1 ? "" : "s",
             sn_trainer_engine(r->trainer), a->dense ? " (dense input)" : "",
             sn_trainer_thread_split(r->trainer) == SN_THREAD_SPLIT_COLUMNS
                 ? ", first layer split by columns"
-                : "");
+                : "",
+            r->cfg.keep_subnormals ? ", subnormals kept" : "");
     if (cli_dist_size() > 1)
         fprintf(out, "ranks     %d (MPI) x %d thread%s: the model of one "
                      "process of %d threads\n", cli_dist_size(), threads,
@@ -242,7 +243,8 @@ static void print_config(const train_run *r, const char *binding)
         fprintf(out, "resume    %s: epoch %zu, after batch %zu of %zu\n",
                 a->resume, r->start_epoch + 1, r->start_batch, r->nbatches);
         /* The checkpoint's threads are its workers, ranks x threads; its
-         * paths are AUTO when it predates their record. */
+         * paths are AUTO when it predates their record (version 2, which
+         * flushed subnormals as this run does unless told). */
         const int workers = cli_dist_size() * threads;
         const sn_first_layer path = ck->cfg.first_layer;
         const sn_thread_split split = ck->cfg.thread_split;
@@ -255,16 +257,21 @@ static void print_config(const train_run *r, const char *binding)
         if (path != SN_FIRST_LAYER_AUTO && r->cfg.engine == SN_ENGINE_SPARSE)
             snprintf(paths, sizeof paths, " (%s first layer, split by %s)",
                      sn_first_layer_name(path), sn_thread_split_name(split));
+        const int subnormals_differ =
+            !ck->cfg.keep_subnormals != !r->cfg.keep_subnormals;
         if (workers != ck->cfg.threads ||
             sn_kernels_isa(r->kernels) != ck->isa ||
-            r->cfg.engine != ck->cfg.engine || paths_differ)
+            r->cfg.engine != ck->cfg.engine || paths_differ ||
+            subnormals_differ)
             fprintf(out, "note      the checkpoint ran %s kernels, %d "
-                         "thread%s%s, %s engine%s: the result will differ "
-                         "from an uninterrupted run in float rounding\n",
+                         "thread%s%s, %s engine%s, subnormals %s: the result "
+                         "will differ from an uninterrupted run in float "
+                         "rounding\n",
                     sn_isa_name(ck->isa), ck->cfg.threads,
                     ck->cfg.threads == 1 ? "" : "s",
                     workers != threads ? " (ranks x threads)" : "",
-                    sn_engine_name(ck->cfg.engine), paths);
+                    sn_engine_name(ck->cfg.engine), paths,
+                    ck->cfg.keep_subnormals ? "kept" : "flushed");
     }
     if (a->checkpoint) {
         fprintf(out, "checkpoint %s, every epoch", a->checkpoint);

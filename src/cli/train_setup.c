@@ -225,6 +225,10 @@ int train_load_resume(train_args *a, sn_checkpoint *ck)
         a->first_layer = ck->cfg.first_layer;
     if (!(a->given & GIVEN_THREAD_SPLIT))
         a->thread_split = ck->cfg.thread_split;
+    /* A run that kept subnormals goes on keeping them (there is no flag
+     * to flush them again); one that flushed them keeps them only when
+     * --keep-subnormals says so, with a note. */
+    a->keep_subnormals = a->keep_subnormals || ck->cfg.keep_subnormals;
     a->shuffle = a->shuffle || ck->cfg.shuffle;
     a->seed = ck->run.seed;
     /* The checkpoint records the run's workers (ranks x threads): under

@@ -48,7 +48,7 @@ enum { CK_VERSION = 3 };
 enum {
     FIELDS_V1_BYTES = 112,
     FIELDS_V2_BYTES = FIELDS_V1_BYTES + 52,
-    FIELDS_V3_BYTES = FIELDS_V2_BYTES + 8,
+    FIELDS_V3_BYTES = FIELDS_V2_BYTES + 12,
 };
 
 /* The fields after the layer sizes as the file holds them, in file order,
@@ -65,8 +65,9 @@ typedef struct ck_fields {
     float momentum, beta1, beta2, weight_decay, gamma;
     uint32_t schedule, nstates;
     uint64_t step_epochs, planned_epochs, step;
-    /* version 3: the first-layer path and thread split that ran */
-    uint32_t first_layer, thread_split;
+    /* version 3: the first-layer path and thread split that ran, and
+     * whether subnormals were kept */
+    uint32_t first_layer, thread_split, subnormals;
 } ck_fields;
 
 static void put_fields(sn_put_cursor *c, const ck_fields *v)
@@ -101,6 +102,7 @@ static void put_fields(sn_put_cursor *c, const ck_fields *v)
     sn_put_next_u64(c, v->step);
     sn_put_next_u32(c, v->first_layer);
     sn_put_next_u32(c, v->thread_split);
+    sn_put_next_u32(c, v->subnormals);
 }
 
 /* The fields of a file of this version (1 to CK_VERSION). */
@@ -141,6 +143,7 @@ static ck_fields get_fields(sn_get_cursor *c, uint32_t version)
         return v;
     v.first_layer = sn_get_next_u32(c);
     v.thread_split = sn_get_next_u32(c);
+    v.subnormals = sn_get_next_u32(c);
     return v;
 }
 
@@ -208,6 +211,7 @@ int sn_checkpoint_save(const sn_trainer *t, const sn_run_state *run,
         .step = sn_trainer_step(t),
         .first_layer = (uint32_t)sn_trainer_first_layer(t),
         .thread_split = (uint32_t)sn_trainer_thread_split(t),
+        .subnormals = cfg->keep_subnormals != 0,
     };
     unsigned char head[CK_MAX_HEADER];
     sn_put_cursor c = sn_put_begin(head, sizeof head);
@@ -279,15 +283,21 @@ static int parse_kinds(sn_net *net, const uint32_t *kinds, size_t nlayers,
     return 0;
 }
 
-/* Version 3's record of the sparse engine's paths (what ran: never AUTO)
- * into cfg, held to what a trainer can choose: the columns split needs the
- * grouped first layer, and the per-sample engine has rows and samples
- * (sn_trainer_first_layer, sn_trainer_thread_split). Older files leave
- * cfg's AUTO: the resumed run chooses again. */
-static int parse_paths(sn_train_config *cfg, uint32_t first_layer,
-                       uint32_t thread_split, const char *path,
-                       sn_error *err)
+/* Version 3's record of how the run computed: the sparse engine's paths
+ * (what ran: never AUTO), held to what a trainer can choose (the columns
+ * split needs the grouped first layer, and the per-sample engine has rows
+ * and samples: sn_trainer_first_layer, sn_trainer_thread_split), and the
+ * subnormals flag, into cfg. Older files leave cfg's AUTO paths (the
+ * resumed run chooses again) and flush subnormals, the default. */
+static int parse_computing(sn_train_config *cfg, const ck_fields *v,
+                           const char *path, sn_error *err)
 {
+    const uint32_t first_layer = v->first_layer;
+    const uint32_t thread_split = v->thread_split;
+    if (v->subnormals > 1)
+        return sn_set_error(err, "%s: corrupt checkpoint: subnormals %u "
+                                 "(expected 0 flushed or 1 kept)", path,
+                            v->subnormals);
     if (first_layer != SN_FIRST_LAYER_ROWS &&
         first_layer != SN_FIRST_LAYER_GROUPED)
         return sn_set_error(err, "%s: corrupt checkpoint: first_layer %u "
@@ -316,6 +326,7 @@ static int parse_paths(sn_train_config *cfg, uint32_t first_layer,
                                 (sn_thread_split)thread_split));
     cfg->first_layer = (sn_first_layer)first_layer;
     cfg->thread_split = (sn_thread_split)thread_split;
+    cfg->keep_subnormals = (int)v->subnormals;
     return 0;
 }
 
@@ -416,8 +427,7 @@ static int parse_fields(sn_checkpoint *ck, const ck_fields *v,
                                  "%s keeps %zu", path, v->nstates,
                             sn_optimizer_name(cfg.optimizer), nstates);
     *file_states = version == 1 ? 1 : nstates;
-    if (version >= 3 &&
-        parse_paths(&cfg, v->first_layer, v->thread_split, path, err) != 0)
+    if (version >= 3 && parse_computing(&cfg, v, path, err) != 0)
         return -1;
 
     /* header + parameters and states + costs + CRC, checked. */

@@ -8,7 +8,8 @@
  * end: it must run, or be refused with a message, never crash.
  *
  * The checkpoint is an Adam run with the cosine schedule (version 3: the
- * network's kinds, every optimizer field and the engine's paths).
+ * network's kinds, every optimizer field, the engine's paths and the
+ * subnormals flag).
  *
  * Input: records of 9 bytes. Byte 0: the field (mod the field count; bit 7
  * set: the value is edges[byte 1 mod count] instead of bytes 1-8, little-
@@ -39,7 +40,7 @@ static const field fields[] = {
     {H + 88, 8},  {H + 96, 8},  {H + 104, 8},
     {H + 112, 4}, {H + 116, 4}, {H + 120, 4}, {H + 124, 4}, {H + 128, 4},
     {H + 132, 4}, {H + 136, 4}, {H + 140, 8}, {H + 148, 8}, {H + 156, 8},
-    {H + 164, 4}, {H + 168, 4},
+    {H + 164, 4}, {H + 168, 4}, {H + 172, 4},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -118,7 +119,7 @@ static void make_good(void)
     fclose(f);
     remove(path);
     remove(dir);
-    if (good_len < H + 172 + 4 || good_len == 4096)
+    if (good_len < H + 176 + 4 || good_len == 4096)
         abort();
     sn_trainer_free(t);
     sn_net_free(&net);
