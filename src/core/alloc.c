@@ -1,5 +1,5 @@
 /* alloc.c - aligned, zeroed allocations with overflow-checked sizes. */
-#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE, MADV_POPULATE_WRITE) */
 #include "alloc.h"
 
 #include <stdint.h>
@@ -61,6 +61,20 @@ void *sn_alloc_array(size_t n, size_t size)
     if (p)
         memset(p, 0, array_bytes(n, size, &align));
     return p;
+}
+
+void sn_prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = 4096;
+    const uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    const uintptr_t hi = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 void sn_free(void *p)

@@ -101,11 +101,21 @@ int sn_pixel_lists_build(sn_pixel_lists **out, const sn_dataset *ds,
         return sn_set_error(err, "out of memory for the pixel lists: %llu "
                                  "nonzero pixels", (unsigned long long)at);
     }
-    /* The same shares, whatever team OpenMP gives this time. */
+    /* The same shares, whatever team OpenMP gives this time. Each thread
+     * first maps the pages of its share of the lists in one call: 72 MB
+     * of 4 KiB pages for MNIST, 18,000 faults, and the build took 21-30 ms
+     * with it against 28-34 ms without (2-vCPU Zen 4 VM, fast98, 6 runs
+     * each interleaved). */
 #pragma omp parallel for num_threads(nt) schedule(static, 1)
     for (int j = 0; j < nt; j++) {
         size_t lo, hi;
         share(count, (size_t)j, (size_t)nt, &lo, &hi);
+        if (hi > lo) {
+            const size_t first = pl->start[lo];
+            const size_t n = pl->start[hi - 1] + pl->len[hi - 1] - first;
+            sn_prefault(pl->idx + first, n * sizeof *pl->idx);
+            sn_prefault(pl->val + first, n * sizeof *pl->val);
+        }
         for (size_t i = lo; i < hi; i++)
             k->nonzero_u8(n0, ds->pixels + i * n0, scale,
                           pl->idx + pl->start[i], pl->val + pl->start[i],
