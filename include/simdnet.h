@@ -704,9 +704,10 @@ typedef struct sn_checkpoint {
     sn_train_config cfg;   /* batch, lr, eps, optimizer and its settings,
                               schedule, step_epochs, gamma, epochs,
                               shuffle, shuffle_seed, threads, engine,
-                              first_layer and thread_split as they ran
-                              (the last two AUTO from a file older than
-                              version 3); kernels and progress NULL (see
+                              first_layer, thread_split and
+                              keep_subnormals as they ran (from a file
+                              older than version 3: AUTO paths, subnormals
+                              flushed); kernels and progress NULL (see
                               isa) */
     sn_isa isa;            /* the kernel set that ran */
     sn_run_state run;      /* run.costs is owned by the checkpoint */

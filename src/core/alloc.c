@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* Buffers this large (the data set's pixels) go on 2 MiB boundaries and ask
  * for transparent huge pages before they are first touched: 25x fewer page
@@ -66,7 +67,10 @@ void *sn_alloc_array(size_t n, size_t size)
 void sn_prefault(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-    const uintptr_t page = 4096;
+    const long size = sysconf(_SC_PAGESIZE); /* 4 KiB, 16 or 64 on arm64 */
+    if (size <= 0)
+        return;
+    const uintptr_t page = (uintptr_t)size;
     const uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
     const uintptr_t hi = ((uintptr_t)p + bytes) & ~(page - 1);
     if (hi > lo)
