@@ -49,14 +49,18 @@ static const bench_shape products[] = {
     GEMM(100, 10, 32), GEMM(100, 32, 10),
     /* the sparse engine's tile of 16 through the tutorial's upper layers
      * and back, through wide upper layers, and its grouped tile of 64
-     * (engine_sparse.h) through 256-wide ones */
+     * (engine_sparse.h) through 256-wide ones; a batch of 100 as the
+     * grouped tiles of 64 and 36 through 100-wide ones */
     GEMM(16, 32, 32), GEMM(16, 10, 32), GEMM(16, 32, 10),
-    GEMM(16, 256, 256), GEMM(16, 1024, 1024), GEMM(64, 256, 256), END,
+    GEMM(16, 256, 256), GEMM(16, 1024, 1024), GEMM(64, 256, 256),
+    GEMM(64, 100, 100), GEMM(36, 100, 100), GEMM(64, 10, 100),
+    GEMM(64, 100, 10), END,
 };
 static const bench_shape gradients[] = {
     GEMM(100, 32, 784), GEMM(50, 32, 784), GEMM(100, 32, 32),
     GEMM(100, 10, 32), GEMM(16, 32, 32), GEMM(16, 10, 32),
-    GEMM(16, 256, 256), GEMM(16, 1024, 1024), GEMM(64, 256, 256), END,
+    GEMM(16, 256, 256), GEMM(16, 1024, 1024), GEMM(64, 256, 256),
+    GEMM(64, 100, 100), GEMM(36, 100, 100), GEMM(64, 10, 100), END,
 };
 /* The wide sparse engine's first layer, forward and gradient: a tile of
  * 16 samples' pixels (784) through a panel of 64 columns, and the single
