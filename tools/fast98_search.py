@@ -197,6 +197,11 @@ class Search:
         self.flags, self.words = supported(train_help(args.simdnet))
         self.runs = []      # every run: screens, exact runs, confirmations
         self.skipped = {}   # key -> why
+        # Each stage ranks only the runs of the stages before it, so that a
+        # resumed search takes the same path (a later stage's runs would
+        # otherwise change an earlier stage's choices, and with them the
+        # runs asked for).
+        self.stage = 0
         if os.path.exists(args.json):
             with open(args.json) as f:
                 doc = json.load(f)
@@ -238,7 +243,7 @@ class Search:
                  if self.best_est is not None else None)
         res = run_once(self.args.simdnet, self.args.data, argv,
                        mode == "screen", prune)
-        res.update(mode=mode, recipe=r, missing=why)
+        res.update(mode=mode, recipe=r, missing=why, stage=self.stage)
         res["estimate_s"] = estimate(res, mode)
         if res["rc"] not in (0, -9):
             print(f"  {label(r)}: exit {res['rc']}: "
@@ -258,10 +263,11 @@ class Search:
         return res
 
     def ranked(self, n):
-        """The n best (recipe, epochs) by estimate, one per recipe."""
+        """The n best (recipe, epochs) by estimate, one per recipe, of the
+        stages before this one (runs from files without stages: all)."""
         best = {}
         for s in self.screens():
-            if s.get("estimate_s") is None:
+            if s.get("estimate_s") is None or s.get("stage", 0) >= self.stage > 0:
                 continue
             r = (s["recipe"] if s["mode"] == "exact"
                  else dict(s["recipe"], epochs=reached_epoch(s)))
@@ -274,9 +280,11 @@ class Search:
         sp = SPACES[self.args.space]
         base = dict(BASE, epochs=sp["max_epochs"],
                     threads=self.args.max_threads)
+        self.stage = 1
         print("stage 1: shapes", file=sys.stderr)
         for shape in sp["shapes"]:
             self.run("screen", dict(base, layers=shape))
+        self.stage = 2
         shapes = [r["layers"] for r in self.ranked(99)]
         shapes = list(dict.fromkeys(map(tuple, shapes)))[:self.args.keep]
         print(f"stage 2: batch x Adam learning rate on {len(shapes)} shapes",
@@ -286,11 +294,13 @@ class Search:
                 for lr in sp["adam_lrs"]:
                     self.run("screen", dict(base, layers=list(shape),
                                             batch=batch, lr=lr))
+        self.stage = 3
         print("stage 3: other optimizers", file=sys.stderr)
         for r in self.ranked(self.args.keep):
             for opt, lr in sp["others"]:
                 self.run("screen", dict(r, epochs=sp["max_epochs"],
                                         optimizer=opt, lr=lr))
+        self.stage = 4
         print("stage 4: cosine schedules, 1 thread", file=sys.stderr)
         for r in self.ranked(self.args.keep):
             e = r["epochs"]
@@ -301,6 +311,7 @@ class Search:
         self.confirm()
 
     def confirm(self):
+        self.stage = 5
         cands = self.ranked(self.args.confirm)
         print(f"confirming {len(cands)} recipes, {self.args.repeats} "
               "repeats each, interleaved", file=sys.stderr)
