@@ -321,50 +321,6 @@ expect_fail "bench --preset with an unknown name" "unknown preset 'bogus'" bench
 expect_fail "bench --preset list and --sweep" "give --preset one name" bench --sweep quick --preset tutorial,relu-adam
 expect_ok "bench --sweep with a preset: the preset's layers give way to the set's" "784-128-10" bench --sweep quick --preset relu-adam --synthetic --isa scalar --threads 1 --warmup 0 --batches 1 --repeats 1
 
-# tools/sweep.py --combine: runs' tables in one, each ratio the median of
-# the runs' ratios with their range, the threads' scaling of each run's own
-# numbers; a missing file is named.
-sweep="$(dirname "$0")/../tools/sweep.py"
-for r in 1 2 3; do
-    $py - "$tmp/sweep$r.json" $r <<'PY'
-import json, sys
-r = int(sys.argv[2])
-row = lambda t, s, torch: {"layers": [784, 32, 10], "batch": 100, "threads": t,
-                           "simdnet": s, "pct_peak_effective": 20.0 + r,
-                           "torch": torch, "ratio_torch": s / torch}
-json.dump({"table": [row(1, 1000.0 * r, 500.0), row(2, 1500.0 * r, 250.0)]},
-          open(sys.argv[1], "w"))
-PY
-done
-$py "$sweep" --combine "$tmp/sweep1.json" "$tmp/sweep2.json" "$tmp/sweep3.json" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-check "tools/sweep.py --combine: medians of 3 runs, their ranges, the scaling" "[ $rc -eq 0 ] && grep -qF '| 784-32-10 | 100 | 1 | 2.0k | 22 | 4.00x (2.00-6.00) | - |' '$tmp/out' && grep -qF '| 784-32-10 | 100 | 2 | 3.0k | 22 | 12.00x (6.00-18.00) | 1.50x (1.50-1.50) |' '$tmp/out'"
-$py "$sweep" --combine "$tmp/none.json" >"$tmp/out" 2>"$tmp/err"
-check "tools/sweep.py --combine of a missing file: named, exit 1" "[ $? -eq 1 ] && grep -q 'none.json' '$tmp/err'"
-
-# tools/compare-bench.py on two simdnet bench documents of 5 repeats each:
-# twice as fast with no overlap is "faster" at the U test's smallest p
-# (2/252 = 0.008); the same times in another order are "no difference".
-compare="$(dirname "$0")/../tools/compare-bench.py"
-$py - "$tmp/cmp" <<'PY'
-import json, sys
-def doc(rate, secs):
-    return {"network": {"layers": [784, 32, 32, 10]}, "results": [
-        {"engine": "sparse", "isa": "avx512", "threads": 1,
-         "samples_per_s": {"median": rate}, "pct_peak": {"median": 30.0},
-         "run_seconds": secs}]}
-base = [1.0, 1.01, 0.99, 1.02, 0.98]
-for name, d in (("a", doc(1000.0, base)), ("b", doc(2000.0, [x / 2 for x in base])),
-                ("c", doc(1000.0, base[::-1]))):
-    json.dump(d, open(f"{sys.argv[1]}-{name}.json", "w"))
-PY
-$py "$compare" "$tmp/cmp-a.json" "$tmp/cmp-b.json" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-check "tools/compare-bench.py: twice as fast, no overlap: 2.00x, p 0.008, faster" "[ $rc -eq 0 ] && grep -E 'sparse +avx512 +1 .*2\.00x .*0\.008 +faster' '$tmp/out' >/dev/null"
-$py "$compare" "$tmp/cmp-a.json" "$tmp/cmp-c.json" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-check "tools/compare-bench.py: the same times reordered: no difference" "[ $rc -eq 0 ] && grep -E '1\.00x .*no difference' '$tmp/out' >/dev/null"
-
 # Memory in proportion (issue 11): the synthetic set of a 20000-input network
 # keeps to its 64 MiB pixel budget (it took 1.2 GB), with the pixel lists
 # bench keeps of it (8 bytes a nonzero pixel: 102 MB; 140 MB in all

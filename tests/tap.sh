@@ -1,8 +1,8 @@
 # shellcheck shell=sh disable=SC2154  # $exe and $tap_name: set by the test that sources this
 # tap.sh - the TAP preamble of the end-to-end tests, sourced by
-# cli_test.sh, report_test.sh, robust_test.sh and tools/ci/ci-tsan.sh after
-# they set tap_name: a temporary folder $tmp (/tmp/simdnet-$tap_name.*,
-# removed at exit) and the TAP lines.
+# cli_test.sh, report_test.sh, robust_test.sh, tools_test.sh and
+# tools/ci/ci-tsan.sh after they set tap_name: a temporary folder $tmp
+# (/tmp/simdnet-$tap_name.*, removed at exit) and the TAP lines.
 #   ok DESCRIPTION; not_ok DESCRIPTION (then the first lines of $tmp/err
 #   and $tmp/out, where the last command left them); skip DESCRIPTION
 #   REASON; check DESCRIPTION EXPRESSION (ok if the eval'd expression

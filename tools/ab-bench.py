@@ -67,6 +67,13 @@ def amount(x):
     return f"{x:.3g}"
 
 
+def case_name(case):
+    """A bench_kernels name as it is; (engine, isa, threads) in words."""
+    if isinstance(case, str):
+        return case
+    return f"{case[0]} {case[1]} {case[2]} thread{'s' if case[2] > 1 else ''}"
+
+
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -99,15 +106,18 @@ def main():
     unit = "ns/call (NEW/BASE above 1: slower)" if a.kernels is not None \
         else "samples/s (NEW/BASE above 1: faster)"
     print(f"{a.rounds} rounds, medians in {unit}")
+    runs = seen[0] + seen[1]
+    every = set.intersection(*(set(run) for run in runs))
+    for case in sorted(set.union(*(set(run) for run in runs)) - every,
+                       key=str):
+        print(f"{case_name(case)}: not in every run, left out", file=sys.stderr)
     for case in seen[0][0]:
-        if not all(case in run for run in seen[0] + seen[1]):
+        if case not in every:
             continue
         base = [run[case] for run in seen[0]]
         new = [run[case] for run in seen[1]]
         ratios = sorted(n / b for b, n in zip(base, new))
-        name = case if isinstance(case, str) else \
-            f"{case[0]} {case[1]} {case[2]} thread{'s' if case[2] > 1 else ''}"
-        print(f"{name}: base {amount(statistics.median(base))} new "
+        print(f"{case_name(case)}: base {amount(statistics.median(base))} new "
               f"{amount(statistics.median(new))}  NEW/BASE "
               f"{statistics.median(ratios):.3f} "
               f"({ratios[0]:.3f}..{ratios[-1]:.3f})")

@@ -196,6 +196,10 @@ def main(argv=None):
     if args.torch_worker:
         torch_worker(json.loads(args.torch_worker))
         return
+    if args.repeats < 1:
+        ap.error("--repeats must be at least 1")
+    if args.torch_repeats < 1 and not args.no_torch:
+        ap.error("--torch-repeats must be at least 1 (or --no-torch)")
     if not os.path.isdir(args.data):
         fail(f"--data {args.data}: no such folder")
     model, flags = peers.cpu_info()
@@ -272,8 +276,15 @@ def main(argv=None):
               f"process = {doc['ratio_torch_process_over_simdnet']:.2f}x")
         print(f"OpenBLAS: {how}")
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(doc, f, indent=1)
+        # Whole or not at all: a run interrupted while writing leaves the
+        # previous file, not half of this one.
+        tmp = args.json + ".tmp"
+        try:
+            with open(tmp, "w") as f:
+                json.dump(doc, f, indent=1)
+            os.replace(tmp, args.json)
+        except OSError as e:
+            fail(f"--json {args.json}: {e.strerror}")
     print(json.dumps({k: doc[k] for k in doc if k.startswith("ratio")}))
 
 
