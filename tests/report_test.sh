@@ -310,13 +310,7 @@ expect_fail "predict on a missing file" "$tmp/none.png" predict --model "$rep/tr
 expect_fail "predict --invert sometimes" "--invert: expected auto, yes or no" predict --model "$rep/trained.model" --invert sometimes "$tmp/good.png"
 
 # --- MNIST: a real report, and predict against eval on test digits
-mnist=""
-for d in "${SIMDNET_DATA:-}" "${SIMDNET_TEST_SRCDIR:-.}/../shared/data/mnist" data/mnist; do
-    if [ -n "$d" ] && { [ -r "$d/t10k-images-idx3-ubyte.gz" ] || [ -r "$d/t10k-images-idx3-ubyte" ]; }; then
-        mnist=$d
-        break
-    fi
-done
+find_mnist
 if [ -n "$mnist" ]; then
     mrep="$tmp/mnist"
     "$exe" train --data "$mnist" --epochs 1 --report "$mrep" >"$tmp/out" 2>"$tmp/err"

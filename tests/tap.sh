@@ -9,7 +9,10 @@
 #   holds); expect_fail DESCRIPTION NEEDLE ARGS...: "$exe" ARGS exits
 #   from 1 to $fail_max (127: no crash, a signal gives a status above 128)
 #   with NEEDLE on stderr; where $fail_log is 1, the message's first line
-#   goes to the log ($fail_want says what was expected).
+#   goes to the log ($fail_want says what was expected); find_mnist sets
+#   $mnist to the first folder holding MNIST's test images of
+#   $SIMDNET_DATA, ../shared/data/mnist beside the source tree and
+#   ./data/mnist, or to "" (the MNIST checks are then skipped).
 # The script prints the plan ("1..$n") and fails if $fails is not 0.
 tmp=$(mktemp -d "/tmp/simdnet-${tap_name:?set tap_name before sourcing tap.sh}.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -38,4 +41,14 @@ expect_fail() {
     else
         not_ok "$desc: exit $rc, expected $fail_want and '$needle' on stderr"
     fi
+}
+
+find_mnist() {
+    mnist=""
+    for d in "${SIMDNET_DATA:-}" "${SIMDNET_TEST_SRCDIR:-.}/../shared/data/mnist" data/mnist; do
+        if [ -n "$d" ] && { [ -r "$d/t10k-images-idx3-ubyte.gz" ] || [ -r "$d/t10k-images-idx3-ubyte" ]; }; then
+            mnist=$d
+            return
+        fi
+    done
 }

@@ -111,13 +111,7 @@ rc=$?
 check "ab-bench.py on simdnet itself: one comparison line" "[ $rc -eq 0 ] && grep -qE '^sparse scalar 1 thread: base .* NEW/BASE [0-9.]+ \([0-9.]+\.\.[0-9.]+\)$' '$tmp/out'"
 
 # --- With MNIST: fast98_search.py, time98.py and peers.py --check.
-mnist=""
-for d in "${SIMDNET_DATA:-}" "${SIMDNET_TEST_SRCDIR:-.}/../shared/data/mnist" data/mnist; do
-    if [ -n "$d" ] && { [ -r "$d/t10k-images-idx3-ubyte.gz" ] || [ -r "$d/t10k-images-idx3-ubyte" ]; }; then
-        mnist=$d
-        break
-    fi
-done
+find_mnist
 if [ -z "$mnist" ]; then
     for t in "fast98_search.py" "time98.py" "peers.py --check"; do
         skip "$t on MNIST" "MNIST not found (set SIMDNET_DATA, or run tools/fetch-mnist.sh data/mnist)"
