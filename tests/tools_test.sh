@@ -4,7 +4,9 @@
 # stand-in binaries whose numbers are known, and once on simdnet itself;
 # and, where MNIST is at hand, fast98_search.py (a bounded search, resumed
 # from its file), time98.py (fast98 reaches 98.0%) and peers.py --check
-# (numpy and PyTorch train the tutorial's algorithm).
+# (numpy and PyTorch train the tutorial's algorithm); their bad input
+# (a damaged or foreign search file, --repeats 0, a --json folder that is
+# not there) is refused before any run.
 # Needs $SIMDNET_EXE (set by meson) and python3.
 set -u
 exe=${SIMDNET_EXE:?set SIMDNET_EXE to the simdnet binary}
@@ -105,10 +107,22 @@ $py "$tools/ab-bench.py" --rounds 0 "$tmp/base" "$tmp/new" >"$tmp/out" 2>"$tmp/e
 check "ab-bench.py --rounds 0: refused" "[ $? -eq 2 ] && grep -qF -- '--rounds must be at least 1' '$tmp/err'"
 
 # The real binary, twice on a small data set: the JSON it reads is simdnet's.
-python3 "$(dirname "$0")/make_small_mnist.py" "$tmp/data"
+$py "$(dirname "$0")/make_small_mnist.py" "$tmp/data"
 $py "$tools/ab-bench.py" --rounds 2 "$exe" "$exe" -- --data "$tmp/data" --layers 49,16,10 --isa scalar --threads 1 --warmup 0 --batches 2 --repeats 1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "ab-bench.py on simdnet itself: one comparison line" "[ $rc -eq 0 ] && grep -qE '^sparse scalar 1 thread: base .* NEW/BASE [0-9.]+ \([0-9.]+\.\.[0-9.]+\)$' '$tmp/out'"
+
+# --- Bad input of fast98_search.py and time98.py, refused before any run.
+printf '{"runs": [{"mode": "scr' >"$tmp/cut.json"
+$py "$tools/fast98_search.py" --simdnet "$exe" --table-only --json "$tmp/cut.json" >"$tmp/out" 2>"$tmp/err"
+check "fast98_search.py on a cut-off file: not JSON, named, exit 1" "[ $? -eq 1 ] && grep -qF 'cut.json: not JSON' '$tmp/err'"
+echo '{"runs": [{"mode": "screen", "recipe": {}, "stage": "two"}]}' >"$tmp/other.json"
+$py "$tools/fast98_search.py" --simdnet "$exe" --space tiny --json "$tmp/other.json" >"$tmp/out" 2>"$tmp/err"
+check "fast98_search.py on another file's JSON: refused, the file kept" "[ $? -eq 1 ] && grep -qF 'other.json: not a fast98_search.py file' '$tmp/err' && grep -qF '\"two\"' '$tmp/other.json'"
+$py "$tools/time98.py" --simdnet "$exe" --data "$tmp/data" --no-torch --repeats 0 >"$tmp/out" 2>"$tmp/err"
+check "time98.py --repeats 0: refused" "[ $? -eq 2 ] && grep -qF -- '--repeats must be at least 1' '$tmp/err'"
+$py "$tools/time98.py" --simdnet "$exe" --data "$tmp/data" --no-torch --json "$tmp/none/t98.json" >"$tmp/out" 2>"$tmp/err"
+check "time98.py --json in a missing folder: refused before the runs" "[ $? -eq 1 ] && grep -qF 'none/t98.json: no such folder' '$tmp/err' && [ ! -s '$tmp/out' ]"
 
 # --- With MNIST: fast98_search.py, time98.py and peers.py --check.
 find_mnist
@@ -154,8 +168,6 @@ PY"
     $py "$tools/time98.py" --simdnet "$exe" --data "$mnist" --no-torch --repeats 1 --json "$tmp/t98.json" >"$tmp/out" 2>"$tmp/err"
     rc=$?
     check "time98.py --no-torch: simdnet train --preset fast98 ends at 98.0% or more" "[ $rc -eq 0 ] && $py -c \"import json, sys; s = json.load(open(sys.argv[1]))['simdnet']; sys.exit(0 if s['all_reach_target'] and min(s['final_accuracy']) >= 0.98 and s['command'][-2:] == ['--preset', 'fast98'] else 1)\" '$tmp/t98.json'"
-    $py "$tools/time98.py" --simdnet "$exe" --data "$mnist" --no-torch --repeats 0 >"$tmp/out" 2>"$tmp/err"
-    check "time98.py --repeats 0: refused" "[ $? -eq 2 ] && grep -qF -- '--repeats must be at least 1' '$tmp/err'"
 
     if $py -c "import numpy, torch" 2>/dev/null; then
         $py "$tools/peers.py" --check --data "$mnist" >"$tmp/out" 2>"$tmp/err"

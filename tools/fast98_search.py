@@ -191,6 +191,27 @@ def label(r):
             f"e{r['epochs']} {r['schedule']} t{r['threads']}")
 
 
+def load_runs(path):
+    """The runs of an earlier search's file, or a message naming what is
+    wrong with it (this search would otherwise overwrite it)."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, UnicodeDecodeError) as e:
+        fail(f"{path}: {getattr(e, 'strerror', None) or e}")
+    except json.JSONDecodeError as e:
+        fail(f"{path}: not JSON ({e.msg} at line {e.lineno}); "
+             "not a search file, or a damaged one")
+    runs = doc.get("runs") if isinstance(doc, dict) else None
+    if not isinstance(runs, list) or not all(
+            isinstance(r, dict) and r.get("mode") in
+            ("screen", "exact", "confirm") and isinstance(r.get("recipe"), dict)
+            and isinstance(r.get("stage", 0), int) for r in runs):
+        fail(f"{path}: not a fast98_search.py file (no list of runs, each "
+             "with its mode, recipe and stage)")
+    return runs
+
+
 class Search:
     def __init__(self, args):
         self.args = args
@@ -203,9 +224,7 @@ class Search:
         # runs asked for).
         self.stage = 0
         if os.path.exists(args.json):
-            with open(args.json) as f:
-                doc = json.load(f)
-            self.runs = doc.get("runs", [])
+            self.runs = load_runs(args.json)
         self.best_est = min((s["estimate_s"] for s in self.screens()
                              if s.get("estimate_s")), default=None)
 

@@ -202,6 +202,9 @@ def main(argv=None):
         ap.error("--torch-repeats must be at least 1 (or --no-torch)")
     if not os.path.isdir(args.data):
         fail(f"--data {args.data}: no such folder")
+    # Checked before the minutes of runs, not after them.
+    if args.json and not os.path.isdir(os.path.dirname(args.json) or "."):
+        fail(f"--json {args.json}: no such folder")
     model, flags = peers.cpu_info()
     extra = simdnet_args(args.simdnet, args.simdnet_args)
     env, core, how = peers.worker_env(args.torch_threads, args.openblas,
@@ -284,6 +287,8 @@ def main(argv=None):
                 json.dump(doc, f, indent=1)
             os.replace(tmp, args.json)
         except OSError as e:
+            if os.path.exists(tmp):
+                os.remove(tmp)
             fail(f"--json {args.json}: {e.strerror}")
     print(json.dumps({k: doc[k] for k in doc if k.startswith("ratio")}))
 
